@@ -1,0 +1,127 @@
+/** Person events: the published `data` shapes on `person-<uuid>` streams. Fields are added, never renamed. */
+import type { NameKind } from '../vocabulary.js';
+
+/**
+ * A name in one language/script. Korean names are family-name-first in every script: 이광수 (ko-Kore) and its
+ * romanization 'Lee Kwang-soo' (ko-Latn) both have familyName first; an English-order rendering 'Kwang-soo Lee'
+ * would have familyNameFirst: false.
+ */
+export interface PersonNameValue {
+  text: string;
+  language: string;
+  kind?: NameKind;
+  familyName?: string;
+  givenName?: string;
+  /** Required when familyName and givenName are given: the order they appear in `text`. */
+  familyNameFirst?: boolean;
+}
+
+export interface RegisteredPersonName extends PersonNameValue {
+  nameId: string;
+  primary: boolean;
+}
+
+export interface PersonExternalIds {
+  /** nm0000000 */
+  imdb?: string;
+  /** KOBIS peopleCd, 8 digits */
+  kobis?: string;
+  /** TMDB person id (digits) */
+  tmdb?: string;
+  /** Q… */
+  wikidata?: string;
+}
+
+export interface PersonDetails {
+  /** ISO 3166-1 alpha-2, e.g. ['KR'] for Lee Kwang-soo, ['VN'] for Tuấn Trần. */
+  nationalities: string[];
+  birthYear?: number;
+  externalIds: PersonExternalIds;
+}
+
+export const PERSON_FACT_TYPES = ['person', 'name'] as const;
+export type PersonFactType = (typeof PERSON_FACT_TYPES)[number];
+export interface PersonFactRef {
+  type: PersonFactType;
+  id: string;
+}
+
+export interface PersonRegisteredData extends PersonDetails {
+  personId: string;
+  /** Exactly one is primary. */
+  names: RegisteredPersonName[];
+}
+
+/** New information (externalIds merge key by key). */
+export interface PersonDetailsUpdatedData {
+  personId: string;
+  changes: Partial<PersonDetails>;
+}
+
+export interface PersonNameAddedData extends PersonNameValue {
+  personId: string;
+  nameId: string;
+}
+
+export interface PrimaryPersonNameSetData {
+  personId: string;
+  nameId: string;
+  previousNameId?: string;
+}
+
+export interface PersonDetailsCorrectedData {
+  personId: string;
+  changes: Partial<PersonDetails>;
+  previous: Partial<PersonDetails>;
+  note: string;
+}
+
+export interface PersonNameCorrectedData {
+  personId: string;
+  nameId: string;
+  replacementNameId: string;
+  replacement: PersonNameValue;
+  note: string;
+}
+
+export interface PersonFactClarifiedData {
+  personId: string;
+  fact: PersonFactRef;
+  note: string;
+}
+
+export interface PersonFactRetractedData {
+  personId: string;
+  fact: PersonFactRef;
+  note: string;
+}
+
+export interface PersonRetractedData {
+  personId: string;
+  note: string;
+}
+
+export interface PersonEventDataMap {
+  PersonRegistered: PersonRegisteredData;
+  PersonDetailsUpdated: PersonDetailsUpdatedData;
+  PersonNameAdded: PersonNameAddedData;
+  PrimaryPersonNameSet: PrimaryPersonNameSetData;
+  PersonDetailsCorrected: PersonDetailsCorrectedData;
+  PersonNameCorrected: PersonNameCorrectedData;
+  PersonFactClarified: PersonFactClarifiedData;
+  PersonFactRetracted: PersonFactRetractedData;
+  PersonRetracted: PersonRetractedData;
+}
+export type PersonEventType = keyof PersonEventDataMap;
+
+export const PersonEventTypes = {
+  PersonRegistered: 'PersonRegistered',
+  PersonDetailsUpdated: 'PersonDetailsUpdated',
+  PersonNameAdded: 'PersonNameAdded',
+  PrimaryPersonNameSet: 'PrimaryPersonNameSet',
+  PersonDetailsCorrected: 'PersonDetailsCorrected',
+  PersonNameCorrected: 'PersonNameCorrected',
+  PersonFactClarified: 'PersonFactClarified',
+  PersonFactRetracted: 'PersonFactRetracted',
+  PersonRetracted: 'PersonRetracted',
+} as const satisfies { [K in PersonEventType]: K };

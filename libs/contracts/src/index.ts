@@ -1,0 +1,11 @@
+export * from './envelope.js';
+export * from './vocabulary.js';
+export * from './streams.js';
+export * from './events/work.events.js';
+export * from './events/organization.events.js';
+export * from './events/person.events.js';
+export * from './events/deal.events.js';
+export { aggregateOfEventType, currentSchemaVersion, eventContracts, getEventContract, isKnownEventType, type EventContract, type EventType } from './event-contracts.js';
+export { eventMetadataSchema } from './schemas/envelope.schema.js';
+export { JSON_SCHEMA_DIALECT, type JsonSchema } from './schemas/json-schema.js';
+export { checkAgainstSchema } from './schemas/schema-check.js';

@@ -1,0 +1,23 @@
+import { JSON_SCHEMA_DIALECT, partialDateSchema, s, SCHEMA_BASE_URI, sourceCitationSchema, type JsonSchema } from './json-schema.js';
+
+/** JSON Schema of EventMetadata (envelope.ts): stored with every event and published alongside it on Kafka. */
+export const eventMetadataSchema: JsonSchema = {
+  $schema: JSON_SCHEMA_DIALECT,
+  $id: `${SCHEMA_BASE_URI}/envelope/event-metadata/v1.json`,
+  title: 'reelwire event metadata',
+  ...s.object(
+    {
+      eventId: s.string({ minLength: 1 }),
+      actor: s.object({ id: s.string({ minLength: 1 }), role: s.enumOf(['editor', 'auditor', 'admin', 'system']) }),
+      correlationId: s.string(),
+      causationId: s.string(),
+      source: sourceCitationSchema,
+      recordedAt: s.string({ format: 'date-time', description: 'Commit time, ISO 8601 UTC with milliseconds' }),
+      schemaVersion: s.integer(1),
+    },
+    {
+      occurredAt: partialDateSchema,
+      note: s.string({ maxLength: 2000 }),
+    },
+  ),
+};

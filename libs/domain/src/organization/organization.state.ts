@@ -1,0 +1,32 @@
+import type { PartialDate } from '../../../contracts/src/envelope.js';
+import type { OrganizationDetails, OrganizationFactRef, RegisteredOrganizationName } from '../../../contracts/src/events/organization.events.js';
+import type { EditorialNote, FactAnnotations } from '../shared/facts.js';
+
+export interface OrganizationName extends RegisteredOrganizationName, FactAnnotations {}
+
+export interface OrganizationState {
+  organizationId: string | null;
+  details: OrganizationDetails | null;
+  detailsCorrections: (EditorialNote & { changes: Partial<OrganizationDetails>; previous: Partial<OrganizationDetails> })[];
+  clarifications: EditorialNote[];
+  withdrawn: EditorialNote | null;
+  names: OrganizationName[];
+  /** Every parent change, oldest first (absent parentOrganizationId: none). */
+  parentHistory: { parentOrganizationId?: string; effective?: PartialDate; eventId: string }[];
+  factsByEventId: Record<string, OrganizationFactRef>;
+  version: number;
+}
+
+export function initialOrganizationState(): OrganizationState {
+  return {
+    organizationId: null,
+    details: null,
+    detailsCorrections: [],
+    clarifications: [],
+    withdrawn: null,
+    names: [],
+    parentHistory: [],
+    factsByEventId: {},
+    version: 0,
+  };
+}

@@ -1,0 +1,19 @@
+import type { PersonDetails, PersonFactRef, RegisteredPersonName } from '../../../contracts/src/events/person.events.js';
+import type { EditorialNote, FactAnnotations } from '../shared/facts.js';
+
+export interface PersonName extends RegisteredPersonName, FactAnnotations {}
+
+export interface PersonState {
+  personId: string | null;
+  details: PersonDetails | null;
+  detailsCorrections: (EditorialNote & { changes: Partial<PersonDetails>; previous: Partial<PersonDetails> })[];
+  clarifications: EditorialNote[];
+  withdrawn: EditorialNote | null;
+  names: PersonName[];
+  factsByEventId: Record<string, PersonFactRef>;
+  version: number;
+}
+
+export function initialPersonState(): PersonState {
+  return { personId: null, details: null, detailsCorrections: [], clarifications: [], withdrawn: null, names: [], factsByEventId: {}, version: 0 };
+}

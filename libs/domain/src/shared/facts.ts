@@ -1,0 +1,150 @@
+import type { FactRank } from '../../../contracts/src/vocabulary.js';
+import { DomainValidationError, FactNotFoundError, FactSupersededError, RetractedError } from './errors.js';
+
+export interface EditorialNote {
+  note: string;
+  eventId: string;
+}
+
+/**
+ * What every fact in an aggregate's state carries besides its value: where it was stated and how editors have
+ * fixed it since. Nothing is ever removed — a corrected, moved or retracted fact stays with rank 'deprecated',
+ * so read models can show the current facts plus the correction notes.
+ */
+export interface FactAnnotations {
+  rank: FactRank;
+  /** eventId of the event that stated this fact. */
+  statedBy: string;
+  /** The id of the fact this one corrects (or, on another work, the fact it was moved from). */
+  supersedes?: string;
+  /** Set when a correction (or a move to another work) replaced this fact. */
+  supersededBy?: { id: string; eventId: string; note: string; workId?: string };
+  /** Set when the premise was wrong: the fact is withdrawn, its record stays. */
+  retracted?: EditorialNote;
+  /** Right but misleading: the fact stays current, these notes go with it. */
+  clarifications: EditorialNote[];
+}
+
+export function statedBy(eventId: string, supersedes?: string): FactAnnotations {
+  return supersedes === undefined
+    ? { rank: 'normal', statedBy: eventId, clarifications: [] }
+    : { rank: 'normal', statedBy: eventId, supersedes, clarifications: [] };
+}
+
+export function isCurrent(fact: FactAnnotations): boolean {
+  return fact.rank !== 'deprecated';
+}
+
+/** Throws unless the fact can still be edited (not retracted, not replaced by a correction or a move). */
+export function assertEditable(fact: FactAnnotations, factType: string, factId: string): void {
+  if (fact.retracted) throw new RetractedError(factType, factId, fact.retracted);
+  if (fact.supersededBy) throw new FactSupersededError(factType, factId, { id: fact.supersededBy.id, workId: fact.supersededBy.workId });
+}
+
+/** Finds a fact by id or throws FactNotFoundError. */
+export function findFact<T>(list: readonly T[], idOf: (item: T) => string, id: string, factType: string): T {
+  const found = list.find((item) => idOf(item) === id);
+  if (!found) throw new FactNotFoundError(factType, id);
+  return found;
+}
+
+/** Finds an editable fact by id (see assertEditable). */
+export function findEditableFact<T extends FactAnnotations>(list: readonly T[], idOf: (item: T) => string, id: string, factType: string): T {
+  const fact = findFact(list, idOf, id, factType);
+  assertEditable(fact, factType, id);
+  return fact;
+}
+
+/** Returns a new list with the fact `id` transformed; others untouched. */
+export function updateFact<T>(list: readonly T[], idOf: (item: T) => string, id: string, change: (item: T) => T): T[] {
+  return list.map((item) => (idOf(item) === id ? change(item) : item));
+}
+
+export function deprecatedBySupersession<T extends FactAnnotations>(fact: T, by: { id: string; eventId: string; note: string; workId?: string }): T {
+  return { ...fact, rank: 'deprecated', supersededBy: by };
+}
+
+export function retractedFact<T extends FactAnnotations>(fact: T, retraction: EditorialNote): T {
+  return { ...fact, rank: 'deprecated', retracted: retraction };
+}
+
+export function clarifiedFact<T extends FactAnnotations>(fact: T, clarification: EditorialNote): T {
+  return { ...fact, clarifications: [...fact.clarifications, clarification] };
+}
+
+/** Drops keys whose value is undefined, so events and state compare and serialize cleanly. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A correction's `changes` applied to a value: keys set to null are removed (an optional field that was wrong
+ * to state at all), other keys replace. Unknown keys are reported by the caller's validation.
+ */
+export type Changes<T> = { [K in keyof T]?: T[K] | null };
+
+export function applyChanges<T extends object>(value: T, changes: Changes<T>): T {
+  const next = { ...value } as Record<string, unknown>;
+  for (const [key, v] of Object.entries(changes)) {
+    if (v === null) delete next[key];
+    else if (v !== undefined) next[key] = v;
+  }
+  return next as T;
+}
+
+/** Deep equality for plain JSON values (used to reject corrections that change nothing). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Resolves a fact reference from a command: { type, id } of the aggregate's fact types, or { type: 'event', id }
+ * naming the event that stated the fact. `selfType` is the aggregate's own fact type ('work', 'deal', …), whose id
+ * must be the aggregate id.
+ */
+export function resolveFactRef<T extends string>(
+  ref: { type: string; id: string } | undefined,
+  factsByEventId: Record<string, { type: T; id: string }>,
+  factTypes: readonly T[],
+  self: { type: T; id: string | null },
+): { type: T; id: string } {
+  if (typeof ref !== 'object' || ref === null || typeof ref.id !== 'string' || ref.id === '') {
+    throw new DomainValidationError([{ field: 'fact', message: `is required: { type, id } of the fact (type one of ${[...factTypes, 'event'].join(', ')})` }]);
+  }
+  if (ref.type === 'event') {
+    const fact = factsByEventId[ref.id];
+    if (!fact) throw new FactNotFoundError('event', ref.id);
+    return fact;
+  }
+  if (!(factTypes as readonly string[]).includes(ref.type)) {
+    throw new DomainValidationError([{ field: 'fact.type', message: `must be one of ${[...factTypes, 'event'].join(', ')}` }]);
+  }
+  if (ref.type === self.type && ref.id !== self.id) throw new FactNotFoundError(self.type, ref.id);
+  return { type: ref.type as T, id: ref.id };
+}
+
+/** What a details correction records: the corrected values of the changed keys, and what they were before. */
+export function detailsDiff<T extends object>(before: T, after: T, changedKeys: readonly string[]): { changes: Partial<T>; previous: Partial<T> } {
+  const pick = (source: T) =>
+    Object.fromEntries(changedKeys.filter((k) => (source as Record<string, unknown>)[k] !== undefined).map((k) => [k, (source as Record<string, unknown>)[k]])) as Partial<T>;
+  return { changes: pick(after), previous: pick(before) };
+}
+
+/** Applies a recorded details correction: keys in `previous` but not in `changes` were removed. */
+export function applyDetailsCorrection<T extends object>(details: T, changes: Partial<T>, previous: Partial<T>): T {
+  const next = { ...details, ...changes } as Record<string, unknown>;
+  for (const key of Object.keys(previous)) if (!(key in changes)) delete next[key];
+  return compact(next) as T;
+}
