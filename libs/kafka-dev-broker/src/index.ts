@@ -1,0 +1,2 @@
+export { startDevBroker, type DevBroker, type DevBrokerOptions } from './server/dev-broker.js';
+export type { DevBrokerLogger } from './logger.js';
