@@ -29,6 +29,9 @@ export class Connection {
   private closed = false;
   private readonly abort = new AbortController();
   private readonly remote: string;
+  private readonly openedAt = Date.now();
+  private requests = 0;
+  private clientId: string | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -41,7 +44,6 @@ export class Connection {
     socket.on('error', (error) => this.close(`socket error: ${error.message}`));
     socket.on('end', () => this.close('closed by client'));
     socket.on('close', () => this.close('closed'));
-    broker.logger.debug(`kafka-dev-broker: connection ${this.id} from ${this.remote} opened`);
   }
 
   close(reason: string): void {
@@ -51,7 +53,12 @@ export class Connection {
     this.frames.length = 0;
     this.chunks.length = 0;
     this.socket.destroy();
-    this.broker.logger.debug(`kafka-dev-broker: connection ${this.id} from ${this.remote} ${reason}`);
+    // The connection's one log line, written when it ends: who, for how long, how much, and why it ended.
+    const client = this.clientId === null ? '' : ` (client "${this.clientId}")`;
+    this.broker.logger.debug(
+      `kafka-dev-broker: connection ${this.id} from ${this.remote}${client}, ${Date.now() - this.openedAt} ms, ` +
+        `${this.requests} request(s): ${reason}`,
+    );
     this.onClosed(this);
   }
 
@@ -156,6 +163,8 @@ export class Connection {
       apiVersion = reader.int16();
       const correlationId = reader.int32();
       const clientId = reader.nullableString() ?? '';
+      this.clientId ??= clientId;
+      this.requests++;
       const api = API_BY_KEY.get(apiKey);
       if (!api) {
         this.close(`closed: unknown API key ${apiKey}`);
