@@ -1,0 +1,6 @@
+export * from './event-store.types.js';
+export { WrongExpectedVersionError, IdempotencyKeyReusedError } from './event-store.errors.js';
+export { canonicalJson, eventHash, GENESIS_HASH } from './canonical-hash.js';
+export type { HashedEventContent } from './canonical-hash.js';
+export { PostgresEventStore } from './postgres-event-store.js';
+export type { PostgresEventStoreOptions, EventStoreTestHooks } from './postgres-event-store.js';

@@ -1,0 +1,411 @@
+import type pg from 'pg';
+import { eventHash, GENESIS_HASH } from './canonical-hash.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  ChainMismatch,
+  EventToAppend,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamAppend,
+  StreamRef,
+  VerifyChainOptions,
+  VerifyChainResult,
+} from './event-store.types.js';
+import type { EventMetadata } from '../../contracts/src/envelope.js';
+
+/**
+ * Pauses inside the append transaction, for tests that need slow writers (the reader-gate test). Never set in
+ * production code.
+ */
+export interface EventStoreTestHooks {
+  /** After the streams are locked (the transaction has its id), before the global append lock. */
+  beforeLock?: (client: pg.PoolClient) => Promise<void>;
+  /** After the events are inserted (positions taken, lock held), before COMMIT. */
+  beforeCommit?: (client: pg.PoolClient) => Promise<void>;
+}
+
+export interface PostgresEventStoreOptions {
+  testHooks?: EventStoreTestHooks;
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  hash: string;
+  prev_hash: string;
+}
+
+/** What the idempotency_keys.result column holds: enough to read the first answer back. */
+interface StoredIdempotentResult {
+  results: Array<{ streamId: string; streamVersion: number; positions: string[] }>;
+}
+
+const EVENT_COLUMNS = `global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id,
+  type, schema_version, data, metadata, recorded_at, hash, prev_hash`;
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    globalPosition: row.global_position,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: row.stream_version,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at.toISOString(),
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}
+
+/** What jsonb will give back: undefined members dropped, Dates as strings, numbers respelled. */
+function asStoredJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function versionMatches(expected: ExpectedVersion, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return current === 0;
+  return current === expected;
+}
+
+function validateAppends(appends: StreamAppend[]): void {
+  if (appends.length === 0) throw new RangeError('append: nothing to append');
+  const seen = new Set<string>();
+  for (const { stream, expectedVersion, events } of appends) {
+    if (!stream?.id || !stream.type) throw new TypeError('append: stream needs an id and a type');
+    if (seen.has(stream.id)) throw new RangeError(`appendMany: stream ${stream.id} appears twice; merge its events`);
+    seen.add(stream.id);
+    if (typeof expectedVersion === 'number' && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+      throw new RangeError(`append: expected version ${expectedVersion} of ${stream.id} is not a version`);
+    }
+    if (events.length === 0) throw new RangeError(`append: no events for stream ${stream.id}`);
+    for (const event of events) {
+      if (!event.metadata?.eventId) throw new TypeError(`append: an event of type ${event.type} has no metadata.eventId`);
+    }
+  }
+}
+
+/**
+ * The event store on PostgreSQL. Every append is one transaction: streams locked (optimistic concurrency), the global
+ * append lock taken, positions assigned, events + outbox rows + stream versions + chain head + idempotency answer
+ * written in one statement, commit. See README.md for the guarantees.
+ */
+export class PostgresEventStore {
+  private readonly hooks: EventStoreTestHooks;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.hooks = options.testHooks ?? {};
+  }
+
+  async append(stream: StreamRef, expectedVersion: ExpectedVersion, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, expectedVersion, events }], options);
+    return result!;
+  }
+
+  /** Appends to several streams in ONE transaction: all commit or none (e.g. a correction moving a credit). */
+  async appendMany(appends: StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
+    validateAppends(appends);
+    const client = await this.pool.connect();
+    let open = false;
+    try {
+      await client.query('BEGIN');
+      open = true;
+      const idempotency = options.idempotency;
+      if (idempotency) {
+        // Claims the key; a concurrent claimer of the same key waits here until we commit or roll back.
+        const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+          idempotency.key,
+          idempotency.fingerprint,
+        ]);
+        if (claimed.rowCount === 0) {
+          const existing = await client.query<{ fingerprint: string; result: StoredIdempotentResult }>(
+            'SELECT fingerprint, result FROM idempotency_keys WHERE key = $1',
+            [idempotency.key],
+          );
+          await client.query('ROLLBACK');
+          open = false;
+          const row = existing.rows[0]!;
+          if (row.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
+          return await this.replay(row.result, client);
+        }
+      }
+
+      // Lock every stream row (created at version 0 if new) in a fixed order, so two appendMany cannot deadlock.
+      const byId = [...appends].sort((a, b) => (a.stream.id < b.stream.id ? -1 : a.stream.id > b.stream.id ? 1 : 0));
+      const locked = await client.query<{ stream_id: string; version: number }>(
+        `INSERT INTO streams (stream_id, stream_type, version)
+         SELECT id, type, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(id, type, ord) ORDER BY ord
+         ON CONFLICT (stream_id) DO UPDATE SET version = streams.version
+         RETURNING stream_id, version`,
+        [byId.map((a) => a.stream.id), byId.map((a) => a.stream.type)],
+      );
+      const current = new Map(locked.rows.map((row) => [row.stream_id, row.version]));
+      for (const { stream, expectedVersion } of appends) {
+        const version = current.get(stream.id) ?? 0;
+        if (!versionMatches(expectedVersion, version)) {
+          await client.query('ROLLBACK');
+          open = false;
+          throw new WrongExpectedVersionError(stream.id, expectedVersion, version);
+        }
+      }
+
+      if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
+      const total = appends.reduce((sum, a) => sum + a.events.length, 0);
+      const head = await client.query<{ prev_position: string; prev_hash: string; recorded_at: Date; positions: string[] }>(
+        'SELECT prev_position::text AS prev_position, prev_hash, recorded_at, positions::text[] AS positions FROM event_store_begin_append($1)',
+        [total],
+      );
+      const { prev_hash: headHash, recorded_at: recordedAtDate, positions } = head.rows[0]!;
+      const recordedAt = recordedAtDate.toISOString();
+
+      let prevHash = headHash;
+      let next = 0;
+      const stored: StoredEvent[][] = [];
+      for (const { stream, events } of appends) {
+        const base = current.get(stream.id) ?? 0;
+        stored.push(
+          events.map((event, index) => {
+            const metadata = asStoredJson({ ...event.metadata, recordedAt, schemaVersion: event.metadata.schemaVersion ?? 1 }) as EventMetadata;
+            const content = {
+              globalPosition: positions[next++]!,
+              streamId: stream.id,
+              streamType: stream.type,
+              streamVersion: base + index + 1,
+              eventId: event.metadata.eventId,
+              type: event.type,
+              schemaVersion: metadata.schemaVersion,
+              data: asStoredJson(event.data),
+              metadata,
+              prevHash,
+            };
+            const hash = eventHash(content);
+            prevHash = hash;
+            return { ...content, recordedAt, hash };
+          }),
+        );
+      }
+      const all = stored.flat();
+      const last = all[all.length - 1]!;
+      const answer: StoredIdempotentResult = {
+        results: appends.map(({ stream }, i) => ({
+          streamId: stream.id,
+          streamVersion: stored[i]![stored[i]!.length - 1]!.streamVersion,
+          positions: stored[i]!.map((e) => e.globalPosition),
+        })),
+      };
+
+      // One statement: events, their outbox rows, stream versions, chain head, the idempotency answer.
+      await client.query(
+        `WITH inserted AS (
+           INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version,
+                               data, metadata, recorded_at, hash, prev_hash)
+           SELECT p, sid, st, sv, eid, t, schv, d::jsonb, m::jsonb, $10::timestamptz, h, ph
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[],
+                       $11::text[], $12::text[]) AS r(p, sid, st, sv, eid, t, schv, d, m, h, ph)
+           RETURNING global_position, event_id, stream_id
+         ), outboxed AS (
+           INSERT INTO outbox (global_position, event_id, stream_id, created_at)
+           SELECT global_position, event_id, stream_id, $10::timestamptz FROM inserted
+         ), versions AS (
+           UPDATE streams s SET version = v.version FROM unnest($13::text[], $14::int[]) AS v(id, version) WHERE s.stream_id = v.id
+         ), head AS (
+           UPDATE chain_head SET position = $15::bigint, hash = $16, recorded_at = $10::timestamptz WHERE id = 1
+         ), answered AS (
+           UPDATE idempotency_keys SET result = $17::jsonb WHERE key = $18
+         )
+         SELECT count(*) FROM inserted`,
+        [
+          all.map((e) => e.globalPosition),
+          all.map((e) => e.streamId),
+          all.map((e) => e.streamType),
+          all.map((e) => e.streamVersion),
+          all.map((e) => e.eventId),
+          all.map((e) => e.type),
+          all.map((e) => e.schemaVersion),
+          all.map((e) => JSON.stringify(e.data)),
+          all.map((e) => JSON.stringify(e.metadata)),
+          recordedAt,
+          all.map((e) => e.hash),
+          all.map((e) => e.prevHash),
+          answer.results.map((r) => r.streamId),
+          answer.results.map((r) => r.streamVersion),
+          last.globalPosition,
+          last.hash,
+          JSON.stringify(answer),
+          idempotency?.key ?? null,
+        ],
+      );
+      if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
+      await client.query('COMMIT');
+      open = false;
+      return answer.results.map((r, i) => ({ streamId: r.streamId, streamVersion: r.streamVersion, events: stored[i]!, replayed: false }));
+    } catch (error) {
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * The first answer given to an Idempotency-Key (one AppendResult per stream, replayed: true), or undefined when the
+   * key is unknown or its transaction has not committed. With a fingerprint, a key first used for a different request
+   * throws IdempotencyKeyReusedError. Lets an HTTP layer answer a retry before deciding the command again.
+   */
+  async findIdempotentResult(key: string, fingerprint?: string): Promise<AppendResult[] | undefined> {
+    const { rows } = await this.pool.query<{ fingerprint: string; result: StoredIdempotentResult | null }>(
+      'SELECT fingerprint, result FROM idempotency_keys WHERE key = $1 AND result IS NOT NULL',
+      [key],
+    );
+    const row = rows[0];
+    if (!row?.result) return undefined;
+    if (fingerprint !== undefined && fingerprint !== row.fingerprint) throw new IdempotencyKeyReusedError(key);
+    return this.replay(row.result);
+  }
+
+  /** A stream's events in version order, optionally up to a version and/or as recorded at an instant. */
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE stream_id = $1 AND ($2::int IS NULL OR stream_version <= $2) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+       ORDER BY stream_version`,
+      [streamId, options.toVersion ?? null, options.asOf ? options.asOf.toISOString() : null],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /** The stream's current version; 0 when it has no events. */
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId]);
+    return rows[0]?.version ?? 0;
+  }
+
+  /**
+   * Events after a global position, in position order, behind the gate (architecture.md invariant 3): rows are
+   * returned only up to — not including — the first one whose writing transaction is not older than
+   * pg_snapshot_xmin(pg_current_snapshot()). Every returned row therefore has transaction_id < xmin, and a reader
+   * that continues from the last position it got never passes over an event that commits later.
+   * (A plain filter "transaction_id < xmin" without the cut could return position n+1 while hiding n. See README.)
+   */
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `WITH candidate AS (
+         SELECT ${EVENT_COLUMNS}, global_position AS position, transaction_id FROM events
+         WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2
+       ), cut AS (
+         SELECT min(position) AS first_unsafe FROM candidate WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+       )
+       SELECT candidate.* FROM candidate, cut
+       WHERE cut.first_unsafe IS NULL OR candidate.position < cut.first_unsafe
+       ORDER BY candidate.position`,
+      [options.after, options.limit],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /**
+   * Walks the global chain in position order, recomputing every hash from the stored content and checking each
+   * prev_hash against its predecessor's hash, then the chain_head row against the last event. Stops at the first
+   * mismatch. For 'prev-hash-mismatch' storedHash is the row's prev_hash and recomputedHash its predecessor's hash.
+   */
+  async verifyChain(options: VerifyChainOptions = {}): Promise<VerifyChainResult> {
+    const batchSize = options.batchSize ?? 1000;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let expectedPrev = GENESIS_HASH;
+      let after = '0';
+      if (options.fromPosition && BigInt(options.fromPosition) > 1n) {
+        after = (BigInt(options.fromPosition) - 1n).toString();
+        const before = await client.query<{ hash: string }>(
+          'SELECT hash FROM events WHERE global_position <= $1::bigint ORDER BY global_position DESC LIMIT 1',
+          [after],
+        );
+        expectedPrev = before.rows[0]?.hash ?? GENESIS_HASH;
+      }
+      let checked = 0;
+      let headPosition = after === '0' ? '0' : after;
+      let headHash = expectedPrev;
+      const result = (firstMismatch?: ChainMismatch): VerifyChainResult =>
+        firstMismatch ? { ok: false, checked, headPosition, headHash, firstMismatch } : { ok: true, checked, headPosition, headHash };
+      for (;;) {
+        const { rows } = await client.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
+          [after, batchSize],
+        );
+        for (const row of rows) {
+          const recomputed = eventHash({
+            globalPosition: row.global_position,
+            streamId: row.stream_id,
+            streamType: row.stream_type,
+            streamVersion: row.stream_version,
+            eventId: row.event_id,
+            type: row.type,
+            schemaVersion: row.schema_version,
+            data: row.data,
+            metadata: row.metadata,
+            prevHash: row.prev_hash,
+          });
+          const position = row.global_position;
+          if (recomputed !== row.hash) {
+            return result({ globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'hash-mismatch' });
+          }
+          if (row.prev_hash !== expectedPrev) {
+            return result({ globalPosition: position, storedHash: row.prev_hash, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' });
+          }
+          if (row.metadata?.recordedAt !== row.recorded_at.toISOString()) {
+            return result({ globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'recorded-at-mismatch' });
+          }
+          checked += 1;
+          expectedPrev = row.hash;
+          headPosition = position;
+          headHash = row.hash;
+        }
+        if (rows.length < batchSize) break;
+        after = rows[rows.length - 1]!.global_position;
+      }
+      const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
+      const stored = head.rows[0];
+      if (stored && (stored.position !== headPosition || stored.hash !== headHash) && !(stored.position === '0' && checked === 0 && after === '0')) {
+        return result({ globalPosition: stored.position, storedHash: stored.hash, recomputedHash: headHash, reason: 'head-mismatch' });
+      }
+      return result();
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+  }
+
+  private async replay(stored: StoredIdempotentResult, client?: pg.PoolClient): Promise<AppendResult[]> {
+    const positions = stored.results.flatMap((r) => r.positions);
+    const { rows } = await (client ?? this.pool).query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = ANY($1::bigint[]) ORDER BY global_position`,
+      [positions],
+    );
+    const byPosition = new Map(rows.map((row) => [row.global_position, toStoredEvent(row)]));
+    return stored.results.map((r) => ({
+      streamId: r.streamId,
+      streamVersion: r.streamVersion,
+      events: r.positions.map((p) => byPosition.get(p)).filter((e): e is StoredEvent => e !== undefined),
+      replayed: true,
+    }));
+  }
+}
