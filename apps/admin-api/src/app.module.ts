@@ -1,0 +1,42 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ApiKeyRegistry } from './auth/api-key-registry.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { loggingModule } from './logging/logging.module.js';
+import { ProblemDetailsFilter } from './problem-details/problem-details.filter.js';
+import { validationProblem } from './problem-details/problem-details.js';
+import { flattenValidationErrors } from './problem-details/validation-errors.js';
+import { DealsModule } from './deals/deals.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { PeopleModule } from './people/people.module.js';
+import { WorksModule } from './works/works.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: APP_PIPE,
+          useFactory: () =>
+            new ValidationPipe({
+              whitelist: true,
+              forbidNonWhitelisted: true,
+              transform: true,
+              exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
+            }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Role } from '../config/app-config.js';
+import { ApiKeyRegistry } from './api-key-registry.js';
+import type { RequestWithPrincipal } from './principal.js';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
+
+interface HttpRequestLike extends RequestWithPrincipal {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Every endpoint needs a key unless marked @Public(): `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+ * 401 when the key is missing or unknown, 403 when the key's role may not do this.
+ * Endpoints without @Roles() are admin-only, so a forgotten decorator fails closed.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(ApiKeyRegistry) private readonly registry: ApiKeyRegistry,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<HttpRequestLike>();
+    const presented = presentedKey(request.headers);
+    if (!presented) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>".');
+    const principal = this.registry.authenticate(presented);
+    if (!principal) throw new UnauthorizedException('The API key is not valid.');
+    request.principal = principal;
+    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
+    if (principal.role !== 'admin' && !allowed.includes(principal.role)) {
+      throw new ForbiddenException(`The role "${principal.role}" may not do this; allowed: ${[...new Set([...allowed, 'admin'])].join(', ')}.`);
+    }
+    return true;
+  }
+}
+
+function presentedKey(headers: HttpRequestLike['headers']): string | undefined {
+  const authorization = single(headers.authorization);
+  if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim() || undefined;
+  return single(headers['x-api-key'])?.trim() || undefined;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,67 @@
+export type Role = 'editor' | 'auditor' | 'admin';
+export const ROLES: readonly Role[] = ['editor', 'auditor', 'admin'];
+
+export interface ApiKeyConfig {
+  /** Who the key belongs to; recorded as the actor of every event written with it. */
+  principal: string;
+  role: Role;
+  key: string;
+}
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  apiKeys: ApiKeyConfig[];
+  logLevel: string;
+  /** True when the dev keys below are in use, so start-up can say so loudly. */
+  usingDevKeys: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Development keys, documented in the README. Used only when REELWIRE_API_KEYS is not set and NODE_ENV is not
+ * 'production' — a production start without configured keys is refused.
+ */
+export const DEV_API_KEYS: ApiKeyConfig[] = [
+  { principal: 'dev-editor', role: 'editor', key: 'dev-editor-key' },
+  { principal: 'dev-auditor', role: 'auditor', key: 'dev-auditor-key' },
+  { principal: 'dev-admin', role: 'admin', key: 'dev-admin-key' },
+];
+
+/**
+ * REELWIRE_API_KEYS: comma-separated `principal:role:key` entries, e.g.
+ * `desk-anna:editor:6f1c…,audit-team:auditor:93ab…`. Keys must be at least 12 characters.
+ */
+export function parseApiKeys(value: string): ApiKeyConfig[] {
+  const keys = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [principal, role, ...rest] = entry.split(':');
+      const key = rest.join(':');
+      if (!principal || !role || !key) throw new Error(`REELWIRE_API_KEYS entry must be principal:role:key (got an entry for "${principal ?? ''}")`);
+      if (!ROLES.includes(role as Role)) throw new Error(`REELWIRE_API_KEYS: role "${role}" of ${principal} must be one of ${ROLES.join(', ')}`);
+      if (key.length < 12) throw new Error(`REELWIRE_API_KEYS: the key of ${principal} is shorter than 12 characters`);
+      return { principal, role: role as Role, key };
+    });
+  if (keys.length === 0) throw new Error('REELWIRE_API_KEYS is set but lists no keys');
+  return keys;
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv, databaseUrl: string): AppConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${env.PORT}"`);
+  let apiKeys: ApiKeyConfig[];
+  let usingDevKeys = false;
+  if (env.REELWIRE_API_KEYS) {
+    apiKeys = parseApiKeys(env.REELWIRE_API_KEYS);
+  } else if (env.NODE_ENV === 'production') {
+    throw new Error('REELWIRE_API_KEYS must be set in production (the dev keys are public)');
+  } else {
+    apiKeys = DEV_API_KEYS;
+    usingDevKeys = true;
+  }
+  return { port, databaseUrl, apiKeys, logLevel: env.LOG_LEVEL ?? 'info', usingDevKeys };
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+
+/** Builds the admin API (used by main.ts and by the e2e tests, so both run the same wiring). */
+export async function createAdminApi(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('reelwire admin API')
+      .setDescription(
+        'Editors record film-industry deal facts (every fact cites its source); auditors read everything including history. ' +
+          'Authenticate with `Authorization: Bearer <key>` or `X-API-Key`. Writes accept an `Idempotency-Key` header. ' +
+          'Errors are RFC 9457 application/problem+json.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (see README: dev keys)' }, 'api-key')
+      .addSecurityRequirements('api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

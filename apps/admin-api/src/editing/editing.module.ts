@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { GetAggregateHandler, GetAggregateHistoryHandler } from '../reading/aggregate-queries.js';
+import { EditorialGateway } from '../shared/edit-endpoint.js';
+import { ExecuteDomainCommandHandler } from './execute-command.js';
+import { MoveWorkFactHandler } from './move-work-fact.js';
+
+/** The command and query handlers every aggregate's controller uses. */
+@Module({
+  providers: [ExecuteDomainCommandHandler, MoveWorkFactHandler, GetAggregateHandler, GetAggregateHistoryHandler, EditorialGateway],
+  exports: [EditorialGateway],
+})
+export class EditingModule {}

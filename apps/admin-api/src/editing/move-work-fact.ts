@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { streamIdFor } from '../../../../libs/contracts/src/streams.js';
+import { decideWorkMove, toEventsForAppend, workMoveStreams, type WorkMoveCommand } from '../../../../libs/domain/src/index.js';
+import { PostgresEventStore } from '../../../../libs/event-store/src/index.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { AGGREGATES, foldState } from './aggregate-catalog.js';
+import { outcomeOf, type CommandOutcome } from './command-outcome.js';
+import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf, replayIfRetried } from './execute-command.js';
+
+/** A credit or attachment stated on the wrong work, moved to the right one: one correction, two streams, one transaction. */
+export class MoveWorkFact {
+  constructor(
+    readonly command: WorkMoveCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(MoveWorkFact)
+export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, CommandOutcome> {
+  constructor(private readonly store: PostgresEventStore) {}
+
+  async execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
+    const { sourceWorkId, targetWorkId } = workMoveStreams(command);
+    const earlier = await replayIfRetried(this.store, 'work', sourceWorkId, context);
+    if (earlier) return earlier;
+
+    await assertReferencesExist(this.store, command.data as unknown as Record<string, unknown>, 'workId');
+    const sourceStream = streamIdFor('work', sourceWorkId);
+    const targetStream = streamIdFor('work', targetWorkId);
+    const [sourceEvents, targetEvents] = await Promise.all([this.store.readStream(sourceStream), this.store.readStream(targetStream)]);
+    const sourceState = foldState(AGGREGATES.work, sourceEvents);
+    const targetState = foldState(AGGREGATES.work, targetEvents);
+    // If-Match refers to the work in the URL: the one the editor is correcting.
+    assertEditedVersion(sourceStream, sourceState.version, context);
+
+    const decided = decideWorkMove(command, sourceState as never, targetState as never, { now: new Date(), newId: randomUUID });
+    const versions = new Map([
+      [sourceStream, sourceState.version],
+      [targetStream, targetState.version],
+    ]);
+    const envelope = envelopeOf(context);
+    const results = await this.store.appendMany(
+      decided.map((part) => ({
+        stream: { id: part.streamId, type: 'work' },
+        expectedVersion: versions.get(part.streamId) || 'no-stream',
+        events: toEventsForAppend(part.events, envelope),
+      })),
+      idempotencyOf(context),
+    );
+    return outcomeOf('work', sourceWorkId, results, results.some((result) => result.replayed));
+  }
+}

@@ -1,0 +1,38 @@
+import { resolveDatabase } from '../../../libs/database/src/database-url.js';
+import { runMigrations } from '../../../libs/database/src/migrations.js';
+import { loadAppConfig } from './config/app-config.js';
+import { createAdminApi } from './create-admin-api.js';
+
+/** `npm start`: PostgreSQL (DATABASE_URL or embedded), migrations, then the admin API on PORT (default 3000). */
+async function main(): Promise<void> {
+  const say = (line: string) => process.stdout.write(`reelwire: ${line}\n`);
+  const database = await resolveDatabase(process.env, say);
+  const migrations = await runMigrations(database.url);
+  say(migrations.applied.length ? `migrations applied: ${migrations.applied.join(', ')}` : `migrations: up to date (${migrations.alreadyApplied})`);
+  const config = loadAppConfig(process.env, database.url);
+  const app = await createAdminApi(config);
+  await app.listen(config.port, '0.0.0.0');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://localhost:${port}`;
+  say(`admin API listening on ${base}`);
+  say(`  API docs (Swagger UI): ${base}/docs   OpenAPI JSON: ${base}/docs-json`);
+  say(`  health: ${base}/health`);
+  say(`  database: ${database.description}`);
+  if (config.usingDevKeys) {
+    say(`  dev API keys (set REELWIRE_API_KEYS to replace them): ${config.apiKeys.map((k) => `${k.role}=${k.key}`).join('  ')}`);
+  }
+  const shutdown = async (signal: string) => {
+    say(`${signal} received, shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reelwire: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { WriteContext, type CommandContext } from '../shared/command-context.js';
+import { SetPrimaryNameDto } from '../shared/dto/set-primary-name.dto.js';
+import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
+import { EditorialResource } from '../shared/editorial-resource.js';
+import { AddPersonNameDto, RegisterPersonDto, UpdatePersonDetailsDto } from './dto/person-requests.dto.js';
+
+type Response = { setHeader(name: string, value: string): void };
+
+/** Talent: directors, writers, cast, producers — names in every script, family name order kept. */
+@ApiTags('people')
+@Controller('people')
+export class PeopleController extends EditorialResource('person', 'personId', 'Person') {
+  constructor(gateway: EditorialGateway) {
+    super(gateway);
+  }
+
+  @Post()
+  @CreateEndpoint('Register a person with their names and nationalities')
+  register(@Body() body: RegisterPersonDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+    return this.gateway.send('person', 'RegisterPerson', { ...body, personId: body.personId ?? randomUUID() }, context, response, { created: true });
+  }
+
+  @Patch(':personId')
+  @EditEndpoint('Update details with new information (use corrections to fix wrong ones)')
+  @UuidPath('personId')
+  update(@UuidParam('personId') id: string, @Body() body: UpdatePersonDetailsDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+    return this.send('UpdatePersonDetails', id, body, context, response);
+  }
+
+  @Post(':personId/names')
+  @EditEndpoint('Add a name (another script, a stage name)')
+  @UuidPath('personId')
+  addName(@UuidParam('personId') id: string, @Body() body: AddPersonNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+    return this.send('AddPersonName', id, body, context, response);
+  }
+
+  @Post(':personId/primary-name')
+  @EditEndpoint('Make one of the names the primary one')
+  @UuidPath('personId')
+  setPrimaryName(@UuidParam('personId') id: string, @Body() body: SetPrimaryNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+    return this.send('SetPrimaryPersonName', id, body, context, response);
+  }
+}

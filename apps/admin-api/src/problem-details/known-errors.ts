@@ -1,0 +1,59 @@
+import {
+  AggregateNotFoundError,
+  AlreadyExistsError,
+  DomainValidationError,
+  FactNotFoundError,
+  FactSupersededError,
+  IllegalStatusTransitionError,
+  RetractedError,
+} from '../../../../libs/domain/src/index.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../../../../libs/event-store/src/index.js';
+import { ProblemType, type ProblemDetails } from './problem-details.js';
+
+/**
+ * Domain and event-store errors as problem+json. Every answer says what to do next: the current version to re-read,
+ * the statuses that are allowed, the fact that replaced the one being edited.
+ */
+export function mapKnownError(error: unknown): ProblemDetails | undefined {
+  if (error instanceof WrongExpectedVersionError) {
+    return {
+      type: ProblemType.conflict,
+      title: 'Edited by someone else',
+      status: 409,
+      detail: `${error.streamId} is at version ${error.currentVersion}, not ${String(error.expectedVersion)}: re-read it, check the other edit, and retry with If-Match: "${error.currentVersion}". Nothing was recorded.`,
+      streamId: error.streamId,
+      expectedVersion: error.expectedVersion,
+      currentVersion: error.currentVersion,
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      type: ProblemType.idempotencyKeyReused,
+      title: 'Idempotency-Key reused for a different request',
+      status: 422,
+      detail: 'This Idempotency-Key was already used for a different request; use a new key for a new request. Nothing was recorded.',
+    };
+  }
+  if (error instanceof DomainValidationError) {
+    return { type: ProblemType.validation, title: 'Invalid request', status: 422, detail: 'The request breaks the rules below; nothing was recorded.', errors: error.errors };
+  }
+  if (error instanceof IllegalStatusTransitionError) {
+    return { type: ProblemType.illegalTransition, title: 'Illegal status transition', status: 422, detail: error.message, from: error.from, to: error.to, allowed: error.allowed };
+  }
+  if (error instanceof AggregateNotFoundError) {
+    return { type: ProblemType.notFound, title: 'Not found', status: 404, detail: error.message };
+  }
+  if (error instanceof AlreadyExistsError) {
+    return { type: ProblemType.alreadyExists, title: 'Already exists', status: 409, detail: error.message };
+  }
+  if (error instanceof FactNotFoundError) {
+    return { type: ProblemType.factNotFound, title: 'Fact not found', status: 422, detail: error.message, factType: error.factType, factId: error.factId };
+  }
+  if (error instanceof FactSupersededError) {
+    return { type: ProblemType.factSuperseded, title: 'Fact was corrected', status: 422, detail: error.message, supersededBy: error.supersededBy };
+  }
+  if (error instanceof RetractedError) {
+    return { type: ProblemType.retracted, title: 'Retracted', status: 422, detail: error.message, retraction: error.retraction };
+  }
+  return undefined;
+}

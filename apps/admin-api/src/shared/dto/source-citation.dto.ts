@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import type { SourceCitation } from '../../../../../libs/contracts/src/envelope.js';
+
+/** Every write cites where the fact comes from. */
+export class SourceCitationDto implements SourceCitation {
+  @ApiProperty({ example: 'KoBiz — Korean Film Biz Zone', description: 'Who published the source' })
+  @IsString()
+  @IsNotEmpty({ message: 'source.publisher must name who published the source' })
+  @MaxLength(300)
+  publisher!: string;
+
+  @ApiPropertyOptional({ example: 'https://www.koreanfilm.or.kr/eng/news/news.jsp' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }, { message: 'source.url must be an http(s) URL' })
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'Korean films go global' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  title?: string;
+
+  @ApiPropertyOptional({ example: '2025-11-24', description: 'When the source published it (ISO 8601)' })
+  @IsOptional()
+  @IsDateString({}, { message: 'source.publishedAt must be an ISO 8601 date or date-time' })
+  publishedAt?: string;
+
+  @ApiPropertyOptional({ example: '2025-11-25', description: 'When the desk read it (ISO 8601)' })
+  @IsOptional()
+  @IsDateString({}, { message: 'source.retrievedAt must be an ISO 8601 date or date-time' })
+  retrievedAt?: string;
+
+  @ApiPropertyOptional({ example: 'en', description: 'BCP 47 language of the source' })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'source.language must be a BCP 47 tag such as en or ko' })
+  language?: string;
+
+  @ApiPropertyOptional({ description: 'A short excerpt supporting the fact, in your own selection' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  excerpt?: string;
+}

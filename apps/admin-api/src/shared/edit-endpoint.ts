@@ -1,0 +1,90 @@
+import { applyDecorators, HttpCode, Injectable, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
+import { CanRead, CanWrite } from '../auth/roles.decorator.js';
+import { AGGREGATES } from '../editing/aggregate-catalog.js';
+import type { CommandOutcome } from '../editing/command-outcome.js';
+import { ExecuteDomainCommand } from '../editing/execute-command.js';
+import { validationProblem } from '../problem-details/problem-details.js';
+import { GetAggregate, GetAggregateHistory, type AggregateView } from '../reading/aggregate-queries.js';
+import type { CommandContext } from './command-context.js';
+
+interface ResponseLike {
+  setHeader(name: string, value: string): void;
+}
+
+const WRITE_HEADERS = [
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key records nothing new and returns the first answer' }),
+  ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) you based the edit on; 409 if someone else edited since' }),
+  ApiResponse({ status: 400, description: 'Malformed request (problem+json with field errors)' }),
+  ApiResponse({ status: 409, description: 'Edited by someone else since If-Match (problem+json with currentVersion)' }),
+  ApiResponse({ status: 422, description: 'A business rule refuses it (problem+json: field errors, allowed statuses, …)' }),
+];
+
+/** A write that creates an aggregate: 201 with Location. */
+export const CreateEndpoint = (summary: string) => applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ...WRITE_HEADERS);
+
+/** A write on an existing aggregate: 200 with the new version as ETag. */
+export const EditEndpoint = (summary: string) =>
+  applyDecorators(CanWrite(), HttpCode(200), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }), ...WRITE_HEADERS);
+
+export const ReadEndpoint = (summary: string) => applyDecorators(CanRead(), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }));
+
+export const AsOfQuery = () =>
+  ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: answer as the desk knew it then (by recordedAt)', example: '2025-11-25T12:00:00Z' });
+
+/** A path id that must be a UUID; a bad one is a 400 naming the parameter. */
+export const UuidParam = (name: string) =>
+  Param(name, new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: name, message: `${name} must be a UUID` }]) }));
+
+export const UuidPath = (name: string) => ApiParam({ name, format: 'uuid' });
+
+/** `?asOf=` as a Date, or a 400 naming it. */
+export const AsOf = () =>
+  Query('asOf', {
+    transform(value: unknown): Date | undefined {
+      if (value === undefined || value === '') return undefined;
+      const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+      if (Number.isNaN(date.getTime())) throw validationProblem([{ field: 'asOf', message: 'asOf must be an ISO 8601 instant, e.g. 2025-11-25T12:00:00Z' }]);
+      return date;
+    },
+  });
+
+/** The controllers' one way in: commands through the command bus, reads through the query bus, headers set alike. */
+@Injectable()
+export class EditorialGateway {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  async send(
+    aggregate: AggregateType,
+    type: string,
+    data: Record<string, unknown>,
+    context: CommandContext,
+    response: ResponseLike,
+    options: { created?: boolean } = {},
+  ): Promise<CommandOutcome> {
+    const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context));
+    return this.answer(outcome, response, options);
+  }
+
+  answer(outcome: CommandOutcome, response: ResponseLike, options: { created?: boolean } = {}): CommandOutcome {
+    response.setHeader('ETag', `"${outcome.version}"`);
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (options.created) response.setHeader('Location', `/${AGGREGATES[outcome.aggregate as AggregateType].collection}/${outcome.id}`);
+    return outcome;
+  }
+
+  async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
+    const view = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
+    response.setHeader('ETag', `"${view.version}"`);
+    return view;
+  }
+
+  history(aggregate: AggregateType, id: string) {
+    return this.queryBus.execute(new GetAggregateHistory(aggregate, id));
+  }
+}

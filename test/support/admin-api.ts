@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DEV_API_KEYS, type AppConfig } from '../../apps/admin-api/src/config/app-config.js';
+import { createAdminApi } from '../../apps/admin-api/src/create-admin-api.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const EDITOR = 'Bearer dev-editor-key';
+export const AUDITOR = 'Bearer dev-auditor-key';
+export const ADMIN = 'Bearer dev-admin-key';
+
+export interface TestAdminApi {
+  app: INestApplication;
+  db: TestDatabase;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The real admin API (same wiring as main.ts) on its own fresh database, reached over HTTP by supertest. */
+export async function startTestAdminApi(): Promise<TestAdminApi> {
+  const db = await createTestDatabase();
+  const config: AppConfig = { port: 0, databaseUrl: db.url, apiKeys: DEV_API_KEYS, logLevel: process.env.LOG_LEVEL ?? 'silent', usingDevKeys: true };
+  const app = await createAdminApi(config);
+  await app.init();
+  return {
+    app,
+    db,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/** The brief as the cited source of the test data. */
+export const BRIEF = { publisher: 'reelwire demo brief', title: 'Korean films go global', publishedAt: '2025-11-24', language: 'en' };
+export const BETTER_SOURCE = { publisher: 'Korea JoongAng Daily', url: 'https://koreajoongangdaily.joins.com/', language: 'en' };
