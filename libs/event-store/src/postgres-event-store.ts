@@ -309,7 +309,7 @@ export class PostgresEventStore {
     const { rows } = await this.pool.query<EventRow>(
       `WITH candidate AS (
          SELECT ${EVENT_COLUMNS}, global_position AS position, transaction_id FROM events
-         WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2
+         WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2
        ), cut AS (
          SELECT min(position) AS first_unsafe FROM candidate WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
        )
@@ -348,7 +348,7 @@ export class PostgresEventStore {
         firstMismatch ? { ok: false, checked, headPosition, headHash, firstMismatch } : { ok: true, checked, headPosition, headHash };
       for (;;) {
         const { rows } = await client.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`,
           [after, batchSize],
         );
         for (const row of rows) {
@@ -397,7 +397,7 @@ export class PostgresEventStore {
   private async replay(stored: StoredIdempotentResult, client?: pg.PoolClient): Promise<AppendResult[]> {
     const positions = stored.results.flatMap((r) => r.positions);
     const { rows } = await (client ?? this.pool).query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = ANY($1::bigint[]) ORDER BY global_position`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = ANY($1::bigint[]) ORDER BY events.global_position`,
       [positions],
     );
     const byPosition = new Map(rows.map((row) => [row.global_position, toStoredEvent(row)]));
