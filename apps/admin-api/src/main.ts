@@ -15,13 +15,15 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://localhost:${port}`;
-  say(`admin API listening on ${base}`);
-  say(`  API docs (Swagger UI): ${base}/docs   OpenAPI JSON: ${base}/docs-json`);
-  say(`  health: ${base}/health`);
-  say(`  database: ${database.description}`);
-  if (config.usingDevKeys) {
-    say(`  dev API keys (set REELWIRE_API_KEYS to replace them): ${config.apiKeys.map((k) => `${k.role}=${k.key}`).join('  ')}`);
-  }
+  // One write, so whoever watches for the "listening" line sees the whole block with it.
+  const lines = [
+    `admin API listening on ${base}`,
+    `  API docs (Swagger UI): ${base}/docs   OpenAPI JSON: ${base}/docs-json`,
+    `  health: ${base}/health`,
+    `  database: ${database.description}`,
+    ...(config.usingDevKeys ? [`  dev API keys (set REELWIRE_API_KEYS to replace them): ${config.apiKeys.map((k) => `${k.role}=${k.key}`).join('  ')}`] : []),
+  ];
+  say(lines.join('\nreelwire: '));
   const shutdown = async (signal: string) => {
     say(`${signal} received, shutting down`);
     await app.close();

