@@ -329,3 +329,29 @@ describe('admin API: editing film-deal facts', () => {
     );
   });
 });
+
+describe('admin API: metrics', () => {
+  let api: TestAdminApi;
+  beforeAll(async () => {
+    api = await startTestAdminApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('exposes Prometheus metrics without a key: request durations by route and status, and the outbox backlog', async () => {
+    const workId = randomUUID();
+    await api.http().get(`/works/${workId}`).set('Authorization', AUDITOR).expect(404);
+    await api
+      .http()
+      .post('/works')
+      .set('Authorization', EDITOR)
+      .send({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF })
+      .expect(201);
+    const response = await api.http().get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.text).toMatch(/reelwire_http_request_duration_seconds_count\{method="GET",route="\/works\/:workId",status="404"\} 1/);
+    // Nothing relays in this test, so the one recorded event is waiting in the outbox.
+    expect(response.text).toMatch(/^reelwire_outbox_backlog 1$/m);
+  });
+});

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import pg from 'pg';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { PG_POOL } from '../database/database.module.js';
+
+/**
+ * Prometheus metrics of the admin API, plus the pipeline's state read from Postgres at scrape time, so one scrape
+ * of the API shows whether edits are flowing: the outbox backlog and the oldest unpublished event's age.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(@Inject(PG_POOL) pool: pg.Pool) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'reelwire_admin_api_' });
+    this.httpDuration = new Histogram({
+      name: 'reelwire_http_request_duration_seconds',
+      help: 'Admin API request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'reelwire_outbox_backlog',
+      help: 'Events recorded but not yet published to Kafka',
+      registers: [this.registry],
+      async collect() {
+        const { rows } = await pool.query<{ backlog: string; oldest: number | null }>(
+          'SELECT count(*)::text AS backlog, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE published_at IS NULL',
+        );
+        this.set(Number(rows[0].backlog));
+        oldestUnpublished.set(rows[0].oldest ?? 0);
+      },
+    });
+    const oldestUnpublished = new Gauge({
+      name: 'reelwire_outbox_oldest_unpublished_seconds',
+      help: 'Age of the oldest unpublished outbox row (0 when the backlog is empty)',
+      registers: [this.registry],
+    });
+  }
+}
