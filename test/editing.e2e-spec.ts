@@ -320,6 +320,16 @@ describe('admin API: editing film-deal facts', () => {
     expect(dealState.parties).toHaveLength(2);
   });
 
+  it('publishes the event contract for downstream teams: AsyncAPI and a JSON Schema per event type and version', async () => {
+    const asyncapi = await api.http().get('/contracts/asyncapi.json');
+    expect(asyncapi.status).toBe(200);
+    expect(Object.keys(asyncapi.body.channels)).toEqual(expect.arrayContaining(['reelwire.work.v1', 'reelwire.deal.v1']));
+    const schema = await api.http().get('/contracts/events/WorkRegistered/1');
+    expect(schema.status).toBe(200);
+    expect(schema.body.$schema).toContain('2020-12');
+    expect((await api.http().get('/contracts/events/WorkRegistered/99')).status).toBe(404);
+  });
+
   it('documents every endpoint in OpenAPI at /docs-json without a key', async () => {
     const response = await api.http().get('/docs-json');
     expect(response.status).toBe(200);

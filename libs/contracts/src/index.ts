@@ -9,3 +9,5 @@ export { aggregateOfEventType, currentSchemaVersion, eventContracts, getEventCon
 export { eventMetadataSchema } from './schemas/envelope.schema.js';
 export { JSON_SCHEMA_DIALECT, type JsonSchema } from './schemas/json-schema.js';
 export { checkAgainstSchema } from './schemas/schema-check.js';
+export * from './published-event.js';
+export { buildAsyncApiDocument, EVENT_HEADERS } from './asyncapi.js';
