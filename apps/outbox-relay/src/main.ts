@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { resolveDatabase } from '../../../libs/database/src/database-url.js';
+import { runMigrations } from '../../../libs/database/src/migrations.js';
+import { createPool } from '../../../libs/database/src/pool.js';
+import { createKafka, LogLevel } from '../../../libs/messaging/src/kafka.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { createRelayMetrics } from './relay-metrics.js';
+
+function intFromEnv(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+/** GET /metrics on the given port (0 = any free port); everything else is 404. */
+function serveMetrics(registry: Registry, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve(server));
+  });
+}
+
+/**
+ * `npm run start:relay`: PostgreSQL (DATABASE_URL or the embedded server), migrations, then the outbox relay publishing to
+ * KAFKA_BROKERS (default 127.0.0.1:19092, e.g. `npm run kafka:dev`). Prometheus metrics on RELAY_METRICS_PORT (9464).
+ */
+async function main(): Promise<void> {
+  const logger = pino({ name: 'outbox-relay', level: process.env.LOG_LEVEL ?? 'info' });
+  const database = await resolveDatabase(process.env, (line) => logger.info(line));
+  const migrations = await runMigrations(database.url);
+  if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
+  const pool = createPool(database.url, { max: 2, applicationName: 'reelwire-outbox-relay' });
+  const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
+  const kafkaLog = logger.child({ component: 'kafkajs' });
+  const kafka = createKafka({
+    brokers,
+    clientId: 'reelwire-outbox-relay',
+    logLevel: LogLevel.WARN,
+    // kafkajs complains loudly about every refused connection; the relay reports failures itself (warn).
+    logCreator: () => (entry) => kafkaLog.debug({ kafkaLevel: entry.level, ...entry.log }, entry.log.message),
+  });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createRelayMetrics(registry);
+  const relay = new OutboxRelay({
+    pool,
+    kafka,
+    batchSize: intFromEnv('RELAY_BATCH_SIZE', 500),
+    pollIntervalMs: intFromEnv('RELAY_POLL_INTERVAL_MS', 500),
+    lockPollMs: intFromEnv('RELAY_LOCK_POLL_MS', 1000),
+    maxBackoffMs: intFromEnv('RELAY_MAX_BACKOFF_MS', 5000),
+    logger,
+    metrics,
+  });
+  const server = await serveMetrics(registry, intFromEnv('RELAY_METRICS_PORT', 9464, 0));
+  const address = server.address();
+  const metricsPort = typeof address === 'object' && address ? address.port : 0;
+  logger.info({ brokers, database: database.description, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
+  relay.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await relay.stop();
+    await new Promise((resolve) => server.close(resolve));
+    await pool.end();
+    await database.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`outbox-relay: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

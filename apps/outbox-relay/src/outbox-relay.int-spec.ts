@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { PostgresEventStore } from '../../../libs/event-store/src/postgres-event-store.js';
+import { type DevBroker, startDevBroker } from '../../../libs/kafka-dev-broker/src/index.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { createRelayMetrics } from './relay-metrics.js';
+import {
+  appendEvents,
+  checkDelivery,
+  type Collector,
+  createTestTopics,
+  editorialEvent,
+  makeStreams,
+  startCollector,
+  storedEvents,
+  TEST_TOPICS,
+  testKafka,
+  unpublishedCount,
+  waitFor,
+} from './testing/relay-test-kit.js';
+
+describe('OutboxRelay', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool);
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await db.drop();
+  });
+
+  async function broker(dataDir?: string, port = 0): Promise<DevBroker> {
+    const started = await startDevBroker({ port, dataDir });
+    return started;
+  }
+
+  function relay(brokers: string, options: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
+    const instance = new OutboxRelay({
+      pool: db.pool,
+      kafka: testKafka(brokers),
+      topics: TEST_TOPICS,
+      pollIntervalMs: 100,
+      lockPollMs: 100,
+      maxBackoffMs: 500,
+      ...options,
+    });
+    instance.start();
+    cleanups.push(() => instance.stop());
+    return instance;
+  }
+
+  it('publishes appended events to their aggregate topic with key = stream id, the public value and headers, in stream order, and marks the rows', async () => {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const collector: Collector = await startCollector(kafkaBroker.brokers);
+    cleanups.push(() => collector.stop());
+
+    const registry = new Registry();
+    const metrics = createRelayMetrics(registry);
+    const work = 'work-3f2a7c1e-0000-4000-8000-000000000001';
+    const registered = editorialEvent('work', 1, { occurredAt: { date: '2018', precision: 'year' }, actor: { id: 'editor-42', role: 'editor' } });
+    await store.append({ id: work, type: 'work' }, 'no-stream', [registered]);
+    const streams = makeStreams(8);
+    await appendEvents(store, streams, 120);
+    relay(kafkaBroker.brokers, { metrics, batchSize: 25 });
+    await store.append({ id: work, type: 'work' }, 1, [editorialEvent('work', 2)]);
+
+    const expected = await storedEvents(db.pool);
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'outbox drained');
+    await waitFor(() => checkDelivery(collector.received, expected).missing.length === 0, 'every event consumed');
+    const report = checkDelivery(collector.received, expected);
+    expect(report.violations).toEqual([]);
+    expect(report.distinct).toBe(expected.length);
+
+    const first = collector.received.find((m) => m.event.eventId === registered.metadata.eventId)!;
+    expect(first.topic).toBe('reelwire.work.v1');
+    expect(first.key).toBe(work);
+    const stored = (await store.readStream(work))[0]!;
+    expect(first.event).toEqual({
+      eventId: stored.eventId,
+      type: 'WorkRegistered',
+      schemaVersion: 1,
+      streamId: work,
+      streamType: 'work',
+      streamVersion: 1,
+      globalPosition: stored.globalPosition,
+      recordedAt: stored.recordedAt,
+      data: stored.data,
+      metadata: stored.metadata,
+    });
+    expect(first.headers).toEqual({
+      'event-id': stored.eventId,
+      'event-type': 'WorkRegistered',
+      'schema-version': '1',
+      'correlation-id': registered.metadata.correlationId,
+      'causation-id': registered.metadata.causationId,
+      actor: 'editor-42',
+      'occurred-at': '{"date":"2018","precision":"year"}',
+      'recorded-at': stored.recordedAt,
+      'global-position': stored.globalPosition,
+    });
+    // Topic per aggregate, one partition per stream.
+    for (const message of collector.received) expect(message.topic).toBe(`reelwire.${message.event.streamType}.v1`);
+    const partitionsOf = new Map<string, Set<number>>();
+    for (const m of collector.received) (partitionsOf.get(m.key) ?? partitionsOf.set(m.key, new Set()).get(m.key)!).add(m.partition);
+    for (const partitions of partitionsOf.values()) expect(partitions.size).toBe(1);
+
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL');
+    expect(rows[0]!.n).toBe(expected.length);
+    const text = await registry.metrics();
+    expect(text).toMatch(new RegExp(`reelwire_relay_published_total ${expected.length}\\b`));
+    expect(text).toMatch(/reelwire_relay_batch_seconds_count [1-9]/);
+    expect(text).toMatch(/reelwire_relay_active 1\b/);
+    await waitFor(async () => /reelwire_outbox_backlog 0\b/.test(await registry.metrics()), 'backlog gauge at 0');
+  });
+
+  it('holds back rows behind a transaction that is still running (the gate), then publishes them in order', async () => {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const stream = makeStreams(1);
+    await appendEvents(store, stream, 3);
+    // A transaction that took its id before the next append: every row written after it is held back while it runs.
+    const blocker = await db.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT pg_current_xact_id()');
+    await appendEvents(store, stream, 2);
+    const instance = relay(kafkaBroker.brokers);
+    await waitFor(() => instance.stats.published === 3, 'the 3 rows before the open transaction');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(instance.stats.published).toBe(3);
+    expect(await unpublishedCount(db.pool)).toBe(2);
+    await blocker.query('COMMIT');
+    blocker.release();
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'the rest after the commit');
+  });
+
+  it('retries a batch whose send failed half-way (broker stopped mid-drain): nothing lost, per-stream order kept', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-midbatch-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    let kafkaBroker = await broker(dataDir);
+    const port = kafkaBroker.port;
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const streams = makeStreams(40);
+    await appendEvents(store, streams, 4000);
+
+    const instance = relay(kafkaBroker.brokers, { batchSize: 200, minBackoffMs: 50, maxBackoffMs: 300 });
+    await waitFor(() => instance.stats.published > 0, 'a first batch', 20_000, 1);
+    await kafkaBroker.stop();
+    const publishedBeforeStop = instance.stats.published;
+    await waitFor(() => instance.stats.publishErrors > 0, 'a failed send');
+    expect(await unpublishedCount(db.pool)).toBeGreaterThan(0);
+    kafkaBroker = await broker(dataDir, port);
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'outbox drained after the restart', 30_000);
+
+    const collector = await startCollector(kafkaBroker.brokers);
+    cleanups.push(() => collector.stop());
+    const expected = await storedEvents(db.pool);
+    await waitFor(() => checkDelivery(collector.received, expected).missing.length === 0, 'every event consumed', 30_000);
+    const report = checkDelivery(collector.received, expected);
+    expect(report.violations).toEqual([]);
+    expect(report.distinct).toBe(4000);
+    expect(publishedBeforeStop).toBeLessThan(4000);
+    expect(instance.stats.publishErrors).toBeGreaterThan(0);
+  });
+
+  it('publishes nothing while the lock is held by someone else, and takes over once it is released', async () => {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const holder = await db.pool.connect();
+    await holder.query('SELECT pg_advisory_lock(7123003)');
+    await appendEvents(store, makeStreams(3), 10);
+    const instance = relay(kafkaBroker.brokers);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(instance.isActive).toBe(false);
+    expect(instance.stats.published).toBe(0);
+    holder.release(true);
+    await waitFor(() => instance.isActive, 'takeover');
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'outbox drained');
+  });
+});
