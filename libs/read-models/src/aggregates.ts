@@ -1,0 +1,97 @@
+import type { PublishedEvent } from '../../contracts/src/published-event.js';
+import { getEventContract } from '../../contracts/src/event-contracts.js';
+import { isAggregateType, type AggregateType } from '../../contracts/src/streams.js';
+import { dealDecider } from '../../domain/src/deal/deal.decider.js';
+import { organizationDecider } from '../../domain/src/organization/organization.decider.js';
+import { personDecider } from '../../domain/src/person/person.decider.js';
+import type { DomainEvent } from '../../domain/src/shared/decider.js';
+import { workDecider } from '../../domain/src/work/work.decider.js';
+import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './row-builders.js';
+import type { RowSet } from './shared/row-set.js';
+
+/** What the projector needs of an aggregate: fold (initialState/evolve) and the pure row builder. */
+export interface ProjectedAggregate<S = unknown> {
+  type: AggregateType;
+  initialState(): S;
+  evolve(state: S, event: DomainEvent): S;
+  rows(state: S): RowSet;
+}
+
+function aggregate<S>(type: AggregateType, decider: { initialState(): S; evolve(state: S, event: never): S }, rows: (state: S) => RowSet): ProjectedAggregate {
+  return {
+    type,
+    initialState: () => decider.initialState(),
+    evolve: (state, event) => decider.evolve(state as S, event as never),
+    rows: (state) => rows(state as S),
+  } as ProjectedAggregate;
+}
+
+export const PROJECTED_AGGREGATES: Record<AggregateType, ProjectedAggregate> = {
+  work: aggregate('work', workDecider, rowsForWork),
+  organization: aggregate('organization', organizationDecider, rowsForOrganization),
+  person: aggregate('person', personDecider, rowsForPerson),
+  deal: aggregate('deal', dealDecider, rowsForDeal),
+};
+
+/**
+ * Upcasters: `<type>@<schemaVersion>` → a function returning the event at the next schema version. None exist yet;
+ * an event whose version has no path to the supported one is dead-lettered rather than guessed at.
+ */
+export type Upcaster = (event: PublishedEvent) => PublishedEvent;
+export const UPCASTERS: Record<string, Upcaster> = {};
+
+export class UnprojectableEventError extends Error {
+  constructor(
+    readonly reason: 'malformed' | 'unknown-stream-type' | 'unknown-event-type' | 'unsupported-schema-version',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnprojectableEventError';
+  }
+}
+
+/** Checks a parsed Kafka value against the PublishedEvent contract; throws UnprojectableEventError('malformed'). */
+export function asPublishedEvent(value: unknown): PublishedEvent {
+  const problems: string[] = [];
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UnprojectableEventError('malformed', 'the message value is not a JSON object');
+  const str = (k: string) => typeof v[k] === 'string' && (v[k] as string).length > 0 || problems.push(`${k} must be a non-empty string`);
+  const int = (k: string) => (Number.isInteger(v[k]) && (v[k] as number) >= 1) || problems.push(`${k} must be a positive integer`);
+  const obj = (k: string) => (typeof v[k] === 'object' && v[k] !== null && !Array.isArray(v[k])) || problems.push(`${k} must be an object`);
+  str('eventId');
+  str('type');
+  str('streamId');
+  str('streamType');
+  str('recordedAt');
+  int('schemaVersion');
+  int('streamVersion');
+  if (!(typeof v.globalPosition === 'string' && /^\d+$/.test(v.globalPosition))) problems.push('globalPosition must be a decimal string');
+  obj('data');
+  obj('metadata');
+  if (typeof v.eventId === 'string' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.eventId)) problems.push('eventId must be a UUID');
+  if (problems.length) throw new UnprojectableEventError('malformed', problems.join('; '));
+  return v as unknown as PublishedEvent;
+}
+
+/** The aggregate of the event's stream, and the event as the domain's evolve takes it (upcast to the supported version). */
+export function toDomainEvent(event: PublishedEvent): { aggregate: ProjectedAggregate; domainEvent: DomainEvent } {
+  if (!isAggregateType(event.streamType)) throw new UnprojectableEventError('unknown-stream-type', `unknown stream type ${event.streamType}`);
+  const aggregate = PROJECTED_AGGREGATES[event.streamType];
+  const contract = getEventContract(event.type);
+  if (!contract || contract.aggregate !== event.streamType) {
+    throw new UnprojectableEventError('unknown-event-type', `event type ${event.type} is not a ${event.streamType} event this projector knows`);
+  }
+  let current = event;
+  while (current.schemaVersion < contract.schemaVersion) {
+    const upcast = UPCASTERS[`${current.type}@${current.schemaVersion}`];
+    if (!upcast) throw new UnprojectableEventError('unsupported-schema-version', `no upcaster from ${current.type} v${current.schemaVersion}`);
+    current = upcast(current);
+  }
+  if (current.schemaVersion > contract.schemaVersion) {
+    throw new UnprojectableEventError('unsupported-schema-version', `${event.type} v${event.schemaVersion} is newer than the supported v${contract.schemaVersion}`);
+  }
+  return {
+    aggregate,
+    domainEvent: { type: current.type, data: current.data, metadata: { ...current.metadata, eventId: current.eventId } } as DomainEvent,
+  };
+}

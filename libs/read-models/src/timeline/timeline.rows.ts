@@ -1,0 +1,258 @@
+import type { PartialDate } from '../../../contracts/src/envelope.js';
+import { streamIdFor } from '../../../contracts/src/streams.js';
+import type { DealState } from '../../../domain/src/deal/deal.state.js';
+import type { FactAnnotations } from '../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../domain/src/work/work.state.js';
+import { sortKeyOf } from '../shared/dates.js';
+import { displayNote } from '../shared/notes.js';
+import type { TableColumns } from '../shared/row-set.js';
+
+export type TimelineKind =
+  | 'status'
+  | 'milestone'
+  | 'talent-attached'
+  | 'talent-detached'
+  | 'company-credit-start'
+  | 'company-credit-end'
+  | 'release'
+  | 'deal-announced'
+  | 'deal-status';
+
+export interface TimelineEntryRow {
+  owner_stream: string;
+  entry_key: string;
+  work_id: string;
+  kind: TimelineKind;
+  label: string;
+  occurred_at: string;
+  precision: string;
+  sort_key: string;
+  /** Order of statement within the owning stream: ties on sort_key read in the order they were recorded. */
+  seq: number;
+  fact_type: string;
+  fact_id: string;
+  /** The person, organization or deal the entry is about (names are joined at query time). */
+  subject_type: 'person' | 'organization' | 'deal' | null;
+  subject_id: string | null;
+  details: Record<string, unknown>;
+  /** Replaced by a correction (or moved to another work): shown struck through, with the note. */
+  corrected: boolean;
+  retracted: boolean;
+  note: string | null;
+}
+
+export const TIMELINE_COLUMNS: TableColumns<TimelineEntryRow> = {
+  owner_stream: 'text',
+  entry_key: 'text',
+  work_id: 'text',
+  kind: 'text',
+  label: 'text',
+  occurred_at: 'text',
+  precision: 'text',
+  sort_key: 'date',
+  seq: 'integer',
+  fact_type: 'text',
+  fact_id: 'text',
+  subject_type: 'text',
+  subject_id: 'text',
+  details: 'jsonb',
+  corrected: 'boolean',
+  retracted: 'boolean',
+  note: 'text',
+};
+
+type Entry = Omit<TimelineEntryRow, 'owner_stream' | 'work_id' | 'occurred_at' | 'precision' | 'sort_key' | 'seq' | 'corrected' | 'retracted' | 'note'>;
+
+/**
+ * The position of an event in the stream, from the order facts were recorded in factsByEventId (insertion order;
+ * the projector stores state as json, not jsonb, so the order survives). Entries on one day read in that order.
+ */
+function eventOrder(factsByEventId: Record<string, unknown>): (eventId: string) => number {
+  const index = new Map(Object.keys(factsByEventId).map((id, i) => [id, i]));
+  return (eventId) => index.get(eventId) ?? index.size;
+}
+
+function flags(fact: FactAnnotations, note: string | null): Pick<TimelineEntryRow, 'corrected' | 'retracted' | 'note'> {
+  return { corrected: fact.supersededBy !== undefined, retracted: fact.retracted !== undefined, note };
+}
+
+function dated(date: PartialDate): Pick<TimelineEntryRow, 'occurred_at' | 'precision' | 'sort_key'> {
+  return { occurred_at: date.date, precision: date.precision, sort_key: sortKeyOf(date) };
+}
+
+/**
+ * A work's dated facts. Deprecated facts stay on the timeline flagged `corrected` or `retracted` with the editor's
+ * note; a correction's replacement appears at its own (possibly new) date carrying the same note, so a fixed fact
+ * visibly moves. Undated facts (an attachment without attachedAt) are not timeline entries.
+ */
+export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
+  if (!state.workId) return [];
+  const workId = state.workId;
+  const owner = streamIdFor('work', workId);
+  const rows: TimelineEntryRow[] = [];
+  const order = eventOrder(state.factsByEventId);
+  const push = (date: PartialDate | undefined, entry: Entry, fact: FactAnnotations, note: string | null, statedIn = fact.statedBy) => {
+    if (!date) return;
+    rows.push({ owner_stream: owner, work_id: workId, ...entry, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
+  };
+
+  for (const s of state.statusHistory) {
+    const note = displayNote(s, state.statusHistory, (x) => x.statusChangeId);
+    push(
+      s.effective,
+      {
+        entry_key: `status-change:${s.statusChangeId}`,
+        kind: 'status',
+        label: s.from ? `Status: ${s.from} → ${s.to}` : `Registered as ${s.to}`,
+        fact_type: 'status-change',
+        fact_id: s.statusChangeId,
+        subject_type: null,
+        subject_id: null,
+        details: { from: s.from, to: s.to, ...(s.reason ? { reason: s.reason } : {}) },
+      },
+      s,
+      note,
+    );
+  }
+  for (const m of state.milestones) {
+    push(
+      m.date,
+      { entry_key: `milestone:${m.milestoneId}`, kind: 'milestone', label: m.label, fact_type: 'milestone', fact_id: m.milestoneId, subject_type: null, subject_id: null, details: { milestoneKind: m.kind } },
+      m,
+      displayNote(m, state.milestones, (x) => x.milestoneId),
+    );
+  }
+  for (const a of state.attachments) {
+    const note = displayNote(a, state.attachments, (x) => x.attachmentId, a.movedFrom);
+    const details = { role: a.role, ...(a.character ? { character: a.character } : {}), ...(a.billing ? { billing: a.billing } : {}), ...(a.supersededBy?.workId ? { movedToWorkId: a.supersededBy.workId } : {}), ...(a.movedFrom ? { movedFromWorkId: a.movedFrom.workId } : {}) };
+    push(
+      a.attachedAt,
+      { entry_key: `talent-attachment:${a.attachmentId}:attached`, kind: 'talent-attached', label: `${a.role} attached`, fact_type: 'talent-attachment', fact_id: a.attachmentId, subject_type: 'person', subject_id: a.personId, details },
+      a,
+      note,
+    );
+    if (a.detached) {
+      push(
+        a.detached.detachedAt,
+        {
+          entry_key: `talent-attachment:${a.attachmentId}:detached`,
+          kind: 'talent-detached',
+          label: `${a.role} detached`,
+          fact_type: 'talent-attachment',
+          fact_id: a.attachmentId,
+          subject_type: 'person',
+          subject_id: a.personId,
+          details: { ...details, reason: a.detached.reason },
+        },
+        a,
+        note,
+        a.detached.eventId,
+      );
+    }
+  }
+  for (const c of state.credits) {
+    const note = displayNote(c, state.credits, (x) => x.creditId, c.movedFrom);
+    const details = { role: c.role, ...(c.country ? { country: c.country } : {}), ...(c.territory ? { territory: c.territory } : {}), ...(c.supersededBy?.workId ? { movedToWorkId: c.supersededBy.workId } : {}), ...(c.movedFrom ? { movedFromWorkId: c.movedFrom.workId } : {}) };
+    push(
+      c.from,
+      { entry_key: `company-credit:${c.creditId}:from`, kind: 'company-credit-start', label: `${c.role} from`, fact_type: 'company-credit', fact_id: c.creditId, subject_type: 'organization', subject_id: c.organizationId, details },
+      c,
+      note,
+    );
+    push(
+      c.to,
+      {
+        entry_key: `company-credit:${c.creditId}:to`,
+        kind: 'company-credit-end',
+        label: `${c.role} until`,
+        fact_type: 'company-credit',
+        fact_id: c.creditId,
+        subject_type: 'organization',
+        subject_id: c.organizationId,
+        details: { ...details, ...(c.endReason ? { reason: c.endReason } : {}) },
+      },
+      c,
+      note,
+    );
+  }
+  for (const r of state.releases) {
+    push(
+      r.date,
+      {
+        entry_key: `release:${r.releaseId}`,
+        kind: 'release',
+        label: `${r.festival ? `${r.festival}: ` : ''}${r.type} release in ${r.territory} (${r.status})`,
+        fact_type: 'release',
+        fact_id: r.releaseId,
+        subject_type: r.distributorId ? 'organization' : null,
+        subject_id: r.distributorId ?? null,
+        details: {
+          territory: r.territory,
+          type: r.type,
+          status: r.status,
+          ...(r.festival ? { festival: r.festival } : {}),
+          ...(r.previousDates.length ? { previousDates: r.previousDates } : {}),
+          ...(r.statusReason ? { reason: r.statusReason } : {}),
+        },
+      },
+      r,
+      displayNote(r, state.releases, (x) => x.releaseId),
+    );
+  }
+  return rows;
+}
+
+/**
+ * A deal's entries on each work it touches (owned by the deal stream): its announcement and its status changes.
+ * A deal work that was corrected away or retracted keeps its entries, flagged; a withdrawn deal flags everything.
+ */
+export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
+  if (!state.dealId || !state.details) return [];
+  const dealId = state.dealId;
+  const details = state.details;
+  const owner = streamIdFor('deal', dealId);
+  const name = details.name ? `'${details.name}' ` : '';
+  const rows: TimelineEntryRow[] = [];
+  state.works.forEach((w, index) => {
+    const workNote = displayNote(w, state.works, (x) => x.workId);
+    const base = { owner_stream: owner, work_id: w.workId, fact_type: 'deal', fact_id: dealId, subject_type: 'deal' as const, subject_id: dealId };
+    const withdrawn = state.withdrawn;
+    const entryFlags = (fact: FactAnnotations, note: string | null) =>
+      withdrawn ? { corrected: fact.supersededBy !== undefined || w.supersededBy !== undefined, retracted: true, note: withdrawn.note } : {
+        corrected: fact.supersededBy !== undefined || w.supersededBy !== undefined,
+        retracted: fact.retracted !== undefined || w.retracted !== undefined,
+        note: note ?? workNote,
+      };
+    const correctedAnnouncement = state.detailsCorrections.filter((c) => 'announcedAt' in c.changes).at(-1);
+    rows.push({
+      ...base,
+      entry_key: `deal:${dealId}:work:${index}:${w.workId}:announced`,
+      kind: 'deal-announced',
+      label: `${details.type} deal ${name}announced`,
+      ...dated(details.announcedAt),
+      seq: rows.length,
+      details: { dealType: details.type, ...(details.name ? { dealName: details.name } : {}), workRole: w.role, ...(w.territory ? { territory: w.territory } : {}), territories: details.territories },
+      ...entryFlags(w, correctedAnnouncement?.note ?? null),
+    });
+    for (const s of state.statusHistory) {
+      if (s.from === null) continue; // the announcement itself
+      const note = displayNote(s, state.statusHistory, (x) => x.statusChangeId);
+      rows.push({
+        ...base,
+        entry_key: `deal:${dealId}:work:${index}:${w.workId}:status:${s.statusChangeId}`,
+        kind: 'deal-status',
+        label: `${details.type} deal ${name}${s.to}`,
+        ...dated(s.effective),
+        seq: rows.length,
+        details: { dealType: details.type, ...(details.name ? { dealName: details.name } : {}), from: s.from, to: s.to, workRole: w.role, ...(s.reason ? { reason: s.reason } : {}) },
+        ...entryFlags(s, note),
+      });
+    }
+  });
+  return rows;
+}
+
+export function isCurrentEntry(row: Pick<TimelineEntryRow, 'corrected' | 'retracted'>): boolean {
+  return !row.corrected && !row.retracted;
+}
+
