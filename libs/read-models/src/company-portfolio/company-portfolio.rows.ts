@@ -2,7 +2,7 @@ import { streamIdFor } from '../../../contracts/src/streams.js';
 import type { DealState } from '../../../domain/src/deal/deal.state.js';
 import { isCurrent } from '../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../domain/src/work/work.state.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 /** A company's current involvement: a credit on a work, or a side in a deal (with the deal's current works). */
 export interface CompanyPortfolioRow {

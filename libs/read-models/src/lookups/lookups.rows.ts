@@ -2,7 +2,7 @@ import { streamIdFor } from '../../../contracts/src/streams.js';
 import type { OrganizationState } from '../../../domain/src/organization/organization.state.js';
 import type { PersonState } from '../../../domain/src/person/person.state.js';
 import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 export interface LookupName {
   nameId: string;

@@ -3,7 +3,7 @@ import { streamIdFor } from '../../../contracts/src/streams.js';
 import { isCurrent } from '../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../domain/src/work/work.state.js';
 import { displayNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 export type AttachmentState = 'attached' | 'detached' | 'corrected' | 'moved' | 'retracted' | 'withdrawn';
 

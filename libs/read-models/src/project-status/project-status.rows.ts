@@ -5,7 +5,7 @@ import { isCurrent } from '../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../domain/src/work/work.state.js';
 import { earliest, sortKeyOf } from '../shared/dates.js';
 import { notesOfFact, type FactNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 /** Statuses after which a work is no longer "in development" (its development duration stops being reported). */
 export const DEVELOPMENT_ENDED: readonly WorkStatus[] = ['released', 'completed', 'cancelled'];

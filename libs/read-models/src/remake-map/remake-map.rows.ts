@@ -1,7 +1,7 @@
 import { streamIdFor } from '../../../contracts/src/streams.js';
 import { isCurrent } from '../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../domain/src/work/work.state.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 /** "work_id <relation> target_work_id": the current relations of a work that is not withdrawn. */
 export interface WorkRelationRow {

@@ -5,7 +5,7 @@ import type { FactAnnotations } from '../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../domain/src/work/work.state.js';
 import { sortKeyOf } from '../shared/dates.js';
 import { displayNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/row-set.js';
+import type { TableColumns } from '../shared/columns.js';
 
 export type TimelineKind =
   | 'status'
