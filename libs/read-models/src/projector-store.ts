@@ -119,6 +119,8 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
     const { aggregate, domainEvent } = toDomainEvent(event);
     try {
       next = aggregate.evolve(snapshot.state ?? aggregate.initialState(), domainEvent);
+      // state.version counts folded events; after a dead-lettered (skipped) event it must still name the stream version
+      if (typeof (next as { version?: unknown }).version === 'number') next = { ...(next as object), version: event.streamVersion };
       rows = aggregate.rows(next);
     } catch (error) {
       throw Object.assign(error instanceof Error ? error : new Error(String(error)), { deadLetterReason: 'evolve-failed' });
