@@ -105,6 +105,12 @@ describe('outbox relay processes', () => {
     expect(second.batches()).toBeGreaterThan(0);
     expect(await lockHolders(db.pool, RELAY_LOCK_KEY)).toEqual([`reelwire-outbox-relay:${secondId}`]);
     await expectEverythingDelivered();
+    const metricsPort = (await second.waitFor(/"metricsPort":(\d+)/))[1];
+    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(scrape).toMatch(/^reelwire_relay_active 1$/m);
+    expect(scrape).toMatch(/^reelwire_relay_published_total [1-9]\d*$/m);
+    expect(scrape).toMatch(/^reelwire_outbox_backlog 0$/m);
+    expect(scrape).toMatch(/^reelwire_relay_batch_seconds_count [1-9]/m);
     expect(await second.stop('SIGTERM')).toBe(0);
   }, 60_000);
 });
