@@ -15,6 +15,7 @@ import { flattenValidationErrors } from './problem-details/validation-errors.js'
 import { DealsModule } from './deals/deals.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { PeopleModule } from './people/people.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { WorksModule } from './works/works.module.js';
 
 @Module({})
@@ -23,7 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ContractsController],
-      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule],
+      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },

@@ -1,0 +1,52 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { WORK_KINDS, WORK_STATUSES } from '../../../../libs/contracts/src/vocabulary.js';
+
+/** Filters of GET /projects; all optional, combined with AND. */
+export class ListProjectsQuery {
+  @ApiPropertyOptional({ enum: WORK_STATUSES, example: 'in-development' })
+  @IsOptional()
+  @IsIn(WORK_STATUSES as unknown as string[], { message: `status must be one of ${WORK_STATUSES.join(', ')}` })
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'KR', description: 'A country of origin, ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as KR' })
+  country?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Works this company is credited on' })
+  @IsOptional()
+  @IsUUID('all', { message: 'companyId must be a UUID' })
+  companyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Works this person is attached to' })
+  @IsOptional()
+  @IsUUID('all', { message: 'personId must be a UUID' })
+  personId?: string;
+
+  @ApiPropertyOptional({ enum: WORK_KINDS })
+  @IsOptional()
+  @IsIn(WORK_KINDS as unknown as string[], { message: `kind must be one of ${WORK_KINDS.join(', ')}` })
+  kind?: string;
+
+  @ApiPropertyOptional({ example: 'green planet', description: 'Case-insensitive text in any current title, any language' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+}
