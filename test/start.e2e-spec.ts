@@ -1,20 +1,22 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IDS } from '../scripts/seed/brief-facts.js';
 import { startChild, type RunningChild } from './support/child-app.js';
 import { freePort } from './support/free-port.js';
 
 /**
- * The newcomer's path: `npm start` with nothing configured → embedded PostgreSQL, migrations, the admin API.
- * DATABASE_URL is removed on purpose so the embedded default is exercised even on CI (which sets it for other tests).
+ * The newcomer's path: `npm start` with nothing configured → embedded PostgreSQL, the dev Kafka broker, migrations,
+ * the admin API, the outbox relay and the projector in one process tree. DATABASE_URL and KAFKA_BROKERS are removed
+ * on purpose so the embedded defaults are exercised even on CI (which sets DATABASE_URL for the other tests).
  */
-describe('npm start (embedded PostgreSQL default)', () => {
+describe('npm start (embedded PostgreSQL and dev Kafka broker)', () => {
   let app: RunningChild | undefined;
   afterEach(async () => {
     await app?.stop('SIGINT');
   });
 
-  it('starts on PORT, prints the URLs and dev keys, answers /health, and keeps recorded data across a restart', async () => {
+  it('starts everything, seeds the brief with --seed, shows it in the read models, stops on Ctrl-C and keeps the data across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'reelwire-start-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -22,54 +24,72 @@ describe('npm start (embedded PostgreSQL default)', () => {
       PORT: String(port),
       REELWIRE_DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      KAFKA_DEV_PORT: String(await freePort()),
+      RELAY_METRICS_PORT: String(await freePort()),
+      PROJECTOR_METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
     };
     delete env.DATABASE_URL;
+    delete env.KAFKA_BROKERS;
     delete env.NODE_OPTIONS;
+    const base = `http://localhost:${port}`;
+    const auditor = { Authorization: 'Bearer dev-auditor-key' };
 
-    app = startChild('npm', ['start'], env);
-    await app.waitFor(/admin API listening on (http:\/\/localhost:\d+)/, 120_000);
+    app = startChild('npm', ['start', '--', '--seed'], env);
+    await app.waitFor(/seed: \d+ facts recorded/, 180_000);
     const output = app.output();
-    expect(output).toContain(`http://localhost:${port}/docs`);
+    expect(output).toContain(`admin API listening on ${base}`);
+    expect(output).toContain(`${base}/docs`);
+    expect(output).toContain(`${base}/timeline`);
     expect(output).toContain('dev-editor-key');
     expect(output).toMatch(/migrations applied: 0001-/);
     expect(output).toContain(`data in ${join(dataDir, 'postgres')}`);
+    expect(output).toContain(`data in ${join(dataDir, 'kafka')}`);
 
-    const health = await fetch(`http://localhost:${port}/health`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' } } });
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const remake = await eventually(async () => {
+      const response = await fetch(`${base}/projects/${IDS.work.saveTheGreenPlanetRemake}`, { headers: auditor });
+      return response.status === 200 ? ((await response.json()) as { status: string; developmentStart: { date: string } }) : undefined;
+    });
+    expect(remake).toMatchObject({ status: 'in-development', developmentStart: { date: '2018' } });
 
-    const created = await fetch(`http://localhost:${port}/works`, {
+    // Ctrl-C signals the whole process group; the launcher stops the apps, then Kafka and PostgreSQL, in order.
+    app.signal('SIGINT');
+    await app.waitFor(/reelwire: stopped\n/, 60_000, { evenAfterExit: true });
+    expect(app.output()).not.toMatch(/restarting in/);
+
+    app = startChild('npm', ['start', '--', '--seed'], env);
+    await app.waitFor(/seed: demo data already present/, 180_000);
+    expect(app.output()).toMatch(/migrations: up to date/);
+    const created = await fetch(`${base}/works`, {
       method: 'POST',
       headers: { Authorization: 'Bearer dev-editor-key', 'Content-Type': 'application/json' },
-      body: JSON.stringify(registerWorkBody()),
+      body: JSON.stringify({
+        kind: 'feature-film',
+        originalLanguage: 'ko',
+        countries: ['KR'],
+        titles: [{ text: 'A smoke-test film', language: 'en', class: 'working' }],
+        source: { publisher: 'reelwire smoke test' },
+      }),
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-
-    // Ctrl-C in a terminal signals the whole process group (npm, node, postgres): the API shuts down in order.
-    await app.stop('SIGINT');
-    expect(app.output()).toContain('SIGINT received, shutting down');
-
-    app = startChild('npm', ['start'], env);
-    await app.waitFor(/admin API listening on/, 120_000);
-    expect(app.output()).toMatch(/migrations: up to date/);
-    const afterRestart = await fetch(`http://localhost:${port}/works/${id}`, { headers: { Authorization: 'Bearer dev-auditor-key' } });
-    expect(afterRestart.status).toBe(200);
-    expect(JSON.stringify(await afterRestart.json())).toContain('Save the Green Planet!');
-  }, 300_000);
+    const listed = await eventually(async () => {
+      const response = await fetch(`${base}/projects/${id}`, { headers: auditor });
+      return response.status === 200 ? ((await response.json()) as { primaryTitle: { text: string } }) : undefined;
+    });
+    expect(listed.primaryTitle.text).toBe('A smoke-test film');
+    const seededBefore = await fetch(`${base}/projects/${IDS.work.sunny}/remake-map`, { headers: auditor });
+    expect(seededBefore.status).toBe(200);
+  }, 400_000);
 });
 
-function registerWorkBody() {
-  return {
-    kind: 'feature-film',
-    originalLanguage: 'ko',
-    countries: ['KR'],
-    productionYear: 2003,
-    titles: [
-      { text: '지구를 지켜라!', language: 'ko-Kore', class: 'original', primary: true },
-      { text: 'Save the Green Planet!', language: 'en', class: 'translated', primary: false },
-    ],
-    source: { publisher: 'reelwire smoke test', retrievedAt: '2026-11-25' },
-  };
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not there after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -4,7 +4,9 @@ export interface RunningChild {
   process: ChildProcess;
   output(): string;
   /** Resolves with the first match of `pattern` in stdout+stderr, or rejects after `timeoutMs` with the output so far. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  waitFor(pattern: RegExp, timeoutMs?: number, options?: { evenAfterExit?: boolean }): Promise<RegExpMatchArray>;
+  /** Sends a signal to the whole process group (as Ctrl-C in a terminal does) without waiting. */
+  signal(signal: NodeJS.Signals): void;
   /** Sends a signal to the whole process group and resolves with the exit code. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
@@ -25,7 +27,15 @@ export function startChild(command: string, args: string[], env: NodeJS.ProcessE
   return {
     process: child,
     output: () => output,
-    waitFor(pattern, timeoutMs = 60_000) {
+    signal(signal) {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        /* already gone */
+      }
+    },
+    // evenAfterExit: keep reading after the top process (npm) exits, for the processes it left writing to the pipe.
+    waitFor(pattern, timeoutMs = 60_000, options = {}) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = output.match(pattern);
@@ -48,7 +58,7 @@ export function startChild(command: string, args: string[], env: NodeJS.ProcessE
           child.off('exit', onExit);
         };
         listeners.add(check);
-        child.once('exit', onExit);
+        if (!options.evenAfterExit) child.once('exit', onExit);
         check();
       });
     },

@@ -1,5 +1,6 @@
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
 import { runMigrations } from '../../../libs/database/src/migrations.js';
+import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { loadAppConfig } from './config/app-config.js';
 import { createAdminApi } from './create-admin-api.js';
 
@@ -19,19 +20,19 @@ async function main(): Promise<void> {
   const lines = [
     `admin API listening on ${base}`,
     `  API docs (Swagger UI): ${base}/docs   OpenAPI JSON: ${base}/docs-json`,
-    `  health: ${base}/health`,
-    `  database: ${database.description}`,
+    `  project timeline page: ${base}/timeline`,
+    `  health: ${base}/health   metrics: ${base}/metrics`,
+    // Under `npm start` the launcher owns PostgreSQL and Kafka and says what they are.
+    `  database: ${process.env.REELWIRE_DATABASE_DESCRIPTION ?? database.description}`,
+    ...(process.env.REELWIRE_KAFKA_DESCRIPTION ? [`  kafka: ${process.env.REELWIRE_KAFKA_DESCRIPTION}`] : []),
     ...(config.usingDevKeys ? [`  dev API keys (set REELWIRE_API_KEYS to replace them): ${config.apiKeys.map((k) => `${k.role}=${k.key}`).join('  ')}`] : []),
   ];
   say(lines.join('\nreelwire: '));
-  const shutdown = async (signal: string) => {
+  onShutdownSignal(async (signal) => {
     say(`${signal} received, shutting down`);
     await app.close();
     await database.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 main().catch((error: unknown) => {

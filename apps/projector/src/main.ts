@@ -1,6 +1,7 @@
 import { createPool } from '../../../libs/database/src/pool.js';
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
 import { runMigrations } from '../../../libs/database/src/migrations.js';
+import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { createKafka, ensureTopics, LogLevel, parseBrokers } from '../../../libs/messaging/src/kafka.js';
 import { PROJECTION_NAME } from '../../../libs/read-models/src/projector-store.js';
 import { createProjectorMetrics, serveMetrics } from './metrics.js';
@@ -40,17 +41,14 @@ async function main(): Promise<void> {
   const server = await serveMetrics(metrics.registry, port);
   say(`metrics on http://localhost:${port}/metrics; database: ${database.description}; kafka: ${brokers.join(',')}`);
   await projector.start();
-  const shutdown = async (signal: string) => {
+  onShutdownSignal(async (signal) => {
     say(`${signal} received, stopping`);
     await projector.stop().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     server.close();
     await pool.end();
     await database.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 main().catch((error: unknown) => {

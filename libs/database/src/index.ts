@@ -6,3 +6,4 @@ export type { MigrationFile, MigrationReport } from './migrations.js';
 export { startEmbeddedPostgres, ensureDatabase } from './embedded-postgres.js';
 export type { EmbeddedPostgresHandle } from './embedded-postgres.js';
 export { projectRoot } from './project-root.js';
+export { onShutdownSignal } from './shutdown.js';
