@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ContractsController } from './contracts/contracts.controller.js';
+import { TimelinePageController } from './timeline-page/timeline-page.controller.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ContractsController],
+      controllers: [ContractsController, TimelinePageController],
       imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
