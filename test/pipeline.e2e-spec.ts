@@ -136,4 +136,56 @@ describe('the pipeline: HTTP → Postgres → relay → Kafka → projector → 
     const asKnownBefore = (await get(`/works/${work.goingToAbandonMyMother}?asOf=${before.toISOString()}`)).body.state;
     expect(asKnownBefore.attachments.filter((a: { rank?: string }) => a.rank !== 'deprecated').map((a: { personId: string }) => a.personId)).toContain(person.leeKwangSoo);
   });
+
+  it('answers every read model as of a past moment: before and after a correction in the middle', async () => {
+    const source = { publisher: 'reelwire as-of test' };
+    const register = async (body: object) => (await post('/works', { kind: 'feature-film', source, ...body }).expect(201)).body.id as string;
+    const company = (await post('/organizations', { kind: 'studio', country: 'KR', names: [{ text: 'Alpha Pictures', language: 'en', primary: true }], source }).expect(201)).body.id as string;
+    const original = await register({ originalLanguage: 'ko', countries: ['KR'], productionYear: 2010, titles: [{ text: 'As-of Original', language: 'en', class: 'original' }], status: 'released' });
+    const remake = await register({ originalLanguage: 'vi', countries: ['VN'], titles: [{ text: 'As-of Remake', language: 'en', class: 'working' }], status: 'in-development' });
+    const other = await register({ originalLanguage: 'th', countries: ['TH'], titles: [{ text: 'As-of Other', language: 'en', class: 'working' }], status: 'announced' });
+    await post(`/works/${remake}/relations`, { relation: 'remake-of', targetWorkId: original, source }).expect(200);
+    await post(`/works/${remake}/credits`, { organizationId: company, role: 'producer', country: 'KR', source }).expect(200);
+    await post(`/works/${remake}/milestones`, { label: 'Script delivered', kind: 'script', date: { date: '2019', precision: 'year' }, source }).expect(200);
+    await pipeline.caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const beforeCorrection = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const remakeState = (await get(`/works/${remake}`)).body.state;
+    const note = 'Second report: the script came in 2020, and Alpha produces the other version';
+    await post(`/works/${remake}/corrections`, { fact: { type: 'milestone', id: remakeState.milestones[0].milestoneId }, changes: { date: { date: '2020', precision: 'year' } }, note, source: BETTER_SOURCE }).expect(200);
+    await post(`/works/${remake}/credits/${remakeState.credits[0].creditId}/move`, { targetWorkId: other, note, source: BETTER_SOURCE }).expect(200);
+    await post(`/works/${other}/relations`, { relation: 'localized-version-of', targetWorkId: original, source: BETTER_SOURCE }).expect(200);
+    await pipeline.caughtUp();
+    const asOf = `asOf=${encodeURIComponent(beforeCorrection)}`;
+
+    // Project status
+    const statusThen = (await get(`/projects/${remake}?${asOf}`)).body;
+    expect(statusThen.asOf).toBe(beforeCorrection);
+    expect(statusThen.companiesByRole.producer.map((c: { name: string }) => c.name)).toEqual(['Alpha Pictures']);
+    const statusNow = (await get(`/projects/${remake}`)).body;
+    expect(statusNow.companiesByRole.producer ?? []).toEqual([]);
+    expect(Number(statusThen.freshness.globalPosition)).toBeLessThan(Number(statusNow.freshness.globalPosition));
+
+    // Timeline
+    const milestonesOf = (timeline: { entries: { kind: string; occurredAt: { date: string }; current: boolean }[] }) =>
+      timeline.entries.filter((entry) => entry.kind === 'milestone').map((entry) => `${entry.occurredAt.date} ${entry.current ? 'current' : 'corrected'}`);
+    expect(milestonesOf((await get(`/projects/${remake}/timeline?${asOf}`)).body)).toEqual(['2019 current']);
+    expect(milestonesOf((await get(`/projects/${remake}/timeline`)).body)).toEqual(['2019 corrected', '2020 current']);
+
+    // Company portfolio
+    const worksOf = (portfolio: { works: { workId: string }[] }) => portfolio.works.map((work) => work.workId);
+    expect(worksOf((await get(`/companies/${company}/portfolio?${asOf}`)).body)).toEqual([remake]);
+    expect(worksOf((await get(`/companies/${company}/portfolio`)).body)).toEqual([other]);
+
+    // Remake map
+    const versionsOf = (map: { versions: { workId: string }[] }) => map.versions.map((version) => version.workId).sort();
+    expect(versionsOf((await get(`/projects/${original}/remake-map?${asOf}`)).body)).toEqual([remake]);
+    expect(versionsOf((await get(`/projects/${original}/remake-map`)).body)).toEqual([remake, other].sort());
+
+    // Before the work existed, it is not there; a malformed instant is a 400.
+    expect((await get(`/projects/${remake}?asOf=2001-01-01T00:00:00Z`)).status).toBe(404);
+    expect((await get(`/projects/${remake}?asOf=yesterday`)).status).toBe(400);
+  });
 });

@@ -12,3 +12,4 @@ export * from './row-builders.js';
 export * from './aggregates.js';
 export * from './projector-store.js';
 export * from './queries.js';
+export * from './as-of.js';

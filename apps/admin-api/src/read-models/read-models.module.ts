@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AsOfReadModels } from './as-of-read-models.js';
 import { ReadModelsController } from './read-models.controller.js';
 
-@Module({ controllers: [ReadModelsController] })
+@Module({ controllers: [ReadModelsController], providers: [AsOfReadModels] })
 export class ReadModelsModule {}
