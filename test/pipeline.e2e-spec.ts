@@ -111,8 +111,10 @@ describe('the pipeline: HTTP → Postgres → relay → Kafka → projector → 
     const attachment = motherState.attachments.find((a: { personId: string }) => a.personId === person.leeKwangSoo);
     const credit = motherState.credits.find((c: { organizationId: string }) => c.organizationId === org.jerrygood);
     const note = 'The brief mixed two projects: the producer confirmed the cast member and the company are on another film';
-    await post(`/works/${work.goingToAbandonMyMother}/attachments/${attachment.attachmentId}/move`, { targetWorkId: otherFilm, note, source: BETTER_SOURCE }).expect(200);
-    await post(`/works/${work.goingToAbandonMyMother}/credits/${credit.creditId}/move`, { targetWorkId: otherFilm, note, source: BETTER_SOURCE }).expect(200);
+    // The better source also dates both facts, so they land on the other film's timeline.
+    const since2024 = { date: '2024-03', precision: 'month' };
+    await post(`/works/${work.goingToAbandonMyMother}/attachments/${attachment.attachmentId}/move`, { targetWorkId: otherFilm, changes: { attachedAt: since2024 }, note, source: BETTER_SOURCE }).expect(200);
+    await post(`/works/${work.goingToAbandonMyMother}/credits/${credit.creditId}/move`, { targetWorkId: otherFilm, changes: { from: since2024 }, note, source: BETTER_SOURCE }).expect(200);
     await pipeline.caughtUp();
 
     const mother = (await get(`/projects/${work.goingToAbandonMyMother}`)).body;
@@ -135,6 +137,14 @@ describe('the pipeline: HTTP → Postgres → relay → Kafka → projector → 
     ]);
     const asKnownBefore = (await get(`/works/${work.goingToAbandonMyMother}?asOf=${before.toISOString()}`)).body.state;
     expect(asKnownBefore.attachments.filter((a: { rank?: string }) => a.rank !== 'deprecated').map((a: { personId: string }) => a.personId)).toContain(person.leeKwangSoo);
+    const statusBefore = (await get(`/projects/${work.goingToAbandonMyMother}?asOf=${before.toISOString()}`)).body;
+    expect(statusBefore.peopleByRole.cast.map((p: { personId: string }) => p.personId)).toContain(person.leeKwangSoo);
+    expect(statusBefore.companiesByRole.producer.map((c: { organizationId: string }) => c.organizationId).sort()).toEqual([org.jerrygood, org.leeChang].sort());
+
+    // The other film's timeline now carries the moved, newly dated attachment and credit.
+    const otherTimeline = (await get(`/projects/${otherFilm}/timeline`)).body.entries as { subject: { id: string } | null; occurredAt: { date: string }; current: boolean }[];
+    const moved = otherTimeline.filter((entry) => entry.current && entry.occurredAt.date === '2024-03').map((entry) => entry.subject?.id);
+    expect(moved.sort()).toEqual([person.leeKwangSoo, org.jerrygood].sort());
   });
 
   it('answers every read model as of a past moment: before and after a correction in the middle', async () => {
