@@ -6,7 +6,7 @@ describeWithTool('docker-compose', 'apt-get install -y docker-compose', 'docker-
   const config = (env: NodeJS.ProcessEnv) =>
     spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { encoding: 'utf8', env: { ...process.env, ...env } });
 
-  it('is a valid compose file with PostgreSQL, a KRaft Kafka and the admin API wired to both', () => {
+  it('is a valid compose file with PostgreSQL, a KRaft Kafka, and the admin API, outbox relay and projector wired to both', () => {
     const result = config({ REELWIRE_API_KEYS: 'ops:admin:0123456789abcdef' });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
@@ -15,6 +15,7 @@ describeWithTool('docker-compose', 'apt-get install -y docker-compose', 'docker-
     expect(result.stdout).toMatch(/image: postgres:/);
     expect(result.stdout).toMatch(/DATABASE_URL: postgres:\/\/reelwire:reelwire@postgres:5432\/reelwire/);
     expect(result.stdout).toMatch(/KAFKA_BROKERS: kafka:9092/);
+    for (const app of ['admin-api', 'outbox-relay', 'projector']) expect(result.stdout).toContain(`dist/apps/${app}/src/main.js`);
   });
 
   it('refuses to render without API keys, so production never runs on the public dev keys', () => {
