@@ -30,6 +30,18 @@ export interface EventStoreTestHooks {
 
 export interface PostgresEventStoreOptions {
   testHooks?: EventStoreTestHooks;
+  /** Group commit of concurrent appends (default true). false: every call in its own transaction. */
+  groupCommit?: boolean;
+  /** Most calls committed together in one group transaction (default 256). */
+  maxGroupSize?: number;
+}
+
+/** An append call waiting for the group commit. */
+interface QueuedAppend {
+  appends: StreamAppend[];
+  options: AppendOptions;
+  resolve(results: AppendResult[]): void;
+  reject(error: unknown): void;
 }
 
 interface EventRow {
@@ -107,12 +119,18 @@ function validateAppends(appends: StreamAppend[]): void {
  */
 export class PostgresEventStore {
   private readonly hooks: EventStoreTestHooks;
+  private readonly groupCommit: boolean;
+  private readonly maxBatch: number;
+  private readonly queue: QueuedAppend[] = [];
+  private committing = false;
 
   constructor(
     private readonly pool: pg.Pool,
     options: PostgresEventStoreOptions = {},
   ) {
     this.hooks = options.testHooks ?? {};
+    this.groupCommit = options.groupCommit ?? true;
+    this.maxBatch = Math.max(1, options.maxGroupSize ?? 256);
   }
 
   async append(stream: StreamRef, expectedVersion: ExpectedVersion, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -120,9 +138,235 @@ export class PostgresEventStore {
     return result!;
   }
 
-  /** Appends to several streams in ONE transaction: all commit or none (e.g. a correction moving a credit). */
+  /**
+   * Appends to several streams in ONE transaction: all commit or none (e.g. a correction moving a credit).
+   *
+   * Group commit: calls made while another commit of this store is in flight are queued and then committed together
+   * in one transaction (one chain-lock hold, one WAL flush), each inside its own SAVEPOINT with its own idempotency
+   * claim and expected-version check, so a conflicting call fails alone. A call that arrives when nothing is in flight
+   * commits at once on its own. See README.md "Group commit".
+   */
   async appendMany(appends: StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     validateAppends(appends);
+    if (!this.groupCommit) return this.appendAlone(appends, options);
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ appends, options, resolve, reject });
+      this.flush();
+    });
+  }
+
+  /** Starts a commit of the queued calls unless one is in flight (it flushes the queue again when it ends). */
+  private flush(): void {
+    if (this.committing || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.committing = true;
+    const run = batch.length === 1 ? this.settleAlone(batch[0]!) : this.commitGroup(batch);
+    void run.finally(() => {
+      this.committing = false;
+      this.flush();
+    });
+  }
+
+  private async settleAlone(request: QueuedAppend): Promise<void> {
+    try {
+      request.resolve(await this.appendAlone(request.appends, request.options));
+    } catch (error) {
+      request.reject(error);
+    }
+  }
+
+  /**
+   * Several queued calls in one transaction. Per call: SAVEPOINT, claim its idempotency key, lock its streams, check
+   * its expected versions (against what earlier calls of the group append) — a conflict rolls back to the savepoint and
+   * fails that call alone. Then the chain lock once, every accepted call's events hashed in order, one insert, COMMIT.
+   * Promises settle only after COMMIT. A call whose key is already claimed (a retry, or the same key twice in the group)
+   * is answered after the commit by the one-call path, which replays or refuses it. If the group transaction itself
+   * fails (a deadlock with another process's group, a lost connection), every call is retried on its own.
+   */
+  private async commitGroup(batch: QueuedAppend[]): Promise<void> {
+    type Accepted = { request: QueuedAppend; bases: Map<string, number> };
+    const accepted: Accepted[] = [];
+    const rejected: Array<{ request: QueuedAppend; error: unknown }> = [];
+    const deferred: QueuedAppend[] = [];
+    let stored: StoredEvent[][][] = [];
+    const client = await this.pool.connect().catch((error: unknown) => {
+      for (const request of batch) request.reject(error);
+      return undefined;
+    });
+    if (!client) return;
+    let open = false;
+    try {
+      await client.query('BEGIN');
+      open = true;
+      // The version each stream will have once the calls accepted so far commit.
+      const versions = new Map<string, number>();
+      for (const request of batch) {
+        await client.query('SAVEPOINT group_append');
+        const idempotency = request.options.idempotency;
+        if (idempotency) {
+          const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+            idempotency.key,
+            idempotency.fingerprint,
+          ]);
+          if (claimed.rowCount === 0) {
+            await client.query('ROLLBACK TO SAVEPOINT group_append');
+            deferred.push(request);
+            continue;
+          }
+        }
+        const byId = [...request.appends].sort((a, b) => (a.stream.id < b.stream.id ? -1 : a.stream.id > b.stream.id ? 1 : 0));
+        const locked = await client.query<{ stream_id: string; version: number }>(
+          `INSERT INTO streams (stream_id, stream_type, version)
+           SELECT id, type, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(id, type, ord) ORDER BY ord
+           ON CONFLICT (stream_id) DO UPDATE SET version = streams.version
+           RETURNING stream_id, version`,
+          [byId.map((a) => a.stream.id), byId.map((a) => a.stream.type)],
+        );
+        const current = new Map(locked.rows.map((row) => [row.stream_id, versions.get(row.stream_id) ?? row.version]));
+        const conflict = request.appends.find(({ stream, expectedVersion }) => !versionMatches(expectedVersion, current.get(stream.id) ?? 0));
+        if (conflict) {
+          await client.query('ROLLBACK TO SAVEPOINT group_append');
+          rejected.push({ request, error: new WrongExpectedVersionError(conflict.stream.id, conflict.expectedVersion, current.get(conflict.stream.id) ?? 0) });
+          continue;
+        }
+        await client.query('RELEASE SAVEPOINT group_append');
+        for (const { stream, events } of request.appends) versions.set(stream.id, (current.get(stream.id) ?? 0) + events.length);
+        accepted.push({ request, bases: current });
+      }
+
+      if (accepted.length > 0) {
+        if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
+        const written = await this.writeEvents(
+          client,
+          accepted.map(({ request, bases }) => ({ appends: request.appends, bases, idempotencyKey: request.options.idempotency?.key ?? null })),
+        );
+        stored = written;
+        if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
+      }
+      await client.query('COMMIT');
+      open = false;
+    } catch (error) {
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      // Nothing of the group committed: each call runs again on its own (fresh checks, its own transaction).
+      await Promise.all(batch.map((request) => this.settleAlone(request)));
+      return;
+    }
+    client.release();
+    accepted.forEach(({ request }, i) =>
+      request.resolve(
+        stored[i]!.map((events, k) => ({ streamId: request.appends[k]!.stream.id, streamVersion: events[events.length - 1]!.streamVersion, events, replayed: false })),
+      ),
+    );
+    for (const { request, error } of rejected) request.reject(error);
+    await Promise.all(deferred.map((request) => this.settleAlone(request)));
+  }
+
+  /**
+   * Under the chain lock: positions and recordedAt for the calls' events, hashes in order, then events, outbox rows,
+   * stream versions, chain head and each call's idempotency answer in one statement. Returns the stored events per
+   * call and stream.
+   */
+  private async writeEvents(
+    client: pg.PoolClient,
+    calls: Array<{ appends: StreamAppend[]; bases: Map<string, number>; idempotencyKey: string | null }>,
+  ): Promise<StoredEvent[][][]> {
+    const total = calls.reduce((sum, call) => sum + call.appends.reduce((n, a) => n + a.events.length, 0), 0);
+    const head = await client.query<{ prev_position: string; prev_hash: string; recorded_at: Date; positions: string[] }>(
+      'SELECT prev_position::text AS prev_position, prev_hash, recorded_at, positions::text[] AS positions FROM event_store_begin_append($1)',
+      [total],
+    );
+    const { prev_hash: headHash, recorded_at: recordedAtDate, positions } = head.rows[0]!;
+    const recordedAt = recordedAtDate.toISOString();
+
+    let prevHash = headHash;
+    let next = 0;
+    const stored: StoredEvent[][][] = calls.map(({ appends, bases }) =>
+      appends.map(({ stream, events }) => {
+        const base = bases.get(stream.id) ?? 0;
+        return events.map((event, index) => {
+          const metadata = asStoredJson({ ...event.metadata, recordedAt, schemaVersion: event.metadata.schemaVersion ?? 1 }) as EventMetadata;
+          const content = {
+            globalPosition: positions[next++]!,
+            streamId: stream.id,
+            streamType: stream.type,
+            streamVersion: base + index + 1,
+            eventId: event.metadata.eventId,
+            type: event.type,
+            schemaVersion: metadata.schemaVersion,
+            data: asStoredJson(event.data),
+            metadata,
+            prevHash,
+          };
+          const hash = eventHash(content);
+          prevHash = hash;
+          return { ...content, recordedAt, hash };
+        });
+      }),
+    );
+    const all = stored.flat(2);
+    const last = all[all.length - 1]!;
+    const finalVersions = new Map<string, number>();
+    for (const event of all) finalVersions.set(event.streamId, event.streamVersion);
+    const answers = calls
+      .map((call, i) => ({
+        key: call.idempotencyKey,
+        answer: {
+          results: call.appends.map(({ stream }, k) => ({
+            streamId: stream.id,
+            streamVersion: stored[i]![k]![stored[i]![k]!.length - 1]!.streamVersion,
+            positions: stored[i]![k]!.map((e) => e.globalPosition),
+          })),
+        } satisfies StoredIdempotentResult,
+      }))
+      .filter((a): a is { key: string; answer: StoredIdempotentResult } => a.key !== null);
+
+    // One statement: events, their outbox rows, stream versions, chain head, the idempotency answers.
+    await client.query(
+      `WITH inserted AS (
+         INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version,
+                             data, metadata, recorded_at, hash, prev_hash)
+         SELECT p, sid, st, sv, eid, t, schv, d::jsonb, m::jsonb, $10::timestamptz, h, ph
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[],
+                     $11::text[], $12::text[]) AS r(p, sid, st, sv, eid, t, schv, d, m, h, ph)
+         RETURNING global_position, event_id, stream_id
+       ), outboxed AS (
+         INSERT INTO outbox (global_position, event_id, stream_id, created_at)
+         SELECT global_position, event_id, stream_id, $10::timestamptz FROM inserted
+       ), versions AS (
+         UPDATE streams s SET version = v.version FROM unnest($13::text[], $14::int[]) AS v(id, version) WHERE s.stream_id = v.id
+       ), head AS (
+         UPDATE chain_head SET position = $15::bigint, hash = $16, recorded_at = $10::timestamptz WHERE id = 1
+       ), answered AS (
+         UPDATE idempotency_keys k SET result = a.result::jsonb FROM unnest($17::text[], $18::text[]) AS a(key, result) WHERE k.key = a.key
+       )
+       SELECT count(*) FROM inserted`,
+      [
+        all.map((e) => e.globalPosition),
+        all.map((e) => e.streamId),
+        all.map((e) => e.streamType),
+        all.map((e) => e.streamVersion),
+        all.map((e) => e.eventId),
+        all.map((e) => e.type),
+        all.map((e) => e.schemaVersion),
+        all.map((e) => JSON.stringify(e.data)),
+        all.map((e) => JSON.stringify(e.metadata)),
+        recordedAt,
+        all.map((e) => e.hash),
+        all.map((e) => e.prevHash),
+        [...finalVersions.keys()],
+        [...finalVersions.values()],
+        last.globalPosition,
+        last.hash,
+        answers.map((a) => a.key),
+        answers.map((a) => JSON.stringify(a.answer)),
+      ],
+    );
+    return stored;
+  }
+
+  /** One call in its own transaction (no savepoints): the path of an uncontended append. */
+  private async appendAlone(appends: StreamAppend[], options: AppendOptions): Promise<AppendResult[]> {
     const client = await this.pool.connect();
     let open = false;
     try {
@@ -168,95 +412,11 @@ export class PostgresEventStore {
       }
 
       if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
-      const total = appends.reduce((sum, a) => sum + a.events.length, 0);
-      const head = await client.query<{ prev_position: string; prev_hash: string; recorded_at: Date; positions: string[] }>(
-        'SELECT prev_position::text AS prev_position, prev_hash, recorded_at, positions::text[] AS positions FROM event_store_begin_append($1)',
-        [total],
-      );
-      const { prev_hash: headHash, recorded_at: recordedAtDate, positions } = head.rows[0]!;
-      const recordedAt = recordedAtDate.toISOString();
-
-      let prevHash = headHash;
-      let next = 0;
-      const stored: StoredEvent[][] = [];
-      for (const { stream, events } of appends) {
-        const base = current.get(stream.id) ?? 0;
-        stored.push(
-          events.map((event, index) => {
-            const metadata = asStoredJson({ ...event.metadata, recordedAt, schemaVersion: event.metadata.schemaVersion ?? 1 }) as EventMetadata;
-            const content = {
-              globalPosition: positions[next++]!,
-              streamId: stream.id,
-              streamType: stream.type,
-              streamVersion: base + index + 1,
-              eventId: event.metadata.eventId,
-              type: event.type,
-              schemaVersion: metadata.schemaVersion,
-              data: asStoredJson(event.data),
-              metadata,
-              prevHash,
-            };
-            const hash = eventHash(content);
-            prevHash = hash;
-            return { ...content, recordedAt, hash };
-          }),
-        );
-      }
-      const all = stored.flat();
-      const last = all[all.length - 1]!;
-      const answer: StoredIdempotentResult = {
-        results: appends.map(({ stream }, i) => ({
-          streamId: stream.id,
-          streamVersion: stored[i]![stored[i]!.length - 1]!.streamVersion,
-          positions: stored[i]!.map((e) => e.globalPosition),
-        })),
-      };
-
-      // One statement: events, their outbox rows, stream versions, chain head, the idempotency answer.
-      await client.query(
-        `WITH inserted AS (
-           INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version,
-                               data, metadata, recorded_at, hash, prev_hash)
-           SELECT p, sid, st, sv, eid, t, schv, d::jsonb, m::jsonb, $10::timestamptz, h, ph
-           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[],
-                       $11::text[], $12::text[]) AS r(p, sid, st, sv, eid, t, schv, d, m, h, ph)
-           RETURNING global_position, event_id, stream_id
-         ), outboxed AS (
-           INSERT INTO outbox (global_position, event_id, stream_id, created_at)
-           SELECT global_position, event_id, stream_id, $10::timestamptz FROM inserted
-         ), versions AS (
-           UPDATE streams s SET version = v.version FROM unnest($13::text[], $14::int[]) AS v(id, version) WHERE s.stream_id = v.id
-         ), head AS (
-           UPDATE chain_head SET position = $15::bigint, hash = $16, recorded_at = $10::timestamptz WHERE id = 1
-         ), answered AS (
-           UPDATE idempotency_keys SET result = $17::jsonb WHERE key = $18
-         )
-         SELECT count(*) FROM inserted`,
-        [
-          all.map((e) => e.globalPosition),
-          all.map((e) => e.streamId),
-          all.map((e) => e.streamType),
-          all.map((e) => e.streamVersion),
-          all.map((e) => e.eventId),
-          all.map((e) => e.type),
-          all.map((e) => e.schemaVersion),
-          all.map((e) => JSON.stringify(e.data)),
-          all.map((e) => JSON.stringify(e.metadata)),
-          recordedAt,
-          all.map((e) => e.hash),
-          all.map((e) => e.prevHash),
-          answer.results.map((r) => r.streamId),
-          answer.results.map((r) => r.streamVersion),
-          last.globalPosition,
-          last.hash,
-          JSON.stringify(answer),
-          idempotency?.key ?? null,
-        ],
-      );
+      const [stored] = await this.writeEvents(client, [{ appends, bases: current, idempotencyKey: idempotency?.key ?? null }]);
       if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
       await client.query('COMMIT');
       open = false;
-      return answer.results.map((r, i) => ({ streamId: r.streamId, streamVersion: r.streamVersion, events: stored[i]!, replayed: false }));
+      return stored!.map((events, i) => ({ streamId: appends[i]!.stream.id, streamVersion: events[events.length - 1]!.streamVersion, events, replayed: false }));
     } catch (error) {
       if (open) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
