@@ -11,3 +11,4 @@ export { JSON_SCHEMA_DIALECT, type JsonSchema } from './schemas/json-schema.js';
 export { checkAgainstSchema } from './schemas/schema-check.js';
 export * from './published-event.js';
 export { buildAsyncApiDocument, EVENT_HEADERS } from './asyncapi.js';
+export { eventUpcasters, upcastEvent, UpcasterRegistry, UpcastError, type EventUpcaster, type UpcastableEvent } from './upcasters.js';

@@ -1,5 +1,6 @@
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { getEventContract } from '../../contracts/src/event-contracts.js';
+import { currentSchemaVersion, getEventContract } from '../../contracts/src/event-contracts.js';
+import { eventUpcasters, UpcastError } from '../../contracts/src/upcasters.js';
 import { isAggregateType, type AggregateType } from '../../contracts/src/streams.js';
 import { dealDecider } from '../../domain/src/deal/deal.decider.js';
 import { organizationDecider } from '../../domain/src/organization/organization.decider.js';
@@ -34,11 +35,10 @@ export const PROJECTED_AGGREGATES: Record<AggregateType, ProjectedAggregate> = {
 };
 
 /**
- * Upcasters: `<type>@<schemaVersion>` → a function returning the event at the next schema version. None exist yet;
- * an event whose version has no path to the supported one is dead-lettered rather than guessed at.
+ * Upcasters live in libs/contracts (`eventUpcasters`, one registry for every reader: the API's event store, history,
+ * this fold, rebuilds). An event whose version has no path to the supported one is dead-lettered rather than guessed at.
  */
-export type Upcaster = (event: PublishedEvent) => PublishedEvent;
-export const UPCASTERS: Record<string, Upcaster> = {};
+export { eventUpcasters as UPCASTERS } from '../../contracts/src/upcasters.js';
 
 export class UnprojectableEventError extends Error {
   constructor(
@@ -81,14 +81,16 @@ export function toDomainEvent(event: PublishedEvent): { aggregate: ProjectedAggr
   if (!contract || contract.aggregate !== event.streamType) {
     throw new UnprojectableEventError('unknown-event-type', `event type ${event.type} is not a ${event.streamType} event this projector knows`);
   }
-  let current = event;
-  while (current.schemaVersion < contract.schemaVersion) {
-    const upcast = UPCASTERS[`${current.type}@${current.schemaVersion}`];
-    if (!upcast) throw new UnprojectableEventError('unsupported-schema-version', `no upcaster from ${current.type} v${current.schemaVersion}`);
-    current = upcast(current);
+  const supported = currentSchemaVersion(event.type);
+  if (event.schemaVersion > supported) {
+    throw new UnprojectableEventError('unsupported-schema-version', `${event.type} v${event.schemaVersion} is newer than the supported v${supported}`);
   }
-  if (current.schemaVersion > contract.schemaVersion) {
-    throw new UnprojectableEventError('unsupported-schema-version', `${event.type} v${event.schemaVersion} is newer than the supported v${contract.schemaVersion}`);
+  let current: PublishedEvent;
+  try {
+    current = eventUpcasters.upcast(event, supported);
+  } catch (error) {
+    if (error instanceof UpcastError) throw new UnprojectableEventError('unsupported-schema-version', error.message);
+    throw error;
   }
   return {
     aggregate,
