@@ -33,6 +33,8 @@ export interface StoredEvent {
   eventId: string;
   type: string;
   schemaVersion: number;
+  /** Set when a reader upcast the event: the schema version actually stored (which `hash` covers). */
+  storedSchemaVersion?: number;
   data: Record<string, unknown>;
   metadata: EventMetadata;
   /** Commit time (ISO 8601, UTC, milliseconds). Equal to metadata.recordedAt. */
