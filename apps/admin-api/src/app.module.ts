@@ -8,6 +8,7 @@ import { ContractsController } from './contracts/contracts.controller.js';
 import { TimelinePageController } from './timeline-page/timeline-page.controller.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HistoryModule } from './history/history.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter.js';
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ContractsController, TimelinePageController],
-      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule],
+      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { createPool } from '../../../../libs/database/src/pool.js';
-import { PostgresEventStore } from '../../../../libs/event-store/src/index.js';
+import { PostgresEventStore, UpcastingEventStore } from '../../../../libs/event-store/src/index.js';
 
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -12,7 +12,10 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
-/** One pg pool for the process, and the event store on top of it. */
+/**
+ * One pg pool for the process, and the event store on top of it. The store upcasts every event it reads to the
+ * current schema version (libs/contracts upcasters): command handlers, reads and history all see current shapes.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -21,10 +24,11 @@ export class DatabaseModule {
       module: DatabaseModule,
       providers: [
         { provide: PG_POOL, useFactory: () => createPool(databaseUrl, { applicationName: 'reelwire-admin-api' }) },
-        { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
+        { provide: UpcastingEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new UpcastingEventStore(pool) },
+        { provide: PostgresEventStore, useExisting: UpcastingEventStore },
         PoolCloser,
       ],
-      exports: [PG_POOL, PostgresEventStore],
+      exports: [PG_POOL, PostgresEventStore, UpcastingEventStore],
     };
   }
 }

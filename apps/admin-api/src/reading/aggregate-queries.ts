@@ -1,8 +1,11 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { AggregateNotFoundError } from '../../../../libs/domain/src/index.js';
-import { PostgresEventStore, type StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { PostgresEventStore, UpcastingEventStore } from '../../../../libs/event-store/src/index.js';
 import { AGGREGATES, exists, foldState } from '../editing/aggregate-catalog.js';
+import { withCorrectionChains, type HistoryEntry } from './history-entries.js';
+
+export type { HistoryEntry } from './history-entries.js';
 
 /** One aggregate folded from its stream, now or as the desk knew it at `asOf` (recordedAt). */
 export class GetAggregate {
@@ -55,50 +58,13 @@ export class GetAggregateHistory {
   ) {}
 }
 
-export interface HistoryEntry {
-  globalPosition: string;
-  version: number;
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  recordedAt: string;
-  occurredAt?: unknown;
-  actor: unknown;
-  source: unknown;
-  note?: string;
-  correlationId: string;
-  causationId: string;
-  data: Record<string, unknown>;
-  hash: string;
-}
-
 @QueryHandler(GetAggregateHistory)
 export class GetAggregateHistoryHandler implements IQueryHandler<GetAggregateHistory, { aggregate: AggregateType; id: string; entries: HistoryEntry[] }> {
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(private readonly store: UpcastingEventStore) {}
 
   async execute({ aggregate, id }: GetAggregateHistory) {
     const events = await this.store.readStream(streamIdFor(aggregate, id));
     if (events.length === 0) throw new AggregateNotFoundError(aggregate, id);
-    return { aggregate, id, entries: events.map(historyEntry) };
+    return { aggregate, id, entries: await withCorrectionChains(this.store, events, events) };
   }
-}
-
-function historyEntry(event: StoredEvent): HistoryEntry {
-  const { metadata } = event;
-  return {
-    globalPosition: event.globalPosition,
-    version: event.streamVersion,
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    recordedAt: event.recordedAt,
-    ...(metadata.occurredAt ? { occurredAt: metadata.occurredAt } : {}),
-    actor: metadata.actor,
-    source: metadata.source,
-    ...(metadata.note ? { note: metadata.note } : {}),
-    correlationId: metadata.correlationId,
-    causationId: metadata.causationId,
-    data: event.data,
-    hash: event.hash,
-  };
 }

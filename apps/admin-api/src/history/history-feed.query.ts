@@ -1,0 +1,93 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGGREGATE_TYPES } from '../../../../libs/contracts/src/streams.js';
+
+const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+const PARTIAL_DATE_MESSAGE = (field: string) => `${field} must be a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'`;
+
+/** `?type=A&type=B` or `?type=A,B` → ['A', 'B']. */
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+
+/** Filters of GET /history; all optional, combined with AND. */
+export class HistoryFeedQuery {
+  @ApiPropertyOptional({ example: 'dev-editor', description: "The actor's principal id (the API key's principal), exact" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['CompanyCreditCorrected', 'WorkFactRetracted'],
+    description: 'Event type(s): repeat the parameter (`type=A&type=B`) or separate with commas (`type=A,B`)',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  type?: string[];
+
+  @ApiPropertyOptional({ enum: AGGREGATE_TYPES, example: 'work', description: 'Only events of this aggregate type' })
+  @IsOptional()
+  @IsIn(AGGREGATE_TYPES as unknown as string[], { message: `aggregateType must be one of ${AGGREGATE_TYPES.join(', ')}` })
+  aggregateType?: string;
+
+  @ApiPropertyOptional({ example: 'work-5eed0c00-0000-4000-8000-000000000002', description: 'Only events of this stream (`<aggregate>-<id>`)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  streamId?: string;
+
+  @ApiPropertyOptional({ example: '2025-11-24T00:00:00Z', description: 'Recorded (desk time) at or after this ISO 8601 instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'recordedFrom must be an ISO 8601 instant, e.g. 2025-11-24T00:00:00Z' })
+  recordedFrom?: string;
+
+  @ApiPropertyOptional({ example: '2025-11-25T23:59:59Z', description: 'Recorded at or before this ISO 8601 instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'recordedTo must be an ISO 8601 instant, e.g. 2025-11-25T23:59:59Z' })
+  recordedTo?: string;
+
+  @ApiPropertyOptional({
+    example: '2018',
+    description: "Happened in the world (occurredAt) on or after this date. Partial dates compare by their start: '2018' is 2018-01-01, so an event that occurred in '2018-05' matches. Events without occurredAt are left out.",
+  })
+  @IsOptional()
+  @Matches(PARTIAL_DATE, { message: PARTIAL_DATE_MESSAGE('occurredFrom') })
+  occurredFrom?: string;
+
+  @ApiPropertyOptional({
+    example: '2020-06',
+    description: "Happened on or before this date, by start: '2020-06' is 2020-06-01, so an event that occurred in '2020' (2020-01-01) matches and one on 2020-06-15 does not.",
+  })
+  @IsOptional()
+  @Matches(PARTIAL_DATE, { message: PARTIAL_DATE_MESSAGE('occurredTo') })
+  occurredTo?: string;
+
+  @ApiPropertyOptional({ example: 'variety', description: "The cited source's publisher, case-insensitive (exact otherwise)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  publisher?: string;
+
+  @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc', description: 'desc: newest first; asc: oldest first (by global position)' })
+  @IsOptional()
+  @IsIn(['desc', 'asc'], { message: 'order must be desc or asc' })
+  order?: 'desc' | 'asc';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: '1042', description: 'nextCursor of the previous page (a global position; the page continues after it in `order`)' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
