@@ -97,7 +97,7 @@ export function eventLogQuery(filter: EventLogFilter): { text: string; values: u
   if (filter.publisher !== undefined) where.push(`lower(metadata->'source'->>'publisher') = lower(${param(filter.publisher)})`);
   if (filter.cursor !== undefined) where.push(`global_position ${filter.order === 'asc' ? '>' : '<'} ${param(filter.cursor)}::bigint`);
   const text = `SELECT ${COLUMNS} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY global_position ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(filter.limit)}`;
+    ORDER BY events.global_position ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(filter.limit)}`;
   return { text, values };
 }
 
@@ -111,6 +111,6 @@ export async function queryEventLog(pool: pg.Pool, filter: EventLogFilter): Prom
 /** Every event of the given streams, as stored, in global order (the streams a page of history touches). */
 export async function readStreamsRaw(pool: pg.Pool, streamIds: readonly string[]): Promise<StoredEvent[]> {
   if (streamIds.length === 0) return [];
-  const { rows } = await pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY global_position`, [[...streamIds]]);
+  const { rows } = await pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY events.global_position`, [[...streamIds]]);
   return rows.map(rowToEvent);
 }
