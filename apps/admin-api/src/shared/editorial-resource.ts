@@ -35,7 +35,9 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     }
 
     @Get(`:${idParam}/history`)
-    @ReadEndpoint(`Every event of the ${aggregate}: who, when, why, on which source`)
+    @ReadEndpoint(
+      `Every event of the ${aggregate}: who, when, why, on which source; each with its correctionChain (fixes: the fact a fix names and the event that stated it; fixedBy: later fixes of what it stated), as in GET /history`,
+    )
     @UuidPath(idParam)
     history(@UuidParam(idParam) id: string) {
       return this.gateway.history(aggregate, id);
