@@ -1,0 +1,276 @@
+/**
+ * The system as it runs: the admin API, the outbox relay and the projector as child processes (node dist/…/main.js)
+ * on a scratch database and a dev broker started here. (2) closed-loop load on a typical edit (POST
+ * /works/:id/milestones, spread over many works), (3) fixed offered rates with the time from the HTTP answer to the
+ * change being visible in the read models, (5) peak RSS of each app during both.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
+
+const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
+const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
+// Each milestone has its own label: the same milestone twice on one work is refused (422) as already recorded.
+let milestones = 0;
+const milestone = () => JSON.stringify({ label: `Remake rights acquired #${++milestones}`, kind: 'rights-acquired', date: { date: '2018-05', precision: 'month' }, source: SOURCE });
+
+export interface ApiRun {
+  clients: number;
+  commandsPerSecond: number;
+  latencyMs: LatencySummary;
+  non2xx: number;
+  errors: number;
+}
+
+export interface E2eRun {
+  offeredPerSecond: number;
+  achievedPerSecond: number;
+  httpMs: LatencySummary;
+  visibleMs: LatencySummary;
+  failed: number;
+}
+
+export interface PipelineFigures {
+  works: number;
+  api: Array<{ clients: number; runs: ApiRun[]; median: { commandsPerSecond: number; p50: number; p95: number; p99: number } }>;
+  e2e: Array<{ offeredPerSecond: number; runs: E2eRun[]; median: { achievedPerSecond: number; p50: number; p95: number; p99: number; max: number; httpP99: number } }>;
+  rssMb: { api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> };
+  profiles?: string;
+}
+
+export interface PipelineOptions {
+  works: number;
+  clients: number[];
+  rates: number[];
+  repetitions: number;
+  apiSeconds: number;
+  e2eSeconds: number;
+  /** Directory for `node --cpu-prof` profiles of the apps, when profiling. */
+  profileDir?: string;
+}
+
+function requestJson(agent: http.Agent, port: number, method: string, path: string, body: string): Promise<{ status: number; etag?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { ...EDITOR, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: res.headers.etag, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export async function benchPipeline(options: PipelineOptions): Promise<PipelineFigures> {
+  const url = await freshDatabase();
+  const broker = await startDevBroker({ port: 0 });
+  const [port, relayMetrics, projectorMetrics] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env = { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const prof = (name: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  const apps: ChildApp[] = [
+    startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, prof('admin-api')),
+    startApp('outbox-relay', 'dist/apps/outbox-relay/src/main.js', { ...env, RELAY_METRICS_PORT: String(relayMetrics) }, prof('outbox-relay')),
+    startApp('projector', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(projectorMetrics) }, prof('projector')),
+  ];
+  const sampler = new RssSampler(apps);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  try {
+    await apps[0]!.waitFor(/listening/);
+    await sleep(1000);
+    // Works to edit: many, so no one stream is hot.
+    const works: string[] = [];
+    const register = async () => {
+      const body = JSON.stringify({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${works.length}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
+      const res = await requestJson(agent, port, 'POST', '/works', body);
+      if (res.status !== 201) throw new Error(`POST /works: ${res.status} ${res.body}`);
+      works.push((JSON.parse(body) as { workId: string }).workId);
+    };
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (works.length < options.works) await register();
+    }));
+    log(`pipeline: ${works.length} works registered`);
+    let next = 0;
+    const nextPath = () => `/works/${works[next++ % works.length]}/milestones`;
+
+    // (2) closed loop.
+    sampler.reset();
+    const api: PipelineFigures['api'] = [];
+    for (const clients of options.clients) {
+      const runs: ApiRun[] = [];
+      for (let rep = 0; rep < options.repetitions; rep++) {
+        const latencies: number[] = [];
+        let ok = 0;
+        let non2xx = 0;
+        const instance = autocannon({
+          url: `http://127.0.0.1:${port}`,
+          connections: clients,
+          pipelining: 1,
+          duration: options.apiSeconds,
+          timeout: 30,
+          headers: EDITOR,
+          requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: nextPath(), body: milestone() }) }],
+        });
+        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+          if (statusCode >= 200 && statusCode < 300) {
+            ok += 1;
+            latencies.push(responseTime);
+          } else non2xx += 1;
+        });
+        const result = await instance;
+        const run: ApiRun = { clients, commandsPerSecond: round(ok / result.duration, 1), latencyMs: roundSummary(summarize(latencies)), non2xx, errors: result.errors };
+        runs.push(run);
+        log(`api ${clients} clients run ${rep + 1}: ${run.commandsPerSecond} cmd/s p50 ${run.latencyMs.p50} p95 ${run.latencyMs.p95} p99 ${run.latencyMs.p99} ms (non-2xx ${non2xx}, errors ${result.errors})`);
+        await caughtUp(pool, 60_000);
+      }
+      api.push({
+        clients,
+        runs,
+        median: {
+          commandsPerSecond: round(median(runs.map((r) => r.commandsPerSecond)), 1),
+          p50: round(median(runs.map((r) => r.latencyMs.p50)), 1),
+          p95: round(median(runs.map((r) => r.latencyMs.p95)), 1),
+          p99: round(median(runs.map((r) => r.latencyMs.p99)), 1),
+        },
+      });
+    }
+    const apiRss = sampler.peak();
+
+    // (3) fixed offered rates, open loop.
+    sampler.reset();
+    const e2e: PipelineFigures['e2e'] = [];
+    for (const rate of options.rates) {
+      const runs: E2eRun[] = [];
+      for (let rep = 0; rep < options.repetitions; rep++) {
+        const run = await offeredLoad(pool, agent, port, nextPath, rate, options.e2eSeconds);
+        runs.push(run);
+        log(`e2e ${rate}/s run ${rep + 1}: achieved ${run.achievedPerSecond}/s, visible p50 ${run.visibleMs.p50} p95 ${run.visibleMs.p95} p99 ${run.visibleMs.p99} max ${run.visibleMs.max} ms; http p99 ${run.httpMs.p99} ms; failed ${run.failed}`);
+      }
+      e2e.push({
+        offeredPerSecond: rate,
+        runs,
+        median: {
+          achievedPerSecond: round(median(runs.map((r) => r.achievedPerSecond)), 1),
+          p50: round(median(runs.map((r) => r.visibleMs.p50)), 1),
+          p95: round(median(runs.map((r) => r.visibleMs.p95)), 1),
+          p99: round(median(runs.map((r) => r.visibleMs.p99)), 1),
+          max: round(median(runs.map((r) => r.visibleMs.max)), 1),
+          httpP99: round(median(runs.map((r) => r.httpMs.p99)), 1),
+        },
+      });
+    }
+    const e2eRss = sampler.peak();
+    return { works: works.length, api, e2e, rssMb: { api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
+  } catch (error) {
+    for (const app of apps) log(`${app.name} output:\n${app.output().slice(-3000)}`);
+    throw error;
+  } finally {
+    sampler.stop();
+    agent.destroy();
+    await Promise.all(apps.map((app) => app.stop()));
+    await pool.end();
+    await broker.stop();
+  }
+}
+
+function roundSummary(s: LatencySummary): LatencySummary {
+  return { count: s.count, p50: round(s.p50, 1), p95: round(s.p95, 1), p99: round(s.p99, 1), max: round(s.max, 1) };
+}
+
+/** Waits until the read models reflect every recorded event. */
+async function caughtUp(pool: pg.Pool, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ recorded: string | null; applied: string | null }>(
+      `SELECT (SELECT max(global_position)::text FROM events) AS recorded, (SELECT max(last_global_position)::text FROM read_models.projection_snapshots) AS applied`,
+    );
+    if (rows[0]!.recorded === null || rows[0]!.recorded === rows[0]!.applied) return;
+    if (Date.now() > deadline) throw new Error(`read models at ${rows[0]!.applied}, log at ${rows[0]!.recorded} after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Sends `rate` commands per second for `seconds` on a fixed schedule (open loop: a slow answer does not slow the
+ * sender), and for every 200/201 polls read_models.projection_snapshots every 5 ms until the stream's version there
+ * reaches the version the API answered (ETag). Visible time = first poll that sees it − the HTTP answer.
+ */
+async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextPath: () => string, rate: number, seconds: number): Promise<E2eRun> {
+  const httpMs: number[] = [];
+  const visibleMs: number[] = [];
+  let failed = 0;
+  const pending = new Map<string, Array<{ version: number; answeredAt: number }>>();
+  let sending = true;
+  const poller = (async () => {
+    while (sending || pending.size > 0) {
+      if (pending.size > 0) {
+        const ids = [...pending.keys()];
+        const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_snapshots WHERE stream_id = ANY($1)', [ids]);
+        const seenAt = nowMs();
+        for (const row of rows) {
+          const waiting = pending.get(row.stream_id);
+          if (!waiting) continue;
+          const left = waiting.filter((w) => {
+            if (w.version <= row.version) {
+              visibleMs.push(seenAt - w.answeredAt);
+              return false;
+            }
+            return true;
+          });
+          if (left.length) pending.set(row.stream_id, left);
+          else pending.delete(row.stream_id);
+        }
+      }
+      await sleep(5);
+    }
+  })();
+  const total = Math.round(rate * seconds);
+  const started = nowMs();
+  const inflight: Promise<void>[] = [];
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((nowMs() - started) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const path = nextPath();
+      const streamId = `work-${path.split('/')[2]}`;
+      const t0 = nowMs();
+      inflight.push(
+        requestJson(agent, port, 'POST', path, milestone()).then(
+          (res) => {
+            const t1 = nowMs();
+            if (res.status !== 200 && res.status !== 201) {
+              failed += 1;
+              return;
+            }
+            httpMs.push(t1 - t0);
+            const version = Number(res.etag?.replace(/"/g, ''));
+            const list = pending.get(streamId) ?? [];
+            list.push({ version, answeredAt: t1 });
+            pending.set(streamId, list);
+          },
+          () => void (failed += 1),
+        ),
+      );
+    }
+    await sleep(1);
+  }
+  await Promise.all(inflight);
+  const elapsed = (nowMs() - started) / 1000;
+  const deadline = Date.now() + 60_000;
+  while (pending.size > 0 && Date.now() < deadline) await sleep(20);
+  failed += [...pending.values()].reduce((n, l) => n + l.length, 0);
+  pending.clear();
+  sending = false;
+  await poller;
+  return {
+    offeredPerSecond: rate,
+    achievedPerSecond: round(httpMs.length / elapsed, 1),
+    httpMs: roundSummary(summarize(httpMs)),
+    visibleMs: roundSummary(summarize(visibleMs)),
+    failed,
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * (4) Rebuild and chain verification over N stored events (works: one WorkRegistered then dated milestones, made by
+ * the domain's own decider, so every event evolves and produces read-model rows as in production):
+ *  - the projector's path: libs/read-models applyEvent, one transaction per event (time-bounded sample);
+ *  - the same rule, applyEventInTransaction, 500 events per transaction;
+ *  - a full rebuild: foldPublishedEvents (the projector's evolve) in memory, then every stream's rows written once
+ *    with multi-row INSERTs — what a rebuild tool can do because a stream's rows are a function of its folded state;
+ *  - PostgresEventStore.verifyChain over all N.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { createPool } from '../libs/database/src/pool.js';
+import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store.js';
+import type { StreamAppend } from '../libs/event-store/src/event-store.types.js';
+import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
+import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
+import { applyEvent, applyEventInTransaction, foldPublishedEvents, emptyFoldedStreams, OWNED_TABLES, TABLE_COLUMNS, type RowSet } from '../libs/read-models/src/index.js';
+import type { ReadModelTable } from '../libs/read-models/src/shared/row-set.js';
+import { freshDatabase, log, nowMs, round } from './support.js';
+
+export interface RebuildFigures {
+  eventsStored: number;
+  eventsTarget: number;
+  streams: number;
+  eventsPerStream: number;
+  populateEventsPerSecond: number;
+  applyEventPerTransaction: { events: number; eventsPerSecond: number };
+  applyEventBatched500: { events: number; eventsPerSecond: number };
+  foldAndBulkWrite: { events: number; seconds: number; eventsPerSecond: number; readSeconds: number; foldSeconds: number; writeSeconds: number; rows: number };
+  verifyChain: { events: number; seconds: number; eventsPerSecond: number; ok: boolean };
+}
+
+const PER_STREAM = 20;
+const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
+const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
+
+/** One work's events, decided by the work decider: registration, then milestones. */
+function workEvents(): { streamId: string; events: ReturnType<typeof toEventsForAppend> } {
+  const workId = randomUUID();
+  const ctx = { now: new Date(), newId: randomUUID };
+  let state = workDecider.initialState();
+  const all: DomainEvent[] = [];
+  const run = (command: { type: string; data: Record<string, unknown> }) => {
+    const decided = workDecider.decide(command as never, state, ctx) as DomainEvent[];
+    for (const event of decided) state = workDecider.evolve(state, event as never);
+    all.push(...decided);
+  };
+  run({ type: 'RegisterWork', data: { workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: 'Save the Green Planet!', language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } });
+  while (all.length < PER_STREAM) {
+    run({ type: 'RecordMilestone', data: { workId, label: `Milestone ${all.length}`, kind: 'rights-acquired', date: { date: `20${10 + (all.length % 15)}-05`, precision: 'month' }, source: SOURCE } });
+  }
+  return { streamId: `work-${workId}`, events: toEventsForAppend(all.slice(0, PER_STREAM), ENVELOPE) };
+}
+
+interface Row {
+  global_position: string;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const toPublished = (r: Row): PublishedEvent =>
+  ({
+    eventId: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    streamId: r.stream_id,
+    streamType: r.stream_type,
+    streamVersion: r.stream_version,
+    globalPosition: r.global_position,
+    recordedAt: r.recorded_at.toISOString(),
+    data: r.data,
+    metadata: r.metadata,
+  }) as unknown as PublishedEvent;
+
+async function* readPages(pool: pg.Pool, limit: number, pageSize = 5000): AsyncGenerator<Row[]> {
+  let after = '0';
+  let read = 0;
+  while (read < limit) {
+    const { rows } = await pool.query<Row>(
+      `SELECT global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id, type, schema_version, data, metadata, recorded_at
+       FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
+      [after, Math.min(pageSize, limit - read)],
+    );
+    if (rows.length === 0) return;
+    read += rows.length;
+    after = rows[rows.length - 1]!.global_position;
+    yield rows;
+  }
+}
+
+export async function benchRebuild(options: { events: number; populateBudgetMs: number; applySampleEvents: number; applyBudgetMs: number }): Promise<RebuildFigures> {
+  const url = await freshDatabase();
+  const pool = createPool(url, { max: 6, applicationName: 'bench-rebuild' });
+  try {
+    const store = new PostgresEventStore(pool);
+    // Populate: 50 new works × 20 events per appendMany (1,000 events, one transaction).
+    const started = nowMs();
+    let stored = 0;
+    while (stored < options.events && nowMs() - started < options.populateBudgetMs) {
+      const appends: StreamAppend[] = [];
+      for (let s = 0; s < 50 && stored + (s + 1) * PER_STREAM <= options.events; s++) {
+        const { streamId, events } = workEvents();
+        appends.push({ stream: { id: streamId, type: 'work' }, expectedVersion: 'no-stream', events: events.map((e) => ({ ...e, metadata: { ...e.metadata, eventId: randomUUID() } })) as never });
+      }
+      if (appends.length === 0) break;
+      await store.appendMany(appends);
+      stored += appends.length * PER_STREAM;
+      if (stored % 100_000 === 0) log(`rebuild: ${stored} events stored`);
+    }
+    const populateSeconds = (nowMs() - started) / 1000;
+    log(`rebuild: ${stored} events stored in ${round(populateSeconds, 1)} s`);
+    await pool.query('VACUUM ANALYZE events');
+
+    // The projector's path: one transaction per event.
+    const client = await pool.connect();
+    let perTx = { events: 0, eventsPerSecond: NaN };
+    let batched = { events: 0, eventsPerSecond: NaN };
+    try {
+      for (const schema of ['rm_per_event', 'rm_batched', 'rm_rebuild']) await cloneReadModelSchema(client, schema);
+      {
+        const t0 = nowMs();
+        let n = 0;
+        outer: for await (const page of readPages(pool, options.applySampleEvents)) {
+          for (const row of page) {
+            await applyEvent(client, 'rm_per_event', toPublished(row));
+            n += 1;
+            if (nowMs() - t0 > options.applyBudgetMs) break outer;
+          }
+        }
+        perTx = { events: n, eventsPerSecond: round(n / ((nowMs() - t0) / 1000)) };
+        log(`rebuild: applyEvent (1 tx/event): ${n} events, ${perTx.eventsPerSecond} ev/s`);
+      }
+      {
+        const t0 = nowMs();
+        let n = 0;
+        outer: for await (const page of readPages(pool, options.applySampleEvents * 4, 500)) {
+          await client.query('BEGIN');
+          for (const row of page) await applyEventInTransaction(client, 'rm_batched', toPublished(row));
+          await client.query('COMMIT');
+          n += page.length;
+          if (nowMs() - t0 > options.applyBudgetMs) break outer;
+        }
+        batched = { events: n, eventsPerSecond: round(n / ((nowMs() - t0) / 1000)) };
+        log(`rebuild: applyEventInTransaction (500/tx): ${n} events, ${batched.eventsPerSecond} ev/s`);
+      }
+
+      // Full rebuild: fold in memory, then each stream's rows once.
+      const t0 = nowMs();
+      let readMs = 0;
+      let foldMs = 0;
+      const folded = emptyFoldedStreams();
+      let n = 0;
+      let tRead = nowMs();
+      for await (const page of readPages(pool, stored, 10_000)) {
+        const tFold = nowMs();
+        readMs += tFold - tRead;
+        foldPublishedEvents(page.map(toPublished), folded);
+        n += page.length;
+        tRead = nowMs();
+        foldMs += tRead - tFold;
+      }
+      const tWrite = nowMs();
+      const rows = await bulkWrite(client, 'rm_rebuild', folded.streams);
+      const writeMs = nowMs() - tWrite;
+      const seconds = (nowMs() - t0) / 1000;
+      const fold = { events: n, seconds: round(seconds, 2), eventsPerSecond: round(n / seconds), readSeconds: round(readMs / 1000, 2), foldSeconds: round(foldMs / 1000, 2), writeSeconds: round(writeMs / 1000, 2), rows };
+      log(`rebuild: fold + bulk write: ${n} events in ${fold.seconds} s = ${fold.eventsPerSecond} ev/s (read ${fold.readSeconds} s, fold ${fold.foldSeconds} s, write ${fold.writeSeconds} s, ${rows} rows)`);
+
+      const v0 = nowMs();
+      const chain = await store.verifyChain({ batchSize: 5000 });
+      const vs = (nowMs() - v0) / 1000;
+      const verify = { events: chain.checked, seconds: round(vs, 2), eventsPerSecond: round(chain.checked / vs), ok: chain.ok };
+      log(`rebuild: verifyChain ${chain.checked} events in ${verify.seconds} s = ${verify.eventsPerSecond} ev/s (ok ${chain.ok})`);
+      return {
+        eventsStored: stored,
+        eventsTarget: options.events,
+        streams: stored / PER_STREAM,
+        eventsPerStream: PER_STREAM,
+        populateEventsPerSecond: round(stored / populateSeconds),
+        applyEventPerTransaction: perTx,
+        applyEventBatched500: batched,
+        foldAndBulkWrite: fold,
+        verifyChain: verify,
+      };
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+/** A copy of the read_models tables (structure, defaults, indexes) in another schema. */
+async function cloneReadModelSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.query(`CREATE SCHEMA ${schema}`);
+  const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_models' AND table_type = 'BASE TABLE'`);
+  for (const { table_name } of rows) {
+    await client.query(`CREATE TABLE ${schema}.${table_name} (LIKE read_models.${table_name} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
+  }
+}
+
+/** Every stream's rows and snapshot, in multi-row INSERTs of up to ~30,000 parameters, one transaction. */
+async function bulkWrite(client: pg.PoolClient, schema: string, streams: ReturnType<typeof emptyFoldedStreams>['streams']): Promise<number> {
+  const byTable = new Map<ReadModelTable, Record<string, unknown>[]>();
+  const snapshots: unknown[][] = [];
+  for (const [streamId, { aggregate, state, version }] of streams) {
+    const rows: RowSet = aggregate.rows(state);
+    for (const table of OWNED_TABLES[aggregate.type]) {
+      const list = byTable.get(table) ?? [];
+      for (const row of rows[table] as unknown as Record<string, unknown>[]) list.push(row);
+      byTable.set(table, list);
+    }
+    snapshots.push([streamId, aggregate.type, version, JSON.stringify(state)]);
+  }
+  let written = 0;
+  await client.query('BEGIN');
+  for (const [table, list] of byTable) {
+    const spec = TABLE_COLUMNS[table] as Record<string, string>;
+    const columns = Object.keys(spec);
+    const per = Math.max(1, Math.floor(30_000 / columns.length));
+    for (let start = 0; start < list.length; start += per) {
+      const params: unknown[] = [];
+      const tuples = list.slice(start, start + per).map(
+        (row) => `(${columns.map((c) => `$${params.push(row[c] === undefined || row[c] === null ? null : spec[c] === 'jsonb' ? JSON.stringify(row[c]) : row[c])}::${spec[c]}`).join(', ')})`,
+      );
+      await client.query(`INSERT INTO ${schema}.${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+      written += tuples.length;
+    }
+  }
+  for (let start = 0; start < snapshots.length; start += 5000) {
+    const chunk = snapshots.slice(start, start + 5000);
+    await client.query(
+      `INSERT INTO ${schema}.projection_snapshots (stream_id, stream_type, version, state) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::json[])`,
+      [chunk.map((s) => s[0]), chunk.map((s) => s[1]), chunk.map((s) => s[2]), chunk.map((s) => s[3])],
+    );
+  }
+  await client.query('COMMIT');
+  return written;
+}

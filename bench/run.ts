@@ -1,0 +1,118 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=append,pipeline,rebuild] [-- --profile]`: measures reelwire on this machine
+ * and writes docs/benchmarks.md (the report) and docs/benchmarks.json (raw figures). Benchmarks report; they never
+ * fail CI. DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
+ * database `reelwire_bench` is created there and dropped at the end.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { benchAppend, type AppendFigures } from './append.js';
+import { benchPipeline, type PipelineFigures } from './pipeline.js';
+import { benchRebuild, type RebuildFigures } from './rebuild.js';
+import { dropDatabase, log, SERVER_URL } from './support.js';
+import { renderReport } from './report.js';
+
+export interface BenchReport {
+  date: string;
+  quick: boolean;
+  machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string; postgres: string; postgresSettings: Record<string, string>; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  git: string;
+  repetitions: number;
+  append?: AppendFigures;
+  pipeline?: PipelineFigures;
+  rebuild?: RebuildFigures;
+  durationSeconds?: number;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const profile = args.includes('--profile');
+  const want = (section: string) => !only || only.includes(section);
+  const started = Date.now();
+  const server = new pg.Client({ connectionString: SERVER_URL });
+  await server.connect();
+  const version = (await server.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  const settings: Record<string, string> = {};
+  for (const name of ['synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'wal_level', 'commit_delay']) {
+    settings[name] = (await server.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+  }
+  await server.end();
+  const repetitions = quick ? 1 : 3;
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    quick,
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      postgres: version,
+      postgresSettings: settings,
+      loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
+    git: (() => {
+      try {
+        return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+      } catch {
+        return 'unknown';
+      }
+    })(),
+    repetitions,
+  };
+  try {
+    if (want('append')) {
+      report.append = await benchAppend({
+        repetitions,
+        durationMs: quick ? 1500 : 3000,
+        cases: [
+          { name: 'single, 1 writer', writers: 1, batch: 1 },
+          { name: 'single, 16 writers', writers: 16, batch: 1 },
+          { name: 'single, 64 writers', writers: 64, batch: 1 },
+          { name: 'batched 100, 4 writers', writers: 4, batch: 100 },
+        ],
+      });
+    }
+    if (want('pipeline')) {
+      const profileDir = profile ? `bench-profiles/${Date.now()}` : undefined;
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      report.pipeline = await benchPipeline({
+        works: quick ? 300 : 1000,
+        clients: [1, 16, 64],
+        rates: [200, 500],
+        repetitions,
+        apiSeconds: quick ? 4 : 8,
+        e2eSeconds: quick ? 4 : 10,
+        ...(profileDir ? { profileDir } : {}),
+      });
+    }
+    if (want('rebuild')) {
+      report.rebuild = await benchRebuild(
+        quick
+          ? { events: 50_000, populateBudgetMs: 60_000, applySampleEvents: 5_000, applyBudgetMs: 10_000 }
+          : { events: 1_000_000, populateBudgetMs: 150_000, applySampleEvents: 20_000, applyBudgetMs: 20_000 },
+      );
+    }
+  } finally {
+    await dropDatabase().catch((error: unknown) => log(`could not drop the scratch database: ${String(error)}`));
+  }
+  report.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  report.durationSeconds = Math.round((Date.now() - started) / 1000);
+  mkdirSync('docs', { recursive: true });
+  writeFileSync('docs/benchmarks.json', `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync('docs/benchmarks.md', renderReport(report));
+  log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${report.durationSeconds} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    // A benchmark reports; a failure is printed, never a CI failure of the product.
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    void dropDatabase().finally(() => process.exit(1));
+  },
+);

@@ -1,0 +1,190 @@
+/** Shared helpers of `npm run bench`: scratch database, percentiles, timing, child apps, RSS sampling. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { runMigrations } from '../libs/database/src/migrations.js';
+
+export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const BENCH_DB = 'reelwire_bench';
+
+export function databaseUrl(name = BENCH_DB): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops and recreates the scratch database, applies reelwire's migrations; returns its URL. */
+export async function freshDatabase(migrate = true): Promise<string> {
+  await dropDatabase();
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl();
+  if (migrate) await runMigrations(url);
+  return url;
+}
+
+export async function dropDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function median(values: number[]): number {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return NaN;
+  const mid = Math.floor(finite.length / 2);
+  return finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(latenciesMs: number[]): LatencySummary {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** N concurrent loops calling `step(writer)` until the deadline; each step returns how many items it did. Items/s. */
+export async function closedLoop(writers: number, durationMs: number, step: (writer: number, iteration: number) => Promise<number>): Promise<number> {
+  const started = nowMs();
+  const deadline = started + durationMs;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      for (let i = 0; nowMs() < deadline; i++) {
+        // Not `done += await …`: that reads `done` before the await and loses the other writers' increments.
+        const n = await step(writer, i);
+        done += n;
+      }
+    }),
+  );
+  return done / ((nowMs() - started) / 1000);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One app as a child process (node directly, so the pid is the app's own), with its output kept for errors. */
+export interface ChildApp {
+  name: string;
+  process: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildApp {
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    process: child,
+    output: () => output,
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
+        if (Date.now() > deadline) throw new Error(`${name}: no ${pattern} after ${timeoutMs} ms:\n${output}`);
+        await sleep(50);
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB, from /proc/<pid>/status. */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples VmRSS of the given processes every 200 ms; `peak()` is the largest sample since the last reset. */
+export class RssSampler {
+  private readonly peaks = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly apps: ChildApp[]) {
+    this.timer = setInterval(() => this.sample(), 200);
+    this.timer.unref();
+  }
+  private sample(): void {
+    for (const app of this.apps) {
+      const memory = app.process.pid ? memoryOf(app.process.pid) : undefined;
+      if (memory) this.peaks.set(app.name, Math.max(this.peaks.get(app.name) ?? 0, memory.rssMb));
+    }
+  }
+  reset(): void {
+    this.peaks.clear();
+  }
+  /** Peak sampled RSS per app since the last reset, plus the kernel's VmHWM (peak since the process started). */
+  peak(): Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> {
+    this.sample();
+    const out: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> = {};
+    for (const app of this.apps) {
+      const memory = app.process.pid ? memoryOf(app.process.pid) : undefined;
+      out[app.name] = { sampledPeakRssMb: round(this.peaks.get(app.name) ?? NaN, 1), vmHwmMb: round(memory?.hwmMb ?? NaN, 1) };
+    }
+    return out;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
