@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
-import { applyEvent, deadLetter, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
+import { applyEvent, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
 export const DEFAULT_TOPICS: readonly string[] = Object.values(TOPICS);
@@ -80,6 +80,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       if (parseError) {
         await client.query('BEGIN');
         try {
+          await holdReadModelsApplyLock(client);
           outcome = await deadLetter(client, schema, { projection: PROJECTION_NAME, reason: 'unparseable', error: parseError, raw: raw.slice(0, 100_000), origin });
           await saveCheckpoint(client, schema, { consumerGroup: groupId, topic, partition, nextOffset });
           await client.query('COMMIT');

@@ -15,6 +15,18 @@ export const READ_MODELS_SCHEMA = 'read_models';
 /** The projection's name in dead letters and metrics: one projection applies every read model atomically. */
 export const PROJECTION_NAME = 'read-models';
 
+/**
+ * Advisory lock key (7123001 = migrations, 7123002 = appends, 7123003 = relay): every read-model apply holds it SHARED
+ * for its transaction; a blue/green swap (libs/audit) takes it EXCLUSIVE, so no apply commits into the old tables
+ * between the shadow's catch-up and the schema rename.
+ */
+export const READ_MODELS_LOCK_KEY = 7_123_004;
+
+/** Takes the shared apply lock for the rest of the caller's transaction (waits while a swap holds it). */
+export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_LOCK_KEY]);
+}
+
 export const TABLE_COLUMNS: { [K in ReadModelTable]: TableColumns<RowSet[K][number]> } = {
   project_status: PROJECT_STATUS_COLUMNS,
   timeline_entries: TIMELINE_COLUMNS,
@@ -95,6 +107,7 @@ export async function applyEvent(client: pg.ClientBase, schema: string, event: u
 export async function applyEventInTransaction(client: pg.ClientBase, schema: string, value: unknown, options: ApplyOptions = {}): Promise<ApplyOutcome> {
   const s = schemaIdent(schema);
   const projection = options.projection ?? PROJECTION_NAME;
+  await holdReadModelsApplyLock(client);
   let event: PublishedEvent;
   try {
     event = asPublishedEvent(value);
