@@ -1,0 +1,29 @@
+import { resolveDatabase, type ResolvedDatabase } from '../../../libs/database/src/database-url.js';
+
+/** Exit codes of every audit command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function say(command: string, line: string): void {
+  process.stderr.write(`${command}: ${line}\n`);
+}
+
+/** DATABASE_URL, or the embedded PostgreSQL that `npm start` runs (started here if it is not running). */
+export async function database(command: string): Promise<ResolvedDatabase> {
+  const resolved = await resolveDatabase(process.env, (line) => say(command, line));
+  say(command, `database: ${resolved.description}`);
+  return resolved;
+}
+
+/** Runs a command's main, printing an error and exiting 2 when it throws. */
+export function run(command: string, main: () => Promise<number>): void {
+  main()
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      say(command, `error: ${(error as Error).message}`);
+      process.exitCode = EXIT.usage;
+    });
+}
+
+export const fmt = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { describeDifference } from '../../../libs/audit/src/compare.js';
+import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, projectionNames, SHADOW_SCHEMA, tablesOf } from '../../../libs/audit/src/models.js';
+import { readOnlyPool, readWritePool } from '../../../libs/audit/src/pools.js';
+import { createProgress, formatRate } from '../../../libs/audit/src/progress.js';
+import { rebuildAndSwap, verifyReadModels } from '../../../libs/audit/src/rebuild.js';
+import { database, EXIT, fmt, run, say } from './cli-support.js';
+
+const HELP = `npm run replay -- --projection <name> | --all  [--verify] [--batch-size <n>]
+
+Rebuilds the read models from the PostgreSQL event log (not Kafka) into the schema ${SHADOW_SCHEMA}, then swaps it in
+atomically (blue/green): queries keep answering from ${LIVE_SCHEMA} during the rebuild; the live projector pauses only
+for the swap itself and loses no update across it (see libs/audit/README.md).
+
+  --all                 rebuild every read model
+  --projection <name>   ${projectionNames().join(', ')} (or a table name; repeatable).
+                        All read models are produced by ONE projection with one folded state per stream, so a
+                        rebuild always rebuilds all of them: a name is accepted and maps to all. With --verify the
+                        name limits the comparison to that model's tables.
+  --verify              do not swap: rebuild into temporary tables (READ ONLY transactions, nothing written), then,
+                        with the projector paused, compare with the live tables at the versions they reflect, row by
+                        row; print the differences. Exit code 1 on any difference.
+
+Progress: a bar with rate and ETA on a terminal, plain lines otherwise (stderr). Exit code: 0 ok, 1 differences,
+2 error. Database: DATABASE_URL, else the embedded PostgreSQL of npm start.`;
+
+run('replay', async () => {
+  const { values } = parseArgs({
+    options: {
+      projection: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      verify: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const names = values.projection ?? [];
+  if (!values.all && names.length === 0) {
+    process.stderr.write(`${HELP}\n\nreplay: say --all or --projection <name>\n`);
+    return EXIT.usage;
+  }
+  const named = [...new Set(names.flatMap((name) => tablesOf(name)))];
+  const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
+  const partial = !values.all && named.length < ALL_MODEL_TABLES.length;
+  const db = await database('replay');
+  try {
+    if (values.verify) {
+      const tables = partial ? named : [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES];
+      if (partial) say('replay', `--verify: all read models are rebuilt (one projection); comparing only ${tables.join(', ')}`);
+      const pool = readOnlyPool(db.url, 'reelwire-replay-verify');
+      try {
+        const progress = createProgress({ label: 'replay --verify', total: 0 });
+        const result = await verifyReadModels({ pool, tables, ...(batchSize ? { batchSize } : {}), onProgress: (done, total) => progress.update(done, total) });
+        progress.finish();
+        say(
+          'replay',
+          `rebuilt ${fmt(result.events)} events into temporary tables (READ ONLY, nothing written) in ${(result.durationMs / 1000).toFixed(2)} s, ${formatRate(result.rate)}; ` +
+            `compared with ${LIVE_SCHEMA} at the stream versions it reflects (projector paused while comparing${result.streamsComparedBehindLog ? `; ${result.streamsComparedBehindLog} streams lag the log and were compared at their live version` : ''})`,
+        );
+        for (const [table, n] of Object.entries(result.rows)) say('replay', `  ${table}: ${fmt(n)} live rows`);
+        if (result.ok) {
+          process.stdout.write(`verify: OK: no differences between the live read models and a rebuild from the log\n`);
+          return EXIT.ok;
+        }
+        process.stdout.write(`verify: ${result.differences.length} difference(s) between the live read models and a rebuild from the log:\n`);
+        for (const d of result.differences) process.stdout.write(`  ${describeDifference(d)}\n`);
+        return EXIT.failed;
+      } finally {
+        await pool.end();
+      }
+    }
+    if (partial) say('replay', `all read models are produced by one projection (one folded state per stream): rebuilding ${names.join(', ')} rebuilds all of them`);
+    const pool = readWritePool(db.url, 'reelwire-replay');
+    try {
+      const progress = createProgress({ label: 'replay', total: 0 });
+      const result = await rebuildAndSwap({ pool, ...(batchSize ? { batchSize } : {}), onProgress: (done, total) => progress.update(done, total) });
+      progress.finish();
+      process.stdout.write(
+        `replay: rebuilt ${fmt(result.events)} events (${fmt(result.applied)} applied, ${fmt(result.skipped)} skipped, ${fmt(result.deadLettered)} dead-lettered) ` +
+          `from the event log into ${SHADOW_SCHEMA} in ${(result.durationMs / 1000).toFixed(2)} s, ${formatRate(result.rate)}; ` +
+          `${fmt(result.caughtUpInSwap)} appended meanwhile applied in the swap; swapped ${SHADOW_SCHEMA} -> ${LIVE_SCHEMA} (old tables dropped); ` +
+          `${result.checkpointsCopied} Kafka checkpoint(s) carried over\n`,
+      );
+      process.stdout.write(`replay: rows: ${Object.entries(result.rows).map(([t, n]) => `${t} ${fmt(n)}`).join(', ')}\n`);
+      return EXIT.ok;
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await db.stop();
+  }
+});

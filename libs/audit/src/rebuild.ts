@@ -1,0 +1,326 @@
+import type pg from 'pg';
+import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
+import type { StoredEvent } from '../../event-store/src/event-store.types.js';
+import { toPublishedEvent } from '../../messaging/src/published-event.js';
+import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent } from '../../read-models/src/projector-store.js';
+import type { ReadModelTable } from '../../read-models/src/shared/row-set.js';
+import { compareSchemas, type Difference } from './compare.js';
+import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, OLD_SCHEMA, SHADOW_SCHEMA } from './models.js';
+import { createShadowSchema, createTempShadow } from './shadow-schema.js';
+
+export interface ApplyTally {
+  /** The last global position read (exclusive start of the next read). */
+  after: string;
+  events: number;
+  applied: number;
+  skipped: number;
+  deadLettered: number;
+}
+
+interface ApplyLogOptions {
+  after: string;
+  batchSize: number;
+  /** Each batch in its own transaction (READ ONLY when readOnly) — or inside the caller's open transaction. */
+  transaction: 'per-batch' | 'caller';
+  readOnly?: boolean;
+  /** Apply only the events this accepts (the others are read and passed over). */
+  accept?: (event: StoredEvent) => boolean;
+  /** Stop once this position has been read (writers may append faster than a replay applies). */
+  until?: bigint;
+  onBatch?: (tally: ApplyTally) => void;
+}
+
+function emptyTally(after: string): ApplyTally {
+  return { after, events: 0, applied: 0, skipped: 0, deadLettered: 0 };
+}
+
+async function applyOne(client: pg.ClientBase, schema: string, event: StoredEvent, tally: ApplyTally): Promise<void> {
+  const outcome = await applyEventInTransaction(client, schema, toPublishedEvent(event));
+  if (outcome.outcome === 'applied') tally.applied += 1;
+  else if (outcome.outcome === 'skipped') tally.skipped += 1;
+  else tally.deadLettered += 1;
+}
+
+/**
+ * Reads the log in position order through the event store's gated readAll (never past a transaction that may still
+ * commit) and applies every event with the projector's own applyEventInTransaction into `schema`. Stops when readAll
+ * returns nothing more.
+ */
+export async function applyLog(client: pg.ClientBase, store: PostgresEventStore, schema: string, options: ApplyLogOptions, tally = emptyTally(options.after)): Promise<ApplyTally> {
+  for (;;) {
+    if (options.until !== undefined && BigInt(tally.after) >= options.until) return tally;
+    const events = await store.readAll({ after: tally.after, limit: options.batchSize });
+    if (events.length === 0) return tally;
+    if (options.transaction === 'per-batch') await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
+    try {
+      for (const event of events) {
+        tally.events += 1;
+        if (options.accept && !options.accept(event)) continue;
+        await applyOne(client, schema, event, tally);
+      }
+      if (options.transaction === 'per-batch') await client.query('COMMIT');
+    } catch (error) {
+      if (options.transaction === 'per-batch') await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    tally.after = events[events.length - 1]!.globalPosition;
+    options.onBatch?.(tally);
+  }
+}
+
+/** Streams whose live snapshot is ahead of the rebuilt one (the rebuild has not reached what live reflects). */
+async function streamsBehindLive(client: pg.ClientBase, live: string, rebuilt: string): Promise<Array<{ streamId: string; live: number; rebuilt: number }>> {
+  const { rows } = await client.query<{ stream_id: string; live: number; rebuilt: number | null }>(
+    `SELECT l.stream_id, l.version AS live, r.version AS rebuilt
+       FROM ${schemaIdent(live)}.projection_snapshots l LEFT JOIN ${schemaIdent(rebuilt)}.projection_snapshots r USING (stream_id)
+      WHERE r.version IS NULL OR r.version < l.version ORDER BY l.stream_id LIMIT 20`,
+  );
+  return rows.map((r) => ({ streamId: r.stream_id, live: r.live, rebuilt: r.rebuilt ?? 0 }));
+}
+
+/** The log's head now and how many events lie up to it: the first phase of a replay stops there. */
+async function logHead(pool: pg.Pool): Promise<{ head: bigint; count: number }> {
+  const { rows } = await pool.query<{ head: string; n: number }>('SELECT coalesce(max(global_position), 0)::text AS head, count(*)::int AS n FROM events');
+  return { head: BigInt(rows[0]!.head), count: rows[0]!.n };
+}
+
+/** The highest position the live tables reflect (any stream); a catch-up must read at least that far. */
+async function liveHighWater(client: pg.ClientBase, live: string): Promise<bigint> {
+  const { rows } = await client.query<{ p: string }>(`SELECT coalesce(max(last_global_position), 0)::text AS p FROM ${schemaIdent(live)}.projection_snapshots`);
+  return BigInt(rows[0]!.p);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RebuildOptions {
+  /** Read-write pool of the database (events and read models). */
+  pool: pg.Pool;
+  /** Defaults to a PostgresEventStore over `pool`. */
+  store?: PostgresEventStore;
+  /** Events per readAll and per transaction. Default 500. */
+  batchSize?: number;
+  /** Called after every batch with the events read so far and the estimated total. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * How long the swap may wait (holding the exclusive lock, so the live projector is paused) for the gated log to
+   * reach every version the live tables reflect. Default 30 s; after it the swap is abandoned, nothing changes.
+   */
+  catchUpTimeoutMs?: number;
+  /** Test hook: runs after the shadow is built, before the swap takes the lock. */
+  beforeSwap?: () => Promise<void>;
+}
+
+export interface RebuildResult extends ApplyTally {
+  /** Events applied inside the swap transaction (appended while the shadow was being built). */
+  caughtUpInSwap: number;
+  checkpointsCopied: number;
+  durationMs: number;
+  /** Events per second of the whole rebuild. */
+  rate: number;
+  rows: Record<string, number>;
+}
+
+/**
+ * Blue/green rebuild of every read model from the Postgres event log:
+ * 1. create `read_models_shadow` with the live tables' structure (empty);
+ * 2. replay the log into it in position order through the gated readAll, batch by batch, with applyEventInTransaction
+ *    — queries and the live projector keep using `read_models` meanwhile;
+ * 3. swap, in ONE transaction: take the read-model lock EXCLUSIVE (every live apply holds it shared, so the projector
+ *    pauses at its next message and nothing it applied can be missed), apply what was appended since step 2, check
+ *    that the shadow reflects at least every stream version the live tables do, copy the live Kafka checkpoints
+ *    (the projector resumes where it was; events the shadow already has are skipped by the version rule), carry over
+ *    dead letters of Kafka messages that are not events, rename read_models → read_models_old and
+ *    read_models_shadow → read_models, commit; then drop read_models_old.
+ */
+export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildResult> {
+  const started = Date.now();
+  const store = options.store ?? new PostgresEventStore(options.pool);
+  const batchSize = options.batchSize ?? 500;
+  const client = await options.pool.connect();
+  try {
+    await client.query('BEGIN READ WRITE');
+    try {
+      await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    const start = await logHead(options.pool);
+    let total = start.count;
+    const tally = await applyLog(client, store, SHADOW_SCHEMA, {
+      after: '0',
+      batchSize,
+      until: start.head,
+      transaction: 'per-batch',
+      onBatch: (t) => {
+        total = Math.max(total, t.events);
+        options.onProgress?.(t.events, total);
+      },
+    });
+    if (options.beforeSwap) await options.beforeSwap();
+
+    const live = schemaIdent(LIVE_SCHEMA);
+    const shadow = schemaIdent(SHADOW_SCHEMA);
+    const beforeSwap = tally.events;
+    let checkpointsCopied = 0;
+    await client.query('BEGIN READ WRITE');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_LOCK_KEY]);
+      const deadline = Date.now() + (options.catchUpTimeoutMs ?? 30_000);
+      // The projector is paused: what live reflects is fixed. Read at least as far as it (writers go on appending).
+      const until = await liveHighWater(client, LIVE_SCHEMA);
+      for (;;) {
+        await applyLog(client, store, SHADOW_SCHEMA, { after: tally.after, batchSize, transaction: 'caller', until }, tally);
+        const behind = await streamsBehindLive(client, LIVE_SCHEMA, SHADOW_SCHEMA);
+        if (behind.length === 0) break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `swap abandoned: the readable log does not reach what the live read models reflect (e.g. ${behind
+              .slice(0, 3)
+              .map((b) => `${b.streamId} live v${b.live}, rebuilt v${b.rebuilt}`)
+              .join('; ')}); a long transaction holds the read gate back, or the live tables hold rows the log does not explain`,
+          );
+        }
+        await sleep(100);
+      }
+      await client.query(`DELETE FROM ${shadow}.projection_checkpoints`);
+      const copied = await client.query(`INSERT INTO ${shadow}.projection_checkpoints SELECT * FROM ${live}.projection_checkpoints`);
+      checkpointsCopied = copied.rowCount ?? 0;
+      // Dead letters of Kafka messages that were not events (unparseable) are not in the log: keep them.
+      const columns = (
+        await client.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'dead_letters' AND column_name <> 'id' ORDER BY ordinal_position`,
+          [LIVE_SCHEMA],
+        )
+      ).rows.map((r) => `"${r.column_name}"`);
+      await client.query(`INSERT INTO ${shadow}.dead_letters (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${live}.dead_letters WHERE event_id IS NULL ORDER BY id`);
+      await client.query(`ALTER SCHEMA ${live} RENAME TO ${schemaIdent(OLD_SCHEMA)}`);
+      await client.query(`ALTER SCHEMA ${shadow} RENAME TO ${live}`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await client.query(`DROP SCHEMA IF EXISTS ${schemaIdent(OLD_SCHEMA)} CASCADE`);
+    const rows: Record<string, number> = {};
+    for (const table of [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES]) {
+      rows[table] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)).rows[0]!.n;
+    }
+    const durationMs = Date.now() - started;
+    options.onProgress?.(tally.events, Math.max(total, tally.events));
+    return { ...tally, caughtUpInSwap: tally.events - beforeSwap, checkpointsCopied, durationMs, rate: tally.events / Math.max(durationMs / 1000, 1e-3), rows };
+  } finally {
+    client.release();
+  }
+}
+
+export interface VerifyReadModelsOptions {
+  pool: pg.Pool;
+  store?: PostgresEventStore;
+  /** Compare only these tables (default: every model table plus projection_snapshots and dead_letters). */
+  tables?: readonly string[];
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** How long to wait for the gated log to reach what the live tables reflect. Default 30 s. */
+  catchUpTimeoutMs?: number;
+  /** Differences fetched per table at most. Default 1000. */
+  limitPerTable?: number;
+}
+
+export interface VerifyReadModelsResult {
+  ok: boolean;
+  differences: Difference[];
+  /** Rows compared per table (live side). */
+  rows: Record<string, number>;
+  events: number;
+  /** Streams the live tables reflect at a lower version than the log has (lagging); compared at the live version. */
+  streamsComparedBehindLog: number;
+  durationMs: number;
+  rate: number;
+}
+
+/**
+ * Proof that the read models are true to the log: rebuild every model from the log into temporary tables of one
+ * session (nothing real is written; the replay runs in READ ONLY transactions), then, holding the read-model lock
+ * exclusively (the live projector pauses), bring the rebuild to exactly the stream versions the live tables reflect
+ * and compare table by table, row by row (updated_at and Kafka coordinates ignored).
+ */
+export async function verifyReadModels(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
+  const started = Date.now();
+  const store = options.store ?? new PostgresEventStore(options.pool);
+  const batchSize = options.batchSize ?? 500;
+  const tables = options.tables ?? [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES];
+  const client = await options.pool.connect();
+  try {
+    // Temporary objects only; a session whose default is read-only may still create them in a READ WRITE transaction.
+    await client.query('BEGIN READ WRITE');
+    await createTempShadow(client, LIVE_SCHEMA);
+    await client.query('COMMIT');
+    const start = await logHead(options.pool);
+    let total = start.count;
+    const tally = await applyLog(client, store, 'pg_temp', {
+      after: '0',
+      batchSize,
+      until: start.head,
+      transaction: 'per-batch',
+      readOnly: true,
+      onBatch: (t) => {
+        total = Math.max(total, t.events);
+        options.onProgress?.(t.events, total);
+      },
+    });
+
+    const live = schemaIdent(LIVE_SCHEMA);
+    await client.query('BEGIN READ ONLY');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_LOCK_KEY]);
+      const liveVersions = new Map(
+        (await client.query<{ stream_id: string; version: number }>(`SELECT stream_id, version FROM ${live}.projection_snapshots`)).rows.map((r) => [r.stream_id, r.version]),
+      );
+      const atLive = (event: StoredEvent) => event.streamVersion <= (liveVersions.get(event.streamId) ?? 0);
+      const deadline = Date.now() + (options.catchUpTimeoutMs ?? 30_000);
+      const until = await liveHighWater(client, LIVE_SCHEMA);
+      for (;;) {
+        await applyLog(client, store, 'pg_temp', { after: tally.after, batchSize, transaction: 'caller', accept: atLive, until }, tally);
+        if ((await streamsBehindLive(client, LIVE_SCHEMA, 'pg_temp')).length === 0 || Date.now() > deadline) break;
+        await sleep(100);
+      }
+      // Streams the rebuild has further than live (the projector lags): rebuild them at the live version.
+      const ahead = await client.query<{ stream_id: string; version: number }>(`SELECT stream_id, version FROM pg_temp.projection_snapshots ORDER BY stream_id`);
+      let behindLog = 0;
+      for (const row of ahead.rows) {
+        const target = liveVersions.get(row.stream_id) ?? 0;
+        if (row.version <= target) continue;
+        behindLog += 1;
+        for (const table of ALL_MODEL_TABLES) await client.query(`DELETE FROM pg_temp.${table} WHERE owner_stream = $1`, [row.stream_id]);
+        await client.query('DELETE FROM pg_temp.projection_snapshots WHERE stream_id = $1', [row.stream_id]);
+        await client.query('DELETE FROM pg_temp.dead_letters WHERE stream_id = $1', [row.stream_id]);
+        if (target === 0) continue;
+        const scratch = emptyTally('0');
+        for (const event of await store.readStream(row.stream_id, { toVersion: target })) await applyOne(client, 'pg_temp', event, scratch);
+      }
+      const { differences, rows } = await compareSchemas(client, LIVE_SCHEMA, 'pg_temp', tables, { limitPerTable: options.limitPerTable ?? 1000 });
+      await client.query('COMMIT');
+      const durationMs = Date.now() - started;
+      return {
+        ok: differences.length === 0,
+        differences,
+        rows,
+        events: tally.events,
+        streamsComparedBehindLog: behindLog,
+        durationMs,
+        rate: tally.events / Math.max(durationMs / 1000, 1e-3),
+      };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    // The session's temporary tables go with the connection.
+    client.release(true);
+  }
+}
+
+export type { Difference } from './compare.js';
+export type { ReadModelTable };
