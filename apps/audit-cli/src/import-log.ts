@@ -34,7 +34,9 @@ run('import-log', async () => {
     const pool = readWritePool(db.url, 'reelwire-import-log');
     try {
       const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
-      const lines = createInterface({ input, crlfDelay: Infinity });
+      // Take the iterator now: readline drops lines emitted before iteration starts (the import first awaits its lock).
+      const iterator = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+      const lines = { [Symbol.asyncIterator]: () => iterator };
       const started = Date.now();
       const imported = await importLog(pool, lines, { publish: values.publish === true });
       const seconds = (Date.now() - started) / 1000;

@@ -208,7 +208,6 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       rows[table] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)).rows[0]!.n;
     }
     const durationMs = Date.now() - started;
-    options.onProgress?.(tally.events, Math.max(total, tally.events));
     return { ...tally, caughtUpInSwap: tally.events - beforeSwap, checkpointsCopied, durationMs, rate: tally.events / Math.max(durationMs / 1000, 1e-3), rows };
   } finally {
     client.release();
