@@ -120,12 +120,27 @@ const CHANGES = `## What changed to get here, and what is left
   insert, one COMMIT. An uncontended call still commits alone with no extra round trip. Covered by
   \`event-store-group-commit.int-spec.ts\` (per-call conflict isolation, repeated idempotency keys, unbroken chain, a
   failing group retried call by call). The "no group commit" column above is the old behaviour measured in the same run.
-- **Hot spots measured and left** (see the profile notes in the commit log / helper report): the admin API replays the
-  whole stream for every command (cost grows with a work's history; a per-stream snapshot cache keyed by version would
-  remove it); the projector applies each Kafka message in its own transaction (one WAL flush per event — batching a
-  Kafka batch into one transaction with its checkpoint would lift the projector rate to the "500 per transaction" row);
-  a rebuild through applyEvent rewrites all of a stream's rows for every event (O(events per stream²)); the
-  fold-and-bulk-write row shows the rebuild a tool can do instead.
+- **Not profiled yet.** This run was not followed by a \`node --cpu-prof\` pass (\`npm run bench -- --only=pipeline
+  --profile\` writes the apps' profiles to bench-profiles/); the hot spots below are read off the figures, not a profile.
+- **Hot spots the figures point at, left for the next round:**
+  - append: reelwire pays 5 round trips per uncontended call (BEGIN, stream lock, chain lock + positions, insert,
+    COMMIT) against Emmett's one function call, and JavaScript per event (canonical JSON + SHA-256 for the chain, two
+    JSON round trips of data/metadata, twelve parameter arrays). Batched appends (0.38× Emmett) are CPU-bound on that
+    per-event work; group commit helps only when calls are concurrent.
+  - admin API: ~8 ms per command uncontended and ~430 cmd/s at 64 clients on a 2-core machine shared with PostgreSQL,
+    the relay, the projector, the broker and the load generator. Each command replays the whole work stream
+    (\`readStream\` + fold; grows with a work's history), checks references, then appends; a per-stream state cache keyed
+    by version would remove the replay.
+  - projector / end to end: the projector applies ~270–300 events/s whether each event has its own transaction or 500
+    share one, so the cost is the per-event work (lock the snapshot, parse the whole JSON state, evolve, rebuild and
+    rewrite every row the stream owns — O(events per stream) per event), not the WAL flush. Below the offered 200 and
+    500 cmd/s, the read models fall behind and end-to-end lag grows for the whole run (seconds, not milliseconds).
+  - rebuild: the fold-and-bulk-write path spends its time reading (jsonb → JS, 93 s for 1M events) and writing rows
+    (69 s); the fold itself is ~41,000 events/s. It read 901,093 of the 1,000,000 stored events (the same ~10%
+    shortfall showed in the quick run): a bug in the bench's paging not yet found — its events/s is computed on the
+    events it actually read.
+  - memory: the admin API peaked at ~341 MB during the open-loop run at 500 cmd/s, when HTTP answers queued for seconds
+    (thousands of requests in flight); ~258 MB under closed-loop load.
 
 Reproduce: \`npm run bench\` (full, ~10–15 min) or \`npm run bench -- --quick\` (~3 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
