@@ -3,6 +3,7 @@ import kafkajs, { type ITopicConfig, type Kafka, type Message, type Producer, ty
 import type pg from 'pg';
 import type { EventMetadata } from '../../../libs/contracts/src/envelope.js';
 import { isAggregateType, parseStreamId, topicFor } from '../../../libs/contracts/src/streams.js';
+import { GATE_HORIZON_CTE } from '../../../libs/event-store/src/postgres-event-store.js';
 import { ensureTopics, REELWIRE_TOPICS } from '../../../libs/messaging/src/kafka.js';
 import { toKafkaMessage, type PublishableEvent } from '../../../libs/messaging/src/published-event.js';
 import type { RelayMetrics } from './relay-metrics.js';
@@ -73,24 +74,10 @@ interface OutboxRow {
  * the first row whose writing transaction is not older than every transaction still running, so a later position is
  * never published while an earlier one may still become visible. `first_unsafe` says whether rows were held back (the
  * query always returns one row at least).
- *
- * The horizon is pg_snapshot_xmin(pg_current_snapshot()) restricted to this database: the snapshot's running
- * transaction ids, minus those pg_stat_activity shows in other databases (they cannot write here), else the snapshot's
- * xmax. Transaction ids are cluster-wide, so the plain xmin would let a long write transaction in another database on
- * the same server (a parallel test, another application) stall the relay. Anything unidentified (prepared transactions,
- * sessions hidden from a non-privileged role) counts as ours: the gate only ever gets more cautious.
+ * The horizon is the event store's (GATE_HORIZON_CTE): the snapshot xmin restricted to this database.
  */
 const NEXT_BATCH_SQL = `
-WITH snap AS (
-  SELECT pg_current_snapshot() AS s
-), horizon AS (
-  SELECT coalesce(
-    (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
-     WHERE (x::text::numeric % 4294967296)::bigint NOT IN (
-       SELECT a.backend_xid::text::bigint FROM pg_stat_activity a
-       WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database())),
-    (SELECT pg_snapshot_xmax(s) FROM snap)) AS xmin
-), candidate AS (
+WITH ${GATE_HORIZON_CTE}, candidate AS (
   SELECT o.global_position, e.transaction_id
   FROM outbox o JOIN events e ON e.global_position = o.global_position
   WHERE o.published_at IS NULL
@@ -98,7 +85,7 @@ WITH snap AS (
   LIMIT $1
 ), cut AS (
   SELECT min(global_position) AS first_unsafe FROM candidate
-  WHERE transaction_id >= (SELECT xmin FROM horizon)
+  WHERE transaction_id >= (SELECT xmin FROM gate_horizon)
 )
 SELECT cut.first_unsafe::text AS first_unsafe, r.*
 FROM cut LEFT JOIN LATERAL (

@@ -25,10 +25,7 @@ describe('PostgresEventStore readAll gate', () => {
     await db.drop();
   });
   const positionsOf = (events: StoredEvent[]) => events.map((e) => e.globalPosition);
-  /**
-   * Transaction ids are server-wide: a transaction open in another database on the same server (another test run)
-   * holds xmin back, and readAll rightly waits for it. So a test polls until it has `count` events (or 10 s pass).
-   */
+  /** Writers commit asynchronously to the reader: a test polls until it has `count` events (or 10 s pass). */
   async function readAtLeast(store: PostgresEventStore, after: string, count: number): Promise<StoredEvent[]> {
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -153,5 +150,23 @@ describe('PostgresEventStore readAll gate', () => {
     expect(seen).toEqual(all);
     for (let i = 1; i < seen.length; i++) expect(BigInt(seen[i]!)).toBeGreaterThan(BigInt(seen[i - 1]!));
     expect(await fastStore.verifyChain()).toMatchObject({ ok: false, firstMismatch: { reason: 'hash-mismatch' } }); // the raw row of the first test
+  });
+
+  it('is not held back by a transaction left open in another database on the same server', async () => {
+    const other = await createTestDatabase();
+    const idle = await other.pool.connect();
+    try {
+      // Another application (or a parallel test) with an open write transaction: its id is below ours, server-wide.
+      await idle.query('BEGIN');
+      await idle.query('SELECT pg_current_xact_id()');
+      const store = new PostgresEventStore(db.pool);
+      const start = (await db.pool.query('SELECT coalesce(max(global_position), 0)::text AS p FROM events')).rows[0].p as string;
+      const appended = await store.append({ id: `work-${randomUUID()}`, type: 'work' }, 'no-stream', [testEvent('Visible')]);
+      expect(positionsOf(await store.readAll({ after: start, limit: 10 }))).toEqual([appended.events[0]!.globalPosition]);
+    } finally {
+      await idle.query('ROLLBACK');
+      idle.release();
+      await other.drop();
+    }
   });
 });

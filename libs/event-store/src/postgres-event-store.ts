@@ -113,6 +113,26 @@ function validateAppends(appends: StreamAppend[]): void {
 }
 
 /**
+ * The gate of architecture.md invariant 3 as a CTE named `gate_horizon` with one column `xmin`: a position-ordered
+ * reader stops before the first row whose writing transaction is not older than every transaction still running.
+ * The horizon is pg_snapshot_xmin(pg_current_snapshot()) restricted to this database: the snapshot's running
+ * transaction ids minus those pg_stat_activity shows in other databases (they cannot write here), else the snapshot's
+ * xmax. Transaction ids are cluster-wide, so the plain xmin would let a long transaction in another database on the
+ * same server (another application, a parallel test) hold every reader back. Anything unidentified (prepared
+ * transactions, sessions hidden from a non-privileged role) still counts: the gate only ever gets more cautious.
+ */
+export const GATE_HORIZON_CTE = `gate_snapshot AS (
+  SELECT pg_current_snapshot() AS s
+), gate_horizon AS (
+  SELECT coalesce(
+    (SELECT min(x) FROM gate_snapshot, pg_snapshot_xip(gate_snapshot.s) AS x
+     WHERE (x::text::numeric % 4294967296)::bigint NOT IN (
+       SELECT a.backend_xid::text::bigint FROM pg_stat_activity a
+       WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database())),
+    (SELECT pg_snapshot_xmax(s) FROM gate_snapshot)) AS xmin
+)`;
+
+/**
  * The event store on PostgreSQL. Every append is one transaction: streams locked (optimistic concurrency), the global
  * append lock taken, positions assigned, events + outbox rows + stream versions + chain head + idempotency answer
  * written in one statement, commit. See README.md for the guarantees.
@@ -467,11 +487,11 @@ export class PostgresEventStore {
    */
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `WITH candidate AS (
+      `WITH ${GATE_HORIZON_CTE}, candidate AS (
          SELECT ${EVENT_COLUMNS}, global_position AS position, transaction_id FROM events
          WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2
        ), cut AS (
-         SELECT min(position) AS first_unsafe FROM candidate WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+         SELECT min(position) AS first_unsafe FROM candidate WHERE transaction_id >= (SELECT xmin FROM gate_horizon)
        )
        SELECT candidate.* FROM candidate, cut
        WHERE cut.first_unsafe IS NULL OR candidate.position < cut.first_unsafe
