@@ -127,10 +127,13 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
   }
   let next: unknown;
   let rows: RowSet;
+  let previousRows: RowSet | undefined;
   let owned: readonly ReadModelTable[];
   try {
     const { aggregate, domainEvent } = toDomainEvent(event);
     try {
+      // The rows the stream owns now (before evolve, which must not see them computed from its result).
+      previousRows = snapshot.state ? aggregate.rows(snapshot.state) : undefined;
       next = aggregate.evolve(snapshot.state ?? aggregate.initialState(), domainEvent);
       // state.version counts folded events; after a dead-lettered (skipped) event it must still name the stream version
       if (typeof (next as { version?: unknown }).version === 'number') next = { ...(next as object), version: event.streamVersion };
@@ -145,7 +148,10 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
   }
   await client.query('SAVEPOINT apply_event');
   try {
-    await writeStreamRows(client, schema, event.streamId, owned, rows);
+    // Only tables whose rows this event changed are rewritten: the tables always hold rows(snapshot state), so an
+    // unchanged row set needs no delete and insert (a new milestone touches the status and the timeline, not the rest).
+    const changed = previousRows ? owned.filter((table) => JSON.stringify(previousRows![table]) !== JSON.stringify(rows[table])) : owned;
+    await writeStreamRows(client, schema, event.streamId, changed, rows);
     await client.query(
       `UPDATE ${s}.projection_snapshots SET version = $2, state = $3::json, last_event_id = $4, last_global_position = $5, last_recorded_at = $6, updated_at = now() WHERE stream_id = $1`,
       [event.streamId, event.streamVersion, JSON.stringify(next), event.eventId, event.globalPosition, recordedAtOf(event)],
@@ -213,8 +219,14 @@ function recordedAtOf(event: PublishedEvent): string | null {
 }
 
 async function lockSnapshot(client: pg.ClientBase, s: string, streamId: string, streamType: string): Promise<{ version: number; state: unknown }> {
-  await client.query(`INSERT INTO ${s}.projection_snapshots (stream_id, stream_type) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING`, [streamId, streamType]);
-  const { rows } = await client.query<{ version: number; state: unknown }>(`SELECT version, state FROM ${s}.projection_snapshots WHERE stream_id = $1 FOR UPDATE`, [streamId]);
+  // One round trip: creates the snapshot row if missing, and either way locks it (DO UPDATE takes the row lock, as
+  // SELECT … FOR UPDATE would) and returns it.
+  const { rows } = await client.query<{ version: number; state: unknown }>(
+    `INSERT INTO ${s}.projection_snapshots AS snap (stream_id, stream_type) VALUES ($1, $2)
+     ON CONFLICT (stream_id) DO UPDATE SET stream_type = snap.stream_type
+     RETURNING version, state`,
+    [streamId, streamType],
+  );
   return rows[0]!;
 }
 
