@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
+import { applyEventsInTransaction } from '../../../libs/read-models/src/batch-apply.js';
 import { applyEvent, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
@@ -14,6 +15,8 @@ export interface ProjectorOptions {
   schema?: string;
   consumerConfig?: Partial<ConsumerConfig>;
   log?: (line: string) => void;
+  /** Messages applied per Postgres transaction (default 200); 1 applies each message in its own transaction. */
+  batchSize?: number;
   /** Called after each message's transaction committed (metrics, tests). */
   onOutcome?: (outcome: ApplyOutcome | { outcome: 'behind-checkpoint' }, message: { topic: string; partition: number; offset: string }) => void;
 }
@@ -42,6 +45,7 @@ export function createProjector(options: ProjectorOptions): Projector {
   const schema = options.schema ?? READ_MODELS_SCHEMA;
   const log = options.log ?? (() => undefined);
   const consumer = options.kafka.consumer({ groupId, ...options.consumerConfig });
+  const runSize = options.batchSize ?? 200;
   /** Next offset per partition as Postgres knows it, refreshed on each assignment. */
   const checkpoints = new Map<string, bigint>();
   let refreshing: Promise<void> = Promise.resolve();
@@ -104,18 +108,83 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
   };
 
+  /**
+   * Applies a run of messages of one partition in ONE transaction with the checkpoint after the last (the batch path
+   * of the projection rule: snapshots read once, rows written once). If that fails (a row write that cannot be pinned
+   * on one event, a database error) it rolls back and applies the run message by message, which dead-letters a
+   * failing event alone.
+   */
+  const applyRun = async (topic: string, partition: number, run: { message: KafkaMessage; value: unknown }[]): Promise<void> => {
+    const last = run[run.length - 1]!;
+    const lastValue = last.value as { globalPosition?: unknown; recordedAt?: unknown } | null;
+    const client = await options.pool.connect();
+    let outcomes: ApplyOutcome[] | undefined;
+    try {
+      await client.query('BEGIN');
+      outcomes = await applyEventsInTransaction(
+        client,
+        schema,
+        run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } })),
+      );
+      await saveCheckpoint(client, schema, {
+        consumerGroup: groupId,
+        topic,
+        partition,
+        nextOffset: (BigInt(last.message.offset) + 1n).toString(),
+        ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
+        ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
+      });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      outcomes = undefined;
+      log(`batch of ${run.length} at ${topic}/${partition}@${run[0]!.message.offset} failed (${(error as Error).message}); applying it message by message`);
+    } finally {
+      client.release();
+    }
+    if (!outcomes) {
+      for (const { message } of run) await applyMessage(topic, partition, message);
+      return;
+    }
+    checkpoints.set(key(topic, partition), BigInt(last.message.offset) + 1n);
+    run.forEach(({ message }, index) => options.onOutcome?.(outcomes![index]!, { topic, partition, offset: message.offset }));
+  };
+
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) => {
     await refreshing;
-    for (const message of batch.messages) {
+    const messages = batch.messages;
+    for (let index = 0; index < messages.length; ) {
       if (!isRunning() || isStale() || stopping) break;
+      const message = messages[index]!;
       const known = checkpoints.get(key(batch.topic, batch.partition));
       if (known !== undefined && BigInt(message.offset) < known) {
         options.onOutcome?.({ outcome: 'behind-checkpoint' }, { topic: batch.topic, partition: batch.partition, offset: message.offset });
-      } else {
-        // Database errors propagate: kafkajs retries the batch from the first unresolved message (applying is idempotent).
-        await applyMessage(batch.topic, batch.partition, message);
+        resolveOffset(message.offset);
+        index += 1;
+        continue;
       }
-      resolveOffset(message.offset);
+      // A run of messages that parse as JSON goes through the batch path; anything else one by one.
+      const run: { message: KafkaMessage; value: unknown }[] = [];
+      while (index < messages.length && run.length < runSize) {
+        const candidate = messages[index]!;
+        let value: unknown;
+        try {
+          value = JSON.parse(candidate.value?.toString('utf8') ?? '');
+        } catch {
+          break;
+        }
+        run.push({ message: candidate, value });
+        index += 1;
+      }
+      if (run.length > 0) {
+        // Database errors propagate: kafkajs retries the batch from the first unresolved message (applying is idempotent).
+        await applyRun(batch.topic, batch.partition, run);
+        for (const { message: applied } of run) resolveOffset(applied.offset);
+      } else {
+        await applyMessage(batch.topic, batch.partition, message);
+        resolveOffset(message.offset);
+        index += 1;
+      }
       await heartbeat();
     }
     await commitOffsetsIfNecessary();

@@ -13,3 +13,4 @@ export * from './aggregates.js';
 export * from './projector-store.js';
 export * from './queries.js';
 export * from './as-of.js';
+export * from './batch-apply.js';

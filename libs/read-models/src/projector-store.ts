@@ -214,7 +214,7 @@ export async function deadLetter(client: pg.ClientBase, schema: string, input: D
   return { outcome: 'dead-lettered', reason: input.reason, error: message, ...(typeof candidate.streamId === 'string' ? { streamId: candidate.streamId } : {}) };
 }
 
-function recordedAtOf(event: PublishedEvent): string | null {
+export function recordedAtOf(event: PublishedEvent): string | null {
   return Number.isNaN(Date.parse(event.recordedAt)) ? null : event.recordedAt;
 }
 
@@ -237,21 +237,24 @@ function sqlValue(type: ColumnType, value: unknown): unknown {
 
 /** Replaces every row `streamId` owns in `tables` with `rows` (inside the caller's transaction). */
 export async function writeStreamRows(client: pg.ClientBase, schema: string, streamId: string, tables: readonly ReadModelTable[], rows: RowSet): Promise<void> {
+  for (const table of tables) await replaceOwnedRows(client, schema, table, [streamId], rows[table] as unknown as readonly Record<string, unknown>[]);
+}
+
+/** Replaces the rows of `table` owned by any of `owners` with `rows` (each row must belong to one of them). */
+export async function replaceOwnedRows(client: pg.ClientBase, schema: string, table: ReadModelTable, owners: readonly string[], rows: readonly Record<string, unknown>[]): Promise<void> {
   const s = schemaIdent(schema);
-  for (const table of tables) {
-    await client.query(`DELETE FROM ${s}.${table} WHERE owner_stream = $1`, [streamId]);
-    const list = rows[table] as unknown as readonly Record<string, unknown>[];
-    const spec = TABLE_COLUMNS[table] as Record<string, ColumnType>;
-    const columns = Object.keys(spec);
-    for (let start = 0; start < list.length; start += 500) {
-      const chunk = list.slice(start, start + 500);
-      const params: unknown[] = [];
-      const tuples = chunk.map((row) => {
-        if (row.owner_stream !== streamId) throw new Error(`${table} row owned by ${String(row.owner_stream)} computed for ${streamId}`);
-        return `(${columns.map((c) => `$${params.push(sqlValue(spec[c]!, row[c]))}::${spec[c]}`).join(', ')})`;
-      });
-      await client.query(`INSERT INTO ${s}.${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
-    }
+  await client.query(`DELETE FROM ${s}.${table} WHERE owner_stream = ANY($1::text[])`, [owners]);
+  const spec = TABLE_COLUMNS[table] as Record<string, ColumnType>;
+  const columns = Object.keys(spec);
+  const allowed = new Set(owners);
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      if (!allowed.has(row.owner_stream as string)) throw new Error(`${table} row owned by ${String(row.owner_stream)} computed for ${owners.join(', ')}`);
+      return `(${columns.map((c) => `$${params.push(sqlValue(spec[c]!, row[c]))}::${spec[c]}`).join(', ')})`;
+    });
+    await client.query(`INSERT INTO ${s}.${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
 }
 
