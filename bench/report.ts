@@ -91,7 +91,7 @@ export function renderReport(r: BenchReport): string {
     );
     out.push('| replay | events | events/s |', '|---|---|---|');
     out.push(`| projector path: \`applyEvent\`, one transaction per event (time-bounded sample) | ${f(b.applyEventPerTransaction.events)} | ${f(b.applyEventPerTransaction.eventsPerSecond)} |`);
-    out.push(`| \`applyEventInTransaction\`, 500 events per transaction (time-bounded sample) | ${f(b.applyEventBatched500.events)} | ${f(b.applyEventBatched500.eventsPerSecond)} |`);
+    out.push(`| \`applyEventsInTransaction\`, 500 events per transaction — the projector's and replay's batch path (time-bounded sample) | ${f(b.applyEventBatched500.events)} | ${f(b.applyEventBatched500.eventsPerSecond)} |`);
     out.push(
       `| full rebuild: \`foldPublishedEvents\` in memory + each stream's rows written once (multi-row INSERTs, one transaction) | ${f(b.foldAndBulkWrite.events)} | ${f(b.foldAndBulkWrite.eventsPerSecond)} (read ${f(b.foldAndBulkWrite.readSeconds, 1)} s, fold ${f(b.foldAndBulkWrite.foldSeconds, 1)} s, write ${f(b.foldAndBulkWrite.writeSeconds, 1)} s of ${f(b.foldAndBulkWrite.seconds, 1)} s; ${f(b.foldAndBulkWrite.rows)} rows) |`,
     );

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import type { StoredEvent } from '../../event-store/src/event-store.types.js';
 import { toPublishedEvent } from '../../messaging/src/published-event.js';
-import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent } from '../../read-models/src/projector-store.js';
+import { applyEventsInTransaction } from '../../read-models/src/batch-apply.js';
+import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent, type ApplyOutcome } from '../../read-models/src/projector-store.js';
 import type { ReadModelTable } from '../../read-models/src/shared/row-set.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, OLD_SCHEMA, SHADOW_SCHEMA } from './models.js';
@@ -34,11 +35,28 @@ function emptyTally(after: string): ApplyTally {
   return { after, events: 0, applied: 0, skipped: 0, deadLettered: 0 };
 }
 
-async function applyOne(client: pg.ClientBase, schema: string, event: StoredEvent, tally: ApplyTally): Promise<void> {
-  const outcome = await applyEventInTransaction(client, schema, toPublishedEvent(event));
+function count(tally: ApplyTally, outcome: ApplyOutcome): void {
   if (outcome.outcome === 'applied') tally.applied += 1;
   else if (outcome.outcome === 'skipped') tally.skipped += 1;
   else tally.deadLettered += 1;
+}
+
+/**
+ * The projector's batch path (snapshots read once, rows written once per stream) under a savepoint; if the batch
+ * fails it is rolled back to the savepoint and applied event by event, as the projector does, so a row write that
+ * fails is dead-lettered on its own event exactly as it was live.
+ */
+async function applyBatch(client: pg.ClientBase, schema: string, events: readonly StoredEvent[], tally: ApplyTally): Promise<void> {
+  if (events.length === 0) return;
+  await client.query('SAVEPOINT replay_batch');
+  try {
+    const outcomes = await applyEventsInTransaction(client, schema, events.map((event) => ({ value: toPublishedEvent(event) })));
+    await client.query('RELEASE SAVEPOINT replay_batch');
+    for (const outcome of outcomes) count(tally, outcome);
+  } catch {
+    await client.query('ROLLBACK TO SAVEPOINT replay_batch');
+    for (const event of events) count(tally, await applyEventInTransaction(client, schema, toPublishedEvent(event)));
+  }
 }
 
 /**
@@ -53,11 +71,8 @@ export async function applyLog(client: pg.ClientBase, store: PostgresEventStore,
     if (events.length === 0) return tally;
     if (options.transaction === 'per-batch') await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
     try {
-      for (const event of events) {
-        tally.events += 1;
-        if (options.accept && !options.accept(event)) continue;
-        await applyOne(client, schema, event, tally);
-      }
+      tally.events += events.length;
+      await applyBatch(client, schema, options.accept ? events.filter(options.accept) : events, tally);
       if (options.transaction === 'per-batch') await client.query('COMMIT');
     } catch (error) {
       if (options.transaction === 'per-batch') await client.query('ROLLBACK').catch(() => undefined);
@@ -297,7 +312,7 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
         await client.query('DELETE FROM pg_temp.dead_letters WHERE stream_id = $1', [row.stream_id]);
         if (target === 0) continue;
         const scratch = emptyTally('0');
-        for (const event of await store.readStream(row.stream_id, { toVersion: target })) await applyOne(client, 'pg_temp', event, scratch);
+        await applyBatch(client, 'pg_temp', await store.readStream(row.stream_id, { toVersion: target }), scratch);
       }
       const { differences, rows } = await compareSchemas(client, LIVE_SCHEMA, 'pg_temp', tables, { limitPerTable: options.limitPerTable ?? 1000 });
       await client.query('COMMIT');
