@@ -14,6 +14,7 @@ import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES } from '../../..
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, FactNotFoundError, IllegalStatusTransitionError, RetractedError } from '../shared/errors.js';
 import { applyChanges, assertEditable, compact, detailsDiff, findEditableFact, isCurrent, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { newFactId } from '../shared/fact-ids.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddDealParty,
@@ -142,12 +143,6 @@ const partyValue = (p: DealPartyValue): DealPartyValue => compact({ organization
 const workValue = (w: DealWorkValue): DealWorkValue => compact({ workId: w.workId, role: w.role, territory: w.territory });
 const sameParty = (a: DealPartyValue, b: DealPartyValue) => a.organizationId === b.organizationId && a.side === b.side;
 
-function newId(v: Violations, supplied: string | undefined, existing: readonly string[], field: string, context: DecideContext): string {
-  if (supplied === undefined) return context.newId();
-  check.optionalFactId(v, supplied, field);
-  v.check(!existing.includes(supplied), field, `${supplied} is already used on this deal`);
-  return supplied;
-}
 
 function announce(command: AnnounceDeal, state: DealState, context: DecideContext): DealEvent[] {
   const d = command.data;
@@ -171,7 +166,7 @@ function announce(command: AnnounceDeal, state: DealState, context: DecideContex
     const ids: string[] = [];
     d.parties.forEach((p, i) => {
       validateParty(v, p, `parties[${i}]`);
-      const partyId = newId(v, p.partyId, ids, `parties[${i}].partyId`, context);
+      const partyId = newFactId(v, p.partyId, ids, `parties[${i}].partyId`, context, 'deal');
       ids.push(partyId);
       const value = partyValue(p);
       if (parties.some((other) => sameParty(other, value))) v.add(`parties[${i}]`, 'repeats another party on the same side');
@@ -212,7 +207,7 @@ function addParty(command: AddDealParty, state: DealState, context: DecideContex
   check.writeFields(v, d);
   const value = partyValue(d);
   validateParty(v, value, '');
-  const partyId = newId(v, d.partyId, state.parties.map((p) => p.partyId), 'partyId', context);
+  const partyId = newFactId(v, d.partyId, state.parties.map((p) => p.partyId), 'partyId', context, 'deal');
   const current = state.parties.filter(isCurrent);
   const dup = current.find((p) => sameParty(p, value));
   if (dup) v.add('organizationId', `this organization is already a ${value.side} in the deal (${dup.partyId})`);
@@ -295,7 +290,7 @@ function correct(command: CorrectDealFact, state: DealState, context: DecideCont
       const others = state.parties.filter((p) => isCurrent(p) && p.partyId !== party.partyId);
       if (others.some((p) => sameParty(p, value))) v.add('changes', 'the corrected party would duplicate another party; retract this one instead');
       checkShares(v, [...others, value], 'changes.share');
-      const replacementPartyId = newId(v, d.replacementId, state.parties.map((p) => p.partyId), 'replacementId', context);
+      const replacementPartyId = newFactId(v, d.replacementId, state.parties.map((p) => p.partyId), 'replacementId', context, 'deal');
       v.throwIfAny();
       if (sameJson(value, current)) throw noChange('party');
       return [emit('DealPartyCorrected', { dealId: d.dealId, partyId: fact.id, replacementPartyId, replacement: value, note: d.note }, { note: d.note })];
@@ -317,7 +312,7 @@ function correct(command: CorrectDealFact, state: DealState, context: DecideCont
       const current: DealStatusChangeValue = compact({ to: change.to, effective: change.effective, reason: change.reason });
       const value = applyChanges(current, d.changes as Changes<DealStatusChangeValue>);
       validateStatusChange(v, value, 'changes', context.now);
-      const replacementStatusChangeId = newId(v, d.replacementId, state.statusHistory.map((s) => s.statusChangeId), 'replacementId', context);
+      const replacementStatusChangeId = newFactId(v, d.replacementId, state.statusHistory.map((s) => s.statusChangeId), 'replacementId', context, 'deal');
       v.throwIfAny();
       if (sameJson(value, current)) throw noChange('status change');
       if (value.to !== change.to) {

@@ -10,8 +10,9 @@ import {
 import { NAME_KINDS, ORGANIZATION_KINDS } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, detailsDiff, findEditableFact, isCurrent, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
-import { assignPrimary } from '../shared/names.js';
+import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { newFactId } from '../shared/fact-ids.js';
+import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddOrganizationName,
@@ -95,12 +96,6 @@ function validateDetails(v: Violations, d: Partial<OrganizationDetails>, prefix:
 const nameValue = (n: OrganizationNameValue): OrganizationNameValue => compact({ text: n.text, language: n.language, kind: n.kind });
 const sameName = (a: OrganizationNameValue, b: OrganizationNameValue) => a.text === b.text && a.language === b.language;
 
-function newId(v: Violations, supplied: string | undefined, existing: readonly string[], field: string, context: DecideContext): string {
-  if (supplied === undefined) return context.newId();
-  check.optionalFactId(v, supplied, field);
-  v.check(!existing.includes(supplied), field, `${supplied} is already used on this organization`);
-  return supplied;
-}
 
 function register(command: RegisterOrganization, state: OrganizationState, context: DecideContext): OrganizationEvent[] {
   const d = command.data;
@@ -116,7 +111,7 @@ function register(command: RegisterOrganization, state: OrganizationState, conte
     const ids: string[] = [];
     d.names.forEach((n, i) => {
       validateName(v, n, `names[${i}]`);
-      const nameId = newId(v, n.nameId, ids, `names[${i}].nameId`, context);
+      const nameId = newFactId(v, n.nameId, ids, `names[${i}].nameId`, context, 'organization');
       ids.push(nameId);
       const value = nameValue(n);
       if (names.some((other) => sameName(other, value))) v.add(`names[${i}]`, 'repeats another name');
@@ -167,17 +162,10 @@ function addName(command: AddOrganizationName, state: OrganizationState, context
   check.writeFields(v, d);
   const value = nameValue(d);
   validateName(v, value, '');
-  if (d.primary !== undefined) check.boolean(v, d.primary, 'primary');
-  const nameId = newId(v, d.nameId, state.names.map((n) => n.nameId), 'nameId', context);
-  const dup = state.names.find((n) => isCurrent(n) && sameName(n, value));
-  if (dup) v.add('text', `the organization already has this name (${dup.nameId})`);
-  v.throwIfAny();
+  const plan = planNameAddition(v, state.names, d, value, 'organization', context);
   const emit = emitter(context, d);
-  const events: OrganizationEvent[] = [emit('OrganizationNameAdded', { organizationId: d.organizationId, nameId, ...value })];
-  if (d.primary === true) {
-    const previous = state.names.find((n) => n.primary && isCurrent(n));
-    events.push(emit('PrimaryOrganizationNameSet', { organizationId: d.organizationId, nameId, previousNameId: previous?.nameId }));
-  }
+  const events: OrganizationEvent[] = [emit('OrganizationNameAdded', { organizationId: d.organizationId, nameId: plan.nameId, ...value })];
+  if (plan.makePrimary) events.push(emit('PrimaryOrganizationNameSet', { organizationId: d.organizationId, nameId: plan.nameId, previousNameId: plan.previousPrimaryId }));
   return events;
 }
 
@@ -186,12 +174,8 @@ function setPrimaryName(command: SetPrimaryOrganizationName, state: Organization
   requireLive(state, d.organizationId);
   const v = new Violations();
   check.writeFields(v, d);
-  check.factId(v, d.nameId, 'nameId');
-  v.throwIfAny();
-  const name = findEditableFact(state.names, (n) => n.nameId, d.nameId, 'name');
-  if (name.primary) throw validationError('nameId', `${d.nameId} is already the primary name`);
-  const previous = state.names.find((n) => n.primary && isCurrent(n));
-  return [emitter(context, d)('PrimaryOrganizationNameSet', { organizationId: d.organizationId, nameId: d.nameId, previousNameId: previous?.nameId })];
+  const { previousPrimaryId } = planPrimaryName(v, state.names, d.nameId);
+  return [emitter(context, d)('PrimaryOrganizationNameSet', { organizationId: d.organizationId, nameId: d.nameId, previousNameId: previousPrimaryId })];
 }
 
 function resolve(state: OrganizationState, ref: CorrectOrganizationFact['data']['fact']): OrganizationFactRef {
@@ -222,7 +206,7 @@ function correct(command: CorrectOrganizationFact, state: OrganizationState, con
       const current = nameValue(name);
       const value = applyChanges(current, d.changes as Changes<OrganizationNameValue>);
       validateName(v, value, 'changes');
-      const replacementNameId = newId(v, d.replacementId, state.names.map((n) => n.nameId), 'replacementId', context);
+      const replacementNameId = newFactId(v, d.replacementId, state.names.map((n) => n.nameId), 'replacementId', context, 'organization');
       v.throwIfAny();
       if (sameJson(value, current)) throw validationError('changes', 'changes nothing: the name already states these values');
       return [emit('OrganizationNameCorrected', { organizationId: d.organizationId, nameId: fact.id, replacementNameId, replacement: value, note: d.note }, { note: d.note })];

@@ -10,8 +10,9 @@ import {
 import { NAME_KINDS } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, detailsDiff, findEditableFact, isCurrent, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
-import { assignPrimary } from '../shared/names.js';
+import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { newFactId } from '../shared/fact-ids.js';
+import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddPersonName,
@@ -121,12 +122,6 @@ const nameValue = (n: PersonNameValue): PersonNameValue =>
   compact({ text: n.text, language: n.language, kind: n.kind, familyName: n.familyName, givenName: n.givenName, familyNameFirst: n.familyNameFirst });
 const sameName = (a: PersonNameValue, b: PersonNameValue) => a.text === b.text && a.language === b.language;
 
-function newId(v: Violations, supplied: string | undefined, existing: readonly string[], field: string, context: DecideContext): string {
-  if (supplied === undefined) return context.newId();
-  check.optionalFactId(v, supplied, field);
-  v.check(!existing.includes(supplied), field, `${supplied} is already used on this person`);
-  return supplied;
-}
 
 function register(command: RegisterPerson, state: PersonState, context: DecideContext): PersonEvent[] {
   const d = command.data;
@@ -142,7 +137,7 @@ function register(command: RegisterPerson, state: PersonState, context: DecideCo
     const ids: string[] = [];
     d.names.forEach((n, i) => {
       validateName(v, n, `names[${i}]`);
-      const nameId = newId(v, n.nameId, ids, `names[${i}].nameId`, context);
+      const nameId = newFactId(v, n.nameId, ids, `names[${i}].nameId`, context, 'person');
       ids.push(nameId);
       const value = nameValue(n);
       if (names.some((other) => sameName(other, value))) v.add(`names[${i}]`, 'repeats another name');
@@ -171,17 +166,10 @@ function addName(command: AddPersonName, state: PersonState, context: DecideCont
   check.writeFields(v, d);
   const value = nameValue(d);
   validateName(v, value, '');
-  if (d.primary !== undefined) check.boolean(v, d.primary, 'primary');
-  const nameId = newId(v, d.nameId, state.names.map((n) => n.nameId), 'nameId', context);
-  const dup = state.names.find((n) => isCurrent(n) && sameName(n, value));
-  if (dup) v.add('text', `the person already has this name (${dup.nameId})`);
-  v.throwIfAny();
+  const plan = planNameAddition(v, state.names, d, value, 'person', context);
   const emit = emitter(context, d);
-  const events: PersonEvent[] = [emit('PersonNameAdded', { personId: d.personId, nameId, ...value })];
-  if (d.primary === true) {
-    const previous = state.names.find((n) => n.primary && isCurrent(n));
-    events.push(emit('PrimaryPersonNameSet', { personId: d.personId, nameId, previousNameId: previous?.nameId }));
-  }
+  const events: PersonEvent[] = [emit('PersonNameAdded', { personId: d.personId, nameId: plan.nameId, ...value })];
+  if (plan.makePrimary) events.push(emit('PrimaryPersonNameSet', { personId: d.personId, nameId: plan.nameId, previousNameId: plan.previousPrimaryId }));
   return events;
 }
 
@@ -190,12 +178,8 @@ function setPrimaryName(command: SetPrimaryPersonName, state: PersonState, conte
   requireLive(state, d.personId);
   const v = new Violations();
   check.writeFields(v, d);
-  check.factId(v, d.nameId, 'nameId');
-  v.throwIfAny();
-  const name = findEditableFact(state.names, (n) => n.nameId, d.nameId, 'name');
-  if (name.primary) throw validationError('nameId', `${d.nameId} is already the primary name`);
-  const previous = state.names.find((n) => n.primary && isCurrent(n));
-  return [emitter(context, d)('PrimaryPersonNameSet', { personId: d.personId, nameId: d.nameId, previousNameId: previous?.nameId })];
+  const { previousPrimaryId } = planPrimaryName(v, state.names, d.nameId);
+  return [emitter(context, d)('PrimaryPersonNameSet', { personId: d.personId, nameId: d.nameId, previousNameId: previousPrimaryId })];
 }
 
 function resolve(state: PersonState, ref: CorrectPersonFact['data']['fact']): PersonFactRef {
@@ -225,7 +209,7 @@ function correct(command: CorrectPersonFact, state: PersonState, context: Decide
       const current = nameValue(name);
       const value = applyChanges(current, d.changes as Changes<PersonNameValue>);
       validateName(v, value, 'changes');
-      const replacementNameId = newId(v, d.replacementId, state.names.map((n) => n.nameId), 'replacementId', context);
+      const replacementNameId = newFactId(v, d.replacementId, state.names.map((n) => n.nameId), 'replacementId', context, 'person');
       v.throwIfAny();
       if (sameJson(value, current)) throw validationError('changes', 'changes nothing: the name already states these values');
       return [emit('PersonNameCorrected', { personId: d.personId, nameId: fact.id, replacementNameId, replacement: value, note: d.note }, { note: d.note })];

@@ -18,6 +18,7 @@ import { RELEASE_STATUSES, type ReleaseStatus, WORK_STATUSES } from '../../../co
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, FactNotFoundError, IllegalStatusTransitionError, RetractedError } from '../shared/errors.js';
 import { applyChanges, compact, findEditableFact, isCurrent, sameJson, type Changes } from '../shared/facts.js';
+import { newFactId } from '../shared/fact-ids.js';
 import { check, validationError, Violations } from '../shared/validation.js';
 import type {
   AddCompanyCredit,
@@ -139,12 +140,6 @@ export function requireLiveWork(state: WorkState, workId: string): asserts state
   if (state.withdrawn) throw new RetractedError('work', workId, state.withdrawn);
 }
 
-function newFactId(v: Violations, supplied: string | undefined, existing: readonly string[], field: string, context: DecideContext): string {
-  if (supplied === undefined) return context.newId();
-  check.optionalFactId(v, supplied, field);
-  v.check(!existing.includes(supplied), field, `${supplied} is already used on this work`);
-  return supplied;
-}
 
 const titleValue = (t: Title): TitleValue => compact({ text: t.text, language: t.language, class: t.class, territory: t.territory });
 const relationValue = (r: WorkRelationValue): WorkRelationValue => compact({ relation: r.relation, targetWorkId: r.targetWorkId, dealId: r.dealId });
@@ -233,7 +228,7 @@ function registerWork(command: RegisterWork, state: WorkState, context: DecideCo
     d.titles.forEach((t, i) => {
       validateTitle(v, t, `titles[${i}]`);
       if (t.primary !== undefined) check.boolean(v, t.primary, `titles[${i}].primary`);
-      const titleId = newFactId(v, t.titleId, ids, `titles[${i}].titleId`, context);
+      const titleId = newFactId(v, t.titleId, ids, `titles[${i}].titleId`, context, 'work');
       ids.push(titleId);
       const value = compact({ text: t.text, language: t.language, class: t.class, territory: t.territory });
       if (titles.some((other) => sameTitle(other, value))) v.add(`titles[${i}]`, 'repeats another title');
@@ -279,7 +274,7 @@ function addTitle(command: AddTitle, state: WorkState, context: DecideContext): 
   const value: TitleValue = compact({ text: d.text, language: d.language, class: d.class, territory: d.territory });
   validateTitle(v, value, '');
   if (d.primary !== undefined) check.boolean(v, d.primary, 'primary');
-  const titleId = newFactId(v, d.titleId, state.titles.map((t) => t.titleId), 'titleId', context);
+  const titleId = newFactId(v, d.titleId, state.titles.map((t) => t.titleId), 'titleId', context, 'work');
   const dup = state.titles.find((t) => isCurrent(t) && sameTitle(t, value));
   if (dup) v.add('text', `the work already has this title (${dup.titleId})`);
   v.throwIfAny();
@@ -312,7 +307,7 @@ function relateWork(command: RelateWork, state: WorkState, context: DecideContex
   check.writeFields(v, d);
   const value = relationValue(d);
   validateRelation(v, value, '', d.workId);
-  const relationId = newFactId(v, d.relationId, state.relations.map((r) => r.relationId), 'relationId', context);
+  const relationId = newFactId(v, d.relationId, state.relations.map((r) => r.relationId), 'relationId', context, 'work');
   const dup = state.relations.find((r) => isCurrent(r) && r.relation === value.relation && r.targetWorkId === value.targetWorkId);
   if (dup) v.add('targetWorkId', `this work is already recorded as ${value.relation} ${value.targetWorkId} (${dup.relationId})`);
   v.throwIfAny();
@@ -345,7 +340,7 @@ function addCompanyCredit(command: AddCompanyCredit, state: WorkState, context: 
   check.writeFields(v, d);
   const value = creditValue(d);
   validateCredit(v, value, '');
-  const creditId = newFactId(v, d.creditId, state.credits.map((c) => c.creditId), 'creditId', context);
+  const creditId = newFactId(v, d.creditId, state.credits.map((c) => c.creditId), 'creditId', context, 'work');
   const dup = duplicateCredit(state.credits, value);
   if (dup) v.add('organizationId', `this organization is already credited as ${value.role}${value.territory ? ` in ${value.territory}` : ''} (${dup.creditId})`);
   v.throwIfAny();
@@ -376,7 +371,7 @@ function attachTalent(command: AttachTalent, state: WorkState, context: DecideCo
   check.writeFields(v, d);
   const value = attachmentValue(d);
   validateAttachment(v, value, '', context.now);
-  const attachmentId = newFactId(v, d.attachmentId, state.attachments.map((a) => a.attachmentId), 'attachmentId', context);
+  const attachmentId = newFactId(v, d.attachmentId, state.attachments.map((a) => a.attachmentId), 'attachmentId', context, 'work');
   const dup = duplicateAttachment(state.attachments, value);
   if (dup) v.add('personId', `this person is already attached as ${value.role}${value.character ? ` (${value.character})` : ''} (${dup.attachmentId})`);
   v.throwIfAny();
@@ -413,7 +408,7 @@ function scheduleRelease(command: ScheduleRelease, state: WorkState, context: De
   v.check(status === 'scheduled' || status === 'occurred', 'status', "must be 'scheduled' or 'occurred' for a new release");
   const value = releaseValue({ territory: d.territory, date: d.date, type: d.type, status, distributorId: d.distributorId, festival: d.festival });
   validateRelease(v, value, '', context.now);
-  const releaseId = newFactId(v, d.releaseId, state.releases.map((r) => r.releaseId), 'releaseId', context);
+  const releaseId = newFactId(v, d.releaseId, state.releases.map((r) => r.releaseId), 'releaseId', context, 'work');
   const dup = duplicateRelease(state.releases, value);
   if (dup) v.add('territory', `a ${value.type} release in ${value.territory} is already recorded (${dup.releaseId}); move or correct it`);
   v.throwIfAny();
@@ -473,7 +468,7 @@ function recordMilestone(command: RecordMilestone, state: WorkState, context: De
   check.writeFields(v, d);
   const value = milestoneValue(d);
   validateMilestone(v, value, '');
-  const milestoneId = newFactId(v, d.milestoneId, state.milestones.map((m) => m.milestoneId), 'milestoneId', context);
+  const milestoneId = newFactId(v, d.milestoneId, state.milestones.map((m) => m.milestoneId), 'milestoneId', context, 'work');
   const dup = state.milestones.find((m) => isCurrent(m) && m.kind === value.kind && m.label === value.label && sameJson(m.date, value.date));
   if (dup) v.add('label', `this milestone is already recorded (${dup.milestoneId})`);
   v.throwIfAny();
@@ -496,7 +491,7 @@ function correctWorkFact(command: CorrectWorkFact, state: WorkState, context: De
     if (!checkChangeKeys(v, changes, fields, label)) v.throwIfAny();
     const value = applyChanges(current, changes as Changes<T>);
     validate(v, value);
-    const id = newFactId(v, d.replacementId, ids, 'replacementId', context);
+    const id = newFactId(v, d.replacementId, ids, 'replacementId', context, 'work');
     v.throwIfAny();
     if (sameJson(value, current)) throw validationError('changes', `changes nothing: the ${label} already states these values (use ClarifyWorkFact to add a note)`);
     return { value, id };
