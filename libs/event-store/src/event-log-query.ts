@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventMetadata } from '../../contracts/src/envelope.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import type { StoredEvent } from './event-store.types.js';
 
 /**
@@ -36,23 +36,7 @@ export interface EventLogFilter {
   limit: number;
 }
 
-interface EventRow {
-  global_position: string;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  recorded_at: Date;
-  hash: string;
-  prev_hash: string;
-}
 
-const COLUMNS = `global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id,
-  type, schema_version, data, metadata, recorded_at, hash, prev_hash`;
 
 /** The start of metadata.occurredAt as an ISO date string, in SQL. */
 const OCCURRED_START = `CASE metadata->'occurredAt'->>'precision'
@@ -60,22 +44,6 @@ const OCCURRED_START = `CASE metadata->'occurredAt'->>'precision'
     WHEN 'month' THEN (metadata->'occurredAt'->>'date') || '-01'
     ELSE metadata->'occurredAt'->>'date' END`;
 
-function rowToEvent(row: EventRow): StoredEvent {
-  return {
-    globalPosition: row.global_position,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at.toISOString(),
-    hash: row.hash,
-    prevHash: row.prev_hash,
-  };
-}
 
 /** The SQL and parameters of a filtered log read (exported for tests and EXPLAIN). */
 export function eventLogQuery(filter: EventLogFilter): { text: string; values: unknown[] } {
@@ -96,7 +64,7 @@ export function eventLogQuery(filter: EventLogFilter): { text: string; values: u
   if (filter.occurredTo !== undefined) where.push(`(${OCCURRED_START}) <= ${param(filter.occurredTo)}`);
   if (filter.publisher !== undefined) where.push(`lower(metadata->'source'->>'publisher') = lower(${param(filter.publisher)})`);
   if (filter.cursor !== undefined) where.push(`global_position ${filter.order === 'asc' ? '>' : '<'} ${param(filter.cursor)}::bigint`);
-  const text = `SELECT ${COLUMNS} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+  const text = `SELECT ${EVENT_COLUMNS} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
     ORDER BY events.global_position ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(filter.limit)}`;
   return { text, values };
 }
@@ -105,12 +73,12 @@ export function eventLogQuery(filter: EventLogFilter): { text: string; values: u
 export async function queryEventLog(pool: pg.Pool, filter: EventLogFilter): Promise<StoredEvent[]> {
   const { text, values } = eventLogQuery(filter);
   const { rows } = await pool.query<EventRow>(text, values);
-  return rows.map(rowToEvent);
+  return rows.map(toStoredEvent);
 }
 
 /** Every event of the given streams, as stored, in global order (the streams a page of history touches). */
 export async function readStreamsRaw(pool: pg.Pool, streamIds: readonly string[]): Promise<StoredEvent[]> {
   if (streamIds.length === 0) return [];
-  const { rows } = await pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY events.global_position`, [[...streamIds]]);
-  return rows.map(rowToEvent);
+  const { rows } = await pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY events.global_position`, [[...streamIds]]);
+  return rows.map(toStoredEvent);
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, GENESIS_HASH } from './canonical-hash.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
 import type {
@@ -44,45 +45,13 @@ interface QueuedAppend {
   reject(error: unknown): void;
 }
 
-interface EventRow {
-  global_position: string;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  recorded_at: Date;
-  hash: string;
-  prev_hash: string;
-}
 
 /** What the idempotency_keys.result column holds: enough to read the first answer back. */
 interface StoredIdempotentResult {
   results: Array<{ streamId: string; streamVersion: number; positions: string[] }>;
 }
 
-const EVENT_COLUMNS = `global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id,
-  type, schema_version, data, metadata, recorded_at, hash, prev_hash`;
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    globalPosition: row.global_position,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at.toISOString(),
-    hash: row.hash,
-    prevHash: row.prev_hash,
-  };
-}
 
 /** What jsonb will give back: undefined members dropped, Dates as strings, numbers respelled. */
 function asStoredJson<T>(value: T): T {
