@@ -28,7 +28,6 @@ interface StreamWork {
   /** The state the tables reflect at the start of the batch. */
   baseState: unknown;
   aggregate?: ProjectedAggregate;
-  rows?: RowSet;
   /** An event was applied: the owned rows may have changed. */
   applied: boolean;
   /** The snapshot row must be written (applied, or a version skipped). */
@@ -41,8 +40,8 @@ interface StreamWork {
  * gaps and dead letters event by event, but each stream's snapshot is read once, folded in memory, and its rows and
  * snapshot are written once at the end — a handful of statements per batch instead of a dozen per event.
  *
- * A failure to write rows cannot be pinned on one event here: the caller rolls back and applies that batch event by
- * event with applyEvent, which dead-letters the one that fails. Outcomes are in input order.
+ * A failure to build or write rows cannot be pinned on one event here: the caller rolls back and applies that batch
+ * event by event with applyEvent, which dead-letters the one that fails. Outcomes are in input order.
  */
 export async function applyEventsInTransaction(client: pg.ClientBase, schema: string, items: readonly BatchItem[], options: { projection?: string } = {}): Promise<ApplyOutcome[]> {
   const s = schemaIdent(schema);
@@ -79,15 +78,15 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
     try {
       const { aggregate, domainEvent } = toDomainEvent(event);
       let next: unknown;
-      let rows: RowSet;
       try {
         next = aggregate.evolve(work.state ?? aggregate.initialState(), domainEvent);
         if (typeof (next as { version?: unknown }).version === 'number') next = { ...(next as object), version: event.streamVersion };
-        rows = aggregate.rows(next);
       } catch (cause) {
         throw Object.assign(cause instanceof Error ? cause : new Error(String(cause)), { deadLetterReason: 'evolve-failed' });
       }
-      Object.assign(work, { state: next, rows, aggregate, version: event.streamVersion, applied: true, touched: true, last: event });
+      // Rows are built once per stream at the end (building them per event is quadratic on a long stream); if a row
+      // builder throws there, the whole run fails and the caller applies it event by event, which pins it on its event.
+      Object.assign(work, { state: next, aggregate, version: event.streamVersion, applied: true, touched: true, last: event });
       outcomes.push({ outcome: 'applied', streamId: event.streamId, version: event.streamVersion });
     } catch (cause) {
       const reason = cause instanceof UnprojectableEventError ? cause.reason : ((cause as { deadLetterReason?: DeadLetterReason }).deadLetterReason ?? 'evolve-failed');
@@ -128,8 +127,9 @@ async function writeChangedRows(client: pg.ClientBase, schema: string, applied: 
   for (const work of applied) {
     const aggregate = work.aggregate!;
     const before = work.baseState ? aggregate.rows(work.baseState) : undefined;
+    const rows = aggregate.rows(work.state);
     for (const table of OWNED_TABLES[aggregate.type]) {
-      const after = work.rows![table] as unknown as Record<string, unknown>[];
+      const after = rows[table] as unknown as Record<string, unknown>[];
       if (before && JSON.stringify(before[table]) === JSON.stringify(after)) continue;
       const entry = perTable.get(table) ?? { owners: [], rows: [] };
       entry.owners.push(work.streamId);
