@@ -120,27 +120,37 @@ const CHANGES = `## What changed to get here, and what is left
   insert, one COMMIT. An uncontended call still commits alone with no extra round trip. Covered by
   \`event-store-group-commit.int-spec.ts\` (per-call conflict isolation, repeated idempotency keys, unbroken chain, a
   failing group retried call by call). The "no group commit" column above is the old behaviour measured in the same run.
-- **Not profiled yet.** This run was not followed by a \`node --cpu-prof\` pass (\`npm run bench -- --only=pipeline
-  --profile\` writes the apps' profiles to bench-profiles/); the hot spots below are read off the figures, not a profile.
+- **The projector's batch path** (libs/read-models \`batch-apply.ts\`, used by apps/projector and by \`npm run replay\`).
+  Applying each event in its own transaction — lock the snapshot, parse the whole state, evolve, rebuild and rewrite
+  every row the stream owns — held the projector near 300 events/s, below the offered rates, so end-to-end lag grew for
+  the whole run (an earlier run of this bench: visible p50 6.8 s, p99 15 s at 200 cmd/s). A run of up to 200 messages of
+  a partition now shares one transaction: each stream's snapshot is locked and read once, events are folded in memory
+  with the same skip/gap/dead-letter rules, and each stream's rows (only the tables that changed) and snapshot are
+  written once, with the Kafka checkpoint after the last message. A failing run rolls back and is applied message by
+  message, which pins a failure on its event. \`batch-apply.int-spec.ts\` proves both paths leave the same rows,
+  snapshots and dead letters.
+- **Not profiled yet.** No \`node --cpu-prof\` pass has been made (\`npm run bench -- --only=pipeline --profile\`
+  writes the apps' profiles to bench-profiles/); the hot spots below are read off the figures, not a profile.
 - **Hot spots the figures point at, left for the next round:**
   - append: reelwire pays 5 round trips per uncontended call (BEGIN, stream lock, chain lock + positions, insert,
     COMMIT) against Emmett's one function call, and JavaScript per event (canonical JSON + SHA-256 for the chain, two
-    JSON round trips of data/metadata, twelve parameter arrays). Batched appends (0.38× Emmett) are CPU-bound on that
-    per-event work; group commit helps only when calls are concurrent.
-  - admin API: ~8 ms per command uncontended and ~430 cmd/s at 64 clients on a 2-core machine shared with PostgreSQL,
-    the relay, the projector, the broker and the load generator. Each command replays the whole work stream
-    (\`readStream\` + fold; grows with a work's history), checks references, then appends; a per-stream state cache keyed
-    by version would remove the replay.
-  - projector / end to end: the projector applies ~270–300 events/s whether each event has its own transaction or 500
-    share one, so the cost is the per-event work (lock the snapshot, parse the whole JSON state, evolve, rebuild and
-    rewrite every row the stream owns — O(events per stream) per event), not the WAL flush. Below the offered 200 and
-    500 cmd/s, the read models fall behind and end-to-end lag grows for the whole run (seconds, not milliseconds).
-  - rebuild: the fold-and-bulk-write path spends its time reading (jsonb → JS, 93 s for 1M events) and writing rows
-    (69 s); the fold itself is ~41,000 events/s. It read 901,093 of the 1,000,000 stored events (the same ~10%
-    shortfall showed in the quick run): a bug in the bench's paging not yet found — its events/s is computed on the
-    events it actually read.
-  - memory: the admin API peaked at ~341 MB during the open-loop run at 500 cmd/s, when HTTP answers queued for seconds
-    (thousands of requests in flight); ~258 MB under closed-loop load.
+    JSON round trips of data/metadata, twelve parameter arrays). Batched appends are CPU-bound on that per-event work;
+    group commit helps only when calls are concurrent. One round trip per append (a database function computing the
+    chain) is the next step.
+  - admin API: each command replays the whole work stream (\`readStream\` + fold; grows with a work's history), checks
+    references, then appends, on a 2-core machine shared with PostgreSQL, the relay, the projector, the broker and the
+    load generator; a per-stream state cache keyed by version would remove the replay. At 500 offered cmd/s the API
+    itself saturates (achieved is below offered), so the end-to-end figure there measures queueing in the API.
+  - projector batch path on a large log: when a batch touches hundreds of streams once each (this bench's rebuild
+    data: 50,000 works whose events are interleaved), it still rewrites every row each touched stream owns — a work's
+    whole timeline for one new milestone — so it runs near 1,000 events/s here against ~8,000 on the quick run's
+    50,000-event log (\`npm run bench -- --quick --only=rebuild\`). Writing only the rows that differ (upsert changed
+    keys, delete removed ones) instead of a stream's whole row set is the next step for the projector and for replay.
+  - rebuild: the fold-and-bulk-write path spends its time reading (jsonb → JS) and writing rows; the fold itself is
+    ~40,000 events/s. It reads ≈10% fewer events than stored (a bug in the bench's paging, not yet found; its
+    events/s is computed on the events it actually read).
+  - memory: the admin API's peak comes from the open-loop run at 500 cmd/s, when HTTP answers queue for seconds
+    (thousands of requests in flight).
 
 Reproduce: \`npm run bench\` (full, ~10–15 min) or \`npm run bench -- --quick\` (~3 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
