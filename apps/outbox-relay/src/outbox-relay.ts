@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import kafkajs, { type ITopicConfig, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type pg from 'pg';
-import type { EventMetadata } from '../../../libs/contracts/src/envelope.js';
 import { isAggregateType, parseStreamId, topicFor } from '../../../libs/contracts/src/streams.js';
+import type { EventRow } from '../../../libs/event-store/src/event-rows.js';
 import { GATE_HORIZON_CTE } from '../../../libs/event-store/src/postgres-event-store.js';
 import { ensureTopics, REELWIRE_TOPICS } from '../../../libs/messaging/src/kafka.js';
 import { toKafkaMessage, type PublishableEvent } from '../../../libs/messaging/src/published-event.js';
@@ -55,18 +55,11 @@ export interface RelayStats {
   activations: number;
 }
 
-interface OutboxRow {
+/** An event row as the store selects it, without the hashes, after the batch query's gate column. */
+interface OutboxRow extends Omit<EventRow, 'global_position' | 'hash' | 'prev_hash'> {
   first_unsafe: string | null;
+  /** null on the row that only reports first_unsafe (no publishable rows). */
   global_position: string | null;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  recorded_at: Date;
 }
 
 /**

@@ -86,6 +86,8 @@ export interface VerifyChainOptions {
   fromPosition?: string;
   /** Rows read per round trip. Default 1000. */
   batchSize?: number;
+  /** Called after each batch with the events checked so far (progress of a long verification). */
+  onProgress?: (checked: number) => void;
 }
 
 export interface ChainMismatch {

@@ -81,6 +81,29 @@ function validateAppends(appends: StreamAppend[]): void {
   }
 }
 
+/** What is wrong with one stored event, given the hash its predecessor has: its own hash, the link, or recorded_at. */
+function chainLinkMismatch(row: EventRow, expectedPrev: string): ChainMismatch | undefined {
+  const recomputed = eventHash({
+    globalPosition: row.global_position,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: row.stream_version,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    prevHash: row.prev_hash,
+  });
+  const position = row.global_position;
+  if (recomputed !== row.hash) return { globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'hash-mismatch' };
+  if (row.prev_hash !== expectedPrev) return { globalPosition: position, storedHash: row.prev_hash, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' };
+  if (row.metadata?.recordedAt !== row.recorded_at.toISOString()) {
+    return { globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'recorded-at-mismatch' };
+  }
+  return undefined;
+}
+
 /**
  * The gate of architecture.md invariant 3 as a CTE named `gate_horizon` with one column `xmin`: a position-ordered
  * reader stops before the first row whose writing transaction is not older than every transaction still running.
@@ -474,6 +497,7 @@ export class PostgresEventStore {
    * Walks the global chain in position order, recomputing every hash from the stored content and checking each
    * prev_hash against its predecessor's hash, then the chain_head row against the last event. Stops at the first
    * mismatch. For 'prev-hash-mismatch' storedHash is the row's prev_hash and recomputedHash its predecessor's hash.
+   * One REPEATABLE READ READ ONLY snapshot; the next batch is already on its way while this one is hashed.
    */
   async verifyChain(options: VerifyChainOptions = {}): Promise<VerifyChainResult> {
     const batchSize = options.batchSize ?? 1000;
@@ -490,50 +514,34 @@ export class PostgresEventStore {
         );
         expectedPrev = before.rows[0]?.hash ?? GENESIS_HASH;
       }
+      const startedAfter = after;
       let checked = 0;
-      let headPosition = after === '0' ? '0' : after;
+      let headPosition = after;
       let headHash = expectedPrev;
       const result = (firstMismatch?: ChainMismatch): VerifyChainResult =>
         firstMismatch ? { ok: false, checked, headPosition, headHash, firstMismatch } : { ok: true, checked, headPosition, headHash };
-      for (;;) {
-        const { rows } = await client.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`,
-          [after, batchSize],
-        );
+      const fetch = (from: string) =>
+        client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`, [from, batchSize]);
+      let pending: Promise<pg.QueryResult<EventRow>> | undefined = fetch(after);
+      while (pending) {
+        const rows: EventRow[] = (await pending).rows;
+        pending = rows.length === batchSize ? fetch(rows[rows.length - 1]!.global_position) : undefined;
         for (const row of rows) {
-          const recomputed = eventHash({
-            globalPosition: row.global_position,
-            streamId: row.stream_id,
-            streamType: row.stream_type,
-            streamVersion: row.stream_version,
-            eventId: row.event_id,
-            type: row.type,
-            schemaVersion: row.schema_version,
-            data: row.data,
-            metadata: row.metadata,
-            prevHash: row.prev_hash,
-          });
-          const position = row.global_position;
-          if (recomputed !== row.hash) {
-            return result({ globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'hash-mismatch' });
-          }
-          if (row.prev_hash !== expectedPrev) {
-            return result({ globalPosition: position, storedHash: row.prev_hash, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' });
-          }
-          if (row.metadata?.recordedAt !== row.recorded_at.toISOString()) {
-            return result({ globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'recorded-at-mismatch' });
+          const mismatch = chainLinkMismatch(row, expectedPrev);
+          if (mismatch) {
+            await pending?.catch(() => undefined);
+            return result(mismatch);
           }
           checked += 1;
           expectedPrev = row.hash;
-          headPosition = position;
+          headPosition = row.global_position;
           headHash = row.hash;
         }
-        if (rows.length < batchSize) break;
-        after = rows[rows.length - 1]!.global_position;
+        options.onProgress?.(checked);
       }
       const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
       const stored = head.rows[0];
-      if (stored && (stored.position !== headPosition || stored.hash !== headHash) && !(stored.position === '0' && checked === 0 && after === '0')) {
+      if (stored && (stored.position !== headPosition || stored.hash !== headHash) && !(stored.position === '0' && checked === 0 && startedAfter === '0')) {
         return result({ globalPosition: stored.position, storedHash: stored.hash, recomputedHash: headHash, reason: 'head-mismatch' });
       }
       return result();
