@@ -15,6 +15,11 @@ export interface ProjectedAggregate<S = unknown> {
   type: AggregateType;
   initialState(): S;
   evolve(state: S, event: DomainEvent): S;
+  /**
+   * Evolves a stored state (or the initial one) by one event of the stream at `streamVersion`, and stamps that version:
+   * state.version counts folded events, and after a version passed over as a dead letter it must still name the stream's.
+   */
+  applyAt(state: S | null | undefined, event: DomainEvent, streamVersion: number): S;
   rows(state: S): RowSet;
 }
 
@@ -23,6 +28,10 @@ function aggregate<S>(type: AggregateType, decider: { initialState(): S; evolve(
     type,
     initialState: () => decider.initialState(),
     evolve: (state, event) => decider.evolve(state as S, event as never),
+    applyAt: (state, event, streamVersion) => {
+      const next = decider.evolve((state ?? decider.initialState()) as S, event as never);
+      return typeof (next as { version?: unknown }).version === 'number' ? ({ ...(next as object), version: streamVersion } as S) : next;
+    },
     rows: (state) => rows(state as S),
   } as ProjectedAggregate;
 }

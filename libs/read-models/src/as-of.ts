@@ -32,9 +32,7 @@ export function foldPublishedEvents(events: Iterable<PublishedEvent>, folded: Fo
     if (current && event.streamVersion <= current.version) continue;
     try {
       const { aggregate, domainEvent } = toDomainEvent(event);
-      let state = aggregate.evolve(current?.state ?? aggregate.initialState(), domainEvent);
-      // As the projector does: the state names the stream version even after a version that could not be applied.
-      if (typeof (state as { version?: unknown }).version === 'number') state = { ...(state as object), version: event.streamVersion };
+      const state = aggregate.applyAt(current?.state, domainEvent, event.streamVersion);
       folded.streams.set(event.streamId, { aggregate, state, version: event.streamVersion });
     } catch {
       folded.unprojectable += 1;

@@ -79,8 +79,7 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
       const { aggregate, domainEvent } = toDomainEvent(event);
       let next: unknown;
       try {
-        next = aggregate.evolve(work.state ?? aggregate.initialState(), domainEvent);
-        if (typeof (next as { version?: unknown }).version === 'number') next = { ...(next as object), version: event.streamVersion };
+        next = aggregate.applyAt(work.state, domainEvent, event.streamVersion);
       } catch (cause) {
         throw Object.assign(cause instanceof Error ? cause : new Error(String(cause)), { deadLetterReason: 'evolve-failed' });
       }

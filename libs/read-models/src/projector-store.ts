@@ -134,9 +134,7 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
     try {
       // The rows the stream owns now (before evolve, which must not see them computed from its result).
       previousRows = snapshot.state ? aggregate.rows(snapshot.state) : undefined;
-      next = aggregate.evolve(snapshot.state ?? aggregate.initialState(), domainEvent);
-      // state.version counts folded events; after a dead-lettered (skipped) event it must still name the stream version
-      if (typeof (next as { version?: unknown }).version === 'number') next = { ...(next as object), version: event.streamVersion };
+      next = aggregate.applyAt(snapshot.state, domainEvent, event.streamVersion);
       rows = aggregate.rows(next);
     } catch (error) {
       throw Object.assign(error instanceof Error ? error : new Error(String(error)), { deadLetterReason: 'evolve-failed' });
