@@ -464,6 +464,13 @@ export class PostgresEventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Which of these streams exist (have at least one event), in one round trip. */
+  async existingStreams(streamIds: readonly string[]): Promise<Set<string>> {
+    if (streamIds.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ stream_id: string }>('SELECT stream_id FROM streams WHERE stream_id = ANY($1::text[]) AND version > 0', [[...streamIds]]);
+    return new Set(rows.map((row) => row.stream_id));
+  }
+
   /** The stream's current version; 0 when it has no events. */
   async streamVersion(streamId: string): Promise<number> {
     const { rows } = await this.pool.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId]);

@@ -73,9 +73,7 @@ export function assertEditedVersion(streamId: string, currentVersion: number, co
 export async function assertReferencesExist(store: PostgresEventStore, data: Record<string, unknown>, ownIdField: string): Promise<void> {
   const references = findReferences(data, ownIdField);
   if (references.length === 0) return;
-  const streamIds = [...new Set(references.map((reference) => streamIdFor(reference.aggregate, reference.id)))];
-  const versions = await Promise.all(streamIds.map((streamId) => store.streamVersion(streamId)));
-  const existing = new Set(streamIds.filter((_, index) => versions[index] > 0));
+  const existing = await store.existingStreams([...new Set(references.map((reference) => streamIdFor(reference.aggregate, reference.id)))]);
   const missing = missingReferences(references, existing);
   if (missing.length > 0) throw new DomainValidationError(missing);
 }
