@@ -6,7 +6,8 @@ import pg from 'pg';
 import { runMigrations } from '../libs/database/src/migrations.js';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const BENCH_DB = 'reelwire_bench';
+/** BENCH_DATABASE names another scratch database, so two benchmark runs on one server do not drop each other's. */
+export const BENCH_DB = process.env.BENCH_DATABASE ?? 'reelwire_bench';
 
 export function databaseUrl(name = BENCH_DB): string {
   const url = new URL(SERVER_URL);
@@ -20,7 +21,7 @@ export async function freshDatabase(migrate = true): Promise<string> {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(BENCH_DB)}`);
   } finally {
     await admin.end();
   }
@@ -33,7 +34,7 @@ export async function dropDatabase(): Promise<void> {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(BENCH_DB)} WITH (FORCE)`);
   } finally {
     await admin.end();
   }
