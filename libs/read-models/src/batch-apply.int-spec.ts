@@ -1,9 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
+import { fold, type DomainEvent } from '../../domain/src/shared/decider.js';
+import { decideWorkMove } from '../../domain/src/work/work-move.decider.js';
+import { workDecider } from '../../domain/src/work/work.decider.js';
+import type { WorkState } from '../../domain/src/work/work.state.js';
 import { applyEventsInTransaction } from './batch-apply.js';
-import { applyEvent } from './projector-store.js';
-import { READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
-import { buildScenario, IDS, publishScenario, uuid } from './testing/scenario.js';
+import { applyEvent, TABLE_COLUMNS, TABLE_KEYS } from './projector-store.js';
+import { canonicalRows, expectedRows, READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
+import { buildScenario, IDS, publishScenario, uuid, uuidContext } from './testing/scenario.js';
 
 /**
  * The batch path must be the one-event path, only cheaper: same rows, same snapshots, same dead letters — also with
@@ -12,12 +16,45 @@ import { buildScenario, IDS, publishScenario, uuid } from './testing/scenario.js
 describe('applyEventsInTransaction', () => {
   let oneByOne: TestDatabase;
   let batched: TestDatabase;
+  let diffed: TestDatabase;
   beforeAll(async () => {
-    [oneByOne, batched] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    [oneByOne, batched, diffed] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
   });
   afterAll(async () => {
-    await Promise.all([oneByOne?.drop(), batched?.drop()]);
+    await Promise.all([oneByOne?.drop(), batched?.drop(), diffed?.drop()]);
   });
+
+  async function applyBatch(db: TestDatabase, values: readonly unknown[]) {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const outcomes = await applyEventsInTransaction(client, 'read_models', values.map((value) => ({ value })));
+      await client.query('COMMIT');
+      return outcomes;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function expectTablesToHold(db: TestDatabase, events: readonly PublishedEvent[], context: string) {
+    const expected = expectedRows(events);
+    for (const table of READ_MODEL_TABLES) {
+      expect({ context, table, rows: await tableRows(db.pool, 'read_models', table) }).toEqual({ context, table, rows: canonicalRows(expected[table]) });
+    }
+  }
+
+  /** Every row by its primary key: its content and the transaction that last wrote it (xmin). */
+  async function rowVersions(db: TestDatabase): Promise<Map<string, { xmin: string; row: string }>> {
+    const versions = new Map<string, { xmin: string; row: string }>();
+    for (const table of READ_MODEL_TABLES) {
+      const columns = Object.keys(TABLE_COLUMNS[table]);
+      const { rows } = await db.pool.query<{ xmin: string; r: Record<string, unknown> }>(
+        `SELECT xmin::text AS xmin, json_build_object(${columns.map((c) => `'${c}', t."${c}"`).join(', ')}) AS r FROM read_models.${table} t`,
+      );
+      for (const { xmin, r } of rows) versions.set(`${table} ${(TABLE_KEYS[table] as readonly string[]).map((c) => r[c]).join(' ')}`, { xmin, row: canonicalRows([r])[0]! });
+    }
+    return versions;
+  }
 
   function messages(): unknown[] {
     const events = publishScenario(buildScenario());
@@ -76,5 +113,57 @@ describe('applyEventsInTransaction', () => {
     expect(batchOutcomes.map((o) => o.outcome)).toEqual(singleOutcomes.map((o) => o.outcome));
     expect(batchOutcomes.filter((o) => o.outcome === 'dead-lettered').map((o) => (o as { reason: string }).reason)).toEqual(['evolve-failed', 'gap', 'malformed']);
     expect(await snapshotOf(batched)).toEqual(await snapshotOf(oneByOne));
+  });
+
+  it('after every batch the tables hold exactly the rows of the events so far: changed, removed and moved rows included', async () => {
+    const events = publishScenario(buildScenario());
+    const size = 5;
+    // The credit move is one correction: its two halves (out of the remake, into 'Mother') are made to open one batch.
+    const movedOut = events.findIndex((e) => e.type === 'CompanyCreditMovedOut');
+    expect(events[movedOut + 1]!.type).toBe('CompanyCreditMovedIn');
+    for (let start = 0, end = movedOut % size; start < events.length; start = end, end = Math.min(events.length, end + size)) {
+      await applyBatch(diffed, events.slice(start, end));
+      await expectTablesToHold(diffed, events.slice(0, end), `after ${end} events`);
+    }
+  });
+
+  it('writes only the rows an event changed: a new row, changed rows, a removed row and a row moved to another work', async () => {
+    // Continues the previous test's database: the whole scenario is applied.
+    const context = uuidContext('f0000000');
+    const scenario = buildScenario();
+    const published = publishScenario(scenario);
+    const stateOf = (id: string) => fold<DomainEvent, WorkState>(workDecider as never, scenario.streams.get(`work-${id}`)!.events);
+    const remake = scenario.streams.get(`work-${IDS.REMAKE}`)!;
+    const mother = scenario.streams.get(`work-${IDS.MOTHER}`)!;
+    const record = (stream: typeof remake, list: readonly DomainEvent[]) => {
+      for (const event of list) {
+        scenario.order.push([stream.streamId, stream.events.length]);
+        stream.events.push(event);
+      }
+    };
+    const source = { publisher: 'Variety', url: 'https://variety.com/2025/film/asia/', language: 'en' };
+    record(remake, workDecider.decide({ type: 'RecordMilestone', data: { workId: IDS.REMAKE, milestoneId: 'm-wrap', label: 'Wrapped', kind: 'principal-photography-end', date: { date: '2025-06', precision: 'month' }, source } } as never, stateOf(IDS.REMAKE), context));
+    record(remake, workDecider.decide({ type: 'RetractWorkFact', data: { workId: IDS.REMAKE, fact: { type: 'relation', id: 'r-1' }, note: 'not a remake after all', source } } as never, stateOf(IDS.REMAKE), context));
+    const [out, into] = decideWorkMove({ type: 'MoveCompanyCredit', data: { workId: IDS.REMAKE, creditId: 'c-cj', targetWorkId: IDS.MOTHER, note: 'CJ ENM backs Mother', source } }, stateOf(IDS.REMAKE), stateOf(IDS.MOTHER), context);
+    record(remake, out!.events);
+    record(mother, into!.events);
+    const all = publishScenario(scenario);
+    const added = all.slice(published.length);
+    expect(added.map((e) => e.type)).toEqual(['MilestoneRecorded', 'WorkFactRetracted', 'CompanyCreditMovedOut', 'CompanyCreditMovedIn']);
+
+    const before = await rowVersions(diffed);
+    await applyBatch(diffed, added);
+    await expectTablesToHold(diffed, all, 'after the added events');
+    const after = await rowVersions(diffed);
+
+    const changed = (map: Map<string, { row: string }>, other: Map<string, { row: string }>) => [...map].filter(([key, v]) => other.get(key)?.row !== v.row).map(([key]) => key).sort();
+    const rewritten = [...after].filter(([key, v]) => before.get(key)?.xmin !== v.xmin).map(([key]) => key).sort();
+    // Rows whose content is the same were not touched; every new or changed row was written.
+    expect(rewritten).toEqual(changed(after, before));
+    expect(changed(before, after)).toEqual(expect.arrayContaining([`work_relations work-${IDS.REMAKE} r-1`, `company_portfolio work-${IDS.REMAKE} credit:c-cj`]));
+    expect(rewritten).toEqual(expect.arrayContaining([`project_status ${IDS.REMAKE}`, `project_status ${IDS.MOTHER}`]));
+    expect(rewritten.filter((key) => key.startsWith('company_portfolio '))).toEqual([`company_portfolio work-${IDS.MOTHER} credit:${(into!.events[0]!.data as { creditId: string }).creditId}`]);
+    // Most of the remake's timeline stayed as it was.
+    expect([...after.keys()].filter((key) => key.startsWith(`timeline_entries work-${IDS.REMAKE} `) && !rewritten.includes(key)).length).toBeGreaterThan(5);
   });
 });

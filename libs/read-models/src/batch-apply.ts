@@ -7,12 +7,11 @@ import {
   OWNED_TABLES,
   PROJECTION_NAME,
   recordedAtOf,
-  replaceOwnedRows,
   schemaIdent,
   type ApplyOutcome,
   type DeadLetterReason,
 } from './projector-store.js';
-import type { ReadModelTable, RowSet } from './shared/row-set.js';
+import { RowChanges } from './row-diff.js';
 
 export interface BatchItem {
   /** The parsed value of a Kafka message (or a PublishedEvent). */
@@ -96,7 +95,7 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
     }
   }
 
-  await writeChangedRows(client, schema, [...streams.values()].filter((w) => w.applied));
+  await writeChangedRows(client, s, [...streams.values()].filter((w) => w.applied));
   await saveSnapshots(client, s, [...streams.values()].filter((w) => w.touched));
   return outcomes;
 }
@@ -120,23 +119,18 @@ async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (r
   );
 }
 
-/** Rewrites, table by table, the owned rows of the streams whose row set changed during the batch. */
-async function writeChangedRows(client: pg.ClientBase, schema: string, applied: readonly StreamWork[]): Promise<void> {
-  const perTable = new Map<ReadModelTable, { owners: string[]; rows: Record<string, unknown>[] }>();
+/**
+ * Writes the row changes of every stream an event was applied to: its rows computed from the state at the start of the
+ * batch (what the tables hold) against those of its state now. Upserts and deletes of all streams go in one statement
+ * per table and kind.
+ */
+async function writeChangedRows(client: pg.ClientBase, s: string, applied: readonly StreamWork[]): Promise<void> {
+  const changes = new RowChanges();
   for (const work of applied) {
     const aggregate = work.aggregate!;
-    const before = work.baseState ? aggregate.rows(work.baseState) : undefined;
-    const rows = aggregate.rows(work.state);
-    for (const table of OWNED_TABLES[aggregate.type]) {
-      const after = rows[table] as unknown as Record<string, unknown>[];
-      if (before && JSON.stringify(before[table]) === JSON.stringify(after)) continue;
-      const entry = perTable.get(table) ?? { owners: [], rows: [] };
-      entry.owners.push(work.streamId);
-      entry.rows.push(...after);
-      perTable.set(table, entry);
-    }
+    changes.add(work.streamId, OWNED_TABLES[aggregate.type], work.baseState ? aggregate.rows(work.baseState) : undefined, aggregate.rows(work.state));
   }
-  for (const [table, { owners, rows }] of perTable) await replaceOwnedRows(client, schema, table, owners, rows);
+  await changes.write(client, s);
 }
 
 async function saveSnapshots(client: pg.ClientBase, s: string, touched: readonly StreamWork[]): Promise<void> {

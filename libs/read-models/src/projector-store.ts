@@ -2,13 +2,10 @@ import type pg from 'pg';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
 import type { AggregateType } from '../../contracts/src/streams.js';
 import { asPublishedEvent, toDomainEvent, UnprojectableEventError } from './aggregates.js';
-import { COMPANY_PORTFOLIO_COLUMNS } from './company-portfolio/company-portfolio.rows.js';
-import { ORGANIZATION_NAME_COLUMNS, PERSON_NAME_COLUMNS } from './lookups/lookups.rows.js';
-import { PERSON_ATTACHMENT_COLUMNS } from './person-attachments/person-attachments.rows.js';
-import { PROJECT_STATUS_COLUMNS } from './project-status/project-status.rows.js';
-import { WORK_RELATION_COLUMNS } from './remake-map/remake-map.rows.js';
-import type { ColumnType, ReadModelTable, RowSet, TableColumns } from './shared/row-set.js';
-import { TIMELINE_COLUMNS } from './timeline/timeline.rows.js';
+import { RowChanges, TABLE_COLUMNS } from './row-diff.js';
+import type { ColumnType, ReadModelTable, RowSet } from './shared/row-set.js';
+
+export { TABLE_COLUMNS, TABLE_KEYS } from './row-diff.js';
 
 /** The live read models. A rebuild writes the same tables in another schema (e.g. read_models_shadow) and swaps. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -27,17 +24,7 @@ export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<vo
   await client.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_LOCK_KEY]);
 }
 
-export const TABLE_COLUMNS: { [K in ReadModelTable]: TableColumns<RowSet[K][number]> } = {
-  project_status: PROJECT_STATUS_COLUMNS,
-  timeline_entries: TIMELINE_COLUMNS,
-  company_portfolio: COMPANY_PORTFOLIO_COLUMNS,
-  work_relations: WORK_RELATION_COLUMNS,
-  person_attachments: PERSON_ATTACHMENT_COLUMNS,
-  organization_names: ORGANIZATION_NAME_COLUMNS,
-  person_names: PERSON_NAME_COLUMNS,
-};
-
-/** The tables whose rows a stream of each aggregate type can own (and so are rewritten when it changes). */
+/** The tables whose rows a stream of each aggregate type can own (and so are diffed when it changes). */
 export const OWNED_TABLES: Record<AggregateType, readonly ReadModelTable[]> = {
   work: ['project_status', 'timeline_entries', 'company_portfolio', 'work_relations', 'person_attachments'],
   deal: ['timeline_entries', 'company_portfolio'],
@@ -97,8 +84,10 @@ export async function applyEvent(client: pg.ClientBase, schema: string, event: u
 /**
  * The projection rule, inside the caller's transaction:
  * - streamVersion <= the snapshot's version: already applied, skipped (redelivery changes nothing);
- * - streamVersion = version + 1: evolve the stored state with the domain's evolve, save the snapshot, and rewrite
- *   every read-model row the stream owns from the new state (delete by owner_stream, insert the computed rows);
+ * - streamVersion = version + 1: evolve the stored state with the domain's evolve, save the snapshot, and bring the
+ *   stream's read-model rows to those computed from the new state: rows that are new or changed are upserted by the
+ *   table's key, keys no longer computed are deleted (the tables hold the rows of the snapshot state, so the rows of
+ *   the state before the event are what is there);
  * - streamVersion > version + 1 (a gap): dead letter, the snapshot stays (later events of the stream dead-letter too
  *   until a rebuild — nothing is applied on top of a missing event);
  * - malformed, unknown stream or event type, newer schema version, evolve or row computation throwing, or the row
@@ -146,10 +135,11 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
   }
   await client.query('SAVEPOINT apply_event');
   try {
-    // Only tables whose rows this event changed are rewritten: the tables always hold rows(snapshot state), so an
-    // unchanged row set needs no delete and insert (a new milestone touches the status and the timeline, not the rest).
-    const changed = previousRows ? owned.filter((table) => JSON.stringify(previousRows![table]) !== JSON.stringify(rows[table])) : owned;
-    await writeStreamRows(client, schema, event.streamId, changed, rows);
+    // Only the rows this event changed are written: a new milestone upserts the status row and inserts one timeline
+    // entry, whatever the length of the stream.
+    const changes = new RowChanges();
+    changes.add(event.streamId, owned, previousRows, rows);
+    await changes.write(client, s);
     await client.query(
       `UPDATE ${s}.projection_snapshots SET version = $2, state = $3::json, last_event_id = $4, last_global_position = $5, last_recorded_at = $6, updated_at = now() WHERE stream_id = $1`,
       [event.streamId, event.streamVersion, JSON.stringify(next), event.eventId, event.globalPosition, recordedAtOf(event)],
