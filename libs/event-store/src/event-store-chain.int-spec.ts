@@ -57,6 +57,26 @@ describe('PostgresEventStore hash chain', () => {
     expect(await store.verifyChain({ fromPosition: events[2]!.globalPosition })).toMatchObject({ ok: true, checked: 3 });
   });
 
+  it('hashes in the database exactly as eventHash does, and answers the append with what it stored', async () => {
+    // Non-ASCII text, escapes, a control character, numbers jsonb respells, keys named like the hashed fields, and a
+    // caller-supplied recordedAt the store must replace.
+    const awkward = testEvent(
+      'TitleAdded',
+      { title: '지구를 지켜라! "Save the Green Planet!"\n\t\u0001', n: 1e21, ratio: 2.50, prevHash: 'not the link', nested: { b: [], a: {} } },
+      { note: 'back\\slash', recordedAt: '1999-01-01T00:00:00.000Z' } as never,
+    );
+    const appended = await store.appendMany([
+      { stream: { id: 'work-é', type: 'work' }, expectedVersion: 'no-stream', events: [awkward, testEvent('B')] },
+      { stream: { id: 'org-1', type: 'organization' }, expectedVersion: 'any', events: [testEvent('C')] },
+    ]);
+    const stored = await allEvents();
+    expect(appended.flatMap((result) => result.events)).toEqual(stored);
+    for (const event of stored) expect(eventHash(event)).toBe(event.hash);
+    expect(stored[0]!.metadata.recordedAt).toBe(stored[0]!.recordedAt);
+    expect(stored[0]!.recordedAt).not.toBe('1999-01-01T00:00:00.000Z');
+    expect(await store.verifyChain()).toMatchObject({ ok: true, checked: 3 });
+  });
+
   it('detects an event whose data was altered', async () => {
     await seed();
     const [, second] = await allEvents();

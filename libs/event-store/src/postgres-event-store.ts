@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
-import { eventHash, GENESIS_HASH } from './canonical-hash.js';
+import { eventHash, eventHashParts, GENESIS_HASH } from './canonical-hash.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
 import type {
   AppendOptions,
@@ -20,12 +20,12 @@ import type { EventMetadata } from '../../contracts/src/envelope.js';
 
 /**
  * Pauses inside the append transaction, for tests that need slow writers (the reader-gate test). Never set in
- * production code.
+ * production code. With hooks, an append is an explicit transaction around its one statement (see runAppendStatement).
  */
 export interface EventStoreTestHooks {
-  /** After the streams are locked (the transaction has its id), before the global append lock. */
+  /** After the transaction has its id, before the append statement (its stream locks and the global append lock). */
   beforeLock?: (client: pg.PoolClient) => Promise<void>;
-  /** After the events are inserted (positions taken, lock held), before COMMIT. */
+  /** After the append statement (positions taken, events inserted, lock held), before COMMIT. */
   beforeCommit?: (client: pg.PoolClient) => Promise<void>;
 }
 
@@ -53,15 +53,181 @@ interface StoredIdempotentResult {
 
 
 
-/** What jsonb will give back: undefined members dropped, Dates as strings, numbers respelled. */
-function asStoredJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/** The one statement of an append (see runAppendStatement). */
+const APPEND_STATEMENT = `SELECT call_outcomes, call_conflict_streams, call_current_versions, call_claimed_fingerprints, call_claimed_results,
+  stream_base_versions, appended_at, event_positions, event_hashes, event_prev_hashes
+  FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::uuid[],
+                          $10::text[], $11::int[], $12::text[], $13::text[], $14::text[])`;
+
+interface AppendStatementRow {
+  call_outcomes: Array<'appended' | 'conflict' | 'claimed'>;
+  call_conflict_streams: Array<string | null> | null;
+  call_current_versions: Array<number | null> | null;
+  call_claimed_fingerprints: Array<string | null> | null;
+  call_claimed_results: Array<StoredIdempotentResult | null> | null;
+  stream_base_versions: Array<number | null> | null;
+  appended_at: string | null;
+  event_positions: Array<string | null> | null;
+  event_hashes: Array<string | null> | null;
+  event_prev_hashes: Array<string | null> | null;
 }
 
-function versionMatches(expected: ExpectedVersion, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return current === 0;
-  return current === expected;
+/** What happened to one call of an append statement. */
+type SettledCall =
+  | { kind: 'appended'; results: AppendResult[] }
+  | { kind: 'conflict'; error: WrongExpectedVersionError }
+  | { kind: 'claimed'; fingerprint: string | null; result: StoredIdempotentResult | null };
+
+interface AppendStatementResult {
+  calls: SettledCall[];
+}
+
+/**
+ * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls one
+ * by one. Anything else thrown after the statement committed must not be retried (it would append twice).
+ */
+class AppendStatementFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** An event as it will be stored, minus what the database fixes under the lock. */
+interface PreparedEvent {
+  data: Record<string, unknown>;
+  /** Without recordedAt. */
+  metadata: Record<string, unknown>;
+  schemaVersion: number;
+}
+
+interface AppendStatementParameters {
+  values: unknown[];
+  /** Per call, per stream: its index in the statement's stream arrays (0-based) and its events' indexes. */
+  layout: Array<Array<{ streamIndex: number; eventIndexes: number[] }>>;
+  events: PreparedEvent[];
+}
+
+/** 'any' → NULL; 'no-stream' is version 0. */
+function expectedVersionParameter(expected: ExpectedVersion): number | null {
+  if (expected === 'any') return null;
+  if (expected === 'no-stream') return 0;
+  return expected;
+}
+
+/** The calls flattened into event_store_append's arrays (the migration documents each one). */
+function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idempotency: AppendOptions['idempotency'] }>): AppendStatementParameters {
+  const callKeys: Array<string | null> = [];
+  const callFingerprints: Array<string | null> = [];
+  const streamCalls: number[] = [];
+  const streamIds: string[] = [];
+  const streamTypes: string[] = [];
+  const streamExpected: Array<number | null> = [];
+  const streamEventCounts: number[] = [];
+  const eventStreams: number[] = [];
+  const eventIds: string[] = [];
+  const eventTypes: string[] = [];
+  const eventSchemaVersions: number[] = [];
+  const eventData: string[] = [];
+  const eventMetadata: string[] = [];
+  const hashParts: string[] = [];
+  const events: PreparedEvent[] = [];
+  const layout = calls.map(({ appends, idempotency }, c) => {
+    callKeys.push(idempotency?.key ?? null);
+    callFingerprints.push(idempotency?.fingerprint ?? null);
+    return appends.map(({ stream, expectedVersion, events: toAppend }) => {
+      const streamIndex = streamIds.length;
+      streamCalls.push(c + 1);
+      streamIds.push(stream.id);
+      streamTypes.push(stream.type);
+      streamExpected.push(expectedVersionParameter(expectedVersion));
+      streamEventCounts.push(toAppend.length);
+      const eventIndexes = toAppend.map((event) => {
+        const { recordedAt: _setByTheStore, ...callerMetadata } = event.metadata as EventMetadata & { recordedAt?: unknown };
+        const schemaVersion = event.metadata.schemaVersion ?? 1;
+        const dataText = JSON.stringify(event.data);
+        const metadataText = JSON.stringify({ ...callerMetadata, schemaVersion });
+        // Parsed back, as jsonb will give them back: what the hash covers and what the caller gets.
+        const prepared: PreparedEvent = { data: JSON.parse(dataText) as Record<string, unknown>, metadata: JSON.parse(metadataText) as Record<string, unknown>, schemaVersion };
+        eventStreams.push(streamIndex + 1);
+        eventIds.push(event.metadata.eventId);
+        eventTypes.push(event.type);
+        eventSchemaVersions.push(schemaVersion);
+        eventData.push(dataText);
+        eventMetadata.push(metadataText);
+        hashParts.push(
+          ...eventHashParts({
+            streamId: stream.id,
+            streamType: stream.type,
+            eventId: event.metadata.eventId,
+            type: event.type,
+            schemaVersion,
+            data: prepared.data,
+            metadata: prepared.metadata,
+          }),
+        );
+        events.push(prepared);
+        return events.length - 1;
+      });
+      return { streamIndex, eventIndexes };
+    });
+  });
+  return {
+    values: [
+      callKeys,
+      callFingerprints,
+      streamCalls,
+      streamIds,
+      streamTypes,
+      streamExpected,
+      streamEventCounts,
+      eventStreams,
+      eventIds,
+      eventTypes,
+      eventSchemaVersions,
+      eventData,
+      eventMetadata,
+      hashParts,
+    ],
+    layout,
+    events,
+  };
+}
+
+/** Call c's outcome from the statement's answer, with its stored events when it was appended. */
+function settleCall(appends: StreamAppend[], c: number, params: AppendStatementParameters, row: AppendStatementRow): SettledCall {
+  const outcome = row.call_outcomes[c];
+  if (outcome === 'conflict') {
+    const streamId = row.call_conflict_streams![c]!;
+    const expected = appends.find((a) => a.stream.id === streamId)!.expectedVersion;
+    return { kind: 'conflict', error: new WrongExpectedVersionError(streamId, expected, row.call_current_versions![c]!) };
+  }
+  if (outcome === 'claimed') {
+    return { kind: 'claimed', fingerprint: row.call_claimed_fingerprints?.[c] ?? null, result: row.call_claimed_results?.[c] ?? null };
+  }
+  const recordedAt = row.appended_at!;
+  const results = params.layout[c]!.map(({ streamIndex, eventIndexes }, k) => {
+    const { stream, events: appended } = appends[k]!;
+    const base = row.stream_base_versions![streamIndex]!;
+    const events: StoredEvent[] = eventIndexes.map((e, i) => {
+      const prepared = params.events[e]!;
+      return {
+        globalPosition: row.event_positions![e]!,
+        streamId: stream.id,
+        streamType: stream.type,
+        streamVersion: base + i + 1,
+        eventId: appended[i]!.metadata.eventId,
+        type: appended[i]!.type,
+        schemaVersion: prepared.schemaVersion,
+        data: prepared.data,
+        metadata: { ...prepared.metadata, recordedAt } as unknown as EventMetadata,
+        recordedAt,
+        hash: row.event_hashes![e]!,
+        prevHash: row.event_prev_hashes![e]!,
+      };
+    });
+    return { streamId: stream.id, streamVersion: base + events.length, events, replayed: false };
+  });
+  return { kind: 'appended', results };
 }
 
 function validateAppends(appends: StreamAppend[]): void {
@@ -125,9 +291,10 @@ export const GATE_HORIZON_CTE = `gate_snapshot AS (
 )`;
 
 /**
- * The event store on PostgreSQL. Every append is one transaction: streams locked (optimistic concurrency), the global
- * append lock taken, positions assigned, events + outbox rows + stream versions + chain head + idempotency answer
- * written in one statement, commit. See README.md for the guarantees.
+ * The event store on PostgreSQL. Every append is one statement, so one transaction and one round trip
+ * (event_store_append): idempotency claimed, streams locked (optimistic concurrency), the global append lock taken,
+ * positions and chain hashes assigned, events + outbox rows + stream versions + chain head + idempotency answer
+ * written, commit. See README.md for the guarantees.
  */
 export class PostgresEventStore {
   private readonly hooks: EventStoreTestHooks;
@@ -188,253 +355,73 @@ export class PostgresEventStore {
   }
 
   /**
-   * Several queued calls in one transaction. Per call: SAVEPOINT, claim its idempotency key, lock its streams, check
-   * its expected versions (against what earlier calls of the group append) — a conflict rolls back to the savepoint and
-   * fails that call alone. Then the chain lock once, every accepted call's events hashed in order, one insert, COMMIT.
-   * Promises settle only after COMMIT. A call whose key is already claimed (a retry, or the same key twice in the group)
-   * is answered after the commit by the one-call path, which replays or refuses it. If the group transaction itself
-   * fails (a deadlock with another process's group, a lost connection), every call is retried on its own.
+   * The queued calls in ONE event_store_append statement (one transaction, one chain-lock hold, one WAL flush). Each
+   * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
+   * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
+   * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
+   * event id that already exists, a lost connection), nothing of it committed and every call runs again on its own.
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
-    type Accepted = { request: QueuedAppend; bases: Map<string, number> };
-    const accepted: Accepted[] = [];
-    const rejected: Array<{ request: QueuedAppend; error: unknown }> = [];
-    const deferred: QueuedAppend[] = [];
-    let stored: StoredEvent[][][] = [];
-    const client = await this.pool.connect().catch((error: unknown) => {
-      for (const request of batch) request.reject(error);
-      return undefined;
-    });
-    if (!client) return;
-    let open = false;
+    let outcome: AppendStatementResult;
     try {
-      await client.query('BEGIN');
-      open = true;
-      // The version each stream will have once the calls accepted so far commit.
-      const versions = new Map<string, number>();
-      for (const request of batch) {
-        await client.query('SAVEPOINT group_append');
-        const idempotency = request.options.idempotency;
-        if (idempotency) {
-          const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
-            idempotency.key,
-            idempotency.fingerprint,
-          ]);
-          if (claimed.rowCount === 0) {
-            await client.query('ROLLBACK TO SAVEPOINT group_append');
-            deferred.push(request);
-            continue;
-          }
-        }
-        const byId = [...request.appends].sort((a, b) => (a.stream.id < b.stream.id ? -1 : a.stream.id > b.stream.id ? 1 : 0));
-        const locked = await client.query<{ stream_id: string; version: number }>(
-          `INSERT INTO streams (stream_id, stream_type, version)
-           SELECT id, type, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(id, type, ord) ORDER BY ord
-           ON CONFLICT (stream_id) DO UPDATE SET version = streams.version
-           RETURNING stream_id, version`,
-          [byId.map((a) => a.stream.id), byId.map((a) => a.stream.type)],
-        );
-        const current = new Map(locked.rows.map((row) => [row.stream_id, versions.get(row.stream_id) ?? row.version]));
-        const conflict = request.appends.find(({ stream, expectedVersion }) => !versionMatches(expectedVersion, current.get(stream.id) ?? 0));
-        if (conflict) {
-          await client.query('ROLLBACK TO SAVEPOINT group_append');
-          rejected.push({ request, error: new WrongExpectedVersionError(conflict.stream.id, conflict.expectedVersion, current.get(conflict.stream.id) ?? 0) });
-          continue;
-        }
-        await client.query('RELEASE SAVEPOINT group_append');
-        for (const { stream, events } of request.appends) versions.set(stream.id, (current.get(stream.id) ?? 0) + events.length);
-        accepted.push({ request, bases: current });
-      }
-
-      if (accepted.length > 0) {
-        if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
-        const written = await this.writeEvents(
-          client,
-          accepted.map(({ request, bases }) => ({ appends: request.appends, bases, idempotencyKey: request.options.idempotency?.key ?? null })),
-        );
-        stored = written;
-        if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
-      }
-      await client.query('COMMIT');
-      open = false;
+      outcome = await this.runAppendStatement(batch.map((request) => ({ appends: request.appends, idempotency: request.options.idempotency })));
     } catch (error) {
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-      // Nothing of the group committed: each call runs again on its own (fresh checks, its own transaction).
-      await Promise.all(batch.map((request) => this.settleAlone(request)));
+      if (error instanceof AppendStatementFailed) await Promise.all(batch.map((request) => this.settleAlone(request)));
+      else for (const request of batch) request.reject(error);
       return;
     }
-    client.release();
-    accepted.forEach(({ request }, i) =>
-      request.resolve(
-        stored[i]!.map((events, k) => ({ streamId: request.appends[k]!.stream.id, streamVersion: events[events.length - 1]!.streamVersion, events, replayed: false })),
-      ),
-    );
-    for (const { request, error } of rejected) request.reject(error);
+    const deferred: QueuedAppend[] = [];
+    batch.forEach((request, c) => {
+      const settled = outcome.calls[c]!;
+      if (settled.kind === 'appended') request.resolve(settled.results);
+      else if (settled.kind === 'conflict') request.reject(settled.error);
+      else deferred.push(request);
+    });
     await Promise.all(deferred.map((request) => this.settleAlone(request)));
   }
 
-  /**
-   * Under the chain lock: positions and recordedAt for the calls' events, hashes in order, then events, outbox rows,
-   * stream versions, chain head and each call's idempotency answer in one statement. Returns the stored events per
-   * call and stream.
-   */
-  private async writeEvents(
-    client: pg.PoolClient,
-    calls: Array<{ appends: StreamAppend[]; bases: Map<string, number>; idempotencyKey: string | null }>,
-  ): Promise<StoredEvent[][][]> {
-    const total = calls.reduce((sum, call) => sum + call.appends.reduce((n, a) => n + a.events.length, 0), 0);
-    const head = await client.query<{ prev_position: string; prev_hash: string; recorded_at: Date; positions: string[] }>(
-      'SELECT prev_position::text AS prev_position, prev_hash, recorded_at, positions::text[] AS positions FROM event_store_begin_append($1)',
-      [total],
+  /** One call in its own event_store_append statement: the path of an uncontended append. */
+  private async appendAlone(appends: StreamAppend[], options: AppendOptions): Promise<AppendResult[]> {
+    const { calls } = await this.runAppendStatement([{ appends, idempotency: options.idempotency }]).catch((error: unknown) =>
+      Promise.reject(error instanceof AppendStatementFailed ? error.cause : error),
     );
-    const { prev_hash: headHash, recorded_at: recordedAtDate, positions } = head.rows[0]!;
-    const recordedAt = recordedAtDate.toISOString();
-
-    let prevHash = headHash;
-    let next = 0;
-    const stored: StoredEvent[][][] = calls.map(({ appends, bases }) =>
-      appends.map(({ stream, events }) => {
-        const base = bases.get(stream.id) ?? 0;
-        return events.map((event, index) => {
-          const metadata = asStoredJson({ ...event.metadata, recordedAt, schemaVersion: event.metadata.schemaVersion ?? 1 }) as EventMetadata;
-          const content = {
-            globalPosition: positions[next++]!,
-            streamId: stream.id,
-            streamType: stream.type,
-            streamVersion: base + index + 1,
-            eventId: event.metadata.eventId,
-            type: event.type,
-            schemaVersion: metadata.schemaVersion,
-            data: asStoredJson(event.data),
-            metadata,
-            prevHash,
-          };
-          const hash = eventHash(content);
-          prevHash = hash;
-          return { ...content, recordedAt, hash };
-        });
-      }),
-    );
-    const all = stored.flat(2);
-    const last = all[all.length - 1]!;
-    const finalVersions = new Map<string, number>();
-    for (const event of all) finalVersions.set(event.streamId, event.streamVersion);
-    const answers = calls
-      .map((call, i) => ({
-        key: call.idempotencyKey,
-        answer: {
-          results: call.appends.map(({ stream }, k) => ({
-            streamId: stream.id,
-            streamVersion: stored[i]![k]![stored[i]![k]!.length - 1]!.streamVersion,
-            positions: stored[i]![k]!.map((e) => e.globalPosition),
-          })),
-        } satisfies StoredIdempotentResult,
-      }))
-      .filter((a): a is { key: string; answer: StoredIdempotentResult } => a.key !== null);
-
-    // One statement: events, their outbox rows, stream versions, chain head, the idempotency answers.
-    await client.query(
-      `WITH inserted AS (
-         INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version,
-                             data, metadata, recorded_at, hash, prev_hash)
-         SELECT p, sid, st, sv, eid, t, schv, d::jsonb, m::jsonb, $10::timestamptz, h, ph
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[],
-                     $11::text[], $12::text[]) AS r(p, sid, st, sv, eid, t, schv, d, m, h, ph)
-         RETURNING global_position, event_id, stream_id
-       ), outboxed AS (
-         INSERT INTO outbox (global_position, event_id, stream_id, created_at)
-         SELECT global_position, event_id, stream_id, $10::timestamptz FROM inserted
-       ), versions AS (
-         UPDATE streams s SET version = v.version FROM unnest($13::text[], $14::int[]) AS v(id, version) WHERE s.stream_id = v.id
-       ), head AS (
-         UPDATE chain_head SET position = $15::bigint, hash = $16, recorded_at = $10::timestamptz WHERE id = 1
-       ), answered AS (
-         UPDATE idempotency_keys k SET result = a.result::jsonb FROM unnest($17::text[], $18::text[]) AS a(key, result) WHERE k.key = a.key
-       )
-       SELECT count(*) FROM inserted`,
-      [
-        all.map((e) => e.globalPosition),
-        all.map((e) => e.streamId),
-        all.map((e) => e.streamType),
-        all.map((e) => e.streamVersion),
-        all.map((e) => e.eventId),
-        all.map((e) => e.type),
-        all.map((e) => e.schemaVersion),
-        all.map((e) => JSON.stringify(e.data)),
-        all.map((e) => JSON.stringify(e.metadata)),
-        recordedAt,
-        all.map((e) => e.hash),
-        all.map((e) => e.prevHash),
-        [...finalVersions.keys()],
-        [...finalVersions.values()],
-        last.globalPosition,
-        last.hash,
-        answers.map((a) => a.key),
-        answers.map((a) => JSON.stringify(a.answer)),
-      ],
-    );
-    return stored;
+    const settled = calls[0]!;
+    if (settled.kind === 'appended') return settled.results;
+    if (settled.kind === 'conflict') throw settled.error;
+    const idempotency = options.idempotency!;
+    if (settled.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
+    // Alone, a claimed key always has its answer: its claimer committed it with the claim (the claim waited for that).
+    return this.replay(settled.result!);
   }
 
-  /** One call in its own transaction (no savepoints): the path of an uncontended append. */
-  private async appendAlone(appends: StreamAppend[], options: AppendOptions): Promise<AppendResult[]> {
-    const client = await this.pool.connect();
-    let open = false;
-    try {
-      await client.query('BEGIN');
-      open = true;
-      const idempotency = options.idempotency;
-      if (idempotency) {
-        // Claims the key; a concurrent claimer of the same key waits here until we commit or roll back.
-        const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
-          idempotency.key,
-          idempotency.fingerprint,
-        ]);
-        if (claimed.rowCount === 0) {
-          const existing = await client.query<{ fingerprint: string; result: StoredIdempotentResult }>(
-            'SELECT fingerprint, result FROM idempotency_keys WHERE key = $1',
-            [idempotency.key],
-          );
-          await client.query('ROLLBACK');
-          open = false;
-          const row = existing.rows[0]!;
-          if (row.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
-          return await this.replay(row.result, client);
-        }
+  /**
+   * Runs event_store_append (migrations/0004-single-statement-append.sql) for the calls and maps its answer back: per
+   * call its results, its WrongExpectedVersionError, or the fingerprint and answer of the key it found claimed. Without
+   * test hooks it is one autocommit statement; with them, an explicit transaction that pauses where the hooks say.
+   */
+  private async runAppendStatement(calls: Array<{ appends: StreamAppend[]; idempotency: AppendOptions['idempotency'] }>): Promise<AppendStatementResult> {
+    const params = appendStatementParameters(calls);
+    const statement = { name: 'event_store_append', text: APPEND_STATEMENT, values: params.values };
+    let row: AppendStatementRow;
+    if (!this.hooks.beforeLock && !this.hooks.beforeCommit) {
+      row = (await this.pool.query<AppendStatementRow>(statement).catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)))).rows[0]!;
+    } else {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()');
+        if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
+        row = (await client.query<AppendStatementRow>(statement)).rows[0]!;
+        if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new AppendStatementFailed(error);
+      } finally {
+        client.release();
       }
-
-      // Lock every stream row (created at version 0 if new) in a fixed order, so two appendMany cannot deadlock.
-      const byId = [...appends].sort((a, b) => (a.stream.id < b.stream.id ? -1 : a.stream.id > b.stream.id ? 1 : 0));
-      const locked = await client.query<{ stream_id: string; version: number }>(
-        `INSERT INTO streams (stream_id, stream_type, version)
-         SELECT id, type, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(id, type, ord) ORDER BY ord
-         ON CONFLICT (stream_id) DO UPDATE SET version = streams.version
-         RETURNING stream_id, version`,
-        [byId.map((a) => a.stream.id), byId.map((a) => a.stream.type)],
-      );
-      const current = new Map(locked.rows.map((row) => [row.stream_id, row.version]));
-      for (const { stream, expectedVersion } of appends) {
-        const version = current.get(stream.id) ?? 0;
-        if (!versionMatches(expectedVersion, version)) {
-          await client.query('ROLLBACK');
-          open = false;
-          throw new WrongExpectedVersionError(stream.id, expectedVersion, version);
-        }
-      }
-
-      if (this.hooks.beforeLock) await this.hooks.beforeLock(client);
-      const [stored] = await this.writeEvents(client, [{ appends, bases: current, idempotencyKey: idempotency?.key ?? null }]);
-      if (this.hooks.beforeCommit) await this.hooks.beforeCommit(client);
-      await client.query('COMMIT');
-      open = false;
-      return stored!.map((events, i) => ({ streamId: appends[i]!.stream.id, streamVersion: events[events.length - 1]!.streamVersion, events, replayed: false }));
-    } catch (error) {
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
+    return { calls: calls.map((call, c) => settleCall(call.appends, c, params, row)) };
   }
 
   /**
@@ -558,9 +545,9 @@ export class PostgresEventStore {
     }
   }
 
-  private async replay(stored: StoredIdempotentResult, client?: pg.PoolClient): Promise<AppendResult[]> {
+  private async replay(stored: StoredIdempotentResult): Promise<AppendResult[]> {
     const positions = stored.results.flatMap((r) => r.positions);
-    const { rows } = await (client ?? this.pool).query<EventRow>(
+    const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = ANY($1::bigint[]) ORDER BY events.global_position`,
       [positions],
     );
