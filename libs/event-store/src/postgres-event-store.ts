@@ -56,8 +56,7 @@ interface StoredIdempotentResult {
 /** The one statement of an append (see runAppendStatement). */
 const APPEND_STATEMENT = `SELECT call_outcomes, call_conflict_streams, call_current_versions, call_claimed_fingerprints, call_claimed_results,
   stream_base_versions, appended_at, event_positions, event_hashes, event_prev_hashes
-  FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::uuid[],
-                          $10::text[], $11::int[], $12::text[], $13::text[], $14::text[])`;
+  FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::jsonb)`;
 
 interface AppendStatementRow {
   call_outcomes: Array<'appended' | 'conflict' | 'claimed'>;
@@ -123,13 +122,8 @@ function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idemp
   const streamTypes: string[] = [];
   const streamExpected: Array<number | null> = [];
   const streamEventCounts: number[] = [];
-  const eventStreams: number[] = [];
-  const eventIds: string[] = [];
-  const eventTypes: string[] = [];
-  const eventSchemaVersions: number[] = [];
-  const eventData: string[] = [];
-  const eventMetadata: string[] = [];
-  const hashParts: string[] = [];
+  // The events as one JSON document of arrays (see the migration); data and metadata go in as the JSON they are.
+  const eventItems: string[] = [];
   const events: PreparedEvent[] = [];
   const layout = calls.map(({ appends, idempotency }, c) => {
     callKeys.push(idempotency?.key ?? null);
@@ -148,22 +142,17 @@ function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idemp
         const metadataText = JSON.stringify({ ...callerMetadata, schemaVersion });
         // Parsed back, as jsonb will give them back: what the hash covers and what the caller gets.
         const prepared: PreparedEvent = { data: JSON.parse(dataText) as Record<string, unknown>, metadata: JSON.parse(metadataText) as Record<string, unknown>, schemaVersion };
-        eventStreams.push(streamIndex + 1);
-        eventIds.push(event.metadata.eventId);
-        eventTypes.push(event.type);
-        eventSchemaVersions.push(schemaVersion);
-        eventData.push(dataText);
-        eventMetadata.push(metadataText);
-        hashParts.push(
-          ...eventHashParts({
-            streamId: stream.id,
-            streamType: stream.type,
-            eventId: event.metadata.eventId,
-            type: event.type,
-            schemaVersion,
-            data: prepared.data,
-            metadata: prepared.metadata,
-          }),
+        const parts = eventHashParts({
+          streamId: stream.id,
+          streamType: stream.type,
+          eventId: event.metadata.eventId,
+          type: event.type,
+          schemaVersion,
+          data: prepared.data,
+          metadata: prepared.metadata,
+        });
+        eventItems.push(
+          `[${streamIndex + 1},${JSON.stringify(event.metadata.eventId)},${JSON.stringify(event.type)},${schemaVersion},${dataText},${metadataText},${JSON.stringify(parts)}]`,
         );
         events.push(prepared);
         return events.length - 1;
@@ -180,13 +169,7 @@ function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idemp
       streamTypes,
       streamExpected,
       streamEventCounts,
-      eventStreams,
-      eventIds,
-      eventTypes,
-      eventSchemaVersions,
-      eventData,
-      eventMetadata,
-      hashParts,
+      `[${eventItems.join(',')}]`,
     ],
     layout,
     events,
