@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { toDomainEvent, type ProjectedAggregate } from './aggregates.js';
+import type { ProjectedAggregate } from './aggregates.js';
+import { projectEvent } from './projection-fold.js';
 import { OWNED_TABLES, READ_MODELS_SCHEMA, schemaIdent, TABLE_COLUMNS, writeStreamRows } from './projector-store.js';
 import type { ReadModelTable } from './shared/row-set.js';
 
@@ -16,27 +17,33 @@ export interface FoldedStreams {
   lastEventId: string | null;
   /** Events the projector would have dead-lettered (unknown types, unsupported versions, evolve failures). */
   unprojectable: number;
+  /** Version of each stream none of whose events has applied yet (each was passed over): where its next event fits. */
+  passedOver: Map<string, number>;
 }
 
 export function emptyFoldedStreams(): FoldedStreams {
-  return { streams: new Map(), lastPosition: null, lastRecordedAt: null, lastEventId: null, unprojectable: 0 };
+  return { streams: new Map(), lastPosition: null, lastRecordedAt: null, lastEventId: null, unprojectable: 0, passedOver: new Map() };
 }
 
-/** Folds events (in global order) into per-stream states, skipping what the projector would skip. Pure. */
+/** Folds events (in global order) into per-stream states by the projector's rule (projectEvent). Pure. */
 export function foldPublishedEvents(events: Iterable<PublishedEvent>, folded: FoldedStreams = emptyFoldedStreams()): FoldedStreams {
   for (const event of events) {
     folded.lastPosition = event.globalPosition;
     folded.lastRecordedAt = event.recordedAt;
     folded.lastEventId = event.eventId;
     const current = folded.streams.get(event.streamId);
-    if (current && event.streamVersion <= current.version) continue;
-    try {
-      const { aggregate, domainEvent } = toDomainEvent(event);
-      const state = aggregate.applyAt(current?.state, domainEvent, event.streamVersion);
-      folded.streams.set(event.streamId, { aggregate, state, version: event.streamVersion });
-    } catch {
+    const passed = folded.passedOver.get(event.streamId);
+    const step = projectEvent(current ?? (passed === undefined ? undefined : { state: null, version: passed }), event);
+    if (step.outcome === 'applied') {
+      folded.streams.set(event.streamId, { aggregate: step.aggregate, state: step.state, version: event.streamVersion });
+      folded.passedOver.delete(event.streamId);
+    } else if (step.outcome !== 'skipped') {
       folded.unprojectable += 1;
-      if (current) current.version = event.streamVersion;
+      // As the projector: a version passed over lets the stream's later events apply; a gap leaves the stream as it is.
+      if (step.outcome === 'unprojectable') {
+        if (current) current.version = event.streamVersion;
+        else folded.passedOver.set(event.streamId, event.streamVersion);
+      }
     }
   }
   return folded;
