@@ -1,12 +1,16 @@
 import type pg from 'pg';
 import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import type { StoredEvent } from '../../event-store/src/event-store.types.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../../event-store/src/event-rows.js';
 import { toPublishedEvent } from '../../messaging/src/published-event.js';
 import { applyEventsInTransaction } from '../../read-models/src/batch-apply.js';
+import { bulkWriteFold } from '../../read-models/src/bulk-write.js';
+import { ProjectionFold } from '../../read-models/src/projection-fold.js';
 import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent, type ApplyOutcome } from '../../read-models/src/projector-store.js';
 import type { ReadModelTable } from '../../read-models/src/shared/row-set.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, OLD_SCHEMA, SHADOW_SCHEMA } from './models.js';
+import { readLogPages } from './log-reader.js';
 import { createShadowSchema, createTempShadow } from './shadow-schema.js';
 
 export interface ApplyTally {
@@ -21,14 +25,10 @@ export interface ApplyTally {
 interface ApplyLogOptions {
   after: string;
   batchSize: number;
-  /** Each batch in its own transaction (READ ONLY when readOnly) — or inside the caller's open transaction. */
-  transaction: 'per-batch' | 'caller';
-  readOnly?: boolean;
   /** Apply only the events this accepts (the others are read and passed over). */
   accept?: (event: StoredEvent) => boolean;
   /** Stop once this position has been read (writers may append faster than a replay applies). */
   until?: bigint;
-  onBatch?: (tally: ApplyTally) => void;
 }
 
 function emptyTally(after: string): ApplyTally {
@@ -60,27 +60,79 @@ async function applyBatch(client: pg.ClientBase, schema: string, events: readonl
 }
 
 /**
- * Reads the log in position order through the event store's gated readAll (never past a transaction that may still
- * commit) and applies every event with the projector's own applyEventInTransaction into `schema`. Stops when readAll
- * returns nothing more.
+ * The catch-up of a rebuild, inside the caller's transaction: reads the log in position order through the event
+ * store's gated readAll (never past a transaction that may still commit) and applies it batch by batch with the
+ * projector's batch path into `schema`. Stops when readAll returns nothing more or `until` is read.
  */
 export async function applyLog(client: pg.ClientBase, store: PostgresEventStore, schema: string, options: ApplyLogOptions, tally = emptyTally(options.after)): Promise<ApplyTally> {
   for (;;) {
     if (options.until !== undefined && BigInt(tally.after) >= options.until) return tally;
     const events = await store.readAll({ after: tally.after, limit: options.batchSize });
     if (events.length === 0) return tally;
-    if (options.transaction === 'per-batch') await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
-    try {
-      tally.events += events.length;
-      await applyBatch(client, schema, options.accept ? events.filter(options.accept) : events, tally);
-      if (options.transaction === 'per-batch') await client.query('COMMIT');
-    } catch (error) {
-      if (options.transaction === 'per-batch') await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    tally.events += events.length;
+    await applyBatch(client, schema, options.accept ? events.filter(options.accept) : events, tally);
     tally.after = events[events.length - 1]!.globalPosition;
+  }
+}
+
+/** Where the first phase of a rebuild spent its time (reading overlaps folding: read is the time spent waiting). */
+export interface PhaseTimings {
+  readMs: number;
+  foldMs: number;
+  /** Rows, snapshots and dead letters written, streams that needed the event-by-event path, deferred indexes built. */
+  writeMs: number;
+}
+
+const now = () => performance.now();
+
+/**
+ * The first phase of a rebuild, into the EMPTY tables of `schema`: the log up to `until`, read in position order
+ * through the gate (readLogPages), folded in memory with the projector's own rule (ProjectionFold: the same evolve,
+ * upcasters, skips, gaps and dead letters), then every stream's rows and snapshot written once, in bulk, in one
+ * transaction. A stream whose rows cannot be built or written from its final state is applied again event by event
+ * through the projector's batch path (applyBatch), which pins the failure on its event as live. `deferredIndexes` are
+ * built after the load, in the same transaction.
+ */
+async function foldLogInto(
+  client: pg.ClientBase,
+  pool: pg.Pool,
+  schema: string,
+  options: { until: bigint; pageSize: number; readOnly?: boolean; deferredIndexes?: readonly string[]; onBatch?: (tally: ApplyTally) => void },
+): Promise<{ tally: ApplyTally; timings: PhaseTimings }> {
+  const tally = emptyTally('0');
+  const timings: PhaseTimings = { readMs: 0, foldMs: 0, writeMs: 0 };
+  const fold = new ProjectionFold();
+  let mark = now();
+  for await (const page of readLogPages(pool, { after: '0', until: options.until, pageSize: options.pageSize })) {
+    const folding = now();
+    timings.readMs += folding - mark;
+    fold.add(page);
+    tally.events += page.length;
+    tally.after = page[page.length - 1]!.globalPosition;
+    mark = now();
+    timings.foldMs += mark - folding;
     options.onBatch?.(tally);
   }
+  await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
+  try {
+    const { unsettled } = await bulkWriteFold(client, schema, fold);
+    fold.forget(unsettled);
+    Object.assign(tally, { applied: fold.applied, skipped: fold.skipped, deadLettered: fold.deadLettered });
+    if (unsettled.length > 0) {
+      const { rows } = await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) AND global_position <= $2::bigint ORDER BY events.global_position`, [
+        unsettled,
+        tally.after,
+      ]);
+      await applyBatch(client, schema, rows.map(toStoredEvent), tally);
+    }
+    for (const index of options.deferredIndexes ?? []) await client.query(index);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  timings.writeMs = now() - mark;
+  return { tally, timings };
 }
 
 /** Streams whose live snapshot is ahead of the rebuilt one (the rebuild has not reached what live reflects). */
@@ -105,6 +157,9 @@ async function liveHighWater(client: pg.ClientBase, live: string): Promise<bigin
   return BigInt(rows[0]!.p);
 }
 
+/** Events per read of the log (a page of the first phase, a batch of the catch-up). */
+const DEFAULT_PAGE = 10_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RebuildOptions {
@@ -112,9 +167,9 @@ export interface RebuildOptions {
   pool: pg.Pool;
   /** Defaults to a PostgresEventStore over `pool`. */
   store?: PostgresEventStore;
-  /** Events per readAll and per transaction. Default 500. */
+  /** Events per read of the log: pages of the first phase, batches of the catch-up in the swap. Default 10,000. */
   batchSize?: number;
-  /** Called after every batch with the events read so far and the estimated total. */
+  /** Called after every page with the events read so far and the estimated total. */
   onProgress?: (done: number, total: number) => void;
   /**
    * How long the swap may wait (holding the exclusive lock, so the live projector is paused) for the gated log to
@@ -126,6 +181,8 @@ export interface RebuildOptions {
 }
 
 export interface RebuildResult extends ApplyTally {
+  /** The first phase (everything up to the log head seen at the start). */
+  phases: PhaseTimings;
   /** Events applied inside the swap transaction (appended while the shadow was being built). */
   caughtUpInSwap: number;
   checkpointsCopied: number;
@@ -138,8 +195,9 @@ export interface RebuildResult extends ApplyTally {
 /**
  * Blue/green rebuild of every read model from the Postgres event log:
  * 1. create `read_models_shadow` with the live tables' structure (empty);
- * 2. replay the log into it in position order through the gated readAll, batch by batch, with applyEventInTransaction
- *    — queries and the live projector keep using `read_models` meanwhile;
+ * 2. fold the log up to its head into it (foldLogInto: read through the gate, folded in memory with the projector's
+ *    rule, each stream's rows written once in bulk, secondary indexes built after the load) — queries and the live
+ *    projector keep using `read_models` meanwhile;
  * 3. swap, in ONE transaction: take the read-model lock EXCLUSIVE (every live apply holds it shared, so the projector
  *    pauses at its next message and nothing it applied can be missed), apply what was appended since step 2, check
  *    that the shadow reflects at least every stream version the live tables do, copy the live Kafka checkpoints
@@ -150,12 +208,13 @@ export interface RebuildResult extends ApplyTally {
 export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildResult> {
   const started = Date.now();
   const store = options.store ?? new PostgresEventStore(options.pool);
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? DEFAULT_PAGE;
   const client = await options.pool.connect();
   try {
+    let deferredIndexes: string[];
     await client.query('BEGIN READ WRITE');
     try {
-      await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA);
+      ({ deferredIndexes } = await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA, { deferSecondaryIndexes: true }));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -163,11 +222,10 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
     }
     const start = await logHead(options.pool);
     let total = start.count;
-    const tally = await applyLog(client, store, SHADOW_SCHEMA, {
-      after: '0',
-      batchSize,
+    const { tally, timings } = await foldLogInto(client, options.pool, SHADOW_SCHEMA, {
       until: start.head,
-      transaction: 'per-batch',
+      pageSize: batchSize,
+      deferredIndexes,
       onBatch: (t) => {
         total = Math.max(total, t.events);
         options.onProgress?.(t.events, total);
@@ -186,7 +244,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       // The projector is paused: what live reflects is fixed. Read at least as far as it (writers go on appending).
       const until = await liveHighWater(client, LIVE_SCHEMA);
       for (;;) {
-        await applyLog(client, store, SHADOW_SCHEMA, { after: tally.after, batchSize, transaction: 'caller', until }, tally);
+        await applyLog(client, store, SHADOW_SCHEMA, { after: tally.after, batchSize, until }, tally);
         const behind = await streamsBehindLive(client, LIVE_SCHEMA, SHADOW_SCHEMA);
         if (behind.length === 0) break;
         if (Date.now() > deadline) {
@@ -223,7 +281,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       rows[table] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)).rows[0]!.n;
     }
     const durationMs = Date.now() - started;
-    return { ...tally, caughtUpInSwap: tally.events - beforeSwap, checkpointsCopied, durationMs, rate: tally.events / Math.max(durationMs / 1000, 1e-3), rows };
+    return { ...tally, phases: timings, caughtUpInSwap: tally.events - beforeSwap, checkpointsCopied, durationMs, rate: tally.events / Math.max(durationMs / 1000, 1e-3), rows };
   } finally {
     client.release();
   }
@@ -263,7 +321,7 @@ export interface VerifyReadModelsResult {
 export async function verifyReadModels(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
   const started = Date.now();
   const store = options.store ?? new PostgresEventStore(options.pool);
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? DEFAULT_PAGE;
   const tables = options.tables ?? [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES];
   const client = await options.pool.connect();
   try {
@@ -273,11 +331,9 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
     await client.query('COMMIT');
     const start = await logHead(options.pool);
     let total = start.count;
-    const tally = await applyLog(client, store, 'pg_temp', {
-      after: '0',
-      batchSize,
+    const { tally } = await foldLogInto(client, options.pool, 'pg_temp', {
       until: start.head,
-      transaction: 'per-batch',
+      pageSize: batchSize,
       readOnly: true,
       onBatch: (t) => {
         total = Math.max(total, t.events);
@@ -296,7 +352,7 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
       const deadline = Date.now() + (options.catchUpTimeoutMs ?? 30_000);
       const until = await liveHighWater(client, LIVE_SCHEMA);
       for (;;) {
-        await applyLog(client, store, 'pg_temp', { after: tally.after, batchSize, transaction: 'caller', accept: atLive, until }, tally);
+        await applyLog(client, store, 'pg_temp', { after: tally.after, batchSize, accept: atLive, until }, tally);
         if ((await streamsBehindLive(client, LIVE_SCHEMA, 'pg_temp')).length === 0 || Date.now() > deadline) break;
         await sleep(100);
       }

@@ -35,13 +35,18 @@ async function serialColumns(client: pg.ClientBase, schema: string, table: strin
  * unique key under its live name), empty. An existing `shadow` (a rebuild that did not finish) is dropped first.
  * Serial columns get a sequence of their own in the shadow, so dropping the old schema after the swap cannot take
  * their default with it. Run inside the caller's transaction.
+ *
+ * With `deferSecondaryIndexes`, the indexes that back no constraint (plain and GIN lookups) are not created but
+ * returned: a bulk load then maintains only the keys (which must reject a duplicate row as live does) and the caller
+ * builds the rest once, after the load, which is several times faster than growing them row by row.
  */
-export async function createShadowSchema(client: pg.ClientBase, live: string, shadow: string): Promise<string[]> {
+export async function createShadowSchema(client: pg.ClientBase, live: string, shadow: string, options: { deferSecondaryIndexes?: boolean } = {}): Promise<{ tables: string[]; deferredIndexes: string[] }> {
   const l = schemaIdent(live);
   const s = schemaIdent(shadow);
   await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   await client.query(`CREATE SCHEMA ${s}`);
   const tables = await tablesIn(client, live);
+  const deferredIndexes: string[] = [];
   for (const table of tables) {
     const t = `"${table}"`;
     await client.query(`CREATE TABLE ${s}.${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)`);
@@ -53,6 +58,10 @@ export async function createShadowSchema(client: pg.ClientBase, live: string, sh
     for (const index of await indexesOf(client, live, table)) {
       const def = index.def.replace(` ON ${live}.`, ` ON ${shadow}.`).replace(` ON ${l}.`, ` ON ${s}.`);
       if (!def.includes(` ON ${shadow}.`) && !def.includes(` ON ${s}.`)) throw new Error(`cannot re-target index definition: ${index.def}`);
+      if (options.deferSecondaryIndexes && !index.constraint_name && !/^CREATE UNIQUE /.test(def)) {
+        deferredIndexes.push(def);
+        continue;
+      }
       await client.query(def);
       if (index.constraint_name && index.constraint_type) {
         const kind = index.constraint_type === 'p' ? 'PRIMARY KEY' : 'UNIQUE';
@@ -60,7 +69,7 @@ export async function createShadowSchema(client: pg.ClientBase, live: string, sh
       }
     }
   }
-  return tables;
+  return { tables, deferredIndexes };
 }
 
 /**
