@@ -2,9 +2,11 @@
  * (4) Rebuild and chain verification over N stored events (works: one WorkRegistered then dated milestones, made by
  * the domain's own decider, so every event evolves and produces read-model rows as in production):
  *  - the projector's path: libs/read-models applyEvent, one transaction per event (time-bounded sample);
- *  - the same rule for a batch, applyEventsInTransaction, 500 events per transaction (what the projector and replay run);
- *  - a full rebuild: foldPublishedEvents (the projector's evolve) in memory, then every stream's rows written once
- *    with multi-row INSERTs — what a rebuild tool can do because a stream's rows are a function of its folded state;
+ *  - the same rule for a batch, applyEventsInTransaction, 500 events per transaction (what the projector runs, and a
+ *    replay's catch-up in the swap);
+ *  - the product's rebuild, libs/audit rebuildAndSwap (`npm run replay -- --all`) over all N: the log read through the
+ *    gate, folded in memory with the projector's rule, each stream's rows written once in bulk, indexes built after
+ *    the load, then catch-up and swap;
  *  - PostgresEventStore.verifyChain over all N.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,8 +16,9 @@ import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store
 import type { StreamAppend } from '../libs/event-store/src/event-store.types.js';
 import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
-import { applyEvent, applyEventsInTransaction, foldPublishedEvents, emptyFoldedStreams, OWNED_TABLES, TABLE_COLUMNS, type RowSet } from '../libs/read-models/src/index.js';
-import type { ReadModelTable } from '../libs/read-models/src/shared/row-set.js';
+import { applyEvent, applyEventsInTransaction } from '../libs/read-models/src/index.js';
+import { rebuildAndSwap } from '../libs/audit/src/rebuild.js';
+import { ALL_MODEL_TABLES } from '../libs/audit/src/models.js';
 import { freshDatabase, log, nowMs, round } from './support.js';
 
 export interface RebuildFigures {
@@ -26,7 +29,8 @@ export interface RebuildFigures {
   populateEventsPerSecond: number;
   applyEventPerTransaction: { events: number; eventsPerSecond: number };
   applyEventBatched500: { events: number; eventsPerSecond: number };
-  foldAndBulkWrite: { events: number; seconds: number; eventsPerSecond: number; readSeconds: number; foldSeconds: number; writeSeconds: number; rows: number };
+  /** rebuildAndSwap: seconds is the whole command (shadow schema, phases, swap, row counts); read/fold/write its first phase. */
+  replay: { events: number; seconds: number; eventsPerSecond: number; readSeconds: number; foldSeconds: number; writeSeconds: number; rows: number };
   verifyChain: { events: number; seconds: number; eventsPerSecond: number; ok: boolean };
 }
 
@@ -79,13 +83,14 @@ const toPublished = (r: Row): PublishedEvent =>
     metadata: r.metadata,
   }) as unknown as PublishedEvent;
 
+/** The log in position order (ORDER BY events.global_position: the bare name is the text column, which sorts "10" before "9"). */
 async function* readPages(pool: pg.Pool, limit: number, pageSize = 5000): AsyncGenerator<Row[]> {
   let after = '0';
   let read = 0;
   while (read < limit) {
     const { rows } = await pool.query<Row>(
       `SELECT global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id, type, schema_version, data, metadata, recorded_at
-       FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
+       FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`,
       [after, Math.min(pageSize, limit - read)],
     );
     if (rows.length === 0) return;
@@ -151,27 +156,21 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
         log(`rebuild: applyEventsInTransaction (500/tx, the projector's and replay's path): ${n} events, ${batched.eventsPerSecond} ev/s`);
       }
 
-      // Full rebuild: fold in memory, then each stream's rows once.
-      const t0 = nowMs();
-      let readMs = 0;
-      let foldMs = 0;
-      const folded = emptyFoldedStreams();
-      let n = 0;
-      let tRead = nowMs();
-      for await (const page of readPages(pool, stored, 10_000)) {
-        const tFold = nowMs();
-        readMs += tFold - tRead;
-        foldPublishedEvents(page.map(toPublished), folded);
-        n += page.length;
-        tRead = nowMs();
-        foldMs += tRead - tFold;
-      }
-      const tWrite = nowMs();
-      const rows = await bulkWrite(client, 'rm_rebuild', folded.streams);
-      const writeMs = nowMs() - tWrite;
-      const seconds = (nowMs() - t0) / 1000;
-      const fold = { events: n, seconds: round(seconds, 2), eventsPerSecond: round(n / seconds), readSeconds: round(readMs / 1000, 2), foldSeconds: round(foldMs / 1000, 2), writeSeconds: round(writeMs / 1000, 2), rows };
-      log(`rebuild: fold + bulk write: ${n} events in ${fold.seconds} s = ${fold.eventsPerSecond} ev/s (read ${fold.readSeconds} s, fold ${fold.foldSeconds} s, write ${fold.writeSeconds} s, ${rows} rows)`);
+      // The product's rebuild over the whole log.
+      const result = await rebuildAndSwap({ pool });
+      const rows = ALL_MODEL_TABLES.reduce((sum, table) => sum + (result.rows[table] ?? 0), 0);
+      const replay = {
+        events: result.events,
+        seconds: round(result.durationMs / 1000, 2),
+        eventsPerSecond: round(result.rate),
+        readSeconds: round(result.phases.readMs / 1000, 2),
+        foldSeconds: round(result.phases.foldMs / 1000, 2),
+        writeSeconds: round(result.phases.writeMs / 1000, 2),
+        rows,
+      };
+      log(
+        `rebuild: rebuildAndSwap: ${replay.events} events in ${replay.seconds} s = ${replay.eventsPerSecond} ev/s (read ${replay.readSeconds} s, fold ${replay.foldSeconds} s, write ${replay.writeSeconds} s, ${rows} rows; ${result.deadLettered} dead-lettered)`,
+      );
 
       const v0 = nowMs();
       const chain = await store.verifyChain({ batchSize: 5000 });
@@ -186,7 +185,7 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
         populateEventsPerSecond: round(stored / populateSeconds),
         applyEventPerTransaction: perTx,
         applyEventBatched500: batched,
-        foldAndBulkWrite: fold,
+        replay,
         verifyChain: verify,
       };
     } finally {
@@ -205,43 +204,4 @@ async function cloneReadModelSchema(client: pg.PoolClient, schema: string): Prom
   for (const { table_name } of rows) {
     await client.query(`CREATE TABLE ${schema}.${table_name} (LIKE read_models.${table_name} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
   }
-}
-
-/** Every stream's rows and snapshot, in multi-row INSERTs of up to ~30,000 parameters, one transaction. */
-async function bulkWrite(client: pg.PoolClient, schema: string, streams: ReturnType<typeof emptyFoldedStreams>['streams']): Promise<number> {
-  const byTable = new Map<ReadModelTable, Record<string, unknown>[]>();
-  const snapshots: unknown[][] = [];
-  for (const [streamId, { aggregate, state, version }] of streams) {
-    const rows: RowSet = aggregate.rows(state);
-    for (const table of OWNED_TABLES[aggregate.type]) {
-      const list = byTable.get(table) ?? [];
-      for (const row of rows[table] as unknown as Record<string, unknown>[]) list.push(row);
-      byTable.set(table, list);
-    }
-    snapshots.push([streamId, aggregate.type, version, JSON.stringify(state)]);
-  }
-  let written = 0;
-  await client.query('BEGIN');
-  for (const [table, list] of byTable) {
-    const spec = TABLE_COLUMNS[table] as Record<string, string>;
-    const columns = Object.keys(spec);
-    const per = Math.max(1, Math.floor(30_000 / columns.length));
-    for (let start = 0; start < list.length; start += per) {
-      const params: unknown[] = [];
-      const tuples = list.slice(start, start + per).map(
-        (row) => `(${columns.map((c) => `$${params.push(row[c] === undefined || row[c] === null ? null : spec[c] === 'jsonb' ? JSON.stringify(row[c]) : row[c])}::${spec[c]}`).join(', ')})`,
-      );
-      await client.query(`INSERT INTO ${schema}.${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
-      written += tuples.length;
-    }
-  }
-  for (let start = 0; start < snapshots.length; start += 5000) {
-    const chunk = snapshots.slice(start, start + 5000);
-    await client.query(
-      `INSERT INTO ${schema}.projection_snapshots (stream_id, stream_type, version, state) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::json[])`,
-      [chunk.map((s) => s[0]), chunk.map((s) => s[1]), chunk.map((s) => s[2]), chunk.map((s) => s[3])],
-    );
-  }
-  await client.query('COMMIT');
-  return written;
 }
