@@ -81,6 +81,8 @@ export interface PhaseTimings {
   foldMs: number;
   /** Rows, snapshots and dead letters written, streams that needed the event-by-event path, deferred indexes built. */
   writeMs: number;
+  /** Streams whose rows the bulk write could not settle, applied again event by event (see bulkWriteFold). */
+  streamsAppliedOneByOne: number;
 }
 
 const now = () => performance.now();
@@ -100,7 +102,7 @@ async function foldLogInto(
   options: { until: bigint; pageSize: number; readOnly?: boolean; deferredIndexes?: readonly string[]; onBatch?: (tally: ApplyTally) => void },
 ): Promise<{ tally: ApplyTally; timings: PhaseTimings }> {
   const tally = emptyTally('0');
-  const timings: PhaseTimings = { readMs: 0, foldMs: 0, writeMs: 0 };
+  const timings: PhaseTimings = { readMs: 0, foldMs: 0, writeMs: 0, streamsAppliedOneByOne: 0 };
   const fold = new ProjectionFold();
   let mark = now();
   for await (const page of readLogPages(pool, { after: '0', until: options.until, pageSize: options.pageSize })) {
@@ -117,6 +119,7 @@ async function foldLogInto(
   try {
     const { unsettled } = await bulkWriteFold(client, schema, fold);
     fold.forget(unsettled);
+    timings.streamsAppliedOneByOne = unsettled.length;
     Object.assign(tally, { applied: fold.applied, skipped: fold.skipped, deadLettered: fold.deadLettered });
     if (unsettled.length > 0) {
       const { rows } = await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) AND global_position <= $2::bigint ORDER BY events.global_position`, [

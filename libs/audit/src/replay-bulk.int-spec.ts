@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
+import { streamIdFor } from '../../contracts/src/streams.js';
+import { workDecider } from '../../domain/src/work/work.decider.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { rebuildAndSwap, verifyReadModels } from './rebuild.js';
+import { appendScenario, readModelSnapshot, startLiveProjector, writeWork } from './testing/audit-fixtures.js';
+
+const actor = { id: 'desk-audit-test', role: 'editor' as const };
+const source = { publisher: 'Variety', url: 'https://variety.com/', language: 'en' };
+
+/**
+ * The rebuild folds the log in memory and writes each stream once (COPY); the live projector applies event by event.
+ * These cases are where the two could part: events the projector dead-letters in the middle of a stream that goes on,
+ * and text that COPY's format must escape.
+ */
+describe('replay: the bulk first phase leaves what the live projector leaves', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('dead-letters an unknown event type and a too-new schema version mid-stream, applies the stream around them, and escapes text as the projector stores it', async () => {
+    await appendScenario(store);
+    const workId = randomUUID();
+    const streamId = streamIdFor('work', workId);
+    const context = { now: new Date(), newId: () => randomUUID() };
+    let state = workDecider.initialState();
+    let version = 0;
+    const decide = async (command: { type: string; data: Record<string, unknown> }) => {
+      const events = workDecider.decide(command as never, state, context);
+      await store.append(
+        { id: streamId, type: 'work' },
+        version === 0 ? 'no-stream' : version,
+        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, actor, correlationId: 'corr', causationId: 'cmd' } as never })),
+      );
+      state = events.reduce(workDecider.evolve, state);
+      version += events.length;
+    };
+    const poison = async (type: string, schemaVersion: number) => {
+      await store.append({ id: streamId, type: 'work' }, version, [{ type, data: { workId }, metadata: { eventId: randomUUID(), actor, correlationId: 'corr', causationId: 'cmd', schemaVersion } as never }]);
+      version += 1;
+    };
+    const title = 'Tab\there, back\\slash, "quoted", new\nline, \\N, {braces}, ünïcode';
+    await decide({ type: 'RegisterWork', data: { workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR', 'US'], titles: [{ text: title, language: 'en', class: 'working', primary: true }], status: 'announced', source } });
+    await poison('WorkFactTeleported', 1);
+    await decide({ type: 'RecordMilestone', data: { workId, label: 'Line\\one\tand two', kind: 'casting', date: { date: '2022-02', precision: 'month' }, source } });
+    await poison('MilestoneRecorded', 99);
+    await decide({ type: 'RecordMilestone', data: { workId, label: 'After the poison', kind: 'development-start', date: { date: '2023', precision: 'year' }, source } });
+    for (let i = 0; i < 5; i += 1) await writeWork(store);
+
+    const projector = startLiveProjector(db.pool);
+    await projector.caughtUp();
+    await projector.stop();
+    const live = await readModelSnapshot(db.pool);
+    const liveSnapshot = await db.pool.query('SELECT version, skipped_versions, state::text AS state, last_event_id FROM read_models.projection_snapshots WHERE stream_id = $1', [streamId]);
+    const liveLetters = await db.pool.query('SELECT reason, event_id, stream_version, error, payload FROM read_models.dead_letters ORDER BY global_position');
+    expect(liveLetters.rows.map((r) => r.reason)).toEqual(['unknown-event-type', 'unsupported-schema-version']);
+    expect(liveSnapshot.rows[0]).toMatchObject({ version: 5, skipped_versions: [2, 4] });
+
+    const result = await rebuildAndSwap({ pool: db.pool, batchSize: 7 });
+    expect(result.deadLettered).toBe(2);
+    // every stream went through the fold and the bulk write (none needed the event-by-event fallback)
+    expect(result.phases.streamsAppliedOneByOne).toBe(0);
+    expect(result.events).toBe(result.applied + result.deadLettered);
+    expect(await readModelSnapshot(db.pool)).toEqual(live);
+    expect((await db.pool.query('SELECT version, skipped_versions, state::text AS state, last_event_id FROM read_models.projection_snapshots WHERE stream_id = $1', [streamId])).rows).toEqual(liveSnapshot.rows);
+    expect((await db.pool.query('SELECT reason, event_id, stream_version, error, payload FROM read_models.dead_letters ORDER BY global_position')).rows).toEqual(liveLetters.rows);
+    const status = await db.pool.query<{ primary_title: string; countries: string[] }>('SELECT primary_title, countries FROM read_models.project_status WHERE work_id = $1', [workId]);
+    expect(status.rows[0]).toEqual({ primary_title: title, countries: ['KR', 'US'] });
+    expect((await verifyReadModels({ pool: db.pool })).differences).toEqual([]);
+  });
+});
