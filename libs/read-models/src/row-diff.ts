@@ -50,7 +50,7 @@ export class RowChanges {
         const key = keyOf(row);
         const was = previous.get(key);
         previous.delete(key);
-        if (was !== undefined && JSON.stringify(was) === JSON.stringify(row)) continue;
+        if (was !== undefined && sameValue(was, row)) continue;
         push(this.upserts, table, row);
       }
       // What is left was in the previous row set and is not in the new one.
@@ -76,8 +76,29 @@ function push<V>(map: Map<ReadModelTable, V[]>, table: ReadModelTable, value: V)
 }
 
 function keyFunction(table: ReadModelTable): (row: Row) => string {
-  const columns = TABLE_KEYS[table] as readonly string[];
-  return (row) => JSON.stringify(columns.map((c) => row[c]));
+  const [first, second] = TABLE_KEYS[table] as readonly string[];
+  // Key columns are text; NUL cannot occur in a Postgres text value, so it separates them unambiguously.
+  return second === undefined ? (row) => String(row[first!]) : (row) => `${String(row[first!])}\u0000${String(row[second])}`;
+}
+
+/**
+ * Deep equality of two rows as JSON would see them (plain objects, arrays, primitives). Walks without building strings:
+ * comparing the JSON text of every row of a long stream twice per batch was the diff's main cost. Keys present on one
+ * side as undefined count as a difference, which only costs a needless upsert.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
 /** The key columns a delete matches on: owner_stream, so a stream only ever deletes its own rows, then the table's key. */
