@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
-import { applyEventsInTransaction } from '../../../libs/read-models/src/batch-apply.js';
+import { applyEventsInTransaction, SnapshotCache } from '../../../libs/read-models/src/batch-apply.js';
 import { applyEvent, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
@@ -46,6 +46,8 @@ export function createProjector(options: ProjectorOptions): Projector {
   const log = options.log ?? (() => undefined);
   const consumer = options.kafka.consumer({ groupId, ...options.consumerConfig });
   const runSize = options.batchSize ?? 200;
+  // The states this projector wrote last, so a stream edited again is not read back and re-parsed every run.
+  const snapshots = new SnapshotCache();
   /** Next offset per partition as Postgres knows it, refreshed on each assignment. */
   const checkpoints = new Map<string, bigint>();
   let refreshing: Promise<void> = Promise.resolve();
@@ -125,6 +127,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         client,
         schema,
         run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } })),
+        { cache: snapshots },
       );
       await saveCheckpoint(client, schema, {
         consumerGroup: groupId,

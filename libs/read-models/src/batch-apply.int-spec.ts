@@ -4,7 +4,7 @@ import { fold, type DomainEvent } from '../../domain/src/shared/decider.js';
 import { decideWorkMove } from '../../domain/src/work/work-move.decider.js';
 import { workDecider } from '../../domain/src/work/work.decider.js';
 import type { WorkState } from '../../domain/src/work/work.state.js';
-import { applyEventsInTransaction } from './batch-apply.js';
+import { applyEventsInTransaction, SnapshotCache } from './batch-apply.js';
 import { applyEvent, TABLE_COLUMNS, TABLE_KEYS } from './projector-store.js';
 import { canonicalRows, expectedRows, READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
 import { buildScenario, IDS, publishScenario, uuid, uuidContext } from './testing/scenario.js';
@@ -24,12 +24,12 @@ describe('applyEventsInTransaction', () => {
     await Promise.all([oneByOne?.drop(), batched?.drop(), diffed?.drop()]);
   });
 
-  async function applyBatch(db: TestDatabase, values: readonly unknown[]) {
+  async function applyBatch(db: TestDatabase, values: readonly unknown[], options: { cache?: SnapshotCache; rollback?: boolean } = {}) {
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      const outcomes = await applyEventsInTransaction(client, 'read_models', values.map((value) => ({ value })));
-      await client.query('COMMIT');
+      const outcomes = await applyEventsInTransaction(client, 'read_models', values.map((value) => ({ value })), options.cache ? { cache: options.cache } : {});
+      await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
       return outcomes;
     } finally {
       client.release();
@@ -121,10 +121,30 @@ describe('applyEventsInTransaction', () => {
     // The credit move is one correction: its two halves (out of the remake, into 'Mother') are made to open one batch.
     const movedOut = events.findIndex((e) => e.type === 'CompanyCreditMovedOut');
     expect(events[movedOut + 1]!.type).toBe('CompanyCreditMovedIn');
-    for (let start = 0, end = movedOut % size; start < events.length; start = end, end = Math.min(events.length, end + size)) {
-      await applyBatch(diffed, events.slice(start, end));
+    // The projector's snapshot cache, kept across batches. Every third run goes through the one-event path (as the
+    // projector's fallback does) and every third is first rolled back: either way the cached states the run's streams
+    // had are no longer the snapshots' and must not be used.
+    const cache = new SnapshotCache();
+    let hits = 0;
+    for (let start = 0, end = movedOut % size, run = 0; start < events.length; start = end, end = Math.min(events.length, end + size), run++) {
+      const slice = events.slice(start, end);
+      hits += slice.filter((e) => cache.get(e.streamId)).length;
+      if (run % 3 === 1) {
+        const client = await diffed.pool.connect();
+        try {
+          for (const event of slice) await applyEvent(client, 'read_models', event);
+        } finally {
+          client.release();
+        }
+      } else {
+        if (run % 3 === 2) await applyBatch(diffed, slice, { cache, rollback: true });
+        await applyBatch(diffed, slice, { cache });
+      }
       await expectTablesToHold(diffed, events.slice(0, end), `after ${end} events`);
     }
+    expect(hits).toBeGreaterThan(10);
+    const snapshots = await diffed.pool.query<{ stream_id: string; state: unknown }>('SELECT stream_id, state FROM read_models.projection_snapshots');
+    for (const { stream_id, state } of snapshots.rows) if (cache.get(stream_id)) expect({ stream_id, state: cache.get(stream_id)!.state }).toEqual({ stream_id, state });
   });
 
   it('writes only the rows an event changed: a new row, changed rows, a removed row and a row moved to another work', async () => {

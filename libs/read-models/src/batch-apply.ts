@@ -12,6 +12,7 @@ import {
   type DeadLetterReason,
 } from './projector-store.js';
 import { RowChanges } from './row-diff.js';
+import type { RowSet } from './shared/row-set.js';
 
 export interface BatchItem {
   /** The parsed value of a Kafka message (or a PublishedEvent). */
@@ -26,12 +27,57 @@ interface StreamWork {
   skipped: number[];
   /** The state the tables reflect at the start of the batch. */
   baseState: unknown;
+  /** rows(baseState), when the snapshot cache had them. */
+  baseRows?: RowSet | undefined;
+  /** rows(state), once built. */
+  rows?: RowSet;
   aggregate?: ProjectedAggregate;
   /** An event was applied: the owned rows may have changed. */
   applied: boolean;
   /** The snapshot row must be written (applied, or a version skipped). */
   touched: boolean;
   last?: PublishedEvent;
+}
+
+interface CachedSnapshot {
+  /** projection_snapshots.updated_at (as text) of the row this process wrote. */
+  updatedAt: string;
+  state: unknown;
+  rows: RowSet | undefined;
+}
+
+/**
+ * The states (and their rows) this process last wrote, so that the next batch of the same streams neither reads the
+ * state back (tens of KB of JSON on a long stream, parsed by the client every batch) nor builds its old rows again.
+ * An entry is used only while the snapshot row still carries the updated_at this process's write gave it: any other
+ * write (the one-event fallback, a rebuild's schema swap, another projector after a rebalance) changes it, and a
+ * rolled-back batch leaves the older one, so the state is read from the row instead. Holds the `capacity` streams
+ * written last (the domain's evolve never mutates a state, so a cached one stays valid as a base).
+ */
+export class SnapshotCache {
+  private readonly entries = new Map<string, CachedSnapshot>();
+
+  constructor(readonly capacity = 1_000) {}
+
+  get(streamId: string): CachedSnapshot | undefined {
+    return this.entries.get(streamId);
+  }
+
+  set(streamId: string, entry: CachedSnapshot): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export interface BatchOptions {
+  projection?: string;
+  /** The caller's cache of the snapshots it wrote (one per consumer and schema); without it, every state is read. */
+  cache?: SnapshotCache;
 }
 
 /**
@@ -42,7 +88,7 @@ interface StreamWork {
  * A failure to build or write rows cannot be pinned on one event here: the caller rolls back and applies that batch
  * event by event with applyEvent, which dead-letters the one that fails. Outcomes are in input order.
  */
-export async function applyEventsInTransaction(client: pg.ClientBase, schema: string, items: readonly BatchItem[], options: { projection?: string } = {}): Promise<ApplyOutcome[]> {
+export async function applyEventsInTransaction(client: pg.ClientBase, schema: string, items: readonly BatchItem[], options: BatchOptions = {}): Promise<ApplyOutcome[]> {
   const s = schemaIdent(schema);
   const projection = options.projection ?? PROJECTION_NAME;
   await holdReadModelsApplyLock(client);
@@ -54,7 +100,7 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
       return { item, error };
     }
   });
-  const streams = await lockSnapshots(client, s, parsed.flatMap((p) => (p.event ? [[p.event.streamId, p.event.streamType] as const] : [])));
+  const streams = await lockSnapshots(client, s, parsed.flatMap((p) => (p.event ? [[p.event.streamId, p.event.streamType] as const] : [])), options.cache);
 
   const outcomes: ApplyOutcome[] = [];
   const reject = async (reason: DeadLetterReason, error: unknown, item: BatchItem, event?: PublishedEvent) =>
@@ -96,26 +142,51 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
   }
 
   await writeChangedRows(client, s, [...streams.values()].filter((w) => w.applied));
-  await saveSnapshots(client, s, [...streams.values()].filter((w) => w.touched));
+  await saveSnapshots(client, s, [...streams.values()].filter((w) => w.touched), options.cache);
   return outcomes;
 }
 
-/** Creates missing snapshot rows and locks all of the batch's streams in one statement. */
-async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (readonly [string, string])[]): Promise<Map<string, StreamWork>> {
+/**
+ * Creates missing snapshot rows and locks all of the batch's streams in one statement. The state comes back only for
+ * streams whose cached entry is missing or stale.
+ */
+async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (readonly [string, string])[], cache: SnapshotCache | undefined): Promise<Map<string, StreamWork>> {
   const unique = new Map(refs.map(([id, type]) => [id, type]));
   const ids = [...unique.keys()].sort();
-  const { rows } = await client.query<{ stream_id: string; version: number; state: unknown; skipped_versions: number[] }>(
-    `INSERT INTO ${s}.projection_snapshots AS snap (stream_id, stream_type)
+  const cachedIds: string[] = [];
+  const cachedAt: string[] = [];
+  for (const id of ids) {
+    const entry = cache?.get(id);
+    if (entry) {
+      cachedIds.push(id);
+      cachedAt.push(entry.updatedAt);
+    }
+  }
+  // Missing rows first (existing ones are left alone: an ON CONFLICT DO UPDATE here wrote a new version of every
+  // snapshot row in every batch, only to lock it), then every row locked in id order by FOR UPDATE.
+  await client.query(
+    `INSERT INTO ${s}.projection_snapshots (stream_id, stream_type)
      SELECT id, type FROM unnest($1::text[], $2::text[]) AS u(id, type) ORDER BY id
-     ON CONFLICT (stream_id) DO UPDATE SET stream_type = snap.stream_type
-     RETURNING stream_id, version, state, skipped_versions`,
+     ON CONFLICT (stream_id) DO NOTHING`,
     [ids, ids.map((id) => unique.get(id))],
   );
+  const { rows } = await client.query<{ stream_id: string; version: number; state: unknown; skipped_versions: number[]; updated_at: string; cached: boolean }>(
+    `SELECT p.stream_id, p.version, p.skipped_versions, p.updated_at::text AS updated_at,
+       coalesce(p.updated_at = c.updated_at, false) AS cached,
+       CASE WHEN p.updated_at = c.updated_at THEN NULL ELSE p.state END AS state
+     FROM ${s}.projection_snapshots AS p LEFT JOIN unnest($2::text[], $3::timestamptz[]) AS c(stream_id, updated_at) USING (stream_id)
+     WHERE p.stream_id = ANY($1::text[]) ORDER BY p.stream_id FOR UPDATE OF p`,
+    [ids, cachedIds, cachedAt],
+  );
   return new Map(
-    rows.map((row) => [
-      row.stream_id,
-      { streamId: row.stream_id, version: row.version, state: row.state, baseState: row.state, skipped: [...row.skipped_versions], applied: false, touched: false },
-    ]),
+    rows.map((row) => {
+      const entry = row.cached ? cache!.get(row.stream_id)! : undefined;
+      const state = entry ? entry.state : row.state;
+      return [
+        row.stream_id,
+        { streamId: row.stream_id, version: row.version, state, baseState: state, baseRows: entry?.rows, skipped: [...row.skipped_versions], applied: false, touched: false },
+      ];
+    }),
   );
 }
 
@@ -128,33 +199,42 @@ async function writeChangedRows(client: pg.ClientBase, s: string, applied: reado
   const changes = new RowChanges();
   for (const work of applied) {
     const aggregate = work.aggregate!;
-    changes.add(work.streamId, OWNED_TABLES[aggregate.type], work.baseState ? aggregate.rows(work.baseState) : undefined, aggregate.rows(work.state));
+    work.rows = aggregate.rows(work.state);
+    changes.add(work.streamId, OWNED_TABLES[aggregate.type], work.baseRows ?? (work.baseState ? aggregate.rows(work.baseState) : undefined), work.rows);
   }
   await changes.write(client, s);
 }
 
-async function saveSnapshots(client: pg.ClientBase, s: string, touched: readonly StreamWork[]): Promise<void> {
+async function saveSnapshots(client: pg.ClientBase, s: string, touched: readonly StreamWork[], cache: SnapshotCache | undefined): Promise<void> {
   if (touched.length === 0) return;
-  // The state travels as JSON text inside the JSON array and lands in a json column verbatim: key order (the order
-  // facts were stated) is kept, as on the one-event path.
-  await client.query(
+  // Each state is its own text parameter, cast to json once: verbatim, so key order (the order facts were stated) is
+  // kept as on the one-event path, and parsed once by Postgres (embedded in one JSON document it was parsed twice, and
+  // states grow with their streams). The other columns travel as arrays, zipped by unnest with the state's index.
+  const states = touched.map((work) => (work.state === undefined || work.state === null ? null : JSON.stringify(work.state)));
+  const { rows } = await client.query<{ stream_id: string; updated_at: string }>(
     `UPDATE ${s}.projection_snapshots AS p SET
-       version = u.version, state = u.state, skipped_versions = ARRAY(SELECT json_array_elements_text(u.skipped)::integer),
+       version = u.version, state = (ARRAY[${states.map((_, i) => `$${i + 8}`).join(', ')}]::json[])[u.n], skipped_versions = u.skipped::integer[],
        last_event_id = u.last_event_id, last_global_position = u.last_global_position, last_recorded_at = u.last_recorded_at, updated_at = now()
-     FROM json_to_recordset($1::json) AS u(stream_id text, version integer, state json, skipped json, last_event_id uuid, last_global_position bigint, last_recorded_at timestamptz)
-     WHERE p.stream_id = u.stream_id`,
+     FROM unnest($1::text[], $2::integer[], $3::text[], $4::uuid[], $5::bigint[], $6::timestamptz[], $7::integer[])
+       AS u(stream_id, version, skipped, last_event_id, last_global_position, last_recorded_at, n)
+     WHERE p.stream_id = u.stream_id
+     RETURNING p.stream_id, p.updated_at::text AS updated_at`,
     [
-      JSON.stringify(
-        touched.map((work) => ({
-          stream_id: work.streamId,
-          version: work.version,
-          state: work.state ?? null,
-          skipped: work.skipped,
-          last_event_id: work.last!.eventId,
-          last_global_position: work.last!.globalPosition,
-          last_recorded_at: recordedAtOf(work.last!),
-        })),
-      ),
+      touched.map((work) => work.streamId),
+      touched.map((work) => work.version),
+      touched.map((work) => `{${work.skipped.join(',')}}`),
+      touched.map((work) => work.last!.eventId),
+      touched.map((work) => work.last!.globalPosition),
+      touched.map((work) => recordedAtOf(work.last!)),
+      touched.map((_, index) => index + 1),
+      ...states,
     ],
   );
+  if (!cache) return;
+  const written = new Map(touched.map((work) => [work.streamId, work]));
+  for (const row of rows) {
+    const work = written.get(row.stream_id)!;
+    // A stream whose events were all passed over keeps its state, and so its rows.
+    cache.set(row.stream_id, { updatedAt: row.updated_at, state: work.state, rows: work.applied ? work.rows : work.baseRows });
+  }
 }
