@@ -38,7 +38,7 @@ describe('replay: the bulk first phase leaves what the live projector leaves', (
       await store.append(
         { id: streamId, type: 'work' },
         version === 0 ? 'no-stream' : version,
-        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, actor, correlationId: 'corr', causationId: 'cmd' } as never })),
+        events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { ...e.metadata, actor, correlationId: 'corr', causationId: 'cmd' } as never })),
       );
       state = events.reduce(workDecider.evolve, state);
       version += events.length;
