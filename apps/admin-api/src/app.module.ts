@@ -3,10 +3,11 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
-import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { APP_CONFIG, DEFAULT_STREAM_STATE_CACHE_SIZE, type AppConfig } from './config/app-config.js';
 import { ContractsController } from './contracts/contracts.controller.js';
 import { TimelinePageController } from './timeline-page/timeline-page.controller.js';
 import { DatabaseModule } from './database/database.module.js';
+import { StreamStateCacheModule } from './editing/stream-state-cache.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { loggingModule } from './logging/logging.module.js';
@@ -26,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ContractsController, TimelinePageController],
-      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
+      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },

@@ -36,9 +36,13 @@ export const AGGREGATES: Record<AggregateType, AggregateDefinition> = {
   deal: { type: 'deal', idField: 'dealId', decider: dealDecider, isEvent: isDealEvent, collection: 'deals' },
 };
 
-/** Folds stored events of one stream into the aggregate's state. */
-export function foldState(definition: AggregateDefinition, events: readonly { type: string; data: unknown; metadata: unknown }[]): FoldedState & Record<string, unknown> {
-  let state = definition.decider.initialState();
+/** Folds stored events of one stream into the aggregate's state (from its initial state, or onward from `from`). */
+export function foldState(
+  definition: AggregateDefinition,
+  events: readonly { type: string; data: unknown; metadata: unknown }[],
+  from: FoldedState & Record<string, unknown> = definition.decider.initialState(),
+): FoldedState & Record<string, unknown> {
+  let state = from;
   for (const event of events) state = definition.decider.evolve(state, event as DomainEvent);
   return state;
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
-import { DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
+import { DomainError, DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
 import { PostgresEventStore, WrongExpectedVersionError, type AppendResult } from '../../../../libs/event-store/src/index.js';
 import type { CommandContext } from '../shared/command-context.js';
-import { AGGREGATES, foldState } from './aggregate-catalog.js';
+import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { findReferences, missingReferences } from './references.js';
+import { StreamStateCache, type CachedState } from './stream-state-cache.js';
 
 /** Run one domain command against one aggregate's stream. */
 export class ExecuteDomainCommand {
@@ -18,12 +19,22 @@ export class ExecuteDomainCommand {
 }
 
 /**
- * The write path of architecture.md: replay the stream, decide, append with the version the decision was based on.
- * A concurrent edit between read and append makes the append fail with a conflict instead of overwriting.
+ * The write path of architecture.md: state, decide, append with the version the decision was based on. A concurrent
+ * edit between read and append makes the append fail with a conflict instead of overwriting.
+ *
+ * The state comes from the StreamStateCache when this instance has it (no read, no fold) and from the store otherwise.
+ * A cached state may be stale (another admin-api instance wrote since), so it is only trusted when the database
+ * confirms it: the append's expected version is the cached version. Every answer that depends on the state and is
+ * not a successful append — a conflict, an If-Match mismatch, a business rule's refusal — is never given from the
+ * cache: the entry is dropped and the command decided once more on the stream read from the store, whose answer
+ * stands (a conflict then is a real concurrent edit and answers 409 as before).
  */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand, CommandOutcome> {
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly cache: StreamStateCache,
+  ) {}
 
   async execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const definition = AGGREGATES[aggregate];
@@ -33,13 +44,45 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
 
     await assertReferencesExist(this.store, command.data, definition.idField);
     const streamId = streamIdFor(aggregate, id);
+    const cached = this.cache.get(streamId);
+    if (cached) {
+      try {
+        return await this.decideAndAppend(definition, id, streamId, cached, command, context);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError || error instanceof DomainError)) throw error;
+        this.cache.forget(streamId);
+      }
+    }
     const state = foldState(definition, await this.store.readStream(streamId));
-    assertEditedVersion(streamId, state.version, context);
+    this.cache.remember(streamId, state);
+    try {
+      return await this.decideAndAppend(definition, id, streamId, state, command, context);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) this.cache.forget(streamId);
+      throw error;
+    }
+  }
 
+  private async decideAndAppend(
+    definition: AggregateDefinition,
+    id: string,
+    streamId: string,
+    state: CachedState,
+    command: ExecuteDomainCommand['command'],
+    context: CommandContext,
+  ): Promise<CommandOutcome> {
+    assertEditedVersion(streamId, state.version, context);
     const decided = definition.decider.decide(command, state, { now: new Date(), newId: randomUUID });
     const events = toEventsForAppend(decided, envelopeOf(context));
-    const result = await this.store.append({ id: streamId, type: aggregate }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
-    return outcomeOf(aggregate, id, [result], result.replayed);
+    const result = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
+    if (result.replayed) {
+      // A concurrent request with the same Idempotency-Key recorded first: our decision was not what got stored.
+      this.cache.forget(streamId);
+    } else {
+      // What was appended is what a read would return (the store answers with the stored, upcast events).
+      this.cache.remember(streamId, foldState(definition, result.events, state));
+    }
+    return outcomeOf(definition.type, id, [result], result.replayed);
   }
 }
 

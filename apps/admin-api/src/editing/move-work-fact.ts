@@ -7,6 +7,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf, replayIfRetried } from './execute-command.js';
+import { StreamStateCache } from './stream-state-cache.js';
 
 /** A credit or attachment stated on the wrong work, moved to the right one: one correction, two streams, one transaction. */
 export class MoveWorkFact {
@@ -18,7 +19,10 @@ export class MoveWorkFact {
 
 @CommandHandler(MoveWorkFact)
 export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, CommandOutcome> {
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly cache: StreamStateCache,
+  ) {}
 
   async execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
     const { sourceWorkId, targetWorkId } = workMoveStreams(command);
@@ -48,6 +52,9 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
       })),
       idempotencyOf(context),
     );
+    // Moves are rare: rather than fold both streams forward, let the next edit of either read it from the store.
+    this.cache.forget(sourceStream);
+    this.cache.forget(targetStream);
     return outcomeOf('work', sourceWorkId, results, results.some((result) => result.replayed));
   }
 }
