@@ -11,6 +11,7 @@ import pg from 'pg';
 import { benchAppend, type AppendFigures } from './append.js';
 import { benchPipeline, type PipelineFigures } from './pipeline.js';
 import { benchRebuild, type RebuildFigures } from './rebuild.js';
+import { benchEmmettRebuild, type EmmettRebuildFigures } from './emmett-rebuild.js';
 import { dropDatabase, log, SERVER_URL } from './support.js';
 import { renderReport } from './report.js';
 
@@ -23,6 +24,8 @@ export interface BenchReport {
   append?: AppendFigures;
   pipeline?: PipelineFigures;
   rebuild?: RebuildFigures;
+  /** Emmett's rebuildPostgreSQLProjections of a project_status-like model over as many events of the same shape. */
+  emmettRebuild?: EmmettRebuildFigures;
   durationSeconds?: number;
 }
 
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
           ? { events: 50_000, populateBudgetMs: 60_000, applySampleEvents: 5_000, applyBudgetMs: 10_000 }
           : { events: 1_000_000, populateBudgetMs: 150_000, applySampleEvents: 20_000, applyBudgetMs: 20_000 },
       );
+      report.emmettRebuild = await benchEmmettRebuild({ quick, events: report.rebuild.eventsStored });
     }
   } finally {
     await dropDatabase().catch((error: unknown) => log(`could not drop the scratch database: ${String(error)}`));
