@@ -96,13 +96,13 @@ export function envelopeOf(context: CommandContext) {
 }
 
 export function idempotencyOf(context: CommandContext) {
-  return context.idempotencyKey ? { idempotency: { key: context.idempotencyKey, fingerprint: context.fingerprint } } : undefined;
+  return context.idempotency ? { idempotency: context.idempotency } : undefined;
 }
 
 /** A retried request answers with what was recorded the first time, before deciding again (which would refuse). */
 export async function replayIfRetried(store: PostgresEventStore, aggregate: string, id: string, context: CommandContext): Promise<CommandOutcome | undefined> {
-  if (!context.idempotencyKey) return undefined;
-  const earlier: AppendResult[] | undefined = await store.findIdempotentResult(context.idempotencyKey, context.fingerprint);
+  if (!context.idempotency) return undefined;
+  const earlier: AppendResult[] | undefined = await store.findIdempotentResult(context.idempotency.key, context.idempotency.fingerprint);
   return earlier ? outcomeOf(aggregate, id, earlier, true) : undefined;
 }
 

@@ -9,10 +9,11 @@ export interface CommandContext {
   correlationId: string;
   /** A fresh id for this command; every event it records names it as causation. */
   commandId: string;
-  /** Idempotency-Key header: a retry with the same key records nothing new. */
-  idempotencyKey?: string;
-  /** Distinguishes a genuine retry from the same key reused for another request. */
-  fingerprint: string;
+  /**
+   * Idempotency-Key header: a retry with the same key records nothing new. The fingerprint (a hash of the request)
+   * distinguishes a genuine retry from the key reused for another request; it is only computed when a key is sent.
+   */
+  idempotency?: { key: string; fingerprint: string };
   /** If-Match header: the stream version the editor based the edit on. */
   expectedVersion?: number;
 }
@@ -47,9 +48,8 @@ export const WriteContext = createParamDecorator((_data: unknown, context: Execu
     principal: request.principal,
     correlationId: typeof request.id === 'string' ? request.id : String(request.id ?? ''),
     commandId: randomUUID(),
-    idempotencyKey,
+    idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint: fingerprintOf(request) },
     expectedVersion,
-    fingerprint: fingerprintOf(request),
   };
 });
 
