@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 
 /** Accepted from clients so one edit can be followed across services; anything else gets a fresh id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -27,9 +28,13 @@ export function loggingModule(level: string) {
       },
       customProps: (request: IncomingMessage) => ({ correlationId: (request as IncomingMessage & { id?: unknown }).id }),
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
+      // The serializers get the raw request and response: pino-http's default wrapping first builds pino's full
+      // request object (every header copied) on every request, only for these three fields to be picked from it.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
       },
       customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     },
