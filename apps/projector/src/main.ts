@@ -10,7 +10,7 @@ import { createProjector, DEFAULT_GROUP_ID } from './projector.js';
 /**
  * `npm run start:projector`: DATABASE_URL (or the embedded PostgreSQL), migrations, then the projector consuming
  * KAFKA_BROKERS (default 127.0.0.1:19092) as PROJECTOR_GROUP (default reelwire-projector), with /metrics on
- * PROJECTOR_METRICS_PORT (default 9465).
+ * PROJECTOR_METRICS_PORT (default 9465). PROJECTOR_PARTITIONS_CONCURRENTLY: partitions applied side by side (default 3).
  */
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`reelwire projector: ${line}\n`);
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     kafka,
     pool,
     groupId: process.env.PROJECTOR_GROUP ?? DEFAULT_GROUP_ID,
+    ...(process.env.PROJECTOR_PARTITIONS_CONCURRENTLY ? { partitionsConcurrently: Number(process.env.PROJECTOR_PARTITIONS_CONCURRENTLY) } : {}),
     log: say,
     onOutcome: (outcome, message) => {
       metrics?.applied.inc({ outcome: outcome.outcome });

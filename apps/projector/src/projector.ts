@@ -17,6 +17,12 @@ export interface ProjectorOptions {
   log?: (line: string) => void;
   /** Messages applied per Postgres transaction (default 200); 1 applies each message in its own transaction. */
   batchSize?: number;
+  /**
+   * Partitions applied at the same time, each in its own transaction (default 3). Partitions never share a stream (the
+   * key is the stream id), so their transactions touch disjoint rows; running them side by side overlaps their round
+   * trips and commits (one fsync can serve several) instead of queueing every partition of a fetch behind the others.
+   */
+  partitionsConcurrently?: number;
   /** Called after each message's transaction committed (metrics, tests). */
   onOutcome?: (outcome: ApplyOutcome | { outcome: 'behind-checkpoint' }, message: { topic: string; partition: number; offset: string }) => void;
 }
@@ -202,7 +208,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       stopping = false;
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
+      await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: options.partitionsConcurrently ?? 3, eachBatch });
       log(`projector consuming ${topics.join(', ')} as group ${groupId} into schema ${schema}`);
     },
     async stop() {
