@@ -1,0 +1,197 @@
+/**
+ * `npm run build && node dist/bench/projector.js [--works=200] [--events=40000] [--rates=200,500,1000] [--seconds=8]
+ * [--profile=dir]`: the projector alone, without the admin API and the relay (whose cost and lag are measured by
+ * bench/pipeline.ts). Writes nothing to docs/; prints its figures.
+ *
+ *  1. write path: work streams decided by the domain (registration, then milestones), interleaved round robin as live
+ *     edits are, applied with applyEventsInTransaction in runs of 200 (the projector's run size); events/s per window,
+ *     so a cost that grows with stream length shows as falling windows.
+ *  2. lag: the projector app (dist/apps/projector/src/main.js, a child process) consuming a dev broker that this
+ *     process produces milestone events to at fixed rates on streams already that long; time from the produce
+ *     acknowledgement to the snapshot's version being visible in Postgres (polled every 5 ms).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
+import { TOPICS } from '../libs/contracts/src/streams.js';
+import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
+import type { WorkState } from '../libs/domain/src/work/work.state.js';
+import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
+import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
+import { dropDatabase, freePort, freshDatabase, log, nowMs, round, sleep, startApp, summarize } from './support.js';
+
+const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
+const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
+const RUN = 200;
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+/** Live-like work streams: each decides its next event on demand, published with its version and a global position. */
+class Works {
+  private readonly works: { workId: string; state: WorkState; version: number }[] = [];
+  private position = 0;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) this.works.push({ workId: randomUUID(), state: workDecider.initialState(), version: 0 });
+  }
+
+  get count(): number {
+    return this.works.length;
+  }
+
+  /** The next event of work `index`: its registration, then a milestone. */
+  next(index: number): PublishedEvent {
+    const work = this.works[index]!;
+    const command =
+      work.version === 0
+        ? { type: 'RegisterWork', data: { workId: work.workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${index}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } }
+        : { type: 'RecordMilestone', data: { workId: work.workId, label: `Milestone ${work.version}`, kind: 'rights-acquired', date: { date: `20${10 + (work.version % 15)}-05`, precision: 'month' }, source: SOURCE } };
+    const [event] = workDecider.decide(command as never, work.state, { now: new Date(), newId: randomUUID }) as DomainEvent[];
+    work.state = workDecider.evolve(work.state, event as never);
+    work.version += 1;
+    this.position += 1;
+    const [stored] = toEventsForAppend([event!], ENVELOPE);
+    const recordedAt = new Date().toISOString();
+    return {
+      eventId: randomUUID(),
+      type: event!.type,
+      schemaVersion: 1,
+      streamId: `work-${work.workId}`,
+      streamType: 'work',
+      streamVersion: work.version,
+      globalPosition: String(this.position),
+      recordedAt,
+      data: event!.data as Record<string, unknown>,
+      metadata: { ...(stored!.metadata as Record<string, unknown>), recordedAt },
+    } as unknown as PublishedEvent;
+  }
+}
+
+async function writePath(url: string, works: Works, events: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const client = await pool.connect();
+  const timings: number[] = [];
+  // As the projector runs it: with a snapshot cache.
+  const cache = new SnapshotCache();
+  try {
+    const window = Math.max(RUN, Math.floor(events / 8 / RUN) * RUN);
+    let applied = 0;
+    let cursor = 0;
+    while (applied < events) {
+      const run: PublishedEvent[] = [];
+      while (run.length < RUN) run.push(works.next(cursor++ % works.count));
+      const t0 = nowMs();
+      await client.query('BEGIN');
+      await applyEventsInTransaction(client, 'read_models', run.map((value) => ({ value })), { cache });
+      await client.query('COMMIT');
+      applied += run.length;
+      // Deciding the events is not the projector's work: only the apply time counts.
+      timings.push(nowMs() - t0);
+      if (applied % window === 0) {
+        const ms = timings.reduce((a, b) => a + b, 0);
+        log(`projector write path: events ${applied - window + 1}-${applied} (up to ${Math.ceil(applied / works.count)} events/stream): ${round((window / ms) * 1000)} ev/s`);
+        timings.length = 0;
+      }
+    }
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}
+async function lag(url: string, works: Works, rates: number[], seconds: number, profileDir: string | undefined): Promise<void> {
+  const broker = await startDevBroker({ port: 0 });
+  const metricsPort = await freePort();
+  const kafka = createKafka({ clientId: 'bench-projector', brokers: broker.brokers.split(','), logLevel: LogLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin);
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const app = startApp(
+    'projector',
+    'dist/apps/projector/src/main.js',
+    { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, PROJECTOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=projector.cpuprofile'] : [],
+  );
+  const send = (list: PublishedEvent[]) => producer.send({ topic: TOPICS.work, messages: list.map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) });
+  try {
+    await app.waitFor(/consuming/);
+    // The streams already written by the write path are in the tables; the projector starts from their next versions.
+    for (const rate of rates) {
+      const visible: number[] = [];
+      const pending = new Map<string, { version: number; sentAt: number }[]>();
+      let sending = true;
+      const poller = (async () => {
+        while (sending || pending.size > 0) {
+          if (pending.size > 0) {
+            const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_snapshots WHERE stream_id = ANY($1)', [[...pending.keys()]]);
+            const seenAt = nowMs();
+            for (const row of rows) {
+              const left = (pending.get(row.stream_id) ?? []).filter((w) => (w.version <= row.version ? (visible.push(seenAt - w.sentAt), false) : true));
+              if (left.length) pending.set(row.stream_id, left);
+              else pending.delete(row.stream_id);
+            }
+          }
+          await sleep(5);
+        }
+      })();
+      const total = rate * seconds;
+      const started = nowMs();
+      const inflight: Promise<unknown>[] = [];
+      let sent = 0;
+      let cursor = Math.floor(Math.random() * works.count);
+      while (sent < total) {
+        const due = Math.min(total, Math.floor(((nowMs() - started) / 1000) * rate) + 1);
+        const list: PublishedEvent[] = [];
+        for (; sent < due; sent++) list.push(works.next(cursor++ % works.count));
+        if (list.length)
+          inflight.push(
+            send(list).then(() => {
+              const ackedAt = nowMs();
+              for (const e of list) pending.set(e.streamId, [...(pending.get(e.streamId) ?? []), { version: e.streamVersion, sentAt: ackedAt }]);
+            }),
+          );
+        await sleep(1);
+      }
+      await Promise.all(inflight);
+      const achieved = round(total / ((nowMs() - started) / 1000), 1);
+      const deadline = nowMs() + 60_000;
+      while (pending.size > 0 && nowMs() < deadline) await sleep(20);
+      sending = false;
+      pending.clear();
+      await poller;
+      const s = summarize(visible);
+      log(`projector lag at ${rate}/s (achieved ${achieved}/s): produce ack → visible p50 ${round(s.p50, 1)} p95 ${round(s.p95, 1)} p99 ${round(s.p99, 1)} max ${round(s.max, 1)} ms (${s.count} events)`);
+      await sleep(1000);
+    }
+  } finally {
+    await app.stop();
+    await producer.disconnect();
+    await admin.disconnect();
+    await pool.end();
+    await broker.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const works = new Works(Number(arg('works', '200')));
+  const events = Number(arg('events', '40000'));
+  const rates = arg('rates', '200,500,1000').split(',').filter(Boolean).map(Number);
+  const url = await freshDatabase();
+  try {
+    await writePath(url, works, events);
+    if (rates.length) await lag(url, works, rates, Number(arg('seconds', '8')), process.argv.find((a) => a.startsWith('--profile='))?.slice(10));
+  } finally {
+    await dropDatabase();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
