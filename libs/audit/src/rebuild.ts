@@ -108,9 +108,9 @@ async function foldLogInto(
   for await (const page of readLogPages(pool, { after: '0', until: options.until, pageSize: options.pageSize })) {
     const folding = now();
     timings.readMs += folding - mark;
-    fold.add(page);
-    tally.events += page.length;
-    tally.after = page[page.length - 1]!.globalPosition;
+    fold.add(page.events());
+    tally.events += page.size;
+    tally.after = page.lastPosition;
     mark = now();
     timings.foldMs += mark - folding;
     options.onBatch?.(tally);

@@ -68,7 +68,7 @@ export class ProjectionFold {
   skipped = 0;
   deadLettered = 0;
 
-  add(events: readonly PublishedEvent[]): void {
+  add(events: Iterable<PublishedEvent>): void {
     for (const event of events) this.addOne(event);
   }
 
