@@ -26,33 +26,49 @@ describe('replay: the bulk first phase leaves what the live projector leaves', (
     await db.drop();
   });
 
-  it('dead-letters an unknown event type and a too-new schema version mid-stream, applies the stream around them, and escapes text as the projector stores it', async () => {
-    await appendScenario(store);
+  /** Appends decided commands (and hand-made events) to one new work stream, as the admin API would. */
+  function workWriter() {
     const workId = randomUUID();
     const streamId = streamIdFor('work', workId);
     const context = { now: new Date(), newId: () => randomUUID() };
     let state = workDecider.initialState();
     let version = 0;
-    const decide = async (command: { type: string; data: Record<string, unknown> }) => {
-      const events = workDecider.decide(command as never, state, context);
-      await store.append(
-        { id: streamId, type: 'work' },
-        version === 0 ? 'no-stream' : version,
-        events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { ...e.metadata, actor, correlationId: 'corr', causationId: 'cmd' } as never })),
-      );
-      state = events.reduce(workDecider.evolve, state);
-      version += events.length;
+    return {
+      workId,
+      streamId,
+      async decide(command: { type: string; data: Record<string, unknown> }) {
+        const events = workDecider.decide(command as never, state, context);
+        await store.append(
+          { id: streamId, type: 'work' },
+          version === 0 ? 'no-stream' : version,
+          events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { ...e.metadata, actor, correlationId: 'corr', causationId: 'cmd' } as never })),
+        );
+        state = events.reduce(workDecider.evolve, state);
+        version += events.length;
+      },
+      async poison(type: string, schemaVersion: number) {
+        await store.append({ id: streamId, type: 'work' }, version, [{ type, data: { workId }, metadata: { eventId: randomUUID(), actor, correlationId: 'corr', causationId: 'cmd', schemaVersion } as never }]);
+        version += 1;
+      },
     };
-    const poison = async (type: string, schemaVersion: number) => {
-      await store.append({ id: streamId, type: 'work' }, version, [{ type, data: { workId }, metadata: { eventId: randomUUID(), actor, correlationId: 'corr', causationId: 'cmd', schemaVersion } as never }]);
-      version += 1;
-    };
+  }
+
+  const register = (workId: string, title: string) => ({
+    type: 'RegisterWork',
+    data: { workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR', 'US'], titles: [{ text: title, language: 'en', class: 'working', primary: true }], status: 'announced', source },
+  });
+  const milestone = (workId: string, label: string) => ({ type: 'RecordMilestone', data: { workId, label, kind: 'casting', date: { date: '2022-02', precision: 'month' }, source } });
+
+  it('dead-letters an unknown event type and a too-new schema version mid-stream, applies the stream around them, and escapes text as the projector stores it', async () => {
+    await appendScenario(store);
+    const work = workWriter();
+    const { workId, streamId } = work;
     const title = 'Tab\there, back\\slash, "quoted", new\nline, \\N, {braces}, ünïcode';
-    await decide({ type: 'RegisterWork', data: { workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR', 'US'], titles: [{ text: title, language: 'en', class: 'working', primary: true }], status: 'announced', source } });
-    await poison('WorkFactTeleported', 1);
-    await decide({ type: 'RecordMilestone', data: { workId, label: 'Line\\one\tand two', kind: 'casting', date: { date: '2022-02', precision: 'month' }, source } });
-    await poison('MilestoneRecorded', 99);
-    await decide({ type: 'RecordMilestone', data: { workId, label: 'After the poison', kind: 'development-start', date: { date: '2023', precision: 'year' }, source } });
+    await work.decide(register(workId, title));
+    await work.poison('WorkFactTeleported', 1);
+    await work.decide(milestone(workId, 'Line\\one\tand two'));
+    await work.poison('MilestoneRecorded', 99);
+    await work.decide(milestone(workId, 'After the poison'));
     for (let i = 0; i < 5; i += 1) await writeWork(store);
 
     const projector = startLiveProjector(db.pool);
@@ -74,6 +90,30 @@ describe('replay: the bulk first phase leaves what the live projector leaves', (
     expect((await db.pool.query('SELECT reason, event_id, stream_version, error, payload FROM read_models.dead_letters ORDER BY global_position')).rows).toEqual(liveLetters.rows);
     const status = await db.pool.query<{ primary_title: string; countries: string[] }>('SELECT primary_title, countries FROM read_models.project_status WHERE work_id = $1', [workId]);
     expect(status.rows[0]).toEqual({ primary_title: title, countries: ['KR', 'US'] });
+    expect((await verifyReadModels({ pool: db.pool })).differences).toEqual([]);
+  });
+  it('a row the tables refuse: the bulk write finds its stream, which is applied event by event and dead-letters the event as live does', async () => {
+    // A CHECK the live tables have (the shadow copies constraints): the second milestone's timeline row is refused.
+    await db.pool.query(`ALTER TABLE read_models.timeline_entries ADD CONSTRAINT refused_label CHECK (label <> 'Refused by the table')`);
+    const work = workWriter();
+    await work.decide(register(work.workId, 'Refusal'));
+    await work.decide(milestone(work.workId, 'Accepted'));
+    await work.decide(milestone(work.workId, 'Refused by the table'));
+    await work.decide(milestone(work.workId, 'Accepted after'));
+    const projector = startLiveProjector(db.pool, { consumerGroup: 'audit-test-2' });
+    await projector.caughtUp();
+    await projector.stop();
+    const live = await readModelSnapshot(db.pool);
+    const letters = 'SELECT reason, event_id, stream_version FROM read_models.dead_letters WHERE stream_id = $1';
+    const liveLetters = (await db.pool.query(letters, [work.streamId])).rows;
+    expect(liveLetters.map((r) => r.reason)).toEqual(['write-failed']);
+
+    const result = await rebuildAndSwap({ pool: db.pool });
+    expect(result.phases.streamsAppliedOneByOne).toBe(1);
+    expect(await readModelSnapshot(db.pool)).toEqual(live);
+    expect((await db.pool.query(letters, [work.streamId])).rows).toEqual(liveLetters);
+    const labels = await db.pool.query<{ label: string }>('SELECT label FROM read_models.timeline_entries WHERE owner_stream = $1 AND kind = $2 ORDER BY label', [work.streamId, 'milestone']);
+    expect(labels.rows.map((r) => r.label)).toEqual(['Accepted', 'Accepted after']);
     expect((await verifyReadModels({ pool: db.pool })).differences).toEqual([]);
   });
 });

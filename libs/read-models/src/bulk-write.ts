@@ -15,58 +15,43 @@ export interface BulkWriteResult {
   unsettled: string[];
 }
 
-/** Rows per COPY (a savepoint each, so a failing chunk is retried stream by stream). */
+/** Rows per COPY in the fast attempt. */
 const CHUNK_ROWS = 10_000;
+/** Streams per savepoint when a failed fast attempt is retried carefully. */
+const CAREFUL_GROUP = 500;
+
+/** A stream's rows per owned table, or undefined if a builder throws or a row names another owner (as live, it fails). */
+function rowsOf(streamId: string, stream: FoldedSnapshot): Array<[ReadModelTable, Record<string, unknown>[]]> | undefined {
+  try {
+    const rows: RowSet = stream.aggregate!.rows(stream.state);
+    const owned = OWNED_TABLES[stream.aggregate!.type].map((table) => [table, rows[table] as unknown as Record<string, unknown>[]] as [ReadModelTable, Record<string, unknown>[]]);
+    for (const [, list] of owned) for (const row of list) if (row.owner_stream !== streamId) return undefined;
+    return owned;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Writes a folded log into the empty tables of `schema`, inside the caller's transaction: each stream's rows once,
- * table by table in COPY chunks, then every snapshot and the dead letters. The rows are those
- * applyEventsInTransaction writes for the same state (same builders, same columns, values typed alike).
+ * Writes a folded log into the empty tables of `schema`, inside the caller's transaction: each stream's rows once, in
+ * COPY chunks per table, then every snapshot and the dead letters. The rows are those applyEventsInTransaction writes
+ * for the same state (same builders, same columns, values typed alike). Rows are built stream by stream and turned
+ * into COPY text at once, so they die young instead of a whole log's rows being held at the same time.
  */
 export async function bulkWriteFold(client: pg.ClientBase, schema: string, fold: ProjectionFold, options: { projection?: string } = {}): Promise<BulkWriteResult> {
   const s = schemaIdent(schema);
   const unsettled = new Set<string>();
-  const byTable = new Map<ReadModelTable, Record<string, unknown>[]>();
-  for (const [streamId, stream] of fold.streams) {
-    if (!stream.aggregate) continue;
-    let rows: RowSet;
-    try {
-      rows = stream.aggregate.rows(stream.state);
-      for (const table of OWNED_TABLES[stream.aggregate.type]) for (const row of rows[table] as unknown as Record<string, unknown>[]) if (row.owner_stream !== streamId) throw new Error('foreign row');
-    } catch {
-      unsettled.add(streamId);
-      continue;
-    }
-    for (const table of OWNED_TABLES[stream.aggregate.type]) {
-      const list = byTable.get(table) ?? [];
-      for (const row of rows[table] as unknown as Record<string, unknown>[]) list.push(row);
-      byTable.set(table, list);
-    }
-  }
-
-  const settled = [...fold.streams].filter(([id]) => !unsettled.has(id));
   let written: number;
   await client.query('SAVEPOINT bulk_write');
   try {
-    written = await copyAll(client, s, byTable, settled);
+    written = await copyFast(client, s, fold, unsettled);
     await client.query('RELEASE SAVEPOINT bulk_write');
   } catch {
-    // A row the tables refuse (a key written twice…): start again chunk by chunk to find the streams it belongs to.
+    // A row the tables refuse (a key written twice…): start again, group by group, to find the streams it belongs to.
     await client.query('ROLLBACK TO SAVEPOINT bulk_write');
-    written = 0;
-    for (const [table, rows] of byTable) {
-      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-        const chunk = rows.slice(start, start + CHUNK_ROWS).filter((row) => !unsettled.has(row.owner_stream as string));
-        written += await insertChunk(client, s, table, chunk, unsettled);
-      }
-    }
-    // Rows of a stream found unsettled in a later table may already be in an earlier one.
-    for (const table of byTable.keys()) written -= (await client.query(`DELETE FROM ${s}.${table} WHERE owner_stream = ANY($1::text[])`, [[...unsettled]])).rowCount ?? 0;
-    for (let start = 0; start < settled.length; start += SNAPSHOT_CHUNK) {
-      await copyIn(client, SNAPSHOT_TARGET(s), snapshotsText(settled.slice(start, start + SNAPSHOT_CHUNK).filter(([id]) => !unsettled.has(id))));
-    }
+    unsettled.clear();
+    written = await copyCarefully(client, s, fold, unsettled);
   }
-
   const projection = options.projection ?? PROJECTION_NAME;
   for (const letter of fold.deadLetters) {
     if (unsettled.has(letter.event.streamId)) continue;
@@ -76,46 +61,10 @@ export async function bulkWriteFold(client: pg.ClientBase, schema: string, fold:
 }
 
 /**
- * One COPY under a savepoint; if it fails, the chunk is written stream by stream so that only the streams
- * whose own rows fail are marked unsettled (as live, where the write fails on that stream's event alone).
+ * Every stream's rows, then every snapshot, in COPYs of CHUNK_ROWS, pipelined: the next chunk's text is built while
+ * the server loads the previous one (one COPY in flight; a failure surfaces at the next await and fails the attempt).
  */
-async function insertChunk(client: pg.ClientBase, s: string, table: ReadModelTable, rows: readonly Record<string, unknown>[], unsettled: Set<string>): Promise<number> {
-  if (rows.length === 0) return 0;
-  await client.query('SAVEPOINT bulk_chunk');
-  try {
-    await copyIn(client, rowsTarget(s, table), rowsText(table, rows));
-    await client.query('RELEASE SAVEPOINT bulk_chunk');
-    return rows.length;
-  } catch {
-    await client.query('ROLLBACK TO SAVEPOINT bulk_chunk');
-  }
-  const byOwner = new Map<string, Record<string, unknown>[]>();
-  for (const row of rows) {
-    const owner = row.owner_stream as string;
-    const own = byOwner.get(owner) ?? [];
-    own.push(row);
-    byOwner.set(owner, own);
-  }
-  let written = 0;
-  for (const [owner, own] of byOwner) {
-    await client.query('SAVEPOINT bulk_stream');
-    try {
-      await copyIn(client, rowsTarget(s, table), rowsText(table, own));
-      await client.query('RELEASE SAVEPOINT bulk_stream');
-      written += own.length;
-    } catch {
-      await client.query('ROLLBACK TO SAVEPOINT bulk_stream');
-      unsettled.add(owner);
-    }
-  }
-  return written;
-}
-
-/**
- * Every chunk of rows, then every snapshot, one COPY each, pipelined: the next chunk's text is built while the server
- * loads the previous one (one COPY in flight; a failure surfaces at the next await and fails the whole attempt).
- */
-async function copyAll(client: pg.ClientBase, s: string, byTable: ReadonlyMap<ReadModelTable, Record<string, unknown>[]>, settled: readonly [string, FoldedSnapshot][]): Promise<number> {
+async function copyFast(client: pg.ClientBase, s: string, fold: ProjectionFold, unsettled: Set<string>): Promise<number> {
   let inFlight: Promise<void> = Promise.resolve();
   const send = async (target: string, text: string) => {
     await inFlight;
@@ -123,16 +72,82 @@ async function copyAll(client: pg.ClientBase, s: string, byTable: ReadonlyMap<Re
     // Handled at the next await; this only keeps a failure that arrives meanwhile from counting as unhandled.
     inFlight.catch(() => undefined);
   };
+  const pending = new Map<ReadModelTable, { text: string; rows: number }>();
   let written = 0;
-  for (const [table, rows] of byTable) {
-    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const chunk = rows.slice(start, start + CHUNK_ROWS);
-      await send(rowsTarget(s, table), rowsText(table, chunk));
-      written += chunk.length;
+  for (const [streamId, stream] of fold.streams) {
+    if (!stream.aggregate) continue;
+    const owned = rowsOf(streamId, stream);
+    if (!owned) {
+      unsettled.add(streamId);
+      continue;
+    }
+    for (const [table, rows] of owned) {
+      if (rows.length === 0) continue;
+      const buffer = pending.get(table) ?? { text: '', rows: 0 };
+      buffer.text += rowsText(table, rows);
+      buffer.rows += rows.length;
+      written += rows.length;
+      if (buffer.rows >= CHUNK_ROWS) {
+        pending.delete(table);
+        await send(rowsTarget(s, table), buffer.text);
+      } else pending.set(table, buffer);
     }
   }
+  for (const [table, buffer] of pending) await send(rowsTarget(s, table), buffer.text);
+  const settled = [...fold.streams].filter(([id]) => !unsettled.has(id));
   for (let start = 0; start < settled.length; start += SNAPSHOT_CHUNK) await send(SNAPSHOT_TARGET(s), snapshotsText(settled.slice(start, start + SNAPSHOT_CHUNK)));
   await inFlight;
+  return written;
+}
+
+/**
+ * The same writes, a group of streams under a savepoint at a time; a group that fails is written stream by stream,
+ * and a stream whose own rows fail is unsettled (as live, where the write fails on that stream's event alone).
+ */
+async function copyCarefully(client: pg.ClientBase, s: string, fold: ProjectionFold, unsettled: Set<string>): Promise<number> {
+  const streams = [...fold.streams].filter(([, stream]) => stream.aggregate);
+  /** The group's rows under a savepoint; the number written, or undefined if the tables refused them. */
+  const write = async (group: ReadonlyArray<[string, FoldedSnapshot]>, savepoint: string): Promise<number | undefined> => {
+    const byTable = new Map<ReadModelTable, Record<string, unknown>[]>();
+    let rowCount = 0;
+    for (const [streamId, stream] of group) {
+      const owned = rowsOf(streamId, stream);
+      if (!owned) {
+        unsettled.add(streamId);
+        continue;
+      }
+      for (const [table, rows] of owned) {
+        byTable.set(table, [...(byTable.get(table) ?? []), ...rows]);
+        rowCount += rows.length;
+      }
+    }
+    await client.query(`SAVEPOINT ${savepoint}`);
+    try {
+      for (const [table, rows] of byTable) if (rows.length > 0) await copyIn(client, rowsTarget(s, table), rowsText(table, rows));
+      await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return rowCount;
+    } catch {
+      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      return undefined;
+    }
+  };
+  let written = 0;
+  for (let start = 0; start < streams.length; start += CAREFUL_GROUP) {
+    const group = streams.slice(start, start + CAREFUL_GROUP);
+    const all = await write(group, 'bulk_group');
+    if (all !== undefined) {
+      written += all;
+      continue;
+    }
+    for (const one of group) {
+      if (unsettled.has(one[0])) continue;
+      const own = await write([one], 'bulk_stream');
+      if (own === undefined) unsettled.add(one[0]);
+      else written += own;
+    }
+  }
+  const settled = [...fold.streams].filter(([id]) => !unsettled.has(id));
+  for (let start = 0; start < settled.length; start += SNAPSHOT_CHUNK) await copyIn(client, SNAPSHOT_TARGET(s), snapshotsText(settled.slice(start, start + SNAPSHOT_CHUNK)));
   return written;
 }
 
