@@ -97,6 +97,10 @@ export function renderReport(r: BenchReport): string {
     );
     out.push(`| \`PostgresEventStore.verifyChain\` (recompute every hash, check every link) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
     out.push('');
+    out.push(
+      "The rebuild row is `rebuildAndSwap` from libs/audit, the code `npm run replay -- --all` runs, over the whole log with no live projector or writer: its events/s is every event stored divided by the whole call (creating the shadow schema, the first phase, the catch-up, the swap, the final row counts). Of its first phase, *read* is the time spent waiting for the next page of the gated read (a page is fetched while the previous one is folded, so this is what reading and parsing cost beyond the fold), *fold* is the in-memory fold with the projector's rule (upcast, evolve, skips, dead letters), and *write* is one transaction: row builders, COPY of every row and snapshot, dead letters, and the secondary indexes built after the load.",
+      '',
+    );
     const e = r.emmettRebuild;
     if (e) {
       const same = e.rebuild.events === b.replay.events;
@@ -142,8 +146,8 @@ const CHANGES = `## What changed to get here, and what is left
   written once, with the Kafka checkpoint after the last message. A failing run rolls back and is applied message by
   message, which pins a failure on its event. \`batch-apply.int-spec.ts\` proves both paths leave the same rows,
   snapshots and dead letters.
-- **Not profiled yet.** No \`node --cpu-prof\` pass has been made (\`npm run bench -- --only=pipeline --profile\`
-  writes the apps' profiles to bench-profiles/); the hot spots below are read off the figures, not a profile.
+- **Profiles.** The rebuild below was profiled with \`node --cpu-prof\`; the other hot spots are read off the figures
+  (\`npm run bench -- --only=pipeline --profile\` writes the apps' profiles to bench-profiles/).
 - **Hot spots the figures point at, left for the next round:**
   - append: reelwire pays 5 round trips per uncontended call (BEGIN, stream lock, chain lock + positions, insert,
     COMMIT) against Emmett's one function call, and JavaScript per event (canonical JSON + SHA-256 for the chain, two
@@ -154,14 +158,26 @@ const CHANGES = `## What changed to get here, and what is left
     references, then appends, on a 2-core machine shared with PostgreSQL, the relay, the projector, the broker and the
     load generator; a per-stream state cache keyed by version would remove the replay. At 500 offered cmd/s the API
     itself saturates (achieved is below offered), so the end-to-end figure there measures queueing in the API.
-  - projector batch path on a large log: when a batch touches hundreds of streams once each (this bench's rebuild
-    data: 50,000 works whose events are interleaved), it still rewrites every row each touched stream owns — a work's
-    whole timeline for one new milestone — so it runs near 1,000 events/s here against ~8,000 on the quick run's
-    50,000-event log (\`npm run bench -- --quick --only=rebuild\`). Writing only the rows that differ (upsert changed
-    keys, delete removed ones) instead of a stream's whole row set is the next step for the projector and for replay.
-  - rebuild: the fold-and-bulk-write path spends its time reading (jsonb → JS) and writing rows; the fold itself is
-    ~40,000 events/s. It reads ≈10% fewer events than stored (a bug in the bench's paging, not yet found; its
-    events/s is computed on the events it actually read).
+  - projector batch path on a large log: a batch rewrites every row each touched stream owns — a work's whole
+    timeline for one new milestone — so live traffic that spreads a batch over many streams pays for all their rows.
+    The ≈1,000 events/s reported for this path on the rebuild data before was an artefact of the bench bug below: the
+    log was read in text order, so every batch scattered over hundreds of works and left gaps (dead letters). In
+    position order each work's 20 events are contiguous and the path runs at the figure in the table. Writing only the
+    rows that differ is the next step for the projector; the replay uses the path only for its catch-up now.
+  - rebuild (\`npm run replay\`): the first phase used to be that batch path, 500 events per transaction. It now
+    reads the log once through the gate, folds it in memory with the projector's rule and writes each stream's rows
+    and snapshot once with COPY, secondary indexes built after the load (libs/audit README, "Replay"). The bench's
+    former fold-and-bulk-write figure read ≈10% fewer events than stored: its page query sorted by the text alias
+    \`global_position\` ("10" before "9"), so keyset paging skipped positions; fixed (\`ORDER BY events.global_position\`),
+    and that copy is gone — section 4's rebuild row measures the product (the two sample rows read with the same
+    query and are fixed too). A \`node --cpu-prof\` profile of a 200,000-event rebuild:
+    ≈30% of the time the process waits on PostgreSQL (producing pages, ingesting COPY, building indexes), ≈20% is
+    garbage collection (every page's events, each stream's state copied by every evolve, the rows and COPY text),
+    ≈8% is the work aggregate's \`withFact\` (libs/domain copies the whole fact map per event, so a stream's fold is
+    quadratic in its length), ≈5% building COPY fields, ≈4% pg's row parsing (jsonb → JSON.parse). The
+    snapshots are the largest write: a 20-event work's state is ≈7 KB of JSON, ≈370 MB for 50,000 works. Everything
+    in JavaScript runs on one thread of a 2-core machine shared with PostgreSQL; further steps are folding the streams
+    in worker threads (partitioned by stream), a cheaper fact map in the domain, and smaller snapshots.
   - memory: the admin API's peak comes from the open-loop run at 500 cmd/s, when HTTP answers queue for seconds
     (thousands of requests in flight).
 

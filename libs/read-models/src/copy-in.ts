@@ -55,7 +55,11 @@ function arrayLiteral(values: readonly unknown[]): string {
  */
 export function copyField(type: ColumnType | 'json' | 'integer[]', value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  if (type === 'jsonb' || type === 'json') return escapeCopy(JSON.stringify(value));
+  if (type === 'jsonb' || type === 'json') {
+    // JSON.stringify writes control characters as escapes, so of COPY's special characters only backslash can occur.
+    const json = JSON.stringify(value);
+    return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+  }
   if (Array.isArray(value)) return escapeCopy(arrayLiteral(value));
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') return escapeCopy(JSON.stringify(value));
