@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { eventHash, GENESIS_HASH } from '../../event-store/src/canonical-hash.js';
+import { GATE_HORIZON_CTE } from '../../event-store/src/postgres-event-store.js';
 
 /** One line of an export (NDJSON): everything the hash covers, plus the hashes. */
 export interface ExportedEvent {
@@ -46,8 +47,10 @@ export async function exportLog(pool: pg.Pool, filter: ExportFilter, write: (eve
   const summary: ExportSummary = { exported: 0, firstPosition: null, lastPosition: null, lastHash: null, gatedAt: null };
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // The store's gate horizon (running transactions of this database only): with the plain snapshot xmin, a long
+    // transaction in another database of the same server would cut the export at its first event.
     const gate = await client.query<{ cut: string | null }>(
-      `SELECT min(global_position)::text AS cut FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`,
+      `WITH ${GATE_HORIZON_CTE} SELECT min(global_position)::text AS cut FROM events WHERE transaction_id >= (SELECT xmin FROM gate_horizon)`,
     );
     summary.gatedAt = gate.rows[0]!.cut;
     let after = '0';
