@@ -49,7 +49,7 @@ export function renderReport(r: BenchReport): string {
     const p = r.pipeline;
     out.push('## 2. Admin API under closed-loop load', '');
     out.push(
-      `\`POST /works/:id/milestones\` (a typical edit: replay the work's stream, decide, append with the expected version) spread round-robin over ${p.works} works, autocannon with N connections and no pipelining (each client waits for its answer). The admin API, outbox relay and projector run as child processes (\`node dist/apps/…/main.js\`, LOG_LEVEL=warn) against the scratch database and a dev Kafka broker started by the bench; the load generator runs on the same 2 cores. Latency is autocannon's per-response time of the 2xx answers.`,
+      `\`POST /works/:id/milestones\` (a typical edit: decide on the work's state, append with its version as the expected version; the state is the admin API's cached one once the work has been edited through it, else the stream read and folded from the store) spread round-robin over ${p.works} works, autocannon with N connections and no pipelining (each client waits for its answer). The admin API, outbox relay and projector run as child processes (\`node dist/apps/…/main.js\`, LOG_LEVEL=warn) against the scratch database and a dev Kafka broker started by the bench; the load generator runs on the same 2 cores. Latency is autocannon's per-response time of the 2xx answers.`,
       '',
     );
     out.push('| clients | commands/s | p50 ms | p95 ms | p99 ms | non-2xx (per run) |', '|---|---|---|---|---|---|');
@@ -146,7 +146,7 @@ const CHANGES = `## What changed to get here, and what is left
   written once, with the Kafka checkpoint after the last message. A failing run rolls back and is applied message by
   message, which pins a failure on its event. \`batch-apply.int-spec.ts\` proves both paths leave the same rows,
   snapshots and dead letters.
-- **Profiles.** The rebuild below was profiled with \`node --cpu-prof\`; the other hot spots are read off the figures
+- **Profiles.** The rebuild and the admin API below were profiled with \`node --cpu-prof\`; the other hot spots are read off the figures
   (\`npm run bench -- --only=pipeline --profile\` writes the apps' profiles to bench-profiles/).
 - **Hot spots the figures point at, left for the next round:**
   - append: reelwire pays 5 round trips per uncontended call (BEGIN, stream lock, chain lock + positions, insert,
@@ -154,10 +154,17 @@ const CHANGES = `## What changed to get here, and what is left
     JSON round trips of data/metadata, twelve parameter arrays). Batched appends are CPU-bound on that per-event work;
     group commit helps only when calls are concurrent. One round trip per append (a database function computing the
     chain) is the next step.
-  - admin API: each command replays the whole work stream (\`readStream\` + fold; grows with a work's history), checks
-    references, then appends, on a 2-core machine shared with PostgreSQL, the relay, the projector, the broker and the
-    load generator; a per-stream state cache keyed by version would remove the replay. At 500 offered cmd/s the API
-    itself saturates (achieved is below offered), so the end-to-end figure there measures queueing in the API.
+  - admin API (profiled: \`--profile\`, bench-profiles/…/admin-api.cpuprofile): each command read and folded the whole
+    work stream (pg row parsing, evolve; growing with a work's history). A per-stream state cache (apps/admin-api
+    \`StreamStateCache\`, 1024 streams) now decides on the remembered state and appends with its version as the
+    expected version: a stale entry (another instance wrote) is refused by the database, dropped, and the command
+    decided again on the stored stream (\`stream-state-cache.int-spec.ts\` runs two API instances on one database).
+    Measured with the API alone against PostgreSQL at 64 clients, its CPU per command fell from 1.1–1.2 ms to
+    0.70–0.73 ms. What is left is mostly the framework: in a profile of the quick run with the cache, Node's HTTP
+    and sockets plus express routing ≈34% of the API's CPU, Nest + rxjs ≈10%, GC ≈9%, class-validator and
+    class-transformer (the DTO whitelist) ≈7%, logging ≈6% (pino-http's per-request child loggers, paid with
+    LOG_LEVEL=warn too), the event store's hashing and parameters ≈4%. The machine's 2 cores are shared with
+    PostgreSQL, the relay, the projector, the broker and the load generator.
   - projector batch path on a large log: a batch rewrites every row each touched stream owns — a work's whole
     timeline for one new milestone — so live traffic that spreads a batch over many streams pays for all their rows.
     The ≈1,000 events/s reported for this path on the rebuild data before was an artefact of the bench bug below: the
@@ -178,8 +185,15 @@ const CHANGES = `## What changed to get here, and what is left
     snapshots are the largest write: a 20-event work's state is ≈7 KB of JSON, ≈370 MB for 50,000 works. Everything
     in JavaScript runs on one thread of a 2-core machine shared with PostgreSQL; further steps are folding the streams
     in worker threads (partitioned by stream), a cheaper fact map in the domain, and smaller snapshots.
-  - memory: the admin API's peak comes from the open-loop run at 500 cmd/s, when HTTP answers queue for seconds
-    (thousands of requests in flight).
+  - memory: after a mark-compact the admin API's live heap is ≈40 MB (the state cache adds at most ≈28 MB). Its peak
+    RSS is Node itself (≈65 MB), the young generation (two 16 MB semi-spaces) and an old generation that V8 lets grow
+    to 3–4× the live heap between mark-compacts, filled by request objects promoted while requests wait on
+    PostgreSQL (≈210 KB allocated per command). Alone at 64 clients the peak was 227–280 MB; a larger young
+    generation (\`--max-semi-space-size=32\`/\`64\`) cut scavenge time but raised it to 300/332 MB, a smaller one (8)
+    lowered it to 244 MB for more GC time, so no V8 flag is set. Earlier peaks came from the open-loop run at 500
+    cmd/s, when the API could not keep up and answers queued for seconds; with the cache it keeps up. Beyond what it
+    can answer requests still queue without bound (1,000 offered/s alone: 3,600 in flight, 286 MB); a bound on
+    requests in flight is not done.
 
 Reproduce: \`npm run bench\` (full, ~10–15 min) or \`npm run bench -- --quick\` (~3 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
