@@ -6,6 +6,8 @@ import { workDecider } from '../../domain/src/work/work.decider.js';
 import type { WorkState } from '../../domain/src/work/work.state.js';
 import { applyEventsInTransaction, SnapshotCache } from './batch-apply.js';
 import { applyEvent, TABLE_COLUMNS, TABLE_KEYS } from './projector-store.js';
+import { RowChanges } from './row-diff.js';
+import { emptyRowSet } from './shared/row-set.js';
 import { canonicalRows, expectedRows, READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
 import { buildScenario, IDS, publishScenario, uuid, uuidContext } from './testing/scenario.js';
 
@@ -185,5 +187,22 @@ describe('applyEventsInTransaction', () => {
     expect(rewritten.filter((key) => key.startsWith('company_portfolio '))).toEqual([`company_portfolio work-${IDS.MOTHER} credit:${(into!.events[0]!.data as { creditId: string }).creditId}`]);
     // Most of the remake's timeline stayed as it was.
     expect([...after.keys()].filter((key) => key.startsWith(`timeline_entries work-${IDS.REMAKE} `) && !rewritten.includes(key)).length).toBeGreaterThan(5);
+  });
+
+  it('an upsert never takes over a key another stream owns: the write fails and the row stays', async () => {
+    const { rows } = await diffed.pool.query<{ row: Record<string, unknown> & { primary_title: string } }>(`SELECT to_json(p) AS row FROM read_models.project_status p WHERE work_id = $1`, [IDS.MOTHER]);
+    const theirs = rows[0]!.row;
+    const changes = new RowChanges();
+    changes.add('work-intruder', ['project_status'], undefined, { ...emptyRowSet(), project_status: [{ ...theirs, owner_stream: 'work-intruder', primary_title: 'Stolen' }] as never });
+    const client = await diffed.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await expect(changes.write(client, '"read_models"')).rejects.toThrow(/1 of 1 rows have a key another stream owns/);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    const after = await diffed.pool.query<{ owner_stream: string; primary_title: string }>('SELECT owner_stream, primary_title FROM read_models.project_status WHERE work_id = $1', [IDS.MOTHER]);
+    expect(after.rows).toEqual([{ owner_stream: `work-${IDS.MOTHER}`, primary_title: theirs.primary_title }]);
   });
 });
