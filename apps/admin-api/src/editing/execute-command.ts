@@ -19,8 +19,8 @@ export class ExecuteDomainCommand {
 }
 
 /**
- * The write path of architecture.md: state, decide, append with the version the decision was based on. A concurrent
- * edit between read and append makes the append fail with a conflict instead of overwriting.
+ * The write path of architecture.md: the stream's state, decide, append with the version the decision was based on. A
+ * concurrent edit between read and append makes the append fail with a conflict instead of overwriting.
  *
  * The state comes from the StreamStateCache when this instance has it (no read, no fold) and from the store otherwise.
  * A cached state may be stale (another admin-api instance wrote since), so it is only trusted when the database
