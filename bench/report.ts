@@ -195,6 +195,6 @@ const CHANGES = `## What changed to get here, and what is left
     can answer requests still queue without bound (1,000 offered/s alone: 3,600 in flight, 286 MB); a bound on
     requests in flight is not done.
 
-Reproduce: \`npm run bench\` (full, ~10–15 min) or \`npm run bench -- --quick\` (~3 min); \`-- --only=append,pipeline,rebuild\`
+Reproduce: \`npm run bench\` (full, ~30–40 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
 `;
