@@ -17,6 +17,8 @@ export interface AppConfig {
   usingDevKeys: boolean;
   /** Streams whose folded state the command path keeps (STREAM_STATE_CACHE_SIZE; 0 turns the cache off). */
   streamStateCacheSize?: number;
+  /** Writes in flight beyond which a write is answered 503 at once (COMMANDS_IN_FLIGHT_LIMIT). */
+  commandsInFlightLimit?: number;
 }
 
 /**
@@ -25,6 +27,12 @@ export interface AppConfig {
  * a miss costs only the stream read every command made before the cache existed.
  */
 export const DEFAULT_STREAM_STATE_CACHE_SIZE = 1024;
+
+/**
+ * The API commits 500–900 edits/s on 2 shared cores (docs/benchmarks.md), so 256 waiting edits are already a few
+ * tenths of a second of queue: more admitted work would only lengthen the wait and the heap, never the throughput.
+ */
+export const DEFAULT_COMMANDS_IN_FLIGHT_LIMIT = 256;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -76,5 +84,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, databaseUrl: string): AppC
   if (!Number.isInteger(streamStateCacheSize) || streamStateCacheSize < 0) {
     throw new Error(`STREAM_STATE_CACHE_SIZE must be a whole number ≥ 0, got "${env.STREAM_STATE_CACHE_SIZE}"`);
   }
-  return { port, databaseUrl, apiKeys, logLevel: env.LOG_LEVEL ?? 'info', usingDevKeys, streamStateCacheSize };
+  const commandsInFlightLimit = Number(env.COMMANDS_IN_FLIGHT_LIMIT ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT);
+  if (!Number.isInteger(commandsInFlightLimit) || commandsInFlightLimit < 1) {
+    throw new Error(`COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "${env.COMMANDS_IN_FLIGHT_LIMIT}"`);
+  }
+  return { port, databaseUrl, apiKeys, logLevel: env.LOG_LEVEL ?? 'info', usingDevKeys, streamStateCacheSize, commandsInFlightLimit };
 }

@@ -34,6 +34,7 @@ export const ProblemType = {
   factSuperseded: '/problems/fact-superseded',
   retracted: '/problems/retracted',
   internal: '/problems/internal-error',
+  overloaded: '/problems/overloaded',
   other: 'about:blank',
 } as const;
 

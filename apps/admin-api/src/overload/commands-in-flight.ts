@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Admission control for writes. Without it, writes offered faster than PostgreSQL commits them all wait inside the
+ * process (for a pool connection or the store's group commit), each holding its request, body and handler state:
+ * 3,600 in flight at 1,000 offered/s took the admin API to 286 MB, and answers minutes late help no editor. Beyond
+ * `limit` writes in flight, a write is answered at once with 503 and Retry-After, before its body is read; nothing is
+ * recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics are never refused.
+ */
+export function limitCommandsInFlight(limit: number) {
+  let inFlight = 0;
+  return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    if (READS.has(request.method ?? 'GET')) return next();
+    if (inFlight >= limit) {
+      const problem: ProblemDetails = {
+        type: ProblemType.overloaded,
+        title: 'Too many edits in progress',
+        status: 503,
+        detail: `More than ${limit} edits are waiting to be recorded; nothing was recorded. Retry after the Retry-After seconds (with the same Idempotency-Key).`,
+        instance: request.url,
+      };
+      response.writeHead(503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
+      response.end(JSON.stringify(problem));
+      return;
+    }
+    inFlight += 1;
+    // 'close' fires once the answer is sent or the client went away, whichever the request ends with.
+    response.once('close', () => (inFlight -= 1));
+    next();
+  };
+}
