@@ -190,10 +190,12 @@ const CHANGES = `## What changed to get here, and what is left
     to 3–4× the live heap between mark-compacts, filled by request objects promoted while requests wait on
     PostgreSQL (≈210 KB allocated per command). Alone at 64 clients the peak was 227–280 MB; a larger young
     generation (\`--max-semi-space-size=32\`/\`64\`) cut scavenge time but raised it to 300/332 MB, a smaller one (8)
-    lowered it to 244 MB for more GC time, so no V8 flag is set. Earlier peaks came from the open-loop run at 500
-    cmd/s, when the API could not keep up and answers queued for seconds; with the cache it keeps up. Beyond what it
-    can answer requests still queue without bound (1,000 offered/s alone: 3,600 in flight, 286 MB); a bound on
-    requests in flight is not done.
+    lowered it to 244 MB for more GC time, so no V8 flag is set. The open-loop phase peaks higher when the machine is
+    loaded: the API answers more slowly, each request's objects outlive more scavenges and are promoted, and up to
+    512 requests (the bench client's socket limit) wait inside it. Writes beyond 256 in flight are now answered 503 at
+    once (\`COMMANDS_IN_FLIGHT_LIMIT\`), which bounds that wait behind any client or load balancer; alone at 1,000
+    offered/s it moved the peak only from 286 to 274 MB (one run each), so the remaining peak is V8's old-generation
+    growth, not queued requests.
 
 Reproduce: \`npm run bench\` (full, ~30–40 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.

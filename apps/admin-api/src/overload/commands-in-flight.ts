@@ -5,10 +5,11 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Admission control for writes. Without it, writes offered faster than PostgreSQL commits them all wait inside the
- * process (for a pool connection or the store's group commit), each holding its request, body and handler state:
- * 3,600 in flight at 1,000 offered/s took the admin API to 286 MB, and answers minutes late help no editor. Beyond
- * `limit` writes in flight, a write is answered at once with 503 and Retry-After, before its body is read; nothing is
- * recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics are never refused.
+ * process (for a pool connection or the store's group commit), each holding its request, body and handler state, for
+ * as many as the clients or a load balancer send: nothing else bounds the heap or the wait, and answers seconds late
+ * help no editor. Beyond `limit` writes in flight, a write is answered at once with 503 and Retry-After, before its
+ * body is read; nothing is recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics
+ * are never refused.
  */
 export function limitCommandsInFlight(limit: number) {
   let inFlight = 0;
