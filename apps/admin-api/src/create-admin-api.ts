@@ -5,12 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, type AppConfig } from './config/app-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { limitCommandsInFlight } from './overload/commands-in-flight.js';
 
 /** Builds the admin API (used by main.ts and by the e2e tests, so both run the same wiring). */
 export async function createAdminApi(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
-  app.use(limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT));
+  app.use(limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight));
   app.useLogger(app.get(Logger));
   const document = SwaggerModule.createDocument(
     app,

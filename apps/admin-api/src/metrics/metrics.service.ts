@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CommandsInFlightObserver } from '../overload/commands-in-flight.js';
 import { PG_POOL } from '../database/database.module.js';
 
 /**
@@ -11,6 +12,8 @@ import { PG_POOL } from '../database/database.module.js';
 export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Admission of writes (limitCommandsInFlight): refused writes never reach the request log or httpDuration. */
+  readonly commandsInFlight: CommandsInFlightObserver;
 
   constructor(@Inject(PG_POOL) pool: pg.Pool) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reelwire_admin_api_' });
@@ -21,6 +24,17 @@ export class MetricsService {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    const writesInFlight = new Gauge({
+      name: 'reelwire_admin_api_writes_in_flight',
+      help: 'Writes admitted and not yet answered',
+      registers: [this.registry],
+    });
+    const writesRefused = new Counter({
+      name: 'reelwire_admin_api_writes_refused_total',
+      help: 'Writes answered 503 because COMMANDS_IN_FLIGHT_LIMIT writes were in flight (nothing recorded)',
+      registers: [this.registry],
+    });
+    this.commandsInFlight = { inFlight: (count) => writesInFlight.set(count), refused: () => writesRefused.inc() };
     new Gauge({
       name: 'reelwire_outbox_backlog',
       help: 'Events recorded but not yet published to Kafka',

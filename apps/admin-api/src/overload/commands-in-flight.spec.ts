@@ -7,10 +7,13 @@ describe('limitCommandsInFlight', () => {
   let release: () => void = () => undefined;
   let held: Promise<void>;
   const hold = () => (held = new Promise<void>((resolve) => (release = resolve)));
+  // What the metrics are told: writes in flight after each change, and refusals.
+  let observed: { inFlight: number[]; refused: number };
 
   beforeEach(async () => {
     hold();
-    const limit = limitCommandsInFlight(2);
+    observed = { inFlight: [], refused: 0 };
+    const limit = limitCommandsInFlight(2, { inFlight: (count) => observed.inFlight.push(count), refused: () => (observed.refused += 1) });
     server = http.createServer((request, response) =>
       limit(request, response, () => {
         // A write waits until the test releases it, as a command waits for its commit; reads answer at once.
@@ -52,6 +55,10 @@ describe('limitCommandsInFlight', () => {
     const admitted = call('POST');
     release();
     expect((await admitted.answer).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Reads are not counted; the one refusal is; in flight went 1, 2, back to 0, then 1 and 0 for the last write.
+    expect(observed.refused).toBe(1);
+    expect(observed.inFlight).toEqual([1, 2, 1, 0, 1, 0]);
   });
 
   it('frees the place of a write whose client went away', async () => {

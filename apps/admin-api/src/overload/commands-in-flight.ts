@@ -11,7 +11,13 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * body is read; nothing is recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics
  * are never refused.
  */
-export function limitCommandsInFlight(limit: number) {
+/** Told about admission, so the metrics show the writes in flight and the writes refused. */
+export interface CommandsInFlightObserver {
+  inFlight(count: number): void;
+  refused(): void;
+}
+
+export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver) {
   let inFlight = 0;
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     if (READS.has(request.method ?? 'GET')) return next();
@@ -25,11 +31,16 @@ export function limitCommandsInFlight(limit: number) {
       };
       response.writeHead(503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
       response.end(JSON.stringify(problem));
+      observer?.refused();
       return;
     }
     inFlight += 1;
+    observer?.inFlight(inFlight);
     // 'close' fires once the answer is sent or the client went away, whichever the request ends with.
-    response.once('close', () => (inFlight -= 1));
+    response.once('close', () => {
+      inFlight -= 1;
+      observer?.inFlight(inFlight);
+    });
     next();
   };
 }
