@@ -55,18 +55,35 @@ interface CachedSnapshot {
  * written last (the domain's evolve never mutates a state, so a cached one stays valid as a base).
  */
 export class SnapshotCache {
-  private readonly entries = new Map<string, CachedSnapshot>();
+  private readonly entries = new Map<string, { entry: CachedSnapshot; weight: number }>();
+  private weight = 0;
 
-  constructor(readonly capacity = 1_000) {}
+  /**
+   * At most `capacity` streams and `maxWeight` of state: a weight is the state's JSON length, and the parsed state and
+   * its rows take a small multiple of that in the heap, so the default (24 million characters) keeps the cache well
+   * under the projector's 192 MB heap cap (scripts/app-node-args.ts) however long the cached streams are.
+   */
+  constructor(
+    readonly capacity = 1_000,
+    readonly maxWeight = 24_000_000,
+  ) {}
 
   get(streamId: string): CachedSnapshot | undefined {
-    return this.entries.get(streamId);
+    return this.entries.get(streamId)?.entry;
   }
 
-  set(streamId: string, entry: CachedSnapshot): void {
+  set(streamId: string, entry: CachedSnapshot, weight: number): void {
+    this.delete(streamId);
+    this.entries.set(streamId, { entry, weight });
+    this.weight += weight;
+    while (this.entries.size > this.capacity || (this.weight > this.maxWeight && this.entries.size > 0)) this.delete(this.entries.keys().next().value!);
+  }
+
+  private delete(streamId: string): void {
+    const held = this.entries.get(streamId);
+    if (!held) return;
     this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.weight -= held.weight;
   }
 
   get size(): number {
@@ -231,10 +248,10 @@ async function saveSnapshots(client: pg.ClientBase, s: string, touched: readonly
     ],
   );
   if (!cache) return;
-  const written = new Map(touched.map((work) => [work.streamId, work]));
+  const written = new Map(touched.map((work, index) => [work.streamId, { work, stateLength: states[index]?.length ?? 0 }]));
   for (const row of rows) {
-    const work = written.get(row.stream_id)!;
+    const { work, stateLength } = written.get(row.stream_id)!;
     // A stream whose events were all passed over keeps its state, and so its rows.
-    cache.set(row.stream_id, { updatedAt: row.updated_at, state: work.state, rows: work.applied ? work.rows : work.baseRows });
+    cache.set(row.stream_id, { updatedAt: row.updated_at, state: work.state, rows: work.applied ? work.rows : work.baseRows }, stateLength);
   }
 }
