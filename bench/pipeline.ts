@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
+import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 
 const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
 const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
@@ -70,11 +71,11 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
   const broker = await startDevBroker({ port: 0 });
   const [port, relayMetrics, projectorMetrics] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-  const prof = (name: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  const nodeArgs = (name: string) => [...APP_NODE_ARGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
   const apps: ChildApp[] = [
-    startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, prof('admin-api')),
-    startApp('outbox-relay', 'dist/apps/outbox-relay/src/main.js', { ...env, RELAY_METRICS_PORT: String(relayMetrics) }, prof('outbox-relay')),
-    startApp('projector', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(projectorMetrics) }, prof('projector')),
+    startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('admin-api')),
+    startApp('outbox-relay', 'dist/apps/outbox-relay/src/main.js', { ...env, RELAY_METRICS_PORT: String(relayMetrics) }, nodeArgs('outbox-relay')),
+    startApp('projector', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(projectorMetrics) }, nodeArgs('projector')),
   ];
   const sampler = new RssSampler(apps);
   const pool = new pg.Pool({ connectionString: url, max: 4 });

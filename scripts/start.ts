@@ -5,6 +5,7 @@ import { runMigrations } from '../libs/database/src/migrations.js';
 import { projectRoot } from '../libs/database/src/project-root.js';
 import { onShutdownSignal } from '../libs/database/src/shutdown.js';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { APP_NODE_ARGS } from './app-node-args.js';
 
 /**
  * `npm start`: the whole of reelwire in one process tree with one Ctrl-C — PostgreSQL (embedded unless DATABASE_URL),
@@ -74,7 +75,7 @@ class Supervisor {
   ) {}
 
   start(app: AppSpec, attempt = 0): void {
-    const child = spawn(process.execPath, [join(this.root, app.entry)], { cwd: this.root, env: { ...this.env, ...app.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...APP_NODE_ARGS, join(this.root, app.entry)], { cwd: this.root, env: { ...this.env, ...app.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.set(app.name, child);
     const relay = (stream: NodeJS.WritableStream) => {
       let partial = '';
