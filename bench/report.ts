@@ -49,7 +49,7 @@ export function renderReport(r: BenchReport): string {
     const p = r.pipeline;
     out.push('## 2. Admin API under closed-loop load', '');
     out.push(
-      `\`POST /works/:id/milestones\` (a typical edit: decide on the work's state, append with its version as the expected version; the state is the admin API's cached one once the work has been edited through it, else the stream read and folded from the store) spread round-robin over ${p.works} works, autocannon with N connections and no pipelining (each client waits for its answer). The admin API, outbox relay and projector run as child processes (\`node dist/apps/…/main.js\`, LOG_LEVEL=warn) against the scratch database and a dev Kafka broker started by the bench; the load generator runs on the same 2 cores. Latency is autocannon's per-response time of the 2xx answers.`,
+      `\`POST /works/:id/milestones\` (a typical edit: decide on the work's state, append with its version as the expected version; the state is the admin API's cached one once the work has been edited through it, else the stream read and folded from the store) spread round-robin over ${p.works} works, autocannon with N connections and no pipelining (each client waits for its answer). The admin API, outbox relay and projector run as child processes (\`node --max-old-space-size=192 dist/apps/…/main.js\`, the flags every deployment uses — scripts/app-node-args.ts — LOG_LEVEL=warn) against the scratch database and a dev Kafka broker started by the bench; the load generator runs on the same 2 cores. Latency is autocannon's per-response time of the 2xx answers.`,
       '',
     );
     out.push('| clients | commands/s | p50 ms | p95 ms | p99 ms | non-2xx (per run) |', '|---|---|---|---|---|---|');
@@ -129,74 +129,65 @@ export function renderReport(r: BenchReport): string {
 
 const CHANGES = `## What changed to get here, and what is left
 
-- **Group commit in the event store** (libs/event-store, README "Group commit"). Every append holds the global chain
-  lock through COMMIT, so one-transaction-per-append was bound by one WAL flush per append (≈216 single-event appends/s
-  from 16 writers before). Concurrent \`append()\`/\`appendMany()\` calls of one store are now queued while a commit is in
-  flight and committed together in one transaction: a SAVEPOINT per call with its own idempotency claim and
-  expected-version check (a conflict fails that call alone with WrongExpectedVersionError), the chain lock once, one
-  insert, one COMMIT. An uncontended call still commits alone with no extra round trip. Covered by
-  \`event-store-group-commit.int-spec.ts\` (per-call conflict isolation, repeated idempotency keys, unbroken chain, a
-  failing group retried call by call). The "no group commit" column above is the old behaviour measured in the same run.
-- **The projector's batch path** (libs/read-models \`batch-apply.ts\`, used by apps/projector and by \`npm run replay\`).
-  Applying each event in its own transaction — lock the snapshot, parse the whole state, evolve, rebuild and rewrite
-  every row the stream owns — held the projector near 300 events/s, below the offered rates, so end-to-end lag grew for
-  the whole run (an earlier run of this bench: visible p50 6.8 s, p99 15 s at 200 cmd/s). A run of up to 200 messages of
-  a partition now shares one transaction: each stream's snapshot is locked and read once, events are folded in memory
-  with the same skip/gap/dead-letter rules, and each stream's rows (only the tables that changed) and snapshot are
-  written once, with the Kafka checkpoint after the last message. A failing run rolls back and is applied message by
-  message, which pins a failure on its event. \`batch-apply.int-spec.ts\` proves both paths leave the same rows,
-  snapshots and dead letters.
-- **Profiles.** The rebuild and the admin API below were profiled with \`node --cpu-prof\`; the other hot spots are read off the figures
-  (\`npm run bench -- --only=pipeline --profile\` writes the apps' profiles to bench-profiles/).
-- **Hot spots the figures point at, left for the next round:**
-  - append: reelwire pays 5 round trips per uncontended call (BEGIN, stream lock, chain lock + positions, insert,
-    COMMIT) against Emmett's one function call, and JavaScript per event (canonical JSON + SHA-256 for the chain, two
-    JSON round trips of data/metadata, twelve parameter arrays). Batched appends are CPU-bound on that per-event work;
-    group commit helps only when calls are concurrent. One round trip per append (a database function computing the
-    chain) is the next step.
-  - admin API (profiled: \`--profile\`, bench-profiles/…/admin-api.cpuprofile): each command read and folded the whole
-    work stream (pg row parsing, evolve; growing with a work's history). A per-stream state cache (apps/admin-api
-    \`StreamStateCache\`, 1024 streams) now decides on the remembered state and appends with its version as the
-    expected version: a stale entry (another instance wrote) is refused by the database, dropped, and the command
-    decided again on the stored stream (\`stream-state-cache.int-spec.ts\` runs two API instances on one database).
-    Measured with the API alone against PostgreSQL at 64 clients, its CPU per command fell from 1.1–1.2 ms to
-    0.70–0.73 ms. What is left is mostly the framework: in a profile of the quick run with the cache, Node's HTTP
-    and sockets plus express routing ≈34% of the API's CPU, Nest + rxjs ≈10%, GC ≈9%, class-validator and
-    class-transformer (the DTO whitelist) ≈7%, logging ≈6% (pino-http's per-request child loggers, paid with
-    LOG_LEVEL=warn too), the event store's hashing and parameters ≈4%. The machine's 2 cores are shared with
-    PostgreSQL, the relay, the projector, the broker and the load generator.
-  - projector batch path on a large log: a batch rewrites every row each touched stream owns — a work's whole
-    timeline for one new milestone — so live traffic that spreads a batch over many streams pays for all their rows.
-    The ≈1,000 events/s reported for this path on the rebuild data before was an artefact of the bench bug below: the
-    log was read in text order, so every batch scattered over hundreds of works and left gaps (dead letters). In
-    position order each work's 20 events are contiguous and the path runs at the figure in the table. Writing only the
-    rows that differ is the next step for the projector; the replay uses the path only for its catch-up now.
-  - rebuild (\`npm run replay\`): the first phase used to be that batch path, 500 events per transaction. It now
-    reads the log once through the gate, folds it in memory with the projector's rule and writes each stream's rows
-    and snapshot once with COPY, secondary indexes built after the load (libs/audit README, "Replay"). The bench's
-    former fold-and-bulk-write figure read ≈10% fewer events than stored: its page query sorted by the text alias
-    \`global_position\` ("10" before "9"), so keyset paging skipped positions; fixed (\`ORDER BY events.global_position\`),
-    and that copy is gone — section 4's rebuild row measures the product (the two sample rows read with the same
-    query and are fixed too). A \`node --cpu-prof\` profile of a 200,000-event rebuild:
-    ≈30% of the time the process waits on PostgreSQL (producing pages, ingesting COPY, building indexes), ≈20% is
-    garbage collection (every page's events, each stream's state copied by every evolve, the rows and COPY text),
-    ≈8% is the work aggregate's \`withFact\` (libs/domain copies the whole fact map per event, so a stream's fold is
-    quadratic in its length), ≈5% building COPY fields, ≈4% pg's row parsing (jsonb → JSON.parse). The
-    snapshots are the largest write: a 20-event work's state is ≈7 KB of JSON, ≈370 MB for 50,000 works. Everything
-    in JavaScript runs on one thread of a 2-core machine shared with PostgreSQL; further steps are folding the streams
-    in worker threads (partitioned by stream), a cheaper fact map in the domain, and smaller snapshots.
-  - memory: after a mark-compact the admin API's live heap is ≈40 MB (the state cache adds at most ≈28 MB). Its peak
-    RSS is Node itself (≈65 MB), the young generation (two 16 MB semi-spaces) and an old generation that V8 lets grow
-    to 3–4× the live heap between mark-compacts, filled by request objects promoted while requests wait on
-    PostgreSQL (≈210 KB allocated per command). Alone at 64 clients the peak was 227–280 MB; a larger young
-    generation (\`--max-semi-space-size=32\`/\`64\`) cut scavenge time but raised it to 300/332 MB, a smaller one (8)
-    lowered it to 244 MB for more GC time, so no V8 flag is set. The open-loop phase peaks higher when the machine is
-    loaded: the API answers more slowly, each request's objects outlive more scavenges and are promoted, and up to
-    512 requests (the bench client's socket limit) wait inside it. Writes beyond 256 in flight are now answered 503 at
-    once (\`COMMANDS_IN_FLIGHT_LIMIT\`), which bounds that wait behind any client or load balancer; alone at 1,000
-    offered/s it moved the peak only from 286 to 274 MB (one run each), so the remaining peak is V8's old-generation
-    growth, not queued requests.
+Each step below was chosen from a measurement or a \`node --cpu-prof\` profile (\`npm run bench -- --profile\` writes
+the apps' profiles to bench-profiles/) and is covered by tests against real PostgreSQL and Kafka.
 
-Reproduce: \`npm run bench\` (full, ~30–40 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
+- **Event store: one statement per append** (libs/event-store README; \`migrations/0004-single-statement-append.sql\`).
+  An append used to be six round trips (BEGIN, idempotency claim, stream locks, chain lock + positions, insert,
+  COMMIT) with the global chain lock held across three of them, so the network and Node's event loop sat inside the
+  chain's critical section. \`event_store_append\` now does all of it in the database in one autocommit statement: per
+  call, in its own subtransaction, the idempotency claim, the stream locks in id order and the expected-version check;
+  then the chain lock, positions, the chain hashes (Node sends each event's canonical JSON cut around the four values
+  only known under the lock; the database joins and hashes them, byte for byte what \`eventHash\` computes, so
+  verification and exports are unchanged), events, outbox rows, stream versions, chain head and idempotency answers.
+  Group commit sends every call queued behind a statement in the next one. The events travel as one JSON document
+  (escaping text arrays cost more than the rest of an append), and the outbox's foreign key, a trigger lookup per row,
+  is gone (the same statement writes both sides). Batched appends remain below Emmett: per event the chain hash, a
+  second table (the outbox) and the transaction-id column cost what Emmett's messages table does not pay.
+- **Admin API: a per-stream state cache** (apps/admin-api \`StreamStateCache\`, 1,024 streams, ≈28 MB at most).
+  Every command read and folded its whole work stream. It now decides on the remembered state and appends with its
+  version as the expected version; a stale entry (another instance wrote) is refused by the database, dropped, and the
+  command decided again on the stored stream — no answer that depends on state is ever given from the cache alone
+  (\`stream-state-cache.int-spec.ts\` runs two API instances on one database). The request is hashed only when an
+  Idempotency-Key is sent, the request-log serializers stopped copying every header, and writes beyond 256 in flight
+  are answered 503 problem+json with Retry-After (\`COMMANDS_IN_FLIGHT_LIMIT\`) instead of queueing without bound.
+  With the API alone against PostgreSQL at 64 clients its CPU per command fell from 1.1–1.2 ms to 0.70–0.73 ms. What
+  is left is mostly the framework: in the profile, Node's HTTP and sockets plus express routing ≈34% of the API's CPU,
+  Nest + rxjs ≈10%, GC ≈9%, class-validator/class-transformer ≈7%, logging ≈6%, the event store ≈4%. The Fastify
+  adapter is the next step (not taken: every e2e test would need re-checking).
+- **Projector: row-level diffs and a snapshot cache** (libs/read-models README). A batch used to rewrite every row of
+  every touched stream — a work's whole timeline for one new milestone. It now diffs each stream's rows before and
+  after by primary key and upserts/deletes only what changed; the states it wrote stay in memory while the snapshot
+  row still carries that write's \`updated_at\` (anything else — a rollback, another projector, a rebuild swap — makes
+  it read the row); snapshots are locked without rewriting them, states are parsed once and stored lz4-compressed
+  (migration 0005); up to 3 partitions are applied side by side. Projector alone (\`node dist/bench/projector.js\`):
+  501 vs 128 events/s on 75–80-event streams, lag at 500 events/s p99 446 ms vs 3,279 ms.
+- **Rebuild: fold in memory, write once with COPY** (libs/audit README, "Replay"). \`npm run replay\`'s first phase
+  used the projector's batch path. It now reads the log once through the gate in 10,000-event pages, folds it with
+  the projector's own rule (\`projectEvent\`), writes each stream's rows and snapshot once with COPY and builds the
+  secondary indexes after the load; a stream whose rows cannot be written is applied event by event so its dead letter
+  lands as it did live; catch-up and swap are unchanged. The previous report's ≈1,000 events/s for the batch path and
+  the "≈10% fewer events read" came from one bench bug: the page query sorted by the text alias \`global_position\`
+  ("10" before "9"); fixed. Profile of a 200,000-event rebuild: ≈30% waiting on PostgreSQL, ≈20% GC, ≈8% the work
+  aggregate's \`withFact\` (the domain copies the whole fact map per event, so a stream's fold is quadratic in its
+  length), ≈5% COPY fields, ≈4% row parsing; snapshots are the largest write (≈7 KB of state per 20-event work).
+- **Memory: a heap cap for every app** (scripts/app-node-args.ts; \`npm start\`, the \`start:*\` scripts,
+  docker-compose.yml and this bench use it). After a mark-compact the admin API's live heap is ≈40 MB, yet its RSS
+  reached 346–400 MB in the previous full run: V8 sized its limit from the machine's 24 GB (≈4.3 GB) and let the old
+  generation grow to 3–4× the live heap between full collections, filled by request objects promoted while requests
+  wait on PostgreSQL (≈210 KB allocated per command). \`--max-semi-space-size\` 32/64 raised the peak (300/332 MB), 8
+  lowered it to 244 MB for more GC time; \`--max-old-space-size=160\` held it at 165 MB in a quick run. Every app now
+  runs with \`--max-old-space-size=192\`: more than 1.5× the largest live heap we can account for (admin API ≈40 MB
+  + ≤28 MB state cache + ≈50 MB for 256 writes in flight). The projector's snapshot cache is now bounded by weight
+  (24 million characters of state) as well as by count, so long works cannot push it past the cap. The rebuild CLI is
+  not capped: it holds every stream's state while it folds (1.65 GB RSS for 50,000 works) — fine for a one-off on this
+  machine, the first thing to partition for a much larger log.
+- **What is left, by target:** append batched (per-event cost, above); the admin API's framework cost on 2 shared
+  cores (Fastify, fewer allocations per request); end to end at 500/s, the API's headroom and the projector's
+  per-batch snapshot writes (a state's size grows with its stream: write deltas since a periodic full snapshot);
+  rebuild, one JavaScript thread (fold streams in worker threads partitioned by stream, a cheaper fact map in
+  libs/domain, smaller snapshots).
+
+Reproduce: \`npm run bench\` (full, ~35–45 min, about half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
 `;
