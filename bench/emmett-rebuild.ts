@@ -22,11 +22,10 @@
  * projector owns, with projection snapshots) from a hash-chained log read through the rebuild gate, into a shadow
  * schema it then swaps in; Emmett here rebuilds ONE table of five columns in place.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getPostgreSQLEventStore, postgreSQLProjection, rebuildPostgreSQLProjections, type PostgreSQLProjectionHandlerContext } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
-import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
+import { PER_STREAM, workEvents as reelwireWorkEvents } from './rebuild.js';
 import { BENCH_DB, databaseUrl, log, nowMs, round, sleep } from './support.js';
 
 export interface EmmettRebuildOptions {
@@ -76,28 +75,12 @@ export interface EmmettRebuildFigures {
   };
 }
 
-const PER_WORK = 20;
+const PER_WORK = PER_STREAM;
 const TABLE = 'emmett_project_status';
-const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
-const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
-
-/** One work's events, as bench/rebuild.ts makes them: the work decider's registration, then milestones. */
+/** One work's events exactly as bench/rebuild.ts stores them, shaped for Emmett's appendToStream. */
 function workEvents(): { workId: string; events: Array<{ type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }> } {
-  const workId = randomUUID();
-  const ctx = { now: new Date(), newId: randomUUID };
-  let state = workDecider.initialState();
-  const all: DomainEvent[] = [];
-  const run = (command: { type: string; data: Record<string, unknown> }) => {
-    const decided = workDecider.decide(command as never, state, ctx) as DomainEvent[];
-    for (const event of decided) state = workDecider.evolve(state, event as never);
-    all.push(...decided);
-  };
-  run({ type: 'RegisterWork', data: { workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: 'Save the Green Planet!', language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } });
-  while (all.length < PER_WORK) {
-    run({ type: 'RecordMilestone', data: { workId, label: `Milestone ${all.length}`, kind: 'rights-acquired', date: { date: `20${10 + (all.length % 15)}-05`, precision: 'month' }, source: SOURCE } });
-  }
-  const events = toEventsForAppend(all.slice(0, PER_WORK), ENVELOPE) as unknown as Array<{ type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>;
-  return { workId, events: events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata, eventId: randomUUID() } })) };
+  const { workId, events } = reelwireWorkEvents();
+  return { workId, events: events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata } as Record<string, unknown> })) };
 }
 
 type WorkEvent =

@@ -34,12 +34,13 @@ export interface RebuildFigures {
   verifyChain: { events: number; seconds: number; eventsPerSecond: number; ok: boolean };
 }
 
-const PER_STREAM = 20;
+/** Events per work in the rebuild log (bench/emmett-rebuild.ts stores the same works). */
+export const PER_STREAM = 20;
 const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
 const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
 
 /** One work's events, decided by the work decider: registration, then milestones. */
-function workEvents(): { streamId: string; events: ReturnType<typeof toEventsForAppend> } {
+export function workEvents(): { workId: string; streamId: string; events: ReturnType<typeof toEventsForAppend> } {
   const workId = randomUUID();
   const ctx = { now: new Date(), newId: randomUUID };
   let state = workDecider.initialState();
@@ -53,7 +54,7 @@ function workEvents(): { streamId: string; events: ReturnType<typeof toEventsFor
   while (all.length < PER_STREAM) {
     run({ type: 'RecordMilestone', data: { workId, label: `Milestone ${all.length}`, kind: 'rights-acquired', date: { date: `20${10 + (all.length % 15)}-05`, precision: 'month' }, source: SOURCE } });
   }
-  return { streamId: `work-${workId}`, events: toEventsForAppend(all.slice(0, PER_STREAM), ENVELOPE) };
+  return { workId, streamId: `work-${workId}`, events: toEventsForAppend(all.slice(0, PER_STREAM), ENVELOPE) };
 }
 
 interface Row {
