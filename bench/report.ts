@@ -194,6 +194,6 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   rebuild, one JavaScript thread (fold streams in worker threads partitioned by stream, a cheaper fact map in
   libs/domain, smaller snapshots).
 
-Reproduce: \`npm run bench\` (full, ~35–45 min, about half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
+Reproduce: \`npm run bench\` (full, ~20 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
 `;
