@@ -59,6 +59,9 @@ export class UnprojectableEventError extends Error {
   }
 }
 
+/** Why an event went to the dead-letter table instead of the read models. */
+export type DeadLetterReason = UnprojectableEventError['reason'] | 'gap' | 'evolve-failed' | 'write-failed' | 'unparseable';
+
 /** Checks a parsed Kafka value against the PublishedEvent contract; throws UnprojectableEventError('malformed'). */
 export function asPublishedEvent(value: unknown): PublishedEvent {
   const problems: string[] = [];

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { asPublishedEvent, toDomainEvent, UnprojectableEventError, type ProjectedAggregate } from './aggregates.js';
+import { asPublishedEvent, type ProjectedAggregate } from './aggregates.js';
+import { projectEvent } from './projection-fold.js';
 import {
   deadLetter,
   holdReadModelsApplyLock,
@@ -129,32 +130,21 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
       continue;
     }
     const work = streams.get(event.streamId)!;
-    if (event.streamVersion <= work.version) {
+    const step = projectEvent(work, event);
+    if (step.outcome === 'skipped') {
       outcomes.push({ outcome: 'skipped', streamId: event.streamId, version: work.version });
-      continue;
-    }
-    if (event.streamVersion > work.version + 1) {
-      outcomes.push(await reject('gap', new Error(`stream ${event.streamId} is at version ${work.version}; event version ${event.streamVersion} leaves a gap`), item, event));
-      continue;
-    }
-    try {
-      const { aggregate, domainEvent } = toDomainEvent(event);
-      let next: unknown;
-      try {
-        next = aggregate.applyAt(work.state, domainEvent, event.streamVersion);
-      } catch (cause) {
-        throw Object.assign(cause instanceof Error ? cause : new Error(String(cause)), { deadLetterReason: 'evolve-failed' });
-      }
+    } else if (step.outcome === 'gap') {
+      outcomes.push(await reject('gap', step.error, item, event));
+    } else if (step.outcome === 'applied') {
       // Rows are built once per stream at the end (building them per event is quadratic on a long stream); if a row
       // builder throws there, the whole run fails and the caller applies it event by event, which pins it on its event.
-      Object.assign(work, { state: next, aggregate, version: event.streamVersion, applied: true, touched: true, last: event });
+      Object.assign(work, { state: step.state, aggregate: step.aggregate, version: event.streamVersion, applied: true, touched: true, last: event });
       outcomes.push({ outcome: 'applied', streamId: event.streamId, version: event.streamVersion });
-    } catch (cause) {
-      const reason = cause instanceof UnprojectableEventError ? cause.reason : ((cause as { deadLetterReason?: DeadLetterReason }).deadLetterReason ?? 'evolve-failed');
+    } else {
       // As applyEventInTransaction: the version is passed over so the stream's later events still apply.
       Object.assign(work, { version: event.streamVersion, touched: true, last: event });
       work.skipped.push(event.streamVersion);
-      outcomes.push(await reject(reason, cause, item, event));
+      outcomes.push(await reject(step.reason, step.error, item, event));
     }
   }
 

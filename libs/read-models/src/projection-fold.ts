@@ -1,6 +1,5 @@
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { asPublishedEvent, toDomainEvent, UnprojectableEventError, type ProjectedAggregate } from './aggregates.js';
-import type { DeadLetterReason } from './projector-store.js';
+import { asPublishedEvent, toDomainEvent, UnprojectableEventError, type DeadLetterReason, type ProjectedAggregate } from './aggregates.js';
 
 /**
  * The projector's rule for one event of a stream (see applyEventInTransaction), decided in memory from the stream's

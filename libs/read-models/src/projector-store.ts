@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
 import type { AggregateType } from '../../contracts/src/streams.js';
-import { asPublishedEvent, toDomainEvent, UnprojectableEventError } from './aggregates.js';
+import { asPublishedEvent, type DeadLetterReason } from './aggregates.js';
+import { projectEvent } from './projection-fold.js';
 import { RowChanges, TABLE_COLUMNS } from './row-diff.js';
 import type { ColumnType, ReadModelTable, RowSet } from './shared/row-set.js';
 
@@ -43,7 +44,7 @@ export type ApplyOutcome =
   | { outcome: 'skipped'; streamId: string; version: number }
   | { outcome: 'dead-lettered'; reason: DeadLetterReason; error: string; streamId?: string };
 
-export type DeadLetterReason = UnprojectableEventError['reason'] | 'gap' | 'evolve-failed' | 'write-failed' | 'unparseable';
+export type { DeadLetterReason } from './aggregates.js';
 
 /** Kafka progress to record in the same transaction as the change. */
 export interface Checkpoint {
@@ -104,34 +105,20 @@ export async function applyEventInTransaction(client: pg.ClientBase, schema: str
     return deadLetter(client, schema, { projection, reason: 'malformed', error, payload: value, origin: options.origin });
   }
   const snapshot = await lockSnapshot(client, s, event.streamId, event.streamType);
-  if (event.streamVersion <= snapshot.version) return { outcome: 'skipped', streamId: event.streamId, version: snapshot.version };
-  if (event.streamVersion > snapshot.version + 1) {
-    return deadLetter(client, schema, {
-      projection,
-      reason: 'gap',
-      error: new Error(`stream ${event.streamId} is at version ${snapshot.version}; event version ${event.streamVersion} leaves a gap`),
-      event,
-      origin: options.origin,
-    });
-  }
-  let next: unknown;
+  const step = projectEvent(snapshot, event);
+  if (step.outcome === 'skipped') return { outcome: 'skipped', streamId: event.streamId, version: snapshot.version };
+  if (step.outcome === 'gap') return deadLetter(client, schema, { projection, reason: 'gap', error: step.error, event, origin: options.origin });
+  if (step.outcome === 'unprojectable') return skipWithDeadLetter(client, schema, s, { projection, reason: step.reason, error: step.error, event, origin: options.origin });
+  const next = step.state;
+  const owned = OWNED_TABLES[step.aggregate.type];
   let rows: RowSet;
   let previousRows: RowSet | undefined;
-  let owned: readonly ReadModelTable[];
   try {
-    const { aggregate, domainEvent } = toDomainEvent(event);
-    try {
-      // The rows the stream owns now (before evolve, which must not see them computed from its result).
-      previousRows = snapshot.state ? aggregate.rows(snapshot.state) : undefined;
-      next = aggregate.applyAt(snapshot.state, domainEvent, event.streamVersion);
-      rows = aggregate.rows(next);
-    } catch (error) {
-      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { deadLetterReason: 'evolve-failed' });
-    }
-    owned = OWNED_TABLES[aggregate.type];
+    // The rows the stream owned before this event, and owns after it (a row builder throwing counts as evolve failing).
+    previousRows = snapshot.state ? step.aggregate.rows(snapshot.state) : undefined;
+    rows = step.aggregate.rows(next);
   } catch (error) {
-    const reason = error instanceof UnprojectableEventError ? error.reason : ((error as { deadLetterReason?: DeadLetterReason }).deadLetterReason ?? 'evolve-failed');
-    return skipWithDeadLetter(client, schema, s, { projection, reason, error, event, origin: options.origin });
+    return skipWithDeadLetter(client, schema, s, { projection, reason: 'evolve-failed', error, event, origin: options.origin });
   }
   await client.query('SAVEPOINT apply_event');
   try {
