@@ -16,6 +16,8 @@ import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store
 import type { StreamAppend } from '../libs/event-store/src/event-store.types.js';
 import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../libs/event-store/src/event-rows.js';
+import { toPublishedEvent } from '../libs/messaging/src/published-event.js';
 import { applyEvent, applyEventsInTransaction } from '../libs/read-models/src/index.js';
 import { rebuildAndSwap } from '../libs/audit/src/rebuild.js';
 import { ALL_MODEL_TABLES } from '../libs/audit/src/models.js';
@@ -57,41 +59,15 @@ export function workEvents(): { workId: string; streamId: string; events: Return
   return { workId, streamId: `work-${workId}`, events: toEventsForAppend(all.slice(0, PER_STREAM), ENVELOPE) };
 }
 
-interface Row {
-  global_position: string;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recorded_at: Date;
-}
-
-const toPublished = (r: Row): PublishedEvent =>
-  ({
-    eventId: r.event_id,
-    type: r.type,
-    schemaVersion: r.schema_version,
-    streamId: r.stream_id,
-    streamType: r.stream_type,
-    streamVersion: r.stream_version,
-    globalPosition: r.global_position,
-    recordedAt: r.recorded_at.toISOString(),
-    data: r.data,
-    metadata: r.metadata,
-  }) as unknown as PublishedEvent;
+const toPublished = (row: EventRow): PublishedEvent => toPublishedEvent(toStoredEvent(row));
 
 /** The log in position order (ORDER BY events.global_position: the bare name is the text column, which sorts "10" before "9"). */
-async function* readPages(pool: pg.Pool, limit: number, pageSize = 5000): AsyncGenerator<Row[]> {
+async function* readPages(pool: pg.Pool, limit: number, pageSize = 5000): AsyncGenerator<EventRow[]> {
   let after = '0';
   let read = 0;
   while (read < limit) {
-    const { rows } = await pool.query<Row>(
-      `SELECT global_position::text AS global_position, stream_id, stream_type, stream_version, event_id::text AS event_id, type, schema_version, data, metadata, recorded_at
-       FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`,
+    const { rows } = await pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`,
       [after, Math.min(pageSize, limit - read)],
     );
     if (rows.length === 0) return;

@@ -232,18 +232,7 @@ function validateAppends(appends: StreamAppend[]): void {
 
 /** What is wrong with one stored event, given the hash its predecessor has: its own hash, the link, or recorded_at. */
 function chainLinkMismatch(row: EventRow, expectedPrev: string): ChainMismatch | undefined {
-  const recomputed = eventHash({
-    globalPosition: row.global_position,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    prevHash: row.prev_hash,
-  });
+  const recomputed = eventHash(toStoredEvent(row));
   const position = row.global_position;
   if (recomputed !== row.hash) return { globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'hash-mismatch' };
   if (row.prev_hash !== expectedPrev) return { globalPosition: position, storedHash: row.prev_hash, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' };
