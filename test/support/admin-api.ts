@@ -21,6 +21,8 @@ export async function startTestAdminApi(): Promise<TestAdminApi> {
   const config: AppConfig = { port: 0, databaseUrl: db.url, apiKeys: DEV_API_KEYS, logLevel: process.env.LOG_LEVEL ?? 'silent', usingDevKeys: true };
   const app = await createAdminApi(config);
   await app.init();
+  // Fastify answers requests passed to its server only once its plugins and routes are ready (listen() waits for it).
+  await app.getHttpAdapter().getInstance().ready();
   return {
     app,
     db,

@@ -10,7 +10,6 @@ import { DatabaseModule } from './database/database.module.js';
 import { StreamStateCacheModule } from './editing/stream-state-cache.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
-import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter.js';
 import { validationProblem } from './problem-details/problem-details.js';
@@ -19,15 +18,17 @@ import { DealsModule } from './deals/deals.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
+import { memoizeValidationMetadata } from './shared/validation-metadata-cache.js';
 import { WorksModule } from './works/works.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    memoizeValidationMetadata();
     return {
       module: AppModule,
       controllers: [ContractsController, TimelinePageController],
-      imports: [loggingModule(config.logLevel), CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },

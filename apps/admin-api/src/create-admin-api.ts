@@ -1,18 +1,35 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, type AppConfig } from './config/app-config.js';
+import { createHttpAdapter, registerBodyParsers, registerEtags } from './http/fastify-http.js';
+import { createAppLogger, PinoNestLogger, registerRequestLogging } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { limitCommandsInFlight } from './overload/commands-in-flight.js';
 
-/** Builds the admin API (used by main.ts and by the e2e tests, so both run the same wiring). */
-export async function createAdminApi(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
-  app.use(limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight));
-  app.useLogger(app.get(Logger));
+/**
+ * Builds the admin API (used by main.ts and by the e2e tests, so both run the same wiring). A test that sends requests
+ * to `getHttpServer()` without `listen()` first awaits `app.init()` and `app.getHttpAdapter().getInstance().ready()`.
+ */
+export async function createAdminApi(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createAppLogger(config.logLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), { logger: new PinoNestLogger(logger), bodyParser: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  // The principal is set on every authenticated request (ApiKeyGuard): declared, so every request has one shape.
+  fastify.decorateRequest('principal', undefined);
+  // Admission first: a refused write is answered before anything else is done for it, its body unread, and is left
+  // out of the request log and the request metrics (the refusal counter counts it), as it was under Express.
+  const admit = limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    admit(request.raw, reply.raw, done);
+    if (reply.raw.writableEnded) reply.hijack();
+  });
+  registerRequestLogging(fastify, logger);
+  app.get(MetricsService).observeRequests(fastify);
+  registerBodyParsers(fastify);
+  registerEtags(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

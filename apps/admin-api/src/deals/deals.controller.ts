@@ -6,7 +6,7 @@ import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } f
 import { EditorialResource } from '../shared/editorial-resource.js';
 import { AddDealPartyDto, AddWorkToDealDto, AnnounceDealDto, ChangeDealStatusDto, UpdateDealDetailsDto } from './dto/deal-requests.dto.js';
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 
 /** Deals: remake rights, co-productions, distribution and localization deals — parties, works, territories. */
 @ApiTags('deals')

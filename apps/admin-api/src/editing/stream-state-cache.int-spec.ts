@@ -27,6 +27,7 @@ describe('stream state cache: two admin API instances on one database', () => {
     a = await createAdminApi(config);
     b = await createAdminApi(config);
     await Promise.all([a.init(), b.init()]);
+    await Promise.all([a.getHttpAdapter().getInstance().ready(), b.getHttpAdapter().getInstance().ready()]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);

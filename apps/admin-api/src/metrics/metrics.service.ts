@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommandsInFlightObserver } from '../overload/commands-in-flight.js';
@@ -51,6 +52,20 @@ export class MetricsService {
       name: 'reelwire_outbox_oldest_unpublished_seconds',
       help: 'Age of the oldest unpublished outbox row (0 when the backlog is empty)',
       registers: [this.registry],
+    });
+  }
+
+  /**
+   * Times every request to a route by its pattern (not the concrete URL, so ids do not explode the label set), from
+   * its arrival to its answer, with the final status (an error's, as the exception filter set it). A request no route
+   * matched (404) is not timed, nor a write refused by admission (it is counted in writes_refused_total).
+   */
+  observeRequests(fastify: FastifyInstance): void {
+    const httpDuration = this.httpDuration;
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url;
+      if (route !== undefined) httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
     });
   }
 }

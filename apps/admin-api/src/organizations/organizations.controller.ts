@@ -7,7 +7,7 @@ import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } f
 import { EditorialResource } from '../shared/editorial-resource.js';
 import { AddOrganizationNameDto, ChangeParentOrganizationDto, RegisterOrganizationDto, UpdateOrganizationDetailsDto } from './dto/organization-requests.dto.js';
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 
 /** Companies: studios, producers, distributors, sales agents — with their names in every language and their parents. */
 @ApiTags('organizations')

@@ -7,7 +7,7 @@ import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } f
 import { EditorialResource } from '../shared/editorial-resource.js';
 import { AddPersonNameDto, RegisterPersonDto, UpdatePersonDetailsDto } from './dto/person-requests.dto.js';
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 
 /** Talent: directors, writers, cast, producers — names in every script, family name order kept. */
 @ApiTags('people')

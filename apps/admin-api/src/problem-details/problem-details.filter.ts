@@ -2,16 +2,25 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, type ProblemDetails } from './problem-details.js';
 import { mapKnownError } from './known-errors.js';
 
+/** Fastify's reply: `sent` once an answer went out (or the reply was hijacked). */
 interface ResponseLike {
   status(code: number): ResponseLike;
   type(contentType: string): ResponseLike;
   send(body: string): void;
-  headersSent?: boolean;
+  sent?: boolean;
 }
 interface RequestLike {
+  id?: unknown;
+  method?: string;
   originalUrl?: string;
   url?: string;
 }
+
+/** Fastify's words for a body it refuses, as Express's body-parser worded them. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request entity too large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request size did not match content length',
+};
 
 const TITLES: Record<number, { title: string; type: string }> = {
   400: { title: 'Invalid request', type: ProblemType.validation },
@@ -31,20 +40,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<ResponseLike>();
     const request = http.getRequest<RequestLike>();
-    const problem = { ...this.toProblem(exception), instance: request.originalUrl ?? request.url };
-    if (response.headersSent) return;
+    const problem = { ...this.toProblem(exception, request), instance: request.originalUrl ?? request.url };
+    if (response.sent) return;
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown): ProblemDetails {
+  private toProblem(exception: unknown, request: RequestLike): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
     const known = mapKnownError(exception);
     if (known) return known;
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isBodyParserError(exception)) {
-      return { type: ProblemType.validation, title: 'Invalid request', status: 400, detail: `The request body is not valid JSON: ${exception.message}` };
-    }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // With the request it failed (its id is the correlation id), to match the request log line and the client's answer.
+    const err = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.error({ req: { id: request.id, method: request.method, url: request.originalUrl ?? request.url }, err }, 'unexpected error');
     return { type: ProblemType.internal, title: 'Internal error', status: 500, detail: 'Something went wrong on our side; nothing you sent was recorded unless a later read shows it.' };
   }
 }
@@ -54,10 +62,8 @@ function fromHttpException(exception: HttpException): ProblemDetails {
   const body = exception.getResponse();
   const known = TITLES[status] ?? { title: HttpStatus[status] ?? 'Error', type: ProblemType.other };
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  const code = (exception.cause as { code?: unknown } | undefined)?.code;
+  const detail =
+    typeof code === 'string' && FASTIFY_DETAILS[code] ? FASTIFY_DETAILS[code] : Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
   return { type: known.type, title: known.title, status, detail };
-}
-
-function isBodyParserError(exception: unknown): exception is Error & { status: number; type: string } {
-  return exception instanceof Error && (exception as { type?: string }).type === 'entity.parse.failed';
 }

@@ -21,7 +21,7 @@ import { ListProjectsQuery } from './list-projects.query.js';
 type Db = Pick<pg.Pool, 'query'>;
 type QueryOptions = { schema?: string };
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 
 const OCCURRED_BEFORE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
@@ -109,7 +109,7 @@ export class ReadModelsController {
       return { body, freshness: await getFreshness(db, options) };
     };
     const { body, freshness } = asOf ? await this.asOfReadModels.query(asOf, run) : await run(this.pool, {});
-    response.setHeader('X-Reelwire-Position', freshness.globalPosition ?? '0');
+    response.header('X-Reelwire-Position', freshness.globalPosition ?? '0');
     return { ...body, freshness, ...(asOf ? { asOf: asOf.toISOString() } : {}) };
   }
 }

@@ -11,7 +11,7 @@ import { GetAggregate, GetAggregateHistory, type AggregateView } from '../readin
 import type { CommandContext } from './command-context.js';
 
 interface ResponseLike {
-  setHeader(name: string, value: string): void;
+  header(name: string, value: string): unknown;
 }
 
 const WRITE_HEADERS = [
@@ -72,15 +72,15 @@ export class EditorialGateway {
   }
 
   answer(outcome: CommandOutcome, response: ResponseLike, options: { created?: boolean } = {}): CommandOutcome {
-    response.setHeader('ETag', `"${outcome.version}"`);
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    if (options.created) response.setHeader('Location', `/${AGGREGATES[outcome.aggregate as AggregateType].collection}/${outcome.id}`);
+    response.header('ETag', `"${outcome.version}"`);
+    if (outcome.replayed) response.header('Idempotent-Replayed', 'true');
+    if (options.created) response.header('Location', `/${AGGREGATES[outcome.aggregate as AggregateType].collection}/${outcome.id}`);
     return outcome;
   }
 
   async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
     const view = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
-    response.setHeader('ETag', `"${view.version}"`);
+    response.header('ETag', `"${view.version}"`);
     return view;
   }
 

@@ -4,7 +4,7 @@ import { WriteContext, type CommandContext } from './command-context.js';
 import { ClarificationDto, CorrectionDto, RetractionDto } from './dto/fix-request.dto.js';
 import { AsOf, AsOfQuery, EditEndpoint, EditorialGateway, ReadEndpoint, UuidParam, UuidPath } from './edit-endpoint.js';
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 type Fix = 'Correct' | 'Clarify' | 'Retract';
 
 export interface EditorialResourceMethods {

@@ -28,7 +28,7 @@ import {
   UpdateWorkDetailsDto,
 } from './dto/work-requests.dto.js';
 
-type Response = { setHeader(name: string, value: string): void };
+type Response = { header(name: string, value: string): unknown };
 
 /** Works (films and series, "projects" on the desk): every edit is a command recorded as events on `work-<id>`. */
 @ApiTags('works')

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { parse as parseQueryString } from 'node:querystring';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { BadRequestException, HttpException } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
+import { correlationIdOf } from '../logging/logging.module.js';
+
+/**
+ * The admin API's HTTP layer is Fastify (it replaced Express: same routes, same answers, a fraction of the CPU per
+ * request). This file keeps what clients saw from Express where Fastify's defaults differ:
+ * - request bodies: JSON (strict: an object or an array; an empty body is `{}`; gzip/deflate/br bodies inflated) and
+ *   urlencoded forms, at most 100 KiB (413 beyond), and any other content type ignored (no body, so the DTO's
+ *   validation answers 400 with field errors) instead of 415;
+ * - routing ignores a trailing slash and letter case; a path parameter may be long (ParseUUIDPipe answers for it);
+ * - an ETag on every answer that has none (weak, of the body) and 304 to a GET/HEAD whose If-None-Match matches.
+ * The request id is the correlation id (X-Correlation-Id when it is a valid one), as pino-http made it.
+ */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: correlationIdOf,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 2048 },
+  });
+}
+
+/** Registered instead of Nest's own parsers (`bodyParser: false`), before the routes. */
+export function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addHook('preParsing', inflateBody);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    try {
+      assertUtf8(request);
+      done(null, parseStrictJson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    try {
+      assertUtf8(request);
+      done(null, { ...parseQueryString(body as string) });
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  // Express left a body of any other type unread: the handler sees no body.
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+}
+
+function assertUtf8(request: FastifyRequest): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new HttpException(`unsupported charset "${charset.toUpperCase()}"`, 415);
+}
+
+/** body-parser's strict JSON: an object or an array; anything else is refused with the message JSON.parse gives. */
+export function parseStrictJson(body: string): unknown {
+  if (body.length === 0) return {};
+  if (body[0] !== '{' && body[0] !== '[') {
+    const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(body)?.[1];
+    if (first !== '{' && first !== '[') throw new BadRequestException(strictViolationMessage(body, first));
+  }
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new BadRequestException((error as Error).message);
+  }
+}
+
+function strictViolationMessage(body: string, first: string | undefined): string {
+  const index = first === undefined ? -1 : body.indexOf(first);
+  const partial = index === -1 ? '' : body.slice(0, index) + '#'.repeat(body.length - index);
+  try {
+    JSON.parse(partial);
+    return 'strict violation';
+  } catch (error) {
+    return (error as Error).message.replace(/#+/g, (placeholder) => body.slice(index, index + placeholder.length));
+  }
+}
+
+function inflateBody(request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void): void {
+  const encoding = request.headers['content-encoding']?.toLowerCase();
+  if (encoding === undefined || encoding === 'identity') return done(null, payload);
+  const inflate = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+  if (!inflate) return done(new HttpException(`unsupported content encoding "${encoding}"`, 415));
+  // Fastify counts the inflated bytes against the body limit.
+  done(null, payload.pipe(inflate));
+}
+
+/** Express's ETag and freshness: a weak ETag of the body when the answer has none, 304 when the client has it. */
+export function registerEtags(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if ((typeof payload !== 'string' && !Buffer.isBuffer(payload)) || reply.statusCode === 304) return done(null, payload);
+    if (typeof payload === 'string') {
+      // Express sent every text body with its charset (Swagger UI's pages and scripts are typed without one).
+      const type = reply.getHeader('content-type');
+      if (typeof type === 'string' && !type.includes('charset')) reply.header('Content-Type', `${type}; charset=utf-8`);
+    }
+    let etag = reply.getHeader('etag') as string | undefined;
+    if (etag === undefined) {
+      etag = weakEtag(payload);
+      reply.header('ETag', etag);
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && ((reply.statusCode >= 200 && reply.statusCode < 300) || reply.statusCode === 304) && isFresh(request, etag, reply.getHeader('last-modified') as string | undefined)) {
+      reply.code(304);
+      reply.removeHeader('content-type');
+      reply.removeHeader('content-length');
+      reply.removeHeader('transfer-encoding');
+      // No body, and so no Content-Length either (null: undefined would keep the payload).
+      return done(null, null);
+    }
+    done(null, payload);
+  });
+}
+
+function weakEtag(body: string | Buffer): string {
+  if (body.length === 0) return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
+  const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  return `W/"${length.toString(16)}-${hash}"`;
+}
+
+function isFresh(request: FastifyRequest, etag: string, lastModified: string | undefined): boolean {
+  const modifiedSince = request.headers['if-modified-since'];
+  const noneMatch = request.headers['if-none-match'];
+  if (!modifiedSince && !noneMatch) return false;
+  const cacheControl = request.headers['cache-control'];
+  if (cacheControl && /(?:^|,)\s*?no-cache\s*?(?:,|$)/.test(cacheControl)) return false;
+  if (noneMatch) {
+    if (noneMatch === '*') return true;
+    return noneMatch
+      .split(',')
+      .map((token) => token.trim())
+      .some((match) => match === etag || match === `W/${etag}` || `W/${match}` === etag);
+  }
+  if (!lastModified) return false;
+  return Date.parse(lastModified) <= Date.parse(modifiedSince!);
+}
