@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger as PinoLogger } from 'pino';
+import { wasRefused } from '../overload/commands-in-flight.js';
 
 /** Accepted from clients so one edit can be followed across services; anything else gets a fresh id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,6 +43,8 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLog
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
+    // A write refused by admission is counted in writes_refused_total instead: under overload, no line per refusal.
+    if (wasRefused(reply.raw)) return done();
     logRequest(logger, request, reply, reply.statusCode >= 500 ? new Error(`failed with status code ${reply.statusCode}`) : undefined, 'request completed');
     done();
   });

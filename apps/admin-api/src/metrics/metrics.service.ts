@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandsInFlightObserver } from '../overload/commands-in-flight.js';
+import { wasRefused, type CommandsInFlightObserver } from '../overload/commands-in-flight.js';
 import { PG_POOL } from '../database/database.module.js';
 
 /**
@@ -64,7 +64,7 @@ export class MetricsService {
     const httpDuration = this.httpDuration;
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url;
-      if (route !== undefined) httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      if (route !== undefined && !wasRefused(reply.raw)) httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
       done();
     });
   }

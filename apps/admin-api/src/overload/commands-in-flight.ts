@@ -17,6 +17,13 @@ export interface CommandsInFlightObserver {
   refused(): void;
 }
 
+const refusedResponses = new WeakSet<ServerResponse>();
+
+/** Whether this response is a refusal by limitCommandsInFlight (the request log and the request metrics skip those). */
+export function wasRefused(response: ServerResponse): boolean {
+  return refusedResponses.has(response);
+}
+
 export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver) {
   let inFlight = 0;
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
@@ -29,6 +36,7 @@ export function limitCommandsInFlight(limit: number, observer?: CommandsInFlight
         detail: `More than ${limit} edits are waiting to be recorded; nothing was recorded. Retry after the Retry-After seconds (with the same Idempotency-Key).`,
         instance: request.url,
       };
+      refusedResponses.add(response);
       response.writeHead(503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
       response.end(JSON.stringify(problem));
       observer?.refused();
