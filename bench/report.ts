@@ -152,9 +152,21 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   Idempotency-Key is sent, the request-log serializers stopped copying every header, and writes beyond 256 in flight
   are answered 503 problem+json with Retry-After (\`COMMANDS_IN_FLIGHT_LIMIT\`) instead of queueing without bound.
   With the API alone against PostgreSQL at 64 clients its CPU per command fell from 1.1–1.2 ms to 0.70–0.73 ms. What
-  is left is mostly the framework: in the profile, Node's HTTP and sockets plus express routing ≈34% of the API's CPU,
-  Nest + rxjs ≈10%, GC ≈9%, class-validator/class-transformer ≈7%, logging ≈6%, the event store ≈4%. The Fastify
-  adapter is the next step (not taken: every e2e test would need re-checking).
+  was left was mostly the framework: Node's HTTP and sockets plus express routing ≈34% of the API's CPU, Nest + rxjs
+  ≈10%, GC ≈9%, class-validator/class-transformer ≈7%, logging ≈6% (nestjs-pino's AsyncLocalStorage put a hook on
+  every promise), the event store ≈4%.
+- **Admin API: Fastify instead of Express** (\`apps/admin-api/src/http/fastify-http.ts\`). The API runs on
+  @nestjs/platform-fastify and answers as it did on Express (body-parser's strict JSON and its messages, other content
+  types ignored, the 100 KiB limit, weak ETags and 304, trailing slash and letter case ignored, problem+json for every
+  error; the e2e tests are unchanged). The request log line (pino-http's format) is written from an onResponse hook by
+  the app's own pino logger — no nestjs-pino, so no AsyncLocalStorage and no child logger per request — and the same
+  hook times requests for the metrics instead of an rxjs interceptor; class-validator's rule lookup per DTO class is
+  memoized. Measured with both builds running side by side against one PostgreSQL, the closed-loop load alternating
+  between them every 2 s (12 pairs, medians of the pairs, machine shared with other benchmarks at load 5–7): CPU per
+  command ×0.40 at 16 clients and ×0.37 at 64 clients (1.29 → 0.53 ms and 1.16 → 0.45 ms there), commands per second
+  ×1.8 and ×2.0. What the API's profile shows now: syscalls (writev to PostgreSQL and the sockets) ≈16%,
+  validation (class-validator, validator.js, class-transformer, Nest's ValidationPipe) ≈14%, libs/domain ≈10% (the
+  state copies grow with a stream), Fastify + Nest (routing, guards, pipes) ≈11%, the event store ≈8%, GC ≈8%.
 - **Projector: row-level diffs and a snapshot cache** (libs/read-models README). A batch used to rewrite every row of
   every touched stream — a work's whole timeline for one new milestone. It now diffs each stream's rows before and
   after by primary key and upserts/deletes only what changed; the states it wrote stay in memory while the snapshot
@@ -188,8 +200,8 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   machine, the first thing to partition for a much larger log.
 - **What is left, by target:** append batched (per-event cost, above; and group commit makes batched calls slower —
   one statement at a time does the JSON and hashing work of all queued calls in one backend, where four independent
-  statements share it across both cores: a size- or shape-aware group policy is next); the admin API's framework cost on 2 shared
-  cores (Fastify, fewer allocations per request); end to end at 500/s, the API's headroom and the projector's
+  statements share it across both cores: a size- or shape-aware group policy is next); the admin API's per-request cost on 2 shared
+  cores (validation, then the domain's state copies, which grow with a stream); end to end at 500/s, the API's headroom and the projector's
   per-batch snapshot writes (a state's size grows with its stream: write deltas since a periodic full snapshot);
   rebuild, one JavaScript thread (fold streams in worker threads partitioned by stream, a cheaper fact map in
   libs/domain, smaller snapshots).
