@@ -85,8 +85,14 @@ function inflateBody(request: FastifyRequest, _reply: FastifyReply, payload: Req
   if (encoding === undefined || encoding === 'identity') return done(null, payload);
   const inflate = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!inflate) return done(new HttpException(`unsupported content encoding "${encoding}"`, 415));
-  // Fastify counts the inflated bytes against the body limit.
-  done(null, payload.pipe(inflate));
+  // Fastify counts the inflated bytes against the body limit, and checks Content-Length against the bytes received.
+  const inflated = payload.pipe(inflate) as unknown as RequestPayload & { receivedEncodedLength: number };
+  inflated.receivedEncodedLength = 0;
+  payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
+  payload.on('error', (error: Error) => inflate.destroy(error));
+  // Bytes that do not inflate are the client's mistake: 400 with zlib's words, as body-parser answered.
+  inflate.once('error', (error: Error & { status?: number; statusCode?: number; expose?: boolean }) => Object.assign(error, { status: 400, statusCode: 400, expose: true }));
+  done(null, inflated);
 }
 
 /** Express's ETag and freshness: a weak ETag of the body when the answer has none, 304 when the client has it. */

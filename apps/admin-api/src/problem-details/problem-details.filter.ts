@@ -50,6 +50,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const known = mapKnownError(exception);
     if (known) return known;
     if (exception instanceof HttpException) return fromHttpException(exception);
+    const clientError = asClientError(exception);
+    if (clientError) return fromHttpException(new HttpException(clientError.message, clientError.statusCode));
     // With the request it failed (its id is the correlation id), to match the request log line and the client's answer.
     const err = exception instanceof Error ? exception : new Error(String(exception));
     this.logger.error({ req: { id: request.id, method: request.method, url: request.originalUrl ?? request.url }, err }, 'unexpected error');
@@ -66,4 +68,11 @@ function fromHttpException(exception: HttpException): ProblemDetails {
   const detail =
     typeof code === 'string' && FASTIFY_DETAILS[code] ? FASTIFY_DETAILS[code] : Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
   return { type: known.type, title: known.title, status, detail };
+}
+
+/** An http-errors style client error (e.g. zlib's, marked 400 by the body reader), whichever realm made it. */
+function asClientError(exception: unknown): { statusCode: number; message: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { statusCode, expose, message } = exception as { statusCode?: unknown; expose?: unknown; message?: unknown };
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && expose === true && typeof message === 'string' ? { statusCode, message } : undefined;
 }
