@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
-import { eventHash, eventHashParts, GENESIS_HASH } from './canonical-hash.js';
+import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
 import type {
   AppendOptions,
@@ -35,28 +35,32 @@ export interface PostgresEventStoreOptions {
   groupCommit?: boolean;
   /** Most calls committed together in one group transaction (default 256). */
   maxGroupSize?: number;
+  /**
+   * Most events in one group (default 100): calls are added to a group while its events stay within this bound, and a
+   * call with more events than this is committed on its own. A group that cannot grow (by calls or by events) is
+   * sent at once, even while other groups are in flight (see maxGroupsInFlight).
+   */
+  maxGroupEvents?: number;
+  /** Most append statements of this store in flight at once (default 4; 1 = one group after another). */
+  maxGroupsInFlight?: number;
 }
 
 /** An append call waiting for the group commit. */
 interface QueuedAppend {
-  appends: StreamAppend[];
-  options: AppendOptions;
+  call: PreparedCall;
   resolve(results: AppendResult[]): void;
   reject(error: unknown): void;
 }
-
 
 /** What the idempotency_keys.result column holds: enough to read the first answer back. */
 interface StoredIdempotentResult {
   results: Array<{ streamId: string; streamVersion: number; positions: string[] }>;
 }
 
-
-
-/** The one statement of an append (see runAppendStatement). */
+/** The one statement of an append (see runAppendStatement); event_store_append of migrations/0006-append-throughput.sql. */
 const APPEND_STATEMENT = `SELECT call_outcomes, call_conflict_streams, call_current_versions, call_claimed_fingerprints, call_claimed_results,
-  stream_base_versions, appended_at, event_positions, event_hashes, event_prev_hashes
-  FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::jsonb)`;
+  stream_base_versions, appended_at, first_prev_hash, positions, hashes
+  FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text)`;
 
 interface AppendStatementRow {
   call_outcomes: Array<'appended' | 'conflict' | 'claimed'>;
@@ -66,9 +70,12 @@ interface AppendStatementRow {
   call_claimed_results: Array<StoredIdempotentResult | null> | null;
   stream_base_versions: Array<number | null> | null;
   appended_at: string | null;
-  event_positions: Array<string | null> | null;
-  event_hashes: Array<string | null> | null;
-  event_prev_hashes: Array<string | null> | null;
+  /** The chain head before the statement's first event. */
+  first_prev_hash: string | null;
+  /** The appended events' positions, comma-separated, in statement order. */
+  positions: string | null;
+  /** The appended events' hashes (64 hex characters each), back to back, in statement order. */
+  hashes: string | null;
 }
 
 /** What happened to one call of an append statement. */
@@ -76,10 +83,6 @@ type SettledCall =
   | { kind: 'appended'; results: AppendResult[] }
   | { kind: 'conflict'; error: WrongExpectedVersionError }
   | { kind: 'claimed'; fingerprint: string | null; result: StoredIdempotentResult | null };
-
-interface AppendStatementResult {
-  calls: SettledCall[];
-}
 
 /**
  * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls one
@@ -99,12 +102,28 @@ interface PreparedEvent {
   schemaVersion: number;
 }
 
-interface AppendStatementParameters {
-  values: unknown[];
-  /** Per call, per stream: its index in the statement's stream arrays (0-based) and its events' indexes. */
-  layout: Array<Array<{ streamIndex: number; eventIndexes: number[] }>>;
+/**
+ * One call, prepared when it is made (before it queues, so while an earlier statement is in flight): its events in
+ * the form event_store_append takes them, which does not depend on the group the call ends up in, so a group only
+ * joins its calls' pieces.
+ */
+interface PreparedCall {
+  appends: StreamAppend[];
+  idempotency: AppendOptions['idempotency'];
+  eventIds: string[];
+  types: string[];
+  schemaVersions: number[];
+  /** Its events' texts for event_texts (each the six pieces of eventHashText joined by U+001F), joined by U+001E. */
+  texts: string;
+  /** Its events in statement order (stream by stream). */
   events: PreparedEvent[];
+  /** Every stream id and the idempotency key: what another statement in flight must not touch. */
+  resources: string[];
 }
+
+/** Separators of event_store_append's event_texts; canonical JSON escapes every control character. */
+const PIECE_SEPARATOR = '\x1f';
+const EVENT_SEPARATOR = '\x1e';
 
 /** 'any' → NULL; 'no-stream' is version 0. */
 function expectedVersionParameter(expected: ExpectedVersion): number | null {
@@ -113,8 +132,50 @@ function expectedVersionParameter(expected: ExpectedVersion): number | null {
   return expected;
 }
 
-/** The calls flattened into event_store_append's arrays (the migration documents each one). */
-function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idempotency: AppendOptions['idempotency'] }>): AppendStatementParameters {
+function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempotency']): PreparedCall {
+  const eventIds: string[] = [];
+  const types: string[] = [];
+  const schemaVersions: number[] = [];
+  const texts: string[] = [];
+  const events: PreparedEvent[] = [];
+  const resources: string[] = [];
+  for (const { stream, events: toAppend } of appends) {
+    resources.push(`stream:${stream.id}`);
+    for (const event of toAppend) {
+      const { recordedAt: _setByTheStore, ...callerMetadata } = event.metadata as EventMetadata & { recordedAt?: unknown };
+      const schemaVersion = event.metadata.schemaVersion ?? 1;
+      // Through JSON and back, as jsonb will give them back: what the hash covers, what is stored and what the caller
+      // gets.
+      const prepared: PreparedEvent = {
+        data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>,
+        metadata: JSON.parse(JSON.stringify({ ...callerMetadata, schemaVersion })) as Record<string, unknown>,
+        schemaVersion,
+      };
+      const text = eventHashText({
+        streamId: stream.id,
+        streamType: stream.type,
+        eventId: event.metadata.eventId,
+        type: event.type,
+        schemaVersion,
+        data: prepared.data,
+        metadata: prepared.metadata,
+      });
+      eventIds.push(event.metadata.eventId);
+      types.push(event.type);
+      schemaVersions.push(schemaVersion);
+      texts.push(
+        text.data + PIECE_SEPARATOR + text.afterData + PIECE_SEPARATOR + text.metadataHead + PIECE_SEPARATOR + text.metadataTail +
+          PIECE_SEPARATOR + text.afterPrevHash + PIECE_SEPARATOR + text.afterVersion,
+      );
+      events.push(prepared);
+    }
+  }
+  if (idempotency) resources.push(`key:${idempotency.key}`);
+  return { appends, idempotency, eventIds, types, schemaVersions, texts: texts.join(EVENT_SEPARATOR), events, resources };
+}
+
+/** The calls flattened into event_store_append's parameters (the migrations document each one). */
+function appendStatementValues(calls: PreparedCall[]): unknown[] {
   const callKeys: Array<string | null> = [];
   const callFingerprints: Array<string | null> = [];
   const streamCalls: number[] = [];
@@ -122,95 +183,82 @@ function appendStatementParameters(calls: Array<{ appends: StreamAppend[]; idemp
   const streamTypes: string[] = [];
   const streamExpected: Array<number | null> = [];
   const streamEventCounts: number[] = [];
-  // The events as one JSON document of arrays (see the migration); data and metadata go in as the JSON they are.
-  const eventItems: string[] = [];
-  const events: PreparedEvent[] = [];
-  const layout = calls.map(({ appends, idempotency }, c) => {
+  calls.forEach(({ appends, idempotency }, c) => {
     callKeys.push(idempotency?.key ?? null);
     callFingerprints.push(idempotency?.fingerprint ?? null);
-    return appends.map(({ stream, expectedVersion, events: toAppend }) => {
-      const streamIndex = streamIds.length;
+    for (const { stream, expectedVersion, events } of appends) {
       streamCalls.push(c + 1);
       streamIds.push(stream.id);
       streamTypes.push(stream.type);
       streamExpected.push(expectedVersionParameter(expectedVersion));
-      streamEventCounts.push(toAppend.length);
-      const eventIndexes = toAppend.map((event) => {
-        const { recordedAt: _setByTheStore, ...callerMetadata } = event.metadata as EventMetadata & { recordedAt?: unknown };
-        const schemaVersion = event.metadata.schemaVersion ?? 1;
-        const dataText = JSON.stringify(event.data);
-        const metadataText = JSON.stringify({ ...callerMetadata, schemaVersion });
-        // Parsed back, as jsonb will give them back: what the hash covers and what the caller gets.
-        const prepared: PreparedEvent = { data: JSON.parse(dataText) as Record<string, unknown>, metadata: JSON.parse(metadataText) as Record<string, unknown>, schemaVersion };
-        const parts = eventHashParts({
+      streamEventCounts.push(events.length);
+    }
+  });
+  const alone = calls.length === 1 ? calls[0]! : undefined;
+  return [
+    callKeys,
+    callFingerprints,
+    streamCalls,
+    streamIds,
+    streamTypes,
+    streamExpected,
+    streamEventCounts,
+    alone ? alone.eventIds : calls.flatMap((call) => call.eventIds),
+    alone ? alone.types : calls.flatMap((call) => call.types),
+    alone ? alone.schemaVersions : calls.flatMap((call) => call.schemaVersions),
+    alone ? alone.texts : calls.map((call) => call.texts).join(EVENT_SEPARATOR),
+  ];
+}
+
+/** Every call's outcome from the statement's answer, with its stored events when it was appended. */
+function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCall[] {
+  const positions = row.positions ? row.positions.split(',') : [];
+  const hashes = row.hashes ?? '';
+  const recordedAt = row.appended_at!;
+  // The appended events are consecutive in the chain: each one's prevHash is the hash before it in the answer.
+  let prevHash = row.first_prev_hash!;
+  let appendedIndex = 0;
+  let streamIndex = 0;
+  return calls.map(({ appends, events: prepared }, c): SettledCall => {
+    const firstStream = streamIndex;
+    streamIndex += appends.length;
+    const outcome = row.call_outcomes[c];
+    if (outcome === 'conflict') {
+      const streamId = row.call_conflict_streams![c]!;
+      const expected = appends.find((a) => a.stream.id === streamId)!.expectedVersion;
+      return { kind: 'conflict', error: new WrongExpectedVersionError(streamId, expected, row.call_current_versions![c]!) };
+    }
+    if (outcome === 'claimed') {
+      return { kind: 'claimed', fingerprint: row.call_claimed_fingerprints?.[c] ?? null, result: row.call_claimed_results?.[c] ?? null };
+    }
+    let e = 0;
+    const results = appends.map(({ stream, events: appended }, k) => {
+      const base = row.stream_base_versions![firstStream + k]!;
+      const events: StoredEvent[] = appended.map((event, i) => {
+        const { data, metadata, schemaVersion } = prepared[e++]!;
+        const hash = hashes.slice(appendedIndex * 64, appendedIndex * 64 + 64);
+        const stored: StoredEvent = {
+          globalPosition: positions[appendedIndex]!,
           streamId: stream.id,
           streamType: stream.type,
+          streamVersion: base + i + 1,
           eventId: event.metadata.eventId,
           type: event.type,
           schemaVersion,
-          data: prepared.data,
-          metadata: prepared.metadata,
-        });
-        eventItems.push(
-          `[${streamIndex + 1},${JSON.stringify(event.metadata.eventId)},${JSON.stringify(event.type)},${schemaVersion},${dataText},${metadataText},${JSON.stringify(parts)}]`,
-        );
-        events.push(prepared);
-        return events.length - 1;
+          data,
+          metadata: { ...metadata, recordedAt } as unknown as EventMetadata,
+          recordedAt,
+          hash,
+          prevHash,
+        };
+        appendedIndex += 1;
+        prevHash = hash;
+        return stored;
       });
-      return { streamIndex, eventIndexes };
+      return { streamId: stream.id, streamVersion: base + events.length, events, replayed: false };
     });
+    return { kind: 'appended', results };
   });
-  return {
-    values: [
-      callKeys,
-      callFingerprints,
-      streamCalls,
-      streamIds,
-      streamTypes,
-      streamExpected,
-      streamEventCounts,
-      `[${eventItems.join(',')}]`,
-    ],
-    layout,
-    events,
-  };
-}
-
-/** Call c's outcome from the statement's answer, with its stored events when it was appended. */
-function settleCall(appends: StreamAppend[], c: number, params: AppendStatementParameters, row: AppendStatementRow): SettledCall {
-  const outcome = row.call_outcomes[c];
-  if (outcome === 'conflict') {
-    const streamId = row.call_conflict_streams![c]!;
-    const expected = appends.find((a) => a.stream.id === streamId)!.expectedVersion;
-    return { kind: 'conflict', error: new WrongExpectedVersionError(streamId, expected, row.call_current_versions![c]!) };
-  }
-  if (outcome === 'claimed') {
-    return { kind: 'claimed', fingerprint: row.call_claimed_fingerprints?.[c] ?? null, result: row.call_claimed_results?.[c] ?? null };
-  }
-  const recordedAt = row.appended_at!;
-  const results = params.layout[c]!.map(({ streamIndex, eventIndexes }, k) => {
-    const { stream, events: appended } = appends[k]!;
-    const base = row.stream_base_versions![streamIndex]!;
-    const events: StoredEvent[] = eventIndexes.map((e, i) => {
-      const prepared = params.events[e]!;
-      return {
-        globalPosition: row.event_positions![e]!,
-        streamId: stream.id,
-        streamType: stream.type,
-        streamVersion: base + i + 1,
-        eventId: appended[i]!.metadata.eventId,
-        type: appended[i]!.type,
-        schemaVersion: prepared.schemaVersion,
-        data: prepared.data,
-        metadata: { ...prepared.metadata, recordedAt } as unknown as EventMetadata,
-        recordedAt,
-        hash: row.event_hashes![e]!,
-        prevHash: row.event_prev_hashes![e]!,
-      };
-    });
-    return { streamId: stream.id, streamVersion: base + events.length, events, replayed: false };
-  });
-  return { kind: 'appended', results };
 }
 
 function validateAppends(appends: StreamAppend[]): void {
@@ -272,8 +320,12 @@ export class PostgresEventStore {
   private readonly hooks: EventStoreTestHooks;
   private readonly groupCommit: boolean;
   private readonly maxBatch: number;
+  private readonly maxGroupEvents: number;
+  private readonly maxInFlight: number;
   private readonly queue: QueuedAppend[] = [];
-  private committing = false;
+  private inFlight = 0;
+  /** The streams and idempotency keys of the statements in flight (with how many statements hold each). */
+  private readonly busy = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -282,6 +334,8 @@ export class PostgresEventStore {
     this.hooks = options.testHooks ?? {};
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatch = Math.max(1, options.maxGroupSize ?? 256);
+    this.maxGroupEvents = Math.max(1, options.maxGroupEvents ?? 100);
+    this.maxInFlight = Math.max(1, options.maxGroupsInFlight ?? 4);
   }
 
   async append(stream: StreamRef, expectedVersion: ExpectedVersion, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -295,32 +349,66 @@ export class PostgresEventStore {
    * Group commit: calls made while another commit of this store is in flight are queued and then committed together
    * in one transaction (one chain-lock hold, one WAL flush), each inside its own SAVEPOINT with its own idempotency
    * claim and expected-version check, so a conflicting call fails alone. A call that arrives when nothing is in flight
-   * commits at once on its own. See README.md "Group commit".
+   * commits at once on its own; a group bounded by events goes at once too. See README.md "Group commit".
    */
   async appendMany(appends: StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     validateAppends(appends);
-    if (!this.groupCommit) return this.appendAlone(appends, options);
+    const call = prepareCall(appends, options.idempotency);
+    if (!this.groupCommit) return this.appendAlone(call);
     return new Promise<AppendResult[]>((resolve, reject) => {
-      this.queue.push({ appends, options, resolve, reject });
+      this.queue.push({ call, resolve, reject });
       this.flush();
     });
   }
 
-  /** Starts a commit of the queued calls unless one is in flight (it flushes the queue again when it ends). */
+  /**
+   * Starts statements for the queued calls, in queue order: when nothing is in flight, one with every queued call (up
+   * to maxGroupSize calls and maxGroupEvents events); while statements are in flight, another only when its group is
+   * full (it cannot grow by waiting) and at most maxGroupsInFlight in all. A call whose stream or idempotency key is
+   * in a statement in flight waits for it, and so does every call behind it: per stream, calls commit in the order
+   * they were made, as with one statement at a time. Every statement flushes the queue again when it ends.
+   */
   private flush(): void {
-    if (this.committing || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.maxBatch);
-    this.committing = true;
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      let take = 0;
+      let events = 0;
+      while (take < this.queue.length && take < this.maxBatch) {
+        const { call } = this.queue[take]!;
+        if (take > 0 && events + call.events.length > this.maxGroupEvents) break;
+        // Calls of one group may share a stream (each sees what the earlier ones append), but a call must not overtake
+        // a statement in flight that holds one of its streams or its key: it waits, and so does the rest of the queue.
+        if (call.resources.some((resource) => this.busy.has(resource))) break;
+        take += 1;
+        events += call.events.length;
+      }
+      if (take === 0) return;
+      const full = take === this.maxBatch || events >= this.maxGroupEvents || take < this.queue.length;
+      if (this.inFlight > 0 && !full) return;
+      const batch = this.queue.splice(0, take);
+      this.start(batch);
+    }
+  }
+
+  /** Runs one statement for the batch, holding its streams and keys until it has settled. */
+  private start(batch: QueuedAppend[]): void {
+    const resources = batch.flatMap((request) => request.call.resources);
+    for (const resource of resources) this.busy.set(resource, (this.busy.get(resource) ?? 0) + 1);
+    this.inFlight += 1;
     const run = batch.length === 1 ? this.settleAlone(batch[0]!) : this.commitGroup(batch);
     void run.finally(() => {
-      this.committing = false;
+      for (const resource of resources) {
+        const held = this.busy.get(resource)! - 1;
+        if (held === 0) this.busy.delete(resource);
+        else this.busy.set(resource, held);
+      }
+      this.inFlight -= 1;
       this.flush();
     });
   }
 
   private async settleAlone(request: QueuedAppend): Promise<void> {
     try {
-      request.resolve(await this.appendAlone(request.appends, request.options));
+      request.resolve(await this.appendAlone(request.call));
     } catch (error) {
       request.reject(error);
     }
@@ -331,49 +419,52 @@ export class PostgresEventStore {
    * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
    * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
    * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
-   * event id that already exists, a lost connection), nothing of it committed and every call runs again on its own.
+   * event id that already exists, a lost connection), nothing of it committed and every call runs again on its own,
+   * one after another in the group's order (calls of one stream keep their order; the chain lock would serialize
+   * their commits anyway).
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
-    let outcome: AppendStatementResult;
+    let settled: SettledCall[];
     try {
-      outcome = await this.runAppendStatement(batch.map((request) => ({ appends: request.appends, idempotency: request.options.idempotency })));
+      settled = await this.runAppendStatement(batch.map((request) => request.call));
     } catch (error) {
-      if (error instanceof AppendStatementFailed) await Promise.all(batch.map((request) => this.settleAlone(request)));
-      else for (const request of batch) request.reject(error);
+      if (error instanceof AppendStatementFailed) {
+        for (const request of batch) await this.settleAlone(request);
+      } else {
+        for (const request of batch) request.reject(error);
+      }
       return;
     }
     const deferred: QueuedAppend[] = [];
     batch.forEach((request, c) => {
-      const settled = outcome.calls[c]!;
-      if (settled.kind === 'appended') request.resolve(settled.results);
-      else if (settled.kind === 'conflict') request.reject(settled.error);
+      const outcome = settled[c]!;
+      if (outcome.kind === 'appended') request.resolve(outcome.results);
+      else if (outcome.kind === 'conflict') request.reject(outcome.error);
       else deferred.push(request);
     });
     await Promise.all(deferred.map((request) => this.settleAlone(request)));
   }
 
   /** One call in its own event_store_append statement: the path of an uncontended append. */
-  private async appendAlone(appends: StreamAppend[], options: AppendOptions): Promise<AppendResult[]> {
-    const { calls } = await this.runAppendStatement([{ appends, idempotency: options.idempotency }]).catch((error: unknown) =>
+  private async appendAlone(call: PreparedCall): Promise<AppendResult[]> {
+    const [settled] = await this.runAppendStatement([call]).catch((error: unknown) =>
       Promise.reject(error instanceof AppendStatementFailed ? error.cause : error),
     );
-    const settled = calls[0]!;
-    if (settled.kind === 'appended') return settled.results;
-    if (settled.kind === 'conflict') throw settled.error;
-    const idempotency = options.idempotency!;
-    if (settled.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
+    if (settled!.kind === 'appended') return settled!.results;
+    if (settled!.kind === 'conflict') throw settled!.error;
+    const idempotency = call.idempotency!;
+    if (settled!.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
     // Alone, a claimed key always has its answer: its claimer committed it with the claim (the claim waited for that).
-    return this.replay(settled.result!);
+    return this.replay(settled!.result!);
   }
 
   /**
-   * Runs event_store_append (migrations/0004-single-statement-append.sql) for the calls and maps its answer back: per
-   * call its results, its WrongExpectedVersionError, or the fingerprint and answer of the key it found claimed. Without
+   * Runs event_store_append (migrations/0006-append-throughput.sql) for the calls and maps its answer back: per call
+   * its results, its WrongExpectedVersionError, or the fingerprint and answer of the key it found claimed. Without
    * test hooks it is one autocommit statement; with them, an explicit transaction that pauses where the hooks say.
    */
-  private async runAppendStatement(calls: Array<{ appends: StreamAppend[]; idempotency: AppendOptions['idempotency'] }>): Promise<AppendStatementResult> {
-    const params = appendStatementParameters(calls);
-    const statement = { name: 'event_store_append', text: APPEND_STATEMENT, values: params.values };
+  private async runAppendStatement(calls: PreparedCall[]): Promise<SettledCall[]> {
+    const statement = { name: 'event_store_append', text: APPEND_STATEMENT, values: appendStatementValues(calls) };
     let row: AppendStatementRow;
     if (!this.hooks.beforeLock && !this.hooks.beforeCommit) {
       row = (await this.pool.query<AppendStatementRow>(statement).catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)))).rows[0]!;
@@ -393,7 +484,7 @@ export class PostgresEventStore {
         client.release();
       }
     }
-    return { calls: calls.map((call, c) => settleCall(call.appends, c, params, row)) };
+    return settleCalls(calls, row);
   }
 
   /**
