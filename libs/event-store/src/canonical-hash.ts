@@ -166,8 +166,10 @@ export interface EventHashText {
  * always one (it hashes metadata as JSON.parse gives it back). Built for every appended event, so it writes the fixed
  * outer object member by member in sorted key order instead of building it, copying the metadata and sorting keys;
  * the text is the one canonicalJsonParts writes for {...content, metadata: {...metadata, recordedAt: hole}}.
+ * setSchemaVersion: the metadata's schemaVersion is the event's (metadata: {...metadata, schemaVersion, recordedAt:
+ * hole}), as the store stores it, without the caller having to copy the metadata to say so.
  */
-export function eventHashText(event: UnplacedEventContent): EventHashText {
+export function eventHashText(event: UnplacedEventContent, options: { setSchemaVersion?: boolean } = {}): EventHashText {
   const writer: CanonicalWriter = { parts: [], out: '' };
   let first = false;
   // A member as writeCanonical writes one of an object's: skipped when undefined or a function. Every key here is a
@@ -187,27 +189,27 @@ export function eventHashText(event: UnplacedEventContent): EventHashText {
   const afterData = writer.out;
   writer.out = '';
   const record = event.metadata;
-  const keys = Object.keys(record).sort();
-  let head: string | undefined;
+  const keys = Object.keys(record);
+  // The hole (the store's recordedAt replaces the caller's) and, when asked, the event's schemaVersion take their
+  // sorted places among the caller's keys.
+  if (!Object.prototype.hasOwnProperty.call(record, 'recordedAt')) keys.push('recordedAt');
+  if (options.setSchemaVersion && !Object.prototype.hasOwnProperty.call(record, 'schemaVersion')) keys.push('schemaVersion');
+  keys.sort();
+  let head = '';
   writer.out = '{';
   let firstKey = true;
   for (const key of keys) {
-    if (head === undefined && key > 'recordedAt') {
+    if (key === 'recordedAt') {
       head = writer.out + (firstKey ? '"recordedAt":"' : ',"recordedAt":"');
       writer.out = '"';
       firstKey = false;
+      continue;
     }
-    // The store's recordedAt replaces the caller's.
-    if (key === 'recordedAt') continue;
-    const value = record[key];
+    const value = options.setSchemaVersion && key === 'schemaVersion' ? event.schemaVersion : record[key];
     if (value === undefined || typeof value === 'function') continue;
     writer.out += firstKey ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
     firstKey = false;
     writeCanonical(value, writer);
-  }
-  if (head === undefined) {
-    head = writer.out + (firstKey ? '"recordedAt":"' : ',"recordedAt":"');
-    writer.out = '"';
   }
   const metadataTail = writer.out + '}';
   writer.out = '"';

@@ -97,7 +97,7 @@ class AppendStatementFailed extends Error {
 /** An event as it will be stored, minus what the database fixes under the lock. */
 interface PreparedEvent {
   data: Record<string, unknown>;
-  /** Without recordedAt. */
+  /** The caller's, through JSON; the answer sets schemaVersion and the store's recordedAt in it. */
   metadata: Record<string, unknown>;
   schemaVersion: number;
 }
@@ -142,24 +142,28 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
   for (const { stream, events: toAppend } of appends) {
     resources.push(`stream:${stream.id}`);
     for (const event of toAppend) {
-      const { recordedAt: _setByTheStore, ...callerMetadata } = event.metadata as EventMetadata & { recordedAt?: unknown };
       const schemaVersion = event.metadata.schemaVersion ?? 1;
       // Through JSON and back, as jsonb will give them back: what the hash covers, what is stored and what the caller
-      // gets.
+      // gets. The metadata stored and hashed is the caller's with schemaVersion set and recordedAt replaced by the
+      // store's (eventHashText leaves the caller's recordedAt out and writes schemaVersion; settleCalls sets both in
+      // the answer): no copy of the caller's object to say so.
       const prepared: PreparedEvent = {
         data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>,
-        metadata: JSON.parse(JSON.stringify({ ...callerMetadata, schemaVersion })) as Record<string, unknown>,
+        metadata: JSON.parse(JSON.stringify(event.metadata)) as Record<string, unknown>,
         schemaVersion,
       };
-      const text = eventHashText({
-        streamId: stream.id,
-        streamType: stream.type,
-        eventId: event.metadata.eventId,
-        type: event.type,
-        schemaVersion,
-        data: prepared.data,
-        metadata: prepared.metadata,
-      });
+      const text = eventHashText(
+        {
+          streamId: stream.id,
+          streamType: stream.type,
+          eventId: event.metadata.eventId,
+          type: event.type,
+          schemaVersion,
+          data: prepared.data,
+          metadata: prepared.metadata,
+        },
+        { setSchemaVersion: true },
+      );
       eventIds.push(event.metadata.eventId);
       types.push(event.type);
       schemaVersions.push(schemaVersion);
@@ -236,6 +240,9 @@ function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCal
       const base = row.stream_base_versions![firstStream + k]!;
       const events: StoredEvent[] = appended.map((event, i) => {
         const { data, metadata, schemaVersion } = prepared[e++]!;
+        // Set, not copied: the object is this call's own, made by JSON.parse in prepareCall.
+        metadata.schemaVersion = schemaVersion;
+        metadata.recordedAt = recordedAt;
         const hash = hashes.slice(appendedIndex * 64, appendedIndex * 64 + 64);
         const stored: StoredEvent = {
           globalPosition: positions[appendedIndex]!,
@@ -246,7 +253,7 @@ function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCal
           type: event.type,
           schemaVersion,
           data,
-          metadata: { ...metadata, recordedAt } as unknown as EventMetadata,
+          metadata: metadata as unknown as EventMetadata,
           recordedAt,
           hash,
           prevHash,
