@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { BARE_HOLE, canonicalJson, canonicalJsonParts, eventHash, eventHashParts, QUOTED_HOLE } from './canonical-hash.js';
+import { BARE_HOLE, canonicalJson, canonicalJsonParts, eventHash, eventHashParts, eventHashText, QUOTED_HOLE } from './canonical-hash.js';
 
 /** What event_store_append does with the parts (migrations/0004-single-statement-append.sql), in Node. */
 function hashAsTheDatabaseDoes(parts: string[], position: string, recordedAt: string, prevHash: string, streamVersion: number): string {
@@ -42,4 +42,39 @@ describe('eventHashParts', () => {
     });
     expect(hashAsTheDatabaseDoes(parts, '1234567890123', recordedAt, prevHash, 17)).toBe(expected);
   });
+});
+
+describe('eventHashText', () => {
+  // Metadata keys that sort around recordedAt and schemaVersion, an integer-like key (objects list those first, the
+  // canonical order does not), a __proto__ key as JSON.parse makes one, and a caller's recordedAt (replaced).
+  const metadataSamples: Array<Record<string, unknown>> = [
+    { actor: 'editor-1' },
+    {},
+    JSON.parse('{"r":1,"recordedA":2,"recordedAt":"caller","recordedAt0":3,"s":4,"schemaVersion":9,"schemaVersion0":5,"__proto__":{"x":1},"10":"ten","9":"nine"}') as Record<string, unknown>,
+    { zeta: [1, { b: 2, a: 'é"\\' }], alpha: null, 'with space': true },
+  ];
+  const dataSamples: unknown[] = [{ b: 1, a: [1, 2.5, 'x', { d: 1, c: 2 }] }, [], 'a string', { '2': 1, '10': 2, '': 3 }];
+
+  it.each(metadataSamples.flatMap((metadata, m) => dataSamples.map((data, d) => [m, d, metadata, data] as const)))(
+    'metadata %i, data %i: the pieces make the text eventHash hashes, and data and metadata are its canonical JSON',
+    (_m, _d, metadata, data) => {
+      const base = { streamId: 'work-"quoted"', streamType: 'work', eventId: randomUUID(), type: 'Ty\npe', schemaVersion: 3 };
+      const text = eventHashText({ ...base, data, metadata }, { setSchemaVersion: true });
+      const recordedAt = '2026-11-25T18:32:47.123Z';
+      const prevHash = createHash('sha256').update('previous').digest('hex');
+      const { recordedAt: _callers, ...callerMetadata } = metadata;
+      const storedMetadata = { ...callerMetadata, schemaVersion: 3, recordedAt };
+      const whole =
+        '{"data":' + text.data + text.afterData + '77' + '","metadata":' + text.metadataHead + recordedAt + text.metadataTail + ',"prevHash":"' +
+        prevHash + text.afterPrevHash + '5' + text.afterVersion;
+      const expected = eventHash({ ...base, globalPosition: '77', streamVersion: 5, data, metadata: storedMetadata, prevHash });
+      expect(createHash('sha256').update(whole, 'utf8').digest('hex')).toBe(expected);
+      expect(text.data).toBe(canonicalJson(data));
+      expect(text.metadataHead + recordedAt + text.metadataTail).toBe(canonicalJson(storedMetadata));
+      for (const piece of Object.values(text)) expect(piece).not.toMatch(/[\u0000-\u001f]/);
+      // Without setSchemaVersion the caller's schemaVersion (or none) is hashed as given.
+      const asGiven = eventHashText({ ...base, data, metadata });
+      expect(asGiven.metadataHead + recordedAt + asGiven.metadataTail).toBe(canonicalJson({ ...callerMetadata, recordedAt }));
+    },
+  );
 });

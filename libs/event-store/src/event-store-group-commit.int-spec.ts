@@ -91,4 +91,99 @@ describe('PostgresEventStore group commit', () => {
     expect((await store.readStream(a.id)).map((e) => e.type)).toEqual(['Reused', 'A2']);
     expect((await store.verifyChain()).ok).toBe(true);
   });
+
+  /** Each event's transaction id, per stream in version order: which statement committed what. */
+  async function transactions(streamIds: string[]): Promise<Map<string, string[]>> {
+    const { rows } = await db.pool.query<{ stream_id: string; tx: string }>(
+      'SELECT stream_id, transaction_id::text AS tx FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version',
+      [streamIds],
+    );
+    const byStream = new Map<string, string[]>();
+    for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), row.tx]);
+    return byStream;
+  }
+
+  it('commits a call larger than a group on its own, while small calls around it keep being grouped and keep their order', async () => {
+    const sized = new PostgresEventStore(db.pool, { maxGroupEvents: 10 });
+    const tag = Date.now();
+    const big = { id: `work-big-${tag}`, type: 'work' };
+    const smalls = Array.from({ length: 8 }, (_, i) => ({ id: `work-small-${i}-${tag}`, type: 'work' }));
+    const bigEvents = Array.from({ length: 40 }, (_, i) => testEvent(`Big${i}`));
+    // Issued at once, in this order: small calls, then the big one, then more small calls, one of them on the big
+    // call's stream expecting the version the big call leaves behind (so it must commit after it), and another big
+    // call on the same stream after that.
+    const first = smalls.map((stream) => sized.append(stream, 'no-stream', [testEvent('S1')]));
+    const bigCall = sized.append(big, 'no-stream', bigEvents);
+    const second = smalls.map((stream) => sized.append(stream, 1, [testEvent('S2'), testEvent('S2b')]));
+    const afterBig = sized.append(big, 40, [testEvent('AfterBig')]);
+    const bigAgain = sized.append(big, 41, Array.from({ length: 12 }, (_, i) => testEvent(`Again${i}`)));
+    const results = await Promise.all([...first, bigCall, ...second, afterBig, bigAgain]);
+
+    expect(results.every((r) => !r.replayed)).toBe(true);
+    const bigResult = await bigCall;
+    expect(bigResult.streamVersion).toBe(40);
+    expect(bigResult.events.map((e) => e.type)).toEqual(bigEvents.map((e) => e.type));
+    expect((await afterBig).streamVersion).toBe(41);
+    expect((await bigAgain).streamVersion).toBe(53);
+    expect((await store.readStream(big.id)).map((e) => e.type)).toEqual([...bigEvents.map((e) => e.type), 'AfterBig', ...Array.from({ length: 12 }, (_, i) => `Again${i}`)]);
+    for (const stream of smalls) expect((await store.readStream(stream.id)).map((e) => [e.streamVersion, e.type])).toEqual([[1, 'S1'], [2, 'S2'], [3, 'S2b']]);
+
+    const txs = await transactions([big.id, ...smalls.map((s) => s.id)]);
+    const bigTxs = txs.get(big.id)!;
+    // The first big call is one transaction of its own: none of the small calls' events are in it.
+    const bigTx = bigTxs[0]!;
+    expect(bigTxs.slice(0, 40).every((tx) => tx === bigTx)).toBe(true);
+    for (const stream of smalls) expect(txs.get(stream.id)).not.toContain(bigTx);
+    // The small calls were still grouped (16 calls of 1-2 events, groups of up to 10 events).
+    const smallTxs = new Set(smalls.flatMap((stream) => txs.get(stream.id)!));
+    expect(smallTxs.size).toBeLessThan(16);
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
+
+  it('never lets a statement overtake one in flight on the same stream or key, even with every call in a statement of its own', async () => {
+    // maxGroupEvents 1: every call is a full group and may start while others are in flight, up to 4 at once.
+    const eager = new PostgresEventStore(db.pool, { maxGroupEvents: 1, maxGroupsInFlight: 4 });
+    const tag = Date.now();
+    // Fewer streams than statements in flight, so that without the rule the same stream would be in two at once.
+    const streams = Array.from({ length: 3 }, (_, i) => ({ id: `work-eager-${i}-${tag}`, type: 'work' }));
+    const calls: Array<Promise<AppendResult>> = [];
+    for (let version = 0; version < 16; version++) {
+      for (const stream of streams) {
+        calls.push(eager.append(stream, version === 0 ? 'no-stream' : version, [testEvent(`V${version + 1}`)]));
+      }
+    }
+    // The same key from two calls on different streams: the second is answered with the first's result.
+    const keyed = eager.append(streams[0]!, 'any', [testEvent('Keyed')], { idempotency: { key: `eager-${tag}`, fingerprint: 'f' } });
+    const repeated = eager.append(streams[1]!, 'any', [testEvent('Keyed')], { idempotency: { key: `eager-${tag}`, fingerprint: 'f' } });
+    const outcomes = await Promise.allSettled([...calls, keyed, repeated]);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const versions = Array.from({ length: 16 }, (_, v) => `V${v + 1}`);
+    for (const stream of streams.slice(1)) {
+      expect((await store.readStream(stream.id)).map((e) => e.type)).toEqual(versions);
+    }
+    expect((await store.readStream(streams[0]!.id)).map((e) => e.type)).toEqual([...versions, 'Keyed']);
+    expect((await repeated).replayed).toBe(true);
+    expect((await repeated).events.map((e) => e.globalPosition)).toEqual((await keyed).events.map((e) => e.globalPosition));
+    // Every call was a statement of its own (each a full group): 3 streams x 16 calls, plus the keyed one.
+    const txs = await transactions(streams.map((s) => s.id));
+    expect(new Set([...txs.values()].flat()).size).toBe(49);
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
+
+  it('fails a broken call alone while other statements are in flight', async () => {
+    const eager = new PostgresEventStore(db.pool, { maxGroupEvents: 2 });
+    const tag = Date.now();
+    const reused = testEvent('Reused');
+    await eager.append({ id: `work-reused-${tag}`, type: 'work' }, 'no-stream', [reused]);
+    const streams = Array.from({ length: 9 }, (_, i) => ({ id: `work-flight-${i}-${tag}`, type: 'work' }));
+    // Calls of one event, two per full group: several statements in flight; the fifth call reuses an event id.
+    const outcomes = await Promise.allSettled(
+      streams.map((stream, i) => eager.append(stream, 'no-stream', [i === 4 ? { ...reused, type: 'Dup' } : testEvent(`F${i}`)])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(streams.map((_, i) => (i === 4 ? 'rejected' : 'fulfilled')));
+    expect(await store.streamVersion(streams[4]!.id)).toBe(0);
+    for (const [i, stream] of streams.entries()) if (i !== 4) expect((await store.readStream(stream.id)).map((e) => e.type)).toEqual([`F${i}`]);
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
 });
+
