@@ -18,6 +18,9 @@
 --     moved by one UPDATE … WHERE version = expected RETURNING; a new one is inserted at its final version. A mismatch,
 --     a stream created meanwhile by another transaction and 'any' are handled as before (see below). A call of one
 --     stream needs no query to order its stream locks.
+--   * Under the lock, a statement of one event (a lone call of one event, the most common append) reads the head,
+--     hashes and writes its event, outbox row and new head in ONE query; more events: the head, a loop for the
+--     chain, then one query for all rows, events, outbox and head (0004 took a query more for the head).
 --   * The answer carries the positions and hashes as one text each (positions comma-separated, the 64-character hashes
 --     back to back; appended events only, in order) and the hash before the first appended event: every other event's
 --     prevHash is its predecessor's hash in the same answer.
@@ -172,73 +175,105 @@ BEGIN
     RETURN;
   END IF;
 
-  event_total := 0;
-  FOR s IN 1..stream_count LOOP
-    event_total := event_total + stream_event_counts[s];
-  END LOOP;
-  event_streams := array_fill(NULL::int, ARRAY[event_total]);
-  event_versions := event_streams;
-  event_positions := array_fill(NULL::bigint, ARRAY[event_total]);
-  event_hashes := array_fill(NULL::text, ARRAY[event_total]);
-  event_prev_hashes := event_hashes;
-  event_data := event_hashes;
-  event_metadata := event_hashes;
-
   -- The transaction id before the lock: every position handed out below belongs to a transaction the gate can see.
   -- (Assignments rather than PERFORM: a plain expression, not a query.)
   gate_xid := pg_current_xact_id();
   lock_void := pg_advisory_xact_lock(7123002) IS NULL;
-  -- A new statement, so a new snapshot (VOLATILE, READ COMMITTED): the previous lock holder's commit is visible.
-  SELECT h.hash, h.recorded_at INTO first_prev_hash, head_recorded FROM chain_head h WHERE h.id = 1;
-  appended := greatest(date_trunc('milliseconds', clock_timestamp()), head_recorded);
-  -- Exactly Date.prototype.toISOString(), as the hash covers the text.
-  appended_at := to_char(appended AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
-  link := first_prev_hash;
-  ev := 0;
-  s := 0;
-  remaining := 0;
-  FOREACH event_text IN ARRAY string_to_array(event_texts, E'\x1e') LOOP
-    ev := ev + 1;
-    WHILE remaining = 0 LOOP
-      s := s + 1;
-      remaining := stream_event_counts[s];
-      -- The events of a call that conflicted or found its key claimed are skipped.
-      event_version := CASE WHEN call_outcomes[stream_calls[s]] = 'appended' THEN stream_base_versions[s] END;
+  IF stream_count = 1 AND stream_event_counts[1] = 1 THEN
+    -- One event (a lone call of one event: the common case): the head, recordedAt, position and hash as in the loop
+    -- below, the event, its outbox row and the new head, all in one statement (its snapshot is taken under the lock).
+    parts := string_to_array(event_texts, E'\x1f');
+    WITH head AS MATERIALIZED (
+      SELECT h.hash AS prev, greatest(date_trunc('milliseconds', clock_timestamp()), h.recorded_at) AS at FROM chain_head h WHERE h.id = 1
+    ), placed AS MATERIALIZED (
+      SELECT head.prev, head.at, to_char(head.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text,
+             nextval('events_global_position_seq') AS pos, stream_base_versions[1] + 1 AS ver
+      FROM head
+    ), hashed AS MATERIALIZED (
+      SELECT p.*, parts[3] || p.at_text || parts[4] AS meta,
+             encode(sha256(convert_to(concat('{"data":', parts[1], parts[2], p.pos, '","metadata":', parts[3], p.at_text, parts[4],
+               ',"prevHash":"', p.prev, parts[5], p.ver, parts[6]), 'UTF8')), 'hex') AS hash
+      FROM placed p
+    ), inserted AS (
+      INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version, data, metadata,
+                          recorded_at, hash, prev_hash)
+      SELECT h.pos, stream_ids[1], stream_types[1], h.ver, event_ids[1], event_types[1], event_schema_versions[1], parts[1]::jsonb,
+             h.meta::jsonb, h.at, h.hash, h.prev
+      FROM hashed h
+    ), moved AS (
+      UPDATE chain_head c SET position = h.pos, hash = h.hash, recorded_at = h.at FROM hashed h WHERE c.id = 1
+    ), outboxed AS (
+      INSERT INTO outbox (global_position, event_id, stream_id, created_at) SELECT h.pos, event_ids[1], stream_ids[1], h.at FROM hashed h
+    )
+    SELECT h.prev, h.at_text, h.pos, h.hash INTO first_prev_hash, appended_at, event_position, link FROM hashed h;
+    event_streams := ARRAY[1];
+    event_positions := ARRAY[event_position];
+    event_hashes := ARRAY[link];
+  ELSE
+    event_total := 0;
+    FOR s IN 1..stream_count LOOP
+      event_total := event_total + stream_event_counts[s];
     END LOOP;
-    remaining := remaining - 1;
-    event_streams[ev] := s;
-    IF event_version IS NOT NULL THEN
-      event_version := event_version + 1;
-      event_position := nextval('events_global_position_seq');
-      event_versions[ev] := event_version;
-      event_positions[ev] := event_position;
-      event_prev_hashes[ev] := link;
-      parts := string_to_array(event_text, E'\x1f');
-      metadata_text := parts[3] || appended_at || parts[4];
-      link := encode(sha256(convert_to(concat('{"data":', parts[1], parts[2], event_position, '","metadata":', metadata_text,
-        ',"prevHash":"', link, parts[5], event_version, parts[6]), 'UTF8')), 'hex');
-      event_hashes[ev] := link;
-      event_data[ev] := parts[1];
-      event_metadata[ev] := metadata_text;
-    END IF;
-  END LOOP;
+    event_streams := array_fill(NULL::int, ARRAY[event_total]);
+    event_versions := event_streams;
+    event_positions := array_fill(NULL::bigint, ARRAY[event_total]);
+    event_hashes := array_fill(NULL::text, ARRAY[event_total]);
+    event_prev_hashes := event_hashes;
+    event_data := event_hashes;
+    event_metadata := event_hashes;
 
-  WITH inserted AS (
-    INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version, data, metadata,
-                        recorded_at, hash, prev_hash)
-    SELECT u.pos, stream_ids[u.s], stream_types[u.s], u.ver, u.id, u.type, u.sv, u.data::jsonb, u.meta::jsonb, appended, u.h, u.ph
-    FROM ROWS FROM (unnest(event_ids), unnest(event_types), unnest(event_schema_versions), unnest(event_data), unnest(event_metadata),
-                    unnest(event_streams), unnest(event_positions), unnest(event_versions), unnest(event_hashes), unnest(event_prev_hashes))
-      WITH ORDINALITY AS u(id, type, sv, data, meta, s, pos, ver, h, ph, ord)
-    WHERE u.pos IS NOT NULL
-    ORDER BY u.ord
-    RETURNING global_position, event_id, stream_id
-  ), head AS (
-    -- The chain head moves in the same statement (one query fewer).
-    UPDATE chain_head h SET position = event_position, hash = link, recorded_at = appended WHERE h.id = 1
-  )
-  INSERT INTO outbox (global_position, event_id, stream_id, created_at)
-  SELECT i.global_position, i.event_id, i.stream_id, appended FROM inserted i;
+    -- A new statement, so a new snapshot (VOLATILE, READ COMMITTED): the previous lock holder's commit is visible.
+    SELECT h.hash, h.recorded_at INTO first_prev_hash, head_recorded FROM chain_head h WHERE h.id = 1;
+    appended := greatest(date_trunc('milliseconds', clock_timestamp()), head_recorded);
+    -- Exactly Date.prototype.toISOString(), as the hash covers the text.
+    appended_at := to_char(appended AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+    link := first_prev_hash;
+    ev := 0;
+    s := 0;
+    remaining := 0;
+    FOREACH event_text IN ARRAY string_to_array(event_texts, E'\x1e') LOOP
+      ev := ev + 1;
+      WHILE remaining = 0 LOOP
+        s := s + 1;
+        remaining := stream_event_counts[s];
+        -- The events of a call that conflicted or found its key claimed are skipped.
+        event_version := CASE WHEN call_outcomes[stream_calls[s]] = 'appended' THEN stream_base_versions[s] END;
+      END LOOP;
+      remaining := remaining - 1;
+      event_streams[ev] := s;
+      IF event_version IS NOT NULL THEN
+        event_version := event_version + 1;
+        event_position := nextval('events_global_position_seq');
+        event_versions[ev] := event_version;
+        event_positions[ev] := event_position;
+        event_prev_hashes[ev] := link;
+        parts := string_to_array(event_text, E'\x1f');
+        metadata_text := parts[3] || appended_at || parts[4];
+        link := encode(sha256(convert_to(concat('{"data":', parts[1], parts[2], event_position, '","metadata":', metadata_text,
+          ',"prevHash":"', link, parts[5], event_version, parts[6]), 'UTF8')), 'hex');
+        event_hashes[ev] := link;
+        event_data[ev] := parts[1];
+        event_metadata[ev] := metadata_text;
+      END IF;
+    END LOOP;
+
+    WITH inserted AS (
+      INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_id, type, schema_version, data, metadata,
+                          recorded_at, hash, prev_hash)
+      SELECT u.pos, stream_ids[u.s], stream_types[u.s], u.ver, u.id, u.type, u.sv, u.data::jsonb, u.meta::jsonb, appended, u.h, u.ph
+      FROM ROWS FROM (unnest(event_ids), unnest(event_types), unnest(event_schema_versions), unnest(event_data), unnest(event_metadata),
+                      unnest(event_streams), unnest(event_positions), unnest(event_versions), unnest(event_hashes), unnest(event_prev_hashes))
+        WITH ORDINALITY AS u(id, type, sv, data, meta, s, pos, ver, h, ph, ord)
+      WHERE u.pos IS NOT NULL
+      ORDER BY u.ord
+      RETURNING global_position, event_id, stream_id
+    ), head AS (
+      -- The chain head moves in the same statement (one query fewer).
+      UPDATE chain_head h SET position = event_position, hash = link, recorded_at = appended WHERE h.id = 1
+    )
+    INSERT INTO outbox (global_position, event_id, stream_id, created_at)
+    SELECT i.global_position, i.event_id, i.stream_id, appended FROM inserted i;
+  END IF;
 
   -- Each keyed call's first answer: per stream (in the call's order) its new version and its events' positions.
   FOR c IN 1..call_count LOOP
