@@ -23,7 +23,8 @@
 --     chain, then one query for all rows, events, outbox and head (0004 took a query more for the head).
 --   * The answer carries the positions and hashes as one text each (positions comma-separated, the 64-character hashes
 --     back to back; appended events only, in order) and the hash before the first appended event: every other event's
---     prevHash is its predecessor's hash in the same answer.
+--     prevHash is its predecessor's hash in the same answer. When every call was appended, the per-call arrays
+--     (outcomes, conflicts, claimed keys) are NULL.
 --
 -- Everything else is 0004's (its comment describes the rules): per call a subtransaction with the idempotency claim,
 -- stream locks in id order and expected-version checks (a mismatch: outcome 'conflict'; a claimed key: 'claimed'),
@@ -290,4 +291,12 @@ BEGIN
   END LOOP;
   positions := array_to_string(event_positions, ',');
   hashes := array_to_string(event_hashes, '');
+  IF accepted = call_count THEN
+    -- Every call appended (the usual answer): no per-call arrays for the client to parse.
+    call_outcomes := NULL;
+    call_conflict_streams := NULL;
+    call_current_versions := NULL;
+    call_claimed_fingerprints := NULL;
+    call_claimed_results := NULL;
+  END IF;
 END $$;

@@ -63,7 +63,8 @@ const APPEND_STATEMENT = `SELECT call_outcomes, call_conflict_streams, call_curr
   FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text)`;
 
 interface AppendStatementRow {
-  call_outcomes: Array<'appended' | 'conflict' | 'claimed'>;
+  /** NULL when every call was appended. */
+  call_outcomes: Array<'appended' | 'conflict' | 'claimed'> | null;
   call_conflict_streams: Array<string | null> | null;
   call_current_versions: Array<number | null> | null;
   call_claimed_fingerprints: Array<string | null> | null;
@@ -226,7 +227,7 @@ function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCal
   return calls.map(({ appends, events: prepared }, c): SettledCall => {
     const firstStream = streamIndex;
     streamIndex += appends.length;
-    const outcome = row.call_outcomes[c];
+    const outcome = row.call_outcomes?.[c] ?? 'appended';
     if (outcome === 'conflict') {
       const streamId = row.call_conflict_streams![c]!;
       const expected = appends.find((a) => a.stream.id === streamId)!.expectedVersion;
