@@ -64,11 +64,22 @@ function writeCanonical(value: unknown, writer: CanonicalWriter): void {
   for (const key of keys) {
     const member = record[key];
     if (member === undefined || typeof member === 'function') continue;
-    writer.out += first ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
+    writer.out += first ? memberPrefix(key) : ',' + memberPrefix(key);
     first = false;
     writeCanonical(member, writer);
   }
   writer.out += '}';
+}
+
+/** `"key":` for object keys seen before (events of one kind share their keys), bounded. */
+const memberPrefixes = new Map<string, string>();
+function memberPrefix(key: string): string {
+  let prefix = memberPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = JSON.stringify(key) + ':';
+    if (memberPrefixes.size < 10_000 && key.length <= 64) memberPrefixes.set(key, prefix);
+  }
+  return prefix;
 }
 
 /** The canonical JSON of value cut at its holes: holes + 1 parts. */
@@ -207,7 +218,7 @@ export function eventHashText(event: UnplacedEventContent, options: { setSchemaV
     }
     const value = options.setSchemaVersion && key === 'schemaVersion' ? event.schemaVersion : record[key];
     if (value === undefined || typeof value === 'function') continue;
-    writer.out += firstKey ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
+    writer.out += firstKey ? memberPrefix(key) : ',' + memberPrefix(key);
     firstKey = false;
     writeCanonical(value, writer);
   }
