@@ -185,5 +185,17 @@ describe('PostgresEventStore group commit', () => {
     for (const [i, stream] of streams.entries()) if (i !== 4) expect((await store.readStream(stream.id)).map((e) => e.type)).toEqual([`F${i}`]);
     expect((await store.verifyChain()).ok).toBe(true);
   });
+
+  it('rejects a call whose events are not JSON when it is made, without failing the calls queued with it', async () => {
+    const tag = Date.now();
+    const streams = Array.from({ length: 3 }, (_, i) => ({ id: `work-json-${i}-${tag}`, type: 'work' }));
+    const outcomes = await Promise.allSettled(
+      streams.map((stream, i) => store.append(stream, 'no-stream', [testEvent('J', i === 1 ? { amount: 10n } : { amount: 10 })])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    expect(await store.streamVersion(streams[1]!.id)).toBe(0);
+    expect((await store.readStream(streams[2]!.id)).map((e) => e.data)).toEqual([{ amount: 10 }]);
+  });
 });
 
