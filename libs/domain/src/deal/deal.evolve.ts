@@ -8,6 +8,7 @@ import {
   retractedFact,
   statedBy,
   updateFact,
+  withEntry,
   type EditorialNote,
   type FactAnnotations,
 } from '../shared/facts.js';
@@ -19,7 +20,7 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
 }
 
 function withFact(state: DealState, eventId: string, fact: DealFactRef): Record<string, DealFactRef> {
-  return { ...state.factsByEventId, [eventId]: fact };
+  return withEntry(state.factsByEventId, eventId, fact);
 }
 
 /** Deal works are keyed by workId; only the current entry with that id changes. */

@@ -1,6 +1,6 @@
 import type { PersonDetails, PersonFactRef } from '../../../contracts/src/events/person.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withEntry } from '../shared/facts.js';
 import type { PersonEvent } from './person.events.js';
 import type { PersonState } from './person.state.js';
 
@@ -14,7 +14,7 @@ export function mergePersonDetails(details: PersonDetails, changes: Partial<Pers
 }
 
 function withFact(state: PersonState, eventId: string, fact: PersonFactRef): Record<string, PersonFactRef> {
-  return { ...state.factsByEventId, [eventId]: fact };
+  return withEntry(state.factsByEventId, eventId, fact);
 }
 
 function apply(state: PersonState, event: PersonEvent): PersonState {

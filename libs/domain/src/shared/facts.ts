@@ -72,6 +72,35 @@ export function clarifiedFact<T extends FactAnnotations>(fact: T, clarification:
   return { ...fact, clarifications: [...fact.clarifications, clarification] };
 }
 
+/**
+ * `{ ...record, [key]: value }`: a new record with the same keys in the same order, then `key` set (replaced in place
+ * if present, else appended). Same result as the spread, built differently: a spread keeps the copy in V8's fast
+ * mode, where every key never seen before — an event id — makes a new hidden class and copies its descriptor array,
+ * so folding a stream spent most of its time making hidden classes (measured: 4× slower than this at 20 events).
+ * The copy here is a hash-table ("dictionary mode") object from the start. Pure: `record` is not touched.
+ */
+export function withEntry<V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> {
+  const next = dictionaryObject() as Record<string, V>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) setOwn(next, keys[i]!, record[keys[i]!]!);
+  setOwn(next, key, value);
+  return next;
+}
+
+/** An empty plain object ({} with Object.prototype) already in V8's dictionary mode: deleting a property not added last does that. */
+function dictionaryObject(): Record<string, unknown> {
+  const object: Record<string, unknown> = { dictionary: 0, mode: 0 };
+  delete object.dictionary;
+  delete object.mode;
+  return object;
+}
+
+/** Defines an own enumerable property as a spread or object literal does (an assignment of `__proto__` would set the prototype). */
+function setOwn<V>(target: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Drops keys whose value is undefined, so events and state compare and serialize cleanly. */
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -1,6 +1,6 @@
 import type { WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { assertNever } from '../shared/decider.js';
-import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, type EditorialNote, type FactAnnotations } from '../shared/facts.js';
+import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withEntry, type EditorialNote, type FactAnnotations } from '../shared/facts.js';
 import type { WorkEvent } from './work.events.js';
 import { mergeDetails, type WorkState } from './work.state.js';
 import { statusOf } from './work.status.js';
@@ -12,7 +12,7 @@ export function evolveWork(state: WorkState, event: WorkEvent): WorkState {
 }
 
 function withFact(state: WorkState, eventId: string, fact: WorkFactRef): Record<string, WorkFactRef> {
-  return { ...state.factsByEventId, [eventId]: fact };
+  return withEntry(state.factsByEventId, eventId, fact);
 }
 
 function withStatus(state: WorkState): WorkState {
