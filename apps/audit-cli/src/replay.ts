@@ -3,7 +3,7 @@ import { describeDifference } from '../../../libs/audit/src/compare.js';
 import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, projectionNames, SHADOW_SCHEMA, tablesOf } from '../../../libs/audit/src/models.js';
 import { readOnlyPool, readWritePool } from '../../../libs/audit/src/pools.js';
 import { createProgress, formatRate } from '../../../libs/audit/src/progress.js';
-import { rebuildAndSwap, verifyReadModels } from '../../../libs/audit/src/rebuild.js';
+import { rebuildAndSwap, verifyReadModels, type RebuildPhase } from '../../../libs/audit/src/rebuild.js';
 import { database, EXIT, fmt, run, say } from './cli-support.js';
 
 const HELP = `npm run replay -- --projection <name> | --all  [--verify] [--batch-size <n>]
@@ -21,8 +21,21 @@ for the swap itself and loses no update across it (see libs/audit/README.md).
                         with the projector paused, compare with the live tables at the versions they reflect, row by
                         row; print the differences. Exit code 1 on any difference.
 
-Progress: a bar with rate and ETA on a terminal, plain lines otherwise (stderr). Exit code: 0 ok, 1 differences,
+Progress: a bar with rate and ETA on a terminal, plain lines otherwise (stderr). The bar counts events read; rows are
+written as the log is read, and what follows it (the streams still open, the indexes, the swap) is shown step by step
+with its duration. Exit code: 0 ok, 1 differences,
 2 error. Database: DATABASE_URL, else the embedded PostgreSQL of npm start.`;
+
+/**
+ * What the stages after the bar say. The bar counts events read: rows are written while the log is read (a stream as
+ * soon as its last event is folded), so at 100% what is left is the streams still open, the indexes and the swap.
+ */
+const PHASES: Record<RebuildPhase, string> = {
+  fold: 'reading and folding the log, writing finished streams',
+  write: 'writing the streams still open, dead letters',
+  indexes: 'building the secondary indexes',
+  swap: 'catching up with the log and swapping in (projector paused)',
+};
 
 run('replay', async () => {
   const { values } = parseArgs({
@@ -54,7 +67,13 @@ run('replay', async () => {
       const pool = readOnlyPool(db.url, 'reelwire-replay-verify');
       try {
         const progress = createProgress({ label: 'replay --verify', total: 0 });
-        const result = await verifyReadModels({ pool, tables, ...(batchSize ? { batchSize } : {}), onProgress: (done, total) => progress.update(done, total) });
+        const result = await verifyReadModels({
+          pool,
+          tables,
+          ...(batchSize ? { batchSize } : {}),
+          onProgress: (done, total) => progress.update(done, total),
+          onPhase: (phase) => phase !== 'fold' && progress.stage(phase === 'swap' ? 'comparing with the live tables (projector paused)' : PHASES[phase]),
+        });
         progress.finish();
         say(
           'replay',
@@ -77,7 +96,12 @@ run('replay', async () => {
     const pool = readWritePool(db.url, 'reelwire-replay');
     try {
       const progress = createProgress({ label: 'replay', total: 0 });
-      const result = await rebuildAndSwap({ pool, ...(batchSize ? { batchSize } : {}), onProgress: (done, total) => progress.update(done, total) });
+      const result = await rebuildAndSwap({
+        pool,
+        ...(batchSize ? { batchSize } : {}),
+        onProgress: (done, total) => progress.update(done, total),
+        onPhase: (phase) => phase !== 'fold' && progress.stage(PHASES[phase]),
+      });
       progress.finish();
       process.stdout.write(
         `replay: rebuilt ${fmt(result.events)} events (${fmt(result.applied)} applied, ${fmt(result.skipped)} skipped, ${fmt(result.deadLettered)} dead-lettered) ` +

@@ -2,6 +2,12 @@
 export interface Progress {
   /** `done` so far out of `total` (an estimate; it may grow while writers append). */
   update(done: number, total?: number): void;
+  /**
+   * The walk is over and a step that is not counted in events follows (writing, building indexes, a swap): the bar
+   * is left as it stands and the step gets a line of its own, with the time it is taking (on a terminal, as it goes)
+   * and, once the next step or finish comes, the time it took.
+   */
+  stage(name: string): void;
   finish(message?: string): void;
 }
 
@@ -16,7 +22,7 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
-export const silentProgress: Progress = { update: () => undefined, finish: () => undefined };
+export const silentProgress: Progress = { update: () => undefined, stage: () => undefined, finish: () => undefined };
 
 export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')} events/s`;
@@ -56,19 +62,52 @@ export function createProgress(options: ProgressOptions): Progress {
       stream.write(`${options.label}: ${counts} events (${(ratio * 100).toFixed(1)}%), ${formatRate(rate)}, ETA ${final ? '0s' : formatDuration(eta)}\n`);
     }
   };
+  let current: { name: string; started: number } | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const renderStage = (final: boolean) => {
+    if (!current) return;
+    const took = seconds(now() - current.started);
+    if (tty) stream.write(`\r${options.label}: ${current.name} ${final ? `(${took})` : `… ${took}`}\u001b[K${final ? '\n' : ''}`);
+    else if (final) stream.write(`${options.label}: ${current.name} took ${took}\n`);
+  };
+  const endStage = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+    renderStage(true);
+    current = undefined;
+  };
   return {
     update(nextDone, nextTotal) {
       done = nextDone;
       if (nextTotal !== undefined) total = nextTotal;
+      if (current) return;
       const t = now();
       if (t - last >= interval) {
         last = t;
         render(false);
       }
     },
+    stage(name) {
+      if (current) endStage();
+      else {
+        // The counted walk ends here: its bar as it stands, kept on its own line.
+        render(true);
+        if (tty) stream.write('\n');
+      }
+      current = { name, started: now() };
+      if (tty) {
+        renderStage(false);
+        ticker = setInterval(() => renderStage(false), Math.max(interval, 250));
+        ticker.unref();
+      } else stream.write(`${options.label}: ${name}…\n`);
+    },
     finish(message) {
-      render(true);
-      if (tty) stream.write('\n');
+      if (current) endStage();
+      else {
+        render(true);
+        if (tty) stream.write('\n');
+      }
       if (message) stream.write(`${message}\n`);
     },
   };

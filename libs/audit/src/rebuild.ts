@@ -4,13 +4,13 @@ import type { StoredEvent } from '../../event-store/src/event-store.types.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../../event-store/src/event-rows.js';
 import { toPublishedEvent } from '../../messaging/src/published-event.js';
 import { applyEventsInTransaction } from '../../read-models/src/batch-apply.js';
-import { bulkWriteFold } from '../../read-models/src/bulk-write.js';
+import { BulkLoad, bulkWriteFold, writeDeadLetters, type LoadConnection } from '../../read-models/src/bulk-write.js';
 import { ProjectionFold } from '../../read-models/src/projection-fold.js';
 import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent, type ApplyOutcome } from '../../read-models/src/projector-store.js';
 import type { ReadModelTable } from '../../read-models/src/shared/row-set.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, OLD_SCHEMA, SHADOW_SCHEMA } from './models.js';
-import { readLogPages } from './log-reader.js';
+import { readLogPages, withStoredMetadata } from './log-reader.js';
 import { createShadowSchema, createTempShadow } from './shadow-schema.js';
 
 export interface ApplyTally {
@@ -75,67 +75,257 @@ export async function applyLog(client: pg.ClientBase, store: PostgresEventStore,
   }
 }
 
-/** Where the first phase of a rebuild spent its time (reading overlaps folding: read is the time spent waiting). */
+/** Where the first phase of a rebuild spent its time. Reading, folding and writing overlap; each is what it held the fold up. */
 export interface PhaseTimings {
+  /** Waiting for the next page of the log (fetched while the previous one is folded). */
   readMs: number;
+  /** Folding in memory (parsing each event, the projector's rule) and turning finished streams into COPY text. */
   foldMs: number;
-  /** Rows, snapshots and dead letters written, streams that needed the event-by-event path, deferred indexes built. */
+  /**
+   * Waiting for PostgreSQL to take the COPYs while folding (it loads while the fold goes on; the fold waits only when
+   * it is ahead by a few chunks), then the rest: the streams still open at the end, dead letters, streams that needed
+   * the event-by-event path, the deferred indexes, the commit.
+   */
   writeMs: number;
+  /** Of writeMs: building the deferred (secondary) indexes after the load. */
+  indexMs: number;
   /** Streams whose rows the bulk write could not settle, applied again event by event (see bulkWriteFold). */
   streamsAppliedOneByOne: number;
 }
 
+/** What a rebuild is doing, for a progress display: folding the log (read, fold and COPY overlap), then the rest of the write. */
+export type RebuildPhase = 'fold' | 'write' | 'indexes' | 'swap';
+
 const now = () => performance.now();
 
-/**
- * The first phase of a rebuild, into the EMPTY tables of `schema`: the log up to `until`, read in position order
- * through the gate (readLogPages), folded in memory with the projector's own rule (ProjectionFold: the same evolve,
- * upcasters, skips, gaps and dead letters), then every stream's rows and snapshot written once, in bulk, in one
- * transaction. A stream whose rows cannot be built or written from its final state is applied again event by event
- * through the projector's batch path (applyBatch), which pins the failure on its event as live. `deferredIndexes` are
- * built after the load, in the same transaction.
- */
-async function foldLogInto(
-  client: pg.ClientBase,
-  pool: pg.Pool,
-  schema: string,
-  options: { until: bigint; pageSize: number; readOnly?: boolean; deferredIndexes?: readonly string[]; onBatch?: (tally: ApplyTally) => void },
-): Promise<{ tally: ApplyTally; timings: PhaseTimings }> {
-  const tally = emptyTally('0');
-  const timings: PhaseTimings = { readMs: 0, foldMs: 0, writeMs: 0, streamsAppliedOneByOne: 0 };
-  const fold = new ProjectionFold();
-  let mark = now();
-  for await (const page of readLogPages(pool, { after: '0', until: options.until, pageSize: options.pageSize })) {
-    const folding = now();
-    timings.readMs += folding - mark;
-    fold.add(page.events());
-    tally.events += page.size;
-    tally.after = page.lastPosition;
-    mark = now();
-    timings.foldMs += mark - folding;
-    options.onBatch?.(tally);
+interface FoldLogOptions {
+  until: bigint;
+  /** Each stream's version at `until` (logHead): a stream is written as soon as the fold has its last event. */
+  lastVersions?: ReadonlyMap<string, number>;
+  pageSize: number;
+  readOnly?: boolean;
+  deferredIndexes?: readonly string[];
+  onBatch?: (tally: ApplyTally) => void;
+  onPhase?: (phase: RebuildPhase) => void;
+  /** COPY bytes per transaction of the load; default COMMIT_EVERY. */
+  commitEvery?: number;
+}
+
+/** A load the tables refused (a COPY or a key): the caller rolls back to its savepoint and writes carefully. */
+class LoadRefused extends Error {
+  constructor(readonly refusal: unknown) {
+    super(`the bulk load was refused: ${refusal instanceof Error ? refusal.message : String(refusal)}`);
   }
-  await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
+}
+
+/**
+ * The first phase of a rebuild, into the EMPTY tables of `schema`: the log up to `until`, read in
+ * position order through the gate (readLogPages), folded in memory with the projector's own rule (ProjectionFold: the
+ * same evolve, upcasters, skips, gaps and dead letters), every stream's rows and snapshot written once, by COPY.
+ *
+ * The three overlap: the next page is fetched while one is folded, and a stream is written as soon as the fold has
+ * its last event (`lastVersions`, read with `until` in one snapshot), by COPYs that PostgreSQL runs while the fold
+ * goes on (BulkLoad); the fold keeps only the states of the streams it is in the middle of. Streams still open at the
+ * end (appended to after `until` was read, or cut off by the gate) are written then.
+ *
+ * A stream whose rows cannot be built, or that turns out to have an event after the one `lastVersions` said was its
+ * last, is applied again event by event through the projector's batch path (applyBatch), which pins a failure on its
+ * event as live. If the tables refuse a COPY, the load is emptied and done again the careful way (the log folded
+ * whole, then bulkWriteFold's group-by-group write, which finds the streams the refused rows belong to).
+ * The load commits every COMMIT_EVERY bytes (a long transaction would hold back every gated reader of the log);
+ * the rest — streams still open, dead letters, streams applied event by event, `deferredIndexes` — is one transaction.
+ */
+async function foldLogInto(client: pg.ClientBase, pool: pg.Pool, schema: string, given: FoldLogOptions): Promise<{ tally: ApplyTally; timings: PhaseTimings }> {
+  let phase: RebuildPhase | undefined;
+  const options: FoldLogOptions = { ...given, onPhase: (next) => next !== phase && given.onPhase?.((phase = next)) };
+  const tally = emptyTally('0');
+  const timings: PhaseTimings = { readMs: 0, foldMs: 0, writeMs: 0, indexMs: 0, streamsAppliedOneByOne: 0 };
+  options.onPhase?.('fold');
+  const begin = async () => {
+    await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
+    // Crash-safe without waiting for the flush: the swap's own commit is synchronous and comes after these in the WAL,
+    // so a swap that survives a crash finds the load committed; a load lost in a crash was never swapped in.
+    if (!options.readOnly) await client.query('SET LOCAL synchronous_commit = off');
+  };
+  await begin();
   try {
-    const { unsettled } = await bulkWriteFold(client, schema, fold);
+    let fold: ProjectionFold;
+    let unsettled: Set<string>;
+    let reopened: string[] = [];
+    try {
+      // The load commits every few MB: a transaction that has written holds the gate of every reader of the log
+      // (the outbox relay's too) at its transaction id, so one transaction for the whole load would hold back the
+      // events appended meanwhile from Kafka for as long as the rebuild runs. The shadow is not live until the swap.
+      const commit = async () => {
+        await client.query('COMMIT');
+        await begin();
+      };
+      ({ fold, unsettled } = await streamLoad(pool, schema, { ...options, rows: { client, commit } }, tally, timings));
+      reopened = [...fold.reopened];
+    } catch (error) {
+      if (!(error instanceof LoadRefused)) throw error;
+      // Start again with empty tables (part of the load may be committed), the careful way.
+      await client.query('ROLLBACK');
+      await begin();
+      const s = schemaIdent(schema);
+      const loaded = [...ALL_MODEL_TABLES, 'projection_snapshots'].map((table) => `${s}.${table}`);
+      // TRUNCATE is refused in a READ ONLY transaction, even on temporary tables.
+      if (options.readOnly) for (const table of loaded) await client.query(`DELETE FROM ${table}`);
+      else await client.query(`TRUNCATE ${loaded.join(', ')}`);
+      const mark = now();
+      fold = new ProjectionFold();
+      for await (const page of readLogPages(pool, { after: '0', until: BigInt(tally.after), pageSize: options.pageSize })) fold.add(page.events());
+      await loadDeadLetterMetadata(pool, fold);
+      unsettled = new Set((await bulkWriteFold(client, schema, fold, { carefully: true })).unsettled);
+      timings.writeMs += now() - mark;
+    }
+    const mark = now();
+    options.onPhase?.('write');
+    for (const id of reopened) unsettled.add(id);
     fold.forget(unsettled);
-    timings.streamsAppliedOneByOne = unsettled.length;
+    timings.streamsAppliedOneByOne = unsettled.size;
     Object.assign(tally, { applied: fold.applied, skipped: fold.skipped, deadLettered: fold.deadLettered });
-    if (unsettled.length > 0) {
+    await loadDeadLetterMetadata(pool, fold);
+    await writeDeadLetters(client, schema, fold, unsettled);
+    if (unsettled.size > 0) {
+      const ids = [...unsettled];
+      // Reopened streams were written before their later event came: take their rows back out first.
+      if (reopened.length > 0) {
+        for (const table of ALL_MODEL_TABLES) await client.query(`DELETE FROM ${schemaIdent(schema)}.${table} WHERE owner_stream = ANY($1::text[])`, [reopened]);
+        await client.query(`DELETE FROM ${schemaIdent(schema)}.projection_snapshots WHERE stream_id = ANY($1::text[])`, [reopened]);
+      }
       const { rows } = await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) AND global_position <= $2::bigint ORDER BY events.global_position`, [
-        unsettled,
+        ids,
         tally.after,
       ]);
       await applyBatch(client, schema, rows.map(toStoredEvent), tally);
     }
+    const indexing = now();
+    if ((options.deferredIndexes ?? []).length > 0) {
+      options.onPhase?.('indexes');
+      // Room to sort a big index in memory rather than in temporary files (never less than the server's own setting).
+      await client.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1)) / 1024 || 'kB', true)`, [INDEX_SORT_MEMORY]);
+    }
     for (const index of options.deferredIndexes ?? []) await client.query(index);
+    timings.indexMs = now() - indexing;
     await client.query('COMMIT');
+    timings.writeMs += now() - mark;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  timings.writeMs = now() - mark;
   return { tally, timings };
+}
+
+/** A dead letter keeps the whole event: the metadata the log reader left out is loaded for the fold's dead letters. */
+async function loadDeadLetterMetadata(pool: pg.Pool, fold: ProjectionFold): Promise<void> {
+  const events = await withStoredMetadata(pool, fold.deadLetters.map((letter) => letter.event));
+  fold.deadLetters.forEach((letter, i) => (letter.event = events[i]!));
+}
+
+/** COPY data per transaction of the load (see foldLogInto): at the loading rate, well under a second each. */
+const COMMIT_EVERY = 16 << 20;
+
+/** maintenance_work_mem for building the deferred indexes (the timeline's, over every entry, is the big one). */
+const INDEX_SORT_MEMORY = '256MB';
+
+/** Events folded between two turns of the event loop (about 10 ms). */
+const FOLD_SLICE = 1000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * foldLogInto's fast path: fold and stream the load; a refusal of the tables is thrown as LoadRefused. Model rows go
+ * over the caller's connection (`rows`, left in an open transaction); snapshots — the bigger half of the data, with
+ * a JSON check and compression per state in PostgreSQL — over a second connection of the pool, in transactions of
+ * their own (committed here), so two backends load side by side. Temporary tables (`readOnly`, the verification) are
+ * the caller's session's alone: everything goes over `rows` then.
+ */
+async function streamLoad(
+  pool: pg.Pool,
+  schema: string,
+  options: FoldLogOptions & { rows: LoadConnection },
+  tally: ApplyTally,
+  timings: PhaseTimings,
+): Promise<{ fold: ProjectionFold; unsettled: Set<string> }> {
+  // The caller holds one connection and the log is read on one or two more: a second lane only where the pool has room.
+  const second = options.readOnly || (pool.options.max ?? 10) < 4 ? undefined : await pool.connect();
+  let snapshots: LoadConnection | undefined;
+  if (second) {
+    const begin = async () => {
+      await second.query('BEGIN READ WRITE');
+      await second.query('SET LOCAL synchronous_commit = off');
+    };
+    await begin();
+    snapshots = {
+      client: second,
+      commit: async () => {
+        await second.query('COMMIT');
+        await begin();
+      },
+    };
+  }
+  try {
+    const result = await foldAndLoad(pool, schema, options, { rows: options.rows, ...(snapshots ? { snapshots } : {}) }, tally, timings);
+    await second?.query('COMMIT');
+    return result;
+  } catch (error) {
+    await second?.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    second?.release();
+  }
+}
+
+async function foldAndLoad(
+  pool: pg.Pool,
+  schema: string,
+  options: FoldLogOptions,
+  connections: { rows: LoadConnection; snapshots?: LoadConnection },
+  tally: ApplyTally,
+  timings: PhaseTimings,
+): Promise<{ fold: ProjectionFold; unsettled: Set<string> }> {
+  const load = new BulkLoad(schema, connections, { commitEvery: options.commitEvery ?? COMMIT_EVERY });
+  const fold = new ProjectionFold({ ...(options.lastVersions ? { lastVersions: options.lastVersions } : {}), onFinished: (id, stream) => load.add(id, stream) });
+  const loaded = async (step: Promise<void>) => {
+    try {
+      await step;
+    } catch (error) {
+      throw new LoadRefused(error);
+    }
+  };
+  let mark = now();
+  for await (const page of readLogPages(pool, { after: '0', until: options.until, pageSize: options.pageSize })) {
+    timings.readMs += now() - mark;
+    // A slice at a time, then back to the event loop: the sockets move only there — the COPY text queued for
+    // PostgreSQL, a finished COPY's answer (the next one waits for it), the next page arriving. Folding a whole page
+    // in one go left PostgreSQL waiting for data most of the time.
+    const events = page.events()[Symbol.iterator]();
+    for (let done = false; !done; ) {
+      const folding = now();
+      done = fold.addSome(events, FOLD_SLICE) < FOLD_SLICE;
+      const writing = now();
+      timings.foldMs += writing - folding;
+      await loaded(load.drain());
+      await yieldToEventLoop();
+      timings.writeMs += now() - writing;
+    }
+    tally.events += page.size;
+    tally.after = page.lastPosition;
+    mark = now();
+    options.onBatch?.(tally);
+  }
+  // The streams still open: appended to after `until` was read, or cut off by the gate (the swap catches them up).
+  options.onPhase?.('write');
+  mark = now();
+  let added = 0;
+  for (const [id, stream] of fold.streams) {
+    load.add(id, stream);
+    if (++added % 1000 === 0) await loaded(load.drain());
+  }
+  await loaded(load.finish());
+  timings.writeMs += now() - mark;
+  return { fold, unsettled: load.unsettled };
 }
 
 /** Streams whose live snapshot is ahead of the rebuilt one (the rebuild has not reached what live reflects). */
@@ -148,10 +338,25 @@ async function streamsBehindLive(client: pg.ClientBase, live: string, rebuilt: s
   return rows.map((r) => ({ streamId: r.stream_id, live: r.live, rebuilt: r.rebuilt ?? 0 }));
 }
 
-/** The log's head now and how many events lie up to it: the first phase of a replay stops there. */
-async function logHead(pool: pg.Pool): Promise<{ head: bigint; count: number }> {
-  const { rows } = await pool.query<{ head: string; n: number }>('SELECT coalesce(max(global_position), 0)::text AS head, count(*)::int AS n FROM events');
-  return { head: BigInt(rows[0]!.head), count: rows[0]!.n };
+/**
+ * The log's head now, how many events lie up to it (the first phase of a replay stops there), and every stream's
+ * version at that head — one snapshot, so a stream's version counts exactly the events up to the head (appends take
+ * their positions and move their stream's version in one transaction).
+ */
+async function logHead(pool: pg.Pool): Promise<{ head: bigint; count: number; lastVersions: Map<string, number> }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows } = await client.query<{ head: string; n: number }>('SELECT coalesce(max(global_position), 0)::text AS head, count(*)::int AS n FROM events');
+    const versions = await client.query<[string, number]>({ text: 'SELECT stream_id, version FROM streams', rowMode: 'array' });
+    await client.query('COMMIT');
+    return { head: BigInt(rows[0]!.head), count: rows[0]!.n, lastVersions: new Map(versions.rows) };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** The highest position the live tables reflect (any stream); a catch-up must read at least that far. */
@@ -174,6 +379,10 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Called after every page with the events read so far and the estimated total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called when the rebuild moves on: folding the log (and writing as it goes), the rest of the write, the indexes, the swap. */
+  onPhase?: (phase: RebuildPhase) => void;
+  /** COPY bytes the load commits after (default 16 MB; see foldLogInto). Tests set 1: a commit between every two COPYs. */
+  commitEvery?: number;
   /**
    * How long the swap may wait (holding the exclusive lock, so the live projector is paused) for the gated log to
    * reach every version the live tables reflect. Default 30 s; after it the swap is abandoned, nothing changes.
@@ -227,17 +436,21 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
     let total = start.count;
     const { tally, timings } = await foldLogInto(client, options.pool, SHADOW_SCHEMA, {
       until: start.head,
+      lastVersions: start.lastVersions,
       pageSize: batchSize,
       deferredIndexes,
       onBatch: (t) => {
         total = Math.max(total, t.events);
         options.onProgress?.(t.events, total);
       },
+      ...(options.onPhase ? { onPhase: options.onPhase } : {}),
+      ...(options.commitEvery ? { commitEvery: options.commitEvery } : {}),
     });
     if (options.beforeSwap) await options.beforeSwap();
 
     const live = schemaIdent(LIVE_SCHEMA);
     const shadow = schemaIdent(SHADOW_SCHEMA);
+    options.onPhase?.('swap');
     const beforeSwap = tally.events;
     let checkpointsCopied = 0;
     await client.query('BEGIN READ WRITE');
@@ -279,10 +492,10 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       throw error;
     }
     await client.query(`DROP SCHEMA IF EXISTS ${schemaIdent(OLD_SCHEMA)} CASCADE`);
-    const rows: Record<string, number> = {};
-    for (const table of [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES]) {
-      rows[table] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)).rows[0]!.n;
-    }
+    // Counted side by side on the pool's other connections (the big tables take a while each).
+    const tables = [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES];
+    const counts = await Promise.all(tables.map((table) => options.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)));
+    const rows: Record<string, number> = Object.fromEntries(tables.map((table, i) => [table, counts[i]!.rows[0]!.n]));
     const durationMs = Date.now() - started;
     return { ...tally, phases: timings, caughtUpInSwap: tally.events - beforeSwap, checkpointsCopied, durationMs, rate: tally.events / Math.max(durationMs / 1000, 1e-3), rows };
   } finally {
@@ -297,6 +510,8 @@ export interface VerifyReadModelsOptions {
   tables?: readonly string[];
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** As RebuildOptions.onPhase ('swap' is the comparison here). */
+  onPhase?: (phase: RebuildPhase) => void;
   /** How long to wait for the gated log to reach what the live tables reflect. Default 30 s. */
   catchUpTimeoutMs?: number;
   /** Differences fetched per table at most. Default 1000. */
@@ -336,15 +551,18 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
     let total = start.count;
     const { tally } = await foldLogInto(client, options.pool, 'pg_temp', {
       until: start.head,
+      lastVersions: start.lastVersions,
       pageSize: batchSize,
       readOnly: true,
       onBatch: (t) => {
         total = Math.max(total, t.events);
         options.onProgress?.(t.events, total);
       },
+      ...(options.onPhase ? { onPhase: options.onPhase } : {}),
     });
 
     const live = schemaIdent(LIVE_SCHEMA);
+    options.onPhase?.('swap');
     await client.query('BEGIN READ ONLY');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_LOCK_KEY]);

@@ -31,8 +31,10 @@ async function serialColumns(client: pg.ClientBase, schema: string, table: strin
 }
 
 /**
- * Creates `shadow` with the same tables as `live` (columns, defaults, CHECK constraints, and every index and primary /
- * unique key under its live name), empty. An existing `shadow` (a rebuild that did not finish) is dropped first.
+ * Creates `shadow` with the same tables as `live` (columns, defaults, CHECK constraints, storage and compression
+ * settings — projection_snapshots.state is lz4 (migration 0005); without INCLUDING COMPRESSION every swap put the
+ * default pglz back, which also made compressing the states most of the load — and every index and primary / unique
+ * key under its live name), empty. An existing `shadow` (a rebuild that did not finish) is dropped first.
  * Serial columns get a sequence of their own in the shadow, so dropping the old schema after the swap cannot take
  * their default with it. Run inside the caller's transaction.
  *
@@ -49,7 +51,7 @@ export async function createShadowSchema(client: pg.ClientBase, live: string, sh
   const deferredIndexes: string[] = [];
   for (const table of tables) {
     const t = `"${table}"`;
-    await client.query(`CREATE TABLE ${s}.${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)`);
+    await client.query(`CREATE TABLE ${s}.${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS)`);
     for (const column of await serialColumns(client, live, table)) {
       const sequence = `"${table}_${column}_seq"`;
       await client.query(`CREATE SEQUENCE ${s}.${sequence} AS bigint OWNED BY ${s}.${t}."${column}"`);
@@ -83,7 +85,7 @@ export async function createTempShadow(client: pg.ClientBase, live: string): Pro
   for (const table of tables) {
     const t = `"${table}"`;
     await client.query(`DROP TABLE IF EXISTS pg_temp.${t}`);
-    await client.query(`CREATE TEMP TABLE ${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+    await client.query(`CREATE TEMP TABLE ${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING INDEXES)`);
     for (const column of await serialColumns(client, live, table)) {
       const sequence = `audit_${table}_${column}_seq`;
       await client.query(`DROP SEQUENCE IF EXISTS pg_temp.${sequence}`);

@@ -30,7 +30,9 @@ function aggregate<S>(type: AggregateType, decider: { initialState(): S; evolve(
     evolve: (state, event) => decider.evolve(state as S, event as never),
     applyAt: (state, event, streamVersion) => {
       const next = decider.evolve((state ?? decider.initialState()) as S, event as never);
-      return typeof (next as { version?: unknown }).version === 'number' ? ({ ...(next as object), version: streamVersion } as S) : next;
+      const version = (next as { version?: unknown }).version;
+      // A copy only when the stamp changes something (after a dead letter): the usual event needs none.
+      return typeof version === 'number' && version !== streamVersion ? ({ ...(next as object), version: streamVersion } as S) : next;
     },
     rows: (state) => rows(state as S),
   } as ProjectedAggregate;

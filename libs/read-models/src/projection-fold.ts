@@ -55,20 +55,64 @@ export interface FoldDeadLetter {
   event: PublishedEvent;
 }
 
+/** What a stream contributed to a fold's totals (kept for a finished stream, whose snapshot the fold no longer holds). */
+export interface FoldCounts {
+  applied: number;
+  passed: number;
+  deadLettered: number;
+}
+
+export interface ProjectionFoldOptions {
+  /**
+   * The last version of each stream in the part of the log this fold is given (a stream absent from it is never
+   * finished early). Once the fold has taken a stream's event at that version, the stream is finished: `onFinished`
+   * gets its snapshot and the fold keeps only its counts, so a rebuild holds the state of the streams it is in the
+   * middle of, not of every stream. A finished stream that gets another event after all is `reopened`.
+   */
+  lastVersions?: ReadonlyMap<string, number>;
+  /** The snapshot of a stream that is finished; the fold lets go of it. */
+  onFinished?: (streamId: string, snapshot: FoldedSnapshot) => void;
+}
+
 /**
  * The whole log folded by the projector's rule, in memory: one snapshot per stream (the map is bounded by the number
  * of streams, not events) and the dead letters in log order. What applyEventsInTransaction would leave after applying
  * the same events, minus the writes; bulkWriteFold (bulk-write.ts) writes it.
+ *
+ * With `lastVersions`, finished streams leave `streams` as the fold goes (see ProjectionFoldOptions); what is left in
+ * `streams` at the end are the streams still open.
  */
 export class ProjectionFold {
+  /** Streams being folded (all of them, without `lastVersions`). */
   readonly streams = new Map<string, FoldedSnapshot>();
+  /** Streams handed to onFinished: their counts only. */
+  readonly finished = new Map<string, FoldCounts>();
+  /**
+   * Finished streams that had another event after all (`lastVersions` was behind the log): their later events are
+   * not folded; the caller applies these streams again from the log (and forgets them here).
+   */
+  readonly reopened = new Set<string>();
   readonly deadLetters: FoldDeadLetter[] = [];
   applied = 0;
   skipped = 0;
   deadLettered = 0;
 
+  constructor(private readonly options: ProjectionFoldOptions = {}) {}
+
   add(events: Iterable<PublishedEvent>): void {
     for (const event of events) this.addOne(event);
+  }
+
+  /** Folds the next `count` events of `events` (fewer at its end); returns how many it took. */
+  addSome(events: Iterator<PublishedEvent>, count: number): number {
+    let taken = 0;
+    while (taken < count) {
+      const next = events.next();
+      if (next.done) break;
+      this.addOne(next.value);
+      taken += 1;
+    }
+    return taken;
   }
 
   private addOne(event: PublishedEvent): void {
@@ -82,10 +126,23 @@ export class ProjectionFold {
     }
     let stream = this.streams.get(event.streamId);
     if (!stream) {
+      if (this.finished.has(event.streamId) || this.reopened.has(event.streamId)) {
+        this.reopened.add(event.streamId);
+        return;
+      }
       // The projector creates the snapshot row (version 0) on first sight, whatever then happens to the event.
       stream = { streamType: event.streamType, state: null, version: 0, skipped: [], applied: 0, passed: 0, deadLettered: 0 };
       this.streams.set(event.streamId, stream);
     }
+    this.step(stream, event);
+    if (this.options.lastVersions?.get(event.streamId) === event.streamVersion) {
+      this.streams.delete(event.streamId);
+      this.finished.set(event.streamId, { applied: stream.applied, passed: stream.passed, deadLettered: stream.deadLettered });
+      this.options.onFinished?.(event.streamId, stream);
+    }
+  }
+
+  private step(stream: FoldedSnapshot, event: PublishedEvent): void {
     const step = projectEvent(stream, event);
     switch (step.outcome) {
       case 'applied':
@@ -114,17 +171,22 @@ export class ProjectionFold {
     this.deadLettered += 1;
   }
 
-  /** Forgets streams whose events another path applies again: their snapshots, dead letters and counts. */
+  /** Forgets streams whose events another path applies again: their snapshots (or finished counts), dead letters and counts. */
   forget(streamIds: Iterable<string>): void {
     const gone = new Set(streamIds);
     for (const id of gone) {
-      const stream = this.streams.get(id);
-      if (!stream) continue;
-      this.applied -= stream.applied;
-      this.skipped -= stream.passed;
-      this.deadLettered -= stream.deadLettered;
+      const counts = this.streams.get(id) ?? this.finished.get(id);
       this.streams.delete(id);
+      this.finished.delete(id);
+      this.reopened.delete(id);
+      if (!counts) continue;
+      this.applied -= counts.applied;
+      this.skipped -= counts.passed;
+      this.deadLettered -= counts.deadLettered;
     }
-    if (gone.size > 0) this.deadLetters.splice(0, this.deadLetters.length, ...this.deadLetters.filter((d) => !gone.has(d.event.streamId)));
+    if (gone.size === 0) return;
+    let kept = 0;
+    for (const letter of this.deadLetters) if (!gone.has(letter.event.streamId)) this.deadLetters[kept++] = letter;
+    this.deadLetters.length = kept;
   }
 }
