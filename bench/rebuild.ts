@@ -7,9 +7,11 @@
  *  - the product's rebuild, libs/audit rebuildAndSwap (`npm run replay -- --all`) over all N: the log read through the
  *    gate, folded in memory with the projector's rule, each stream's rows written once in bulk, indexes built after
  *    the load, then catch-up and swap;
- *  - PostgresEventStore.verifyChain over all N.
+ *  - chain verification over all N: `npm run verify-chain`'s verifyChainStreaming (worker threads read and hash
+ *    their shares of the log in one exported snapshot) and PostgresEventStore.verifyChain (one thread), one verdict.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { createPool } from '../libs/database/src/pool.js';
 import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store.js';
@@ -20,20 +22,42 @@ import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../libs/event-store
 import { toPublishedEvent } from '../libs/messaging/src/published-event.js';
 import { applyEvent, applyEventsInTransaction } from '../libs/read-models/src/index.js';
 import { rebuildAndSwap } from '../libs/audit/src/rebuild.js';
+import { verifyChainStreaming } from '../libs/audit/src/verify-chain.js';
 import { ALL_MODEL_TABLES } from '../libs/audit/src/models.js';
-import { freshDatabase, log, nowMs, round } from './support.js';
+import { backendCpu, existingDatabase, freshDatabase, log, nowMs, round } from './support.js';
 
 export interface RebuildFigures {
   eventsStored: number;
   eventsTarget: number;
   streams: number;
   eventsPerStream: number;
+  /** NaN when the run reused a log stored by an earlier run (`--reuse-db`). */
   populateEventsPerSecond: number;
+  /** The log was stored by an earlier run (`--reuse-db`), not populated by this one. */
+  reusedLog?: boolean;
   applyEventPerTransaction: { events: number; eventsPerSecond: number };
   applyEventBatched500: { events: number; eventsPerSecond: number };
   /** rebuildAndSwap: seconds is the whole command (shadow schema, phases, swap, row counts); read/fold/write its first phase. */
-  replay: { events: number; seconds: number; eventsPerSecond: number; readSeconds: number; foldSeconds: number; writeSeconds: number; rows: number; nodeCpuSeconds: number };
-  verifyChain: { events: number; seconds: number; eventsPerSecond: number; ok: boolean };
+  replay: {
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    readSeconds: number;
+    foldSeconds: number;
+    writeSeconds: number;
+    /** Of writeSeconds: building the deferred indexes after the load. */
+    indexSeconds?: number;
+    rows: number;
+    nodeCpuSeconds: number;
+    /** CPU seconds of the PostgreSQL backends serving the rebuild (read, COPY, indexes), when /proc shows them. */
+    postgresCpuSeconds?: number;
+    /** Peak RSS of this process during the rebuild (it holds the states of the streams being folded). */
+    peakRssMb?: number;
+  };
+  /** verifyChainStreaming (`npm run verify-chain`), hashing in worker threads. */
+  verifyChain: { events: number; seconds: number; eventsPerSecond: number; ok: boolean; workers?: number };
+  /** PostgresEventStore.verifyChain, hashing in one thread. */
+  verifyChainOneThread?: { events: number; seconds: number; eventsPerSecond: number; ok: boolean };
 }
 
 /** Events per work in the rebuild log (bench/emmett-rebuild.ts stores the same works). */
@@ -77,15 +101,44 @@ async function* readPages(pool: pg.Pool, limit: number, pageSize = 5000): AsyncG
   }
 }
 
-export async function benchRebuild(options: { events: number; populateBudgetMs: number; applySampleEvents: number; applyBudgetMs: number }): Promise<RebuildFigures> {
-  const url = await freshDatabase();
-  const pool = createPool(url, { max: 6, applicationName: 'bench-rebuild' });
+/**
+ * A log an earlier run stored in the scratch database (kept with `--reuse-db`), if it is this bench's: exactly
+ * `events` events in works of PER_STREAM, and the chain head at the last one. Undefined otherwise.
+ */
+async function reusableLog(pool: pg.Pool, events: number): Promise<number | undefined> {
+  try {
+    const { rows } = await pool.query<{ n: number; streams: number; head: string; last: string }>(
+      `SELECT count(*)::int AS n, count(DISTINCT stream_id)::int AS streams, (SELECT position::text FROM chain_head WHERE id = 1) AS head, coalesce(max(global_position), 0)::text AS last FROM events`,
+    );
+    const r = rows[0]!;
+    return r.n === events && r.n === r.streams * PER_STREAM && r.head === r.last ? r.n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchRebuild(options: {
+  events: number;
+  populateBudgetMs: number;
+  applySampleEvents: number;
+  applyBudgetMs: number;
+  /** Reuse the log an earlier `--reuse-db` run left in the scratch database if it has `events` events (skips populating). */
+  reuse?: boolean;
+  /** Skip the time-bounded applyEvent / applyEventsInTransaction samples (their figures are NaN). */
+  skipApplySamples?: boolean;
+}): Promise<RebuildFigures> {
+  const existing = options.reuse ? await existingDatabase() : undefined;
+  const candidate = existing ? createPool(existing, { max: 6, applicationName: 'bench-rebuild' }) : undefined;
+  const reused = candidate ? await reusableLog(candidate, options.events) : undefined;
+  if (candidate && reused === undefined) await candidate.end();
+  const pool = candidate && reused !== undefined ? candidate : createPool(await freshDatabase(), { max: 6, applicationName: 'bench-rebuild' });
   try {
     const store = new PostgresEventStore(pool);
     // Populate: 50 new works × 20 events per appendMany (1,000 events, one transaction).
     const started = nowMs();
-    let stored = 0;
-    while (stored < options.events && nowMs() - started < options.populateBudgetMs) {
+    let stored = reused ?? 0;
+    if (reused !== undefined) log(`rebuild: reusing the ${reused} events an earlier run stored in the scratch database`);
+    while (reused === undefined && stored < options.events && nowMs() - started < options.populateBudgetMs) {
       const appends: StreamAppend[] = [];
       for (let s = 0; s < 50 && stored + (s + 1) * PER_STREAM <= options.events; s++) {
         const { streamId, events } = workEvents();
@@ -97,8 +150,10 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
       if (stored % 100_000 === 0) log(`rebuild: ${stored} events stored`);
     }
     const populateSeconds = (nowMs() - started) / 1000;
-    log(`rebuild: ${stored} events stored in ${round(populateSeconds, 1)} s`);
-    await pool.query('VACUUM ANALYZE events');
+    if (reused === undefined) {
+      log(`rebuild: ${stored} events stored in ${round(populateSeconds, 1)} s`);
+      await pool.query('VACUUM ANALYZE events');
+    }
 
     // The projector's path: one transaction per event.
     const client = await pool.connect();
@@ -106,7 +161,7 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
     let batched = { events: 0, eventsPerSecond: NaN };
     try {
       for (const schema of ['rm_per_event', 'rm_batched', 'rm_rebuild']) await cloneReadModelSchema(client, schema);
-      {
+      if (!options.skipApplySamples) {
         const t0 = nowMs();
         let n = 0;
         outer: for await (const page of readPages(pool, options.applySampleEvents)) {
@@ -119,7 +174,7 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
         perTx = { events: n, eventsPerSecond: round(n / ((nowMs() - t0) / 1000)) };
         log(`rebuild: applyEvent (1 tx/event): ${n} events, ${perTx.eventsPerSecond} ev/s`);
       }
-      {
+      if (!options.skipApplySamples) {
         const t0 = nowMs();
         let n = 0;
         outer: for await (const page of readPages(pool, options.applySampleEvents * 4, 500)) {
@@ -136,8 +191,12 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
       // The product's rebuild over the whole log.
       // CPU time of this process next to the wall clock: on a shared 2-core machine the wall clock also measures the neighbours.
       const cpu0 = process.cpuUsage();
-      const result = await rebuildAndSwap({ pool });
+      const postgres = backendCpu(pool, 'bench-rebuild');
+      let peakRss = process.memoryUsage.rss();
+      const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+      const result = await rebuildAndSwap({ pool }).finally(() => clearInterval(rssTimer));
       const cpu = process.cpuUsage(cpu0);
+      const postgresCpuSeconds = await postgres.stop();
       const rows = ALL_MODEL_TABLES.reduce((sum, table) => sum + (result.rows[table] ?? 0), 0);
       const replay = {
         events: result.events,
@@ -146,28 +205,38 @@ export async function benchRebuild(options: { events: number; populateBudgetMs: 
         readSeconds: round(result.phases.readMs / 1000, 2),
         foldSeconds: round(result.phases.foldMs / 1000, 2),
         writeSeconds: round(result.phases.writeMs / 1000, 2),
+        indexSeconds: round(result.phases.indexMs / 1000, 2),
         rows,
         nodeCpuSeconds: round((cpu.user + cpu.system) / 1e6, 1),
+        ...(postgresCpuSeconds === undefined ? {} : { postgresCpuSeconds }),
+        peakRssMb: round(peakRss / 2 ** 20),
       };
       log(
-        `rebuild: rebuildAndSwap: ${replay.events} events in ${replay.seconds} s = ${replay.eventsPerSecond} ev/s (read ${replay.readSeconds} s, fold ${replay.foldSeconds} s, write ${replay.writeSeconds} s, ${rows} rows; ${result.deadLettered} dead-lettered; ${replay.nodeCpuSeconds} s CPU in this process)`,
+        `rebuild: rebuildAndSwap: ${replay.events} events in ${replay.seconds} s = ${replay.eventsPerSecond} ev/s (read ${replay.readSeconds} s, fold ${replay.foldSeconds} s, write ${replay.writeSeconds} s of which indexes ${replay.indexSeconds} s, ${rows} rows; ${result.deadLettered} dead-lettered; ${replay.nodeCpuSeconds} s CPU in this process, ${postgresCpuSeconds ?? '?'} s in PostgreSQL; peak RSS ${replay.peakRssMb} MB)`,
       );
 
       const v0 = nowMs();
-      const chain = await store.verifyChain({ batchSize: 5000 });
+      const chain = await verifyChainStreaming(pool, { batchSize: 5000 });
       const vs = (nowMs() - v0) / 1000;
-      const verify = { events: chain.checked, seconds: round(vs, 2), eventsPerSecond: round(chain.checked / vs), ok: chain.ok };
-      log(`rebuild: verifyChain ${chain.checked} events in ${verify.seconds} s = ${verify.eventsPerSecond} ev/s (ok ${chain.ok})`);
+      const verify = { events: chain.checked, seconds: round(vs, 2), eventsPerSecond: round(chain.checked / vs), ok: chain.ok, workers: availableParallelism() };
+      log(`rebuild: verifyChainStreaming (npm run verify-chain, ${verify.workers} hashing threads) ${chain.checked} events in ${verify.seconds} s = ${verify.eventsPerSecond} ev/s (ok ${chain.ok})`);
+      const s0 = nowMs();
+      const single = await store.verifyChain({ batchSize: 5000 });
+      const ss = (nowMs() - s0) / 1000;
+      const verifyOneThread = { events: single.checked, seconds: round(ss, 2), eventsPerSecond: round(single.checked / ss), ok: single.ok };
+      log(`rebuild: PostgresEventStore.verifyChain (one thread) ${single.checked} events in ${verifyOneThread.seconds} s = ${verifyOneThread.eventsPerSecond} ev/s (ok ${single.ok})`);
       return {
         eventsStored: stored,
         eventsTarget: options.events,
         streams: stored / PER_STREAM,
         eventsPerStream: PER_STREAM,
-        populateEventsPerSecond: round(stored / populateSeconds),
+        populateEventsPerSecond: reused === undefined ? round(stored / populateSeconds) : NaN,
+        ...(reused === undefined ? {} : { reusedLog: true }),
         applyEventPerTransaction: perTx,
         applyEventBatched500: batched,
         replay,
         verifyChain: verify,
+        verifyChainOneThread: verifyOneThread,
       };
     } finally {
       client.release();
@@ -183,6 +252,6 @@ async function cloneReadModelSchema(client: pg.PoolClient, schema: string): Prom
   await client.query(`CREATE SCHEMA ${schema}`);
   const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_models' AND table_type = 'BASE TABLE'`);
   for (const { table_name } of rows) {
-    await client.query(`CREATE TABLE ${schema}.${table_name} (LIKE read_models.${table_name} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
+    await client.query(`CREATE TABLE ${schema}.${table_name} (LIKE read_models.${table_name} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)`);
   }
 }

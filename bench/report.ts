@@ -86,19 +86,22 @@ export function renderReport(r: BenchReport): string {
     const b = r.rebuild;
     out.push('## 4. Rebuild and chain verification', '');
     out.push(
-      `${f(b.eventsStored)} events stored (target ${f(b.eventsTarget)}${b.eventsStored < b.eventsTarget ? '; the populate step has a time budget and stopped there' : ''}): ${f(b.streams)} works × ${b.eventsPerStream} events (registration, then dated milestones), decided by the work decider so every event evolves and produces rows in project_status, timeline_entries and the other read models. Populated at ${f(b.populateEventsPerSecond)} events/s (appendMany, 1,000 events per transaction).`,
+      `${f(b.eventsStored)} events stored (target ${f(b.eventsTarget)}${b.eventsStored < b.eventsTarget ? '; the populate step has a time budget and stopped there' : ''}): ${f(b.streams)} works × ${b.eventsPerStream} events (registration, then dated milestones), decided by the work decider so every event evolves and produces rows in project_status, timeline_entries and the other read models. ${b.reusedLog ? 'Stored by an earlier run and reused (`--reuse-db`).' : `Populated at ${f(b.populateEventsPerSecond)} events/s (appendMany, 1,000 events per transaction).`}`,
       '',
     );
     out.push('| replay | events | events/s |', '|---|---|---|');
     out.push(`| projector path: \`applyEvent\`, one transaction per event (time-bounded sample) | ${f(b.applyEventPerTransaction.events)} | ${f(b.applyEventPerTransaction.eventsPerSecond)} |`);
     out.push(`| \`applyEventsInTransaction\`, 500 events per transaction — the projector's and replay's batch path (time-bounded sample) | ${f(b.applyEventBatched500.events)} | ${f(b.applyEventBatched500.eventsPerSecond)} |`);
     out.push(
-      `| the product's rebuild: \`rebuildAndSwap\` (\`npm run replay -- --all\`) — log read through the gate, folded in memory with the projector's rule, each stream's rows written once in bulk, secondary indexes built after the load, then catch-up and swap | ${f(b.replay.events)} | ${f(b.replay.eventsPerSecond)} (read ${f(b.replay.readSeconds, 1)} s, fold ${f(b.replay.foldSeconds, 1)} s, write ${f(b.replay.writeSeconds, 1)} s of ${f(b.replay.seconds, 1)} s; ${f(b.replay.rows)} rows; ${f(b.replay.nodeCpuSeconds, 1)} s CPU in the Node process) |`,
+      `| the product's rebuild: \`rebuildAndSwap\` (\`npm run replay -- --all\`) — log read through the gate, folded in memory with the projector's rule, each stream's rows written once by COPY as soon as its last event is folded (reading, folding and writing overlap), secondary indexes built after the load, then catch-up and swap | ${f(b.replay.events)} | ${f(b.replay.eventsPerSecond)} (waiting for the log ${f(b.replay.readSeconds, 1)} s, folding ${f(b.replay.foldSeconds, 1)} s, waiting for PostgreSQL ${f(b.replay.writeSeconds, 1)} s${b.replay.indexSeconds === undefined ? '' : ` of which indexes ${f(b.replay.indexSeconds, 1)} s`}, of ${f(b.replay.seconds, 1)} s; ${f(b.replay.rows)} rows; ${f(b.replay.nodeCpuSeconds, 1)} s CPU in the Node process${b.replay.postgresCpuSeconds === undefined ? '' : `, ${f(b.replay.postgresCpuSeconds, 1)} s in PostgreSQL`}${b.replay.peakRssMb === undefined ? '' : `; peak RSS ${f(b.replay.peakRssMb)} MB`}) |`,
     );
-    out.push(`| \`PostgresEventStore.verifyChain\` (recompute every hash, check every link) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
+    if (b.verifyChainOneThread) {
+      out.push(`| chain verification, \`npm run verify-chain\` (\`verifyChainStreaming\`: ${b.verifyChain.workers ?? '?'} worker threads each read and hash their share of the log in the verification's snapshot; every link checked in order) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
+      out.push(`| \`PostgresEventStore.verifyChain\` (the same checks, hashing in one thread) | ${f(b.verifyChainOneThread.events)} | ${f(b.verifyChainOneThread.eventsPerSecond)} (ok: ${b.verifyChainOneThread.ok}) |`);
+    } else out.push(`| \`PostgresEventStore.verifyChain\` (recompute every hash, check every link) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
     out.push('');
     out.push(
-      "The rebuild row is `rebuildAndSwap` from libs/audit, the code `npm run replay -- --all` runs, over the whole log with no live projector or writer: its events/s is every event stored divided by the whole call (creating the shadow schema, the first phase, the catch-up, the swap, the final row counts). Of its first phase, *read* is the time spent waiting for the next page of the gated read (a page is fetched, as text, while the previous one is folded, so this is what reading costs beyond the fold), *fold* is parsing each event's JSON and folding it in memory with the projector's rule (upcast, evolve, skips, dead letters), and *write* is one transaction: row builders, COPY of every row and snapshot, dead letters, and the secondary indexes built after the load. The CPU seconds are the Node process's own (user + system) during the call: PostgreSQL's share is not in them, and unlike the wall clock they do not grow when other processes compete for the 2 cores.",
+      "The rebuild row is `rebuildAndSwap` from libs/audit, the code `npm run replay -- --all` runs, over the whole log with no live projector or writer: its events/s is every event stored divided by the whole call (creating the shadow schema, the first phase, the catch-up, the swap, the final row counts). Its first phase reads, folds and writes at once: a page of the gated read is fetched, as text, while the previous one is folded, and a stream's rows and snapshot are turned into COPY text the moment its last event is folded and loaded by PostgreSQL (two connections, committed every 16 MB) while the fold goes on. So the three figures are what held the Node process up, not phases one after the other: *waiting for the log* is time spent waiting for the next page, *folding* is parsing each event's JSON, folding it with the projector's rule (upcast, evolve, skips, dead letters) and building the COPY text of finished streams, and *waiting for PostgreSQL* is time the fold waited because the COPYs had fallen behind, then the rest: the streams still open, dead letters, the secondary indexes built after the load. The CPU seconds are the Node process's own (user + system) during the call and, where /proc shows them, those of the PostgreSQL backends serving it; unlike the wall clock they do not grow much when other processes compete for the 2 cores. The peak RSS is the bench process's during the call: the rebuild holds the states of the streams it is in the middle of, not of the whole log.",
       '',
     );
     const e = r.emmettRebuild;
@@ -193,6 +196,21 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   ("10" before "9"); fixed. Profile of a 200,000-event rebuild: ≈30% waiting on PostgreSQL, ≈20% GC, ≈8% the work
   aggregate's \`withFact\` (the domain copies the whole fact map per event, so a stream's fold is quadratic in its
   length), ≈5% COPY fields, ≈4% row parsing; snapshots are the largest write (≈7 KB of state per 20-event work).
+- **Rebuild: read, fold and write overlap** (libs/audit README, "Replay"). The first phase used to read and fold the
+  whole log, then write it (19,670 events/s on 1M events, 51 s: read 7.2, fold 18.7, write 24.7 s, 48.9 s of Node
+  CPU, 1.65 GB RSS). Now: the \`streams\` versions are read with the head, and a stream is written by COPY the moment
+  its last event is folded, on two connections (rows, snapshots), committed every 16 MB (a long load transaction
+  held every gated reader — the outbox relay too — for the whole rebuild), while the fold goes on; the fold keeps
+  only the streams it is in the middle of. Events are read without their metadata where the fold cannot depend on it
+  (half of each event's bytes); the page query no longer sorts a 10 MB page; the work's fact map is copied as a hash
+  table instead of a spread (each event id made a new hidden class); COPY text is written straight into buffers.
+  \`createShadowSchema\` did not copy the column compression: every swap put \`projection_snapshots.state\` back from
+  lz4 (migration 0005) to pglz, and compressing the states with pglz was ≈27% of the load's PostgreSQL time. Same
+  machine, before and after run alternately while other work loaded it (load average 4–7.5): 6,400–11,300 events/s
+  before, 26,400–38,000 after (3.3–4.3×); at load ≈2, 42,000–44,000 events/s (1M events in 23–24 s, ≈18 s Node CPU,
+  ≈16 s PostgreSQL CPU, ≈285 MB peak RSS against 1.9 GB before).
+  \`npm run verify-chain\` reads and hashes in worker threads, each reading its share of the log in the
+  verification's exported snapshot: 45,400–52,600 events/s against 31,500–31,700 in one thread, same hours.
 - **Memory: a heap cap for every app** (scripts/app-node-args.ts; \`npm start\`, the \`start:*\` scripts,
   docker-compose.yml and this bench use it). After a mark-compact the admin API's live heap is ≈40 MB, yet its RSS
   reached 346–400 MB in the previous full run: V8 sized its limit from the machine's 24 GB (≈4.3 GB) and let the old
@@ -206,16 +224,21 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   cost the admin API ≈17–20% of its throughput at 16 and 64 clients (763 → 615 and 880 → 728 cmd/s) and doubled p99
   at 16 clients (45 → 91 ms); end-to-end p99 at 500/s went from 167 to 189 ms. We keep the cap: an editorial desk's
   load is far below either figure, and a service that stays inside its memory is what a deployment can plan for. The rebuild CLI is
-  not capped: it holds every stream's state while it folds (1.65 GB RSS for 50,000 works) — fine for a one-off on this
-  machine, the first thing to partition for a much larger log.
+  not capped: it used to hold every stream's state while it folded (1.65 GB RSS for 50,000 works); it now writes a
+  stream when its last event is folded and keeps only the streams it is in the middle of (≈300 MB peak RSS here, see
+  section 4; a log whose streams all run to its end still holds them all).
 - **What is left, by target:** append batched (per-event cost, above; and group commit makes batched calls slower —
   one statement at a time does the JSON and hashing work of all queued calls in one backend, where four independent
   statements share it across both cores: a size- or shape-aware group policy is next); the admin API's per-request cost on 2 shared
   cores (validation, then the domain's state copies, which grow with a stream); end to end at 500/s, the API's headroom and the projector's
   per-batch snapshot writes (a state's size grows with its stream: write deltas since a periodic full snapshot);
-  rebuild, one JavaScript thread (fold streams in worker threads partitioned by stream, a cheaper fact map in
-  libs/domain, smaller snapshots).
+  rebuild, one JavaScript thread folding and serializing while PostgreSQL loads on the other core (the two are
+  close to balanced; worker threads partitioned by stream would only pay on more cores), the domain's fact map copied
+  per event (quadratic in a stream's length, ≈13% of the rebuild's Node CPU on 20-event streams), the secondary
+  index over every timeline entry built after the load (≈2 s of the tail).
 
 Reproduce: \`npm run bench\` (full, ~20 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
-selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/.
+selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/. For the
+rebuild, \`-- --reuse-db\` keeps the scratch database and reuses the log an earlier \`--reuse-db\` run stored there
+(skipping the populate), \`-- --skip=emmett,apply\` leaves out Emmett's rebuild and the apply samples.
 `;

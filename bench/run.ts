@@ -1,8 +1,14 @@
 /**
- * `npm run bench [-- --quick] [-- --only=append,pipeline,rebuild] [-- --profile]`: measures reelwire on this machine
- * and writes docs/benchmarks.md (the report) and docs/benchmarks.json (raw figures). Benchmarks report; they never
- * fail CI. DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
- * database `reelwire_bench` is created there and dropped at the end.
+ * `npm run bench [-- --quick] [-- --only=append,pipeline,rebuild] [-- --profile] [-- --reuse-db] [-- --skip=emmett,apply]`:
+ * measures reelwire on this machine and writes docs/benchmarks.md (the report) and docs/benchmarks.json (raw figures).
+ * Benchmarks report; they never fail CI. DATABASE_URL names the PostgreSQL server (default
+ * postgres://postgres@127.0.0.1:5432/postgres); a scratch database `reelwire_bench` (BENCH_DATABASE) is created there
+ * and dropped at the end.
+ *
+ * `--reuse-db` (for iterating on the rebuild): the scratch database is kept at the end, and the rebuild section reuses
+ * the log a previous `--reuse-db` run stored there when it holds as many events as this run wants (1M, or 50,000 with
+ * --quick) instead of populating it again (~80 s for 1M). `--skip=emmett` leaves out Emmett's rebuild (its populate
+ * and rebuild of 1M events take ~20 min); `--skip=apply` the rebuild section's applyEvent/applyEventsInTransaction samples.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +40,8 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick');
   const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   const profile = args.includes('--profile');
+  const reuseDb = args.includes('--reuse-db');
+  const skip = args.find((a) => a.startsWith('--skip='))?.slice(7).split(',') ?? [];
   const want = (section: string) => !only || only.includes(section);
   const started = Date.now();
   const server = new pg.Client({ connectionString: SERVER_URL });
@@ -96,13 +104,14 @@ async function main(): Promise<void> {
     if (want('rebuild')) {
       report.rebuild = await benchRebuild(
         quick
-          ? { events: 50_000, populateBudgetMs: 60_000, applySampleEvents: 5_000, applyBudgetMs: 10_000 }
-          : { events: 1_000_000, populateBudgetMs: 600_000, applySampleEvents: 20_000, applyBudgetMs: 20_000 },
+          ? { events: 50_000, populateBudgetMs: 60_000, applySampleEvents: 5_000, applyBudgetMs: 10_000, reuse: reuseDb, skipApplySamples: skip.includes('apply') }
+          : { events: 1_000_000, populateBudgetMs: 600_000, applySampleEvents: 20_000, applyBudgetMs: 20_000, reuse: reuseDb, skipApplySamples: skip.includes('apply') },
       );
-      report.emmettRebuild = await benchEmmettRebuild({ quick, events: report.rebuild.eventsStored });
+      if (!skip.includes('emmett')) report.emmettRebuild = await benchEmmettRebuild({ quick, events: report.rebuild.eventsStored });
     }
   } finally {
-    await dropDatabase().catch((error: unknown) => log(`could not drop the scratch database: ${String(error)}`));
+    if (reuseDb) log('--reuse-db: the scratch database is kept for the next run');
+    else await dropDatabase().catch((error: unknown) => log(`could not drop the scratch database: ${String(error)}`));
   }
   report.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
@@ -117,6 +126,7 @@ main().then(
   (error: unknown) => {
     // A benchmark reports; a failure is printed, never a CI failure of the product.
     process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    if (process.argv.includes('--reuse-db')) process.exit(1);
     void dropDatabase().finally(() => process.exit(1));
   },
 );

@@ -30,6 +30,18 @@ export async function freshDatabase(migrate = true): Promise<string> {
   return url;
 }
 
+/** The scratch database's URL if it exists (for a run that reuses what an earlier run stored), else undefined. */
+export async function existingDatabase(): Promise<string | undefined> {
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DB]);
+    return rowCount ? databaseUrl() : undefined;
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function dropDatabase(): Promise<void> {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
@@ -179,6 +191,56 @@ export class RssSampler {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+/** User + system CPU seconds of a process from /proc/<pid>/stat; undefined where /proc cannot be read (another user's process, not Linux). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds the PostgreSQL backends of one application (its connections' application_name) spend from now to
+ * stop(), sampled every 250 ms through pg_stat_activity and /proc (the server must run on this machine, readable by
+ * this user; otherwise stop() returns undefined). What a rebuild costs PostgreSQL, next to the Node process's own.
+ */
+export function backendCpu(pool: pg.Pool, applicationName: string): { stop(): Promise<number | undefined> } {
+  const baseline = new Map<number, number>();
+  const latest = new Map<number, number>();
+  let readable = true;
+  // A connection of its own: every connection of the pool is in the first sample, so their earlier work is not counted.
+  const client = new pg.Client({ ...pool.options, application_name: 'bench-cpu-sampler' } as pg.ClientConfig);
+  const connected = client.connect();
+  const sample = async (first: boolean) => {
+    await connected;
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    for (const { pid } of rows) {
+      const cpu = cpuSecondsOf(pid);
+      if (cpu === undefined) readable = false;
+      else {
+        if (first || !baseline.has(pid)) baseline.set(pid, first ? cpu : 0);
+        latest.set(pid, cpu);
+      }
+    }
+  };
+  const started = sample(true).catch(() => (readable = false));
+  const timer = setInterval(() => void sample(false).catch(() => undefined), 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await started;
+      await sample(false).catch(() => undefined);
+      await client.end().catch(() => undefined);
+      if (!readable) return undefined;
+      let total = 0;
+      for (const [pid, cpu] of latest) total += cpu - (baseline.get(pid) ?? 0);
+      return round(total, 1);
+    },
+  };
 }
 
 export function round(value: number, digits = 0): number {
