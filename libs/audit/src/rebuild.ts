@@ -423,6 +423,9 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
   const batchSize = options.batchSize ?? DEFAULT_PAGE;
   const client = await options.pool.connect();
   try {
+    // The head (and the streams' versions) is read on another connection while the shadow schema is created.
+    const head = logHead(options.pool);
+    head.catch(() => undefined);
     let deferredIndexes: string[];
     await client.query('BEGIN READ WRITE');
     try {
@@ -432,7 +435,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    const start = await logHead(options.pool);
+    const start = await head;
     let total = start.count;
     const { tally, timings } = await foldLogInto(client, options.pool, SHADOW_SCHEMA, {
       until: start.head,
