@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { GENESIS_HASH } from '../../event-store/src/canonical-hash.js';
+import { chainHeadMismatch, chainLinkMismatch } from '../../event-store/src/chain-check.js';
 import type { ChainMismatch, VerifyChainOptions, VerifyChainResult } from '../../event-store/src/event-store.types.js';
 import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import { projectRoot } from '../../database/src/project-root.js';
@@ -149,10 +150,8 @@ async function verifyInParallel(pool: pg.Pool, options: VerifyChainOptions & { b
       const digests = await inFlight.shift()!;
       request();
       for (const [position, storedHash, storedPrev, hash, recordedAtAgrees] of digests) {
-        let mismatch: ChainMismatch | undefined;
-        if (hash !== storedHash) mismatch = { globalPosition: position, storedHash, recomputedHash: hash, reason: 'hash-mismatch' };
-        else if (storedPrev !== expectedPrev) mismatch = { globalPosition: position, storedHash: storedPrev, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' };
-        else if (!recordedAtAgrees) mismatch = { globalPosition: position, storedHash, recomputedHash: hash, reason: 'recorded-at-mismatch' };
+        const link = { globalPosition: position, storedHash, storedPrevHash: storedPrev, recomputedHash: hash, recordedAtAgrees };
+        const mismatch = chainLinkMismatch(link, expectedPrev);
         if (mismatch) return result(mismatch);
         checked += 1;
         expectedPrev = storedHash;
@@ -162,11 +161,7 @@ async function verifyInParallel(pool: pg.Pool, options: VerifyChainOptions & { b
       if (digests.length > 0) options.onProgress?.(checked);
     }
     const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
-    const stored = head.rows[0];
-    if (stored && (stored.position !== headPosition || stored.hash !== headHash) && !(stored.position === '0' && checked === 0 && startedAfter === '0')) {
-      return result({ globalPosition: stored.position, storedHash: stored.hash, recomputedHash: headHash, reason: 'head-mismatch' });
-    }
-    return result();
+    return result(chainHeadMismatch(head.rows[0], { headPosition, headHash, checked, startedAfter }));
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();

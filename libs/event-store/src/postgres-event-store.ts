@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
+import { chainHeadMismatch, chainLinkMismatch, type ChainLink } from './chain-check.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
 import type {
   AppendOptions,
@@ -289,16 +290,15 @@ function validateAppends(appends: StreamAppend[]): void {
   }
 }
 
-/** What is wrong with one stored event, given the hash its predecessor has: its own hash, the link, or recorded_at. */
-function chainLinkMismatch(row: EventRow, expectedPrev: string): ChainMismatch | undefined {
-  const recomputed = eventHash(toStoredEvent(row));
-  const position = row.global_position;
-  if (recomputed !== row.hash) return { globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'hash-mismatch' };
-  if (row.prev_hash !== expectedPrev) return { globalPosition: position, storedHash: row.prev_hash, recomputedHash: expectedPrev, reason: 'prev-hash-mismatch' };
-  if (row.metadata?.recordedAt !== row.recorded_at.toISOString()) {
-    return { globalPosition: position, storedHash: row.hash, recomputedHash: recomputed, reason: 'recorded-at-mismatch' };
-  }
-  return undefined;
+/** The chain check's view of a stored row (see chain-check.ts). */
+function toChainLink(row: EventRow): ChainLink {
+  return {
+    globalPosition: row.global_position,
+    storedHash: row.hash,
+    storedPrevHash: row.prev_hash,
+    recomputedHash: eventHash(toStoredEvent(row)),
+    recordedAtAgrees: row.metadata?.recordedAt === row.recorded_at.toISOString(),
+  };
 }
 
 /**
@@ -595,7 +595,7 @@ export class PostgresEventStore {
         const rows: EventRow[] = (await pending).rows;
         pending = rows.length === batchSize ? fetch(rows[rows.length - 1]!.global_position) : undefined;
         for (const row of rows) {
-          const mismatch = chainLinkMismatch(row, expectedPrev);
+          const mismatch = chainLinkMismatch(toChainLink(row), expectedPrev);
           if (mismatch) {
             await pending?.catch(() => undefined);
             return result(mismatch);
@@ -608,11 +608,7 @@ export class PostgresEventStore {
         options.onProgress?.(checked);
       }
       const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
-      const stored = head.rows[0];
-      if (stored && (stored.position !== headPosition || stored.hash !== headHash) && !(stored.position === '0' && checked === 0 && startedAfter === '0')) {
-        return result({ globalPosition: stored.position, storedHash: stored.hash, recomputedHash: headHash, reason: 'head-mismatch' });
-      }
-      return result();
+      return result(chainHeadMismatch(head.rows[0], { headPosition, headHash, checked, startedAfter }));
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release();
