@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { GENESIS_HASH } from '../../event-store/src/canonical-hash.js';
 import { chainHeadMismatch, chainLinkMismatch } from '../../event-store/src/chain-check.js';
 import type { ChainMismatch, VerifyChainOptions, VerifyChainResult } from '../../event-store/src/event-store.types.js';
-import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
+import { chainWalkStart, PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import { projectRoot } from '../../database/src/project-root.js';
 import type { HasherData, RowDigest } from './chain-hasher.js';
 
@@ -119,13 +118,9 @@ async function verifyInParallel(pool: pg.Pool, options: VerifyChainOptions & { b
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
-    let expectedPrev = GENESIS_HASH;
-    let after = '0';
-    if (options.fromPosition && BigInt(options.fromPosition) > 1n) {
-      after = (BigInt(options.fromPosition) - 1n).toString();
-      const before = await client.query<{ hash: string }>('SELECT hash FROM events WHERE global_position <= $1::bigint ORDER BY global_position DESC LIMIT 1', [after]);
-      expectedPrev = before.rows[0]?.hash ?? GENESIS_HASH;
-    }
+    const start = await chainWalkStart(client, options.fromPosition);
+    let expectedPrev = start.expectedPrev;
+    const after = start.after;
     const last = BigInt((await client.query<{ p: string }>('SELECT coalesce(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
     const startedAfter = after;
     let checked = 0;

@@ -290,6 +290,17 @@ function validateAppends(appends: StreamAppend[]): void {
   }
 }
 
+/**
+ * Where a chain walk from `fromPosition` starts, read in the walk's own snapshot: the position it starts after and the
+ * hash the first event it checks must link to (the last stored hash before it, or the genesis hash).
+ */
+export async function chainWalkStart(client: pg.ClientBase, fromPosition: string | undefined): Promise<{ after: string; expectedPrev: string }> {
+  if (!fromPosition || BigInt(fromPosition) <= 1n) return { after: '0', expectedPrev: GENESIS_HASH };
+  const after = (BigInt(fromPosition) - 1n).toString();
+  const before = await client.query<{ hash: string }>('SELECT hash FROM events WHERE global_position <= $1::bigint ORDER BY global_position DESC LIMIT 1', [after]);
+  return { after, expectedPrev: before.rows[0]?.hash ?? GENESIS_HASH };
+}
+
 /** The chain check's view of a stored row (see chain-check.ts). */
 function toChainLink(row: EventRow): ChainLink {
   return {
@@ -572,16 +583,9 @@ export class PostgresEventStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      let expectedPrev = GENESIS_HASH;
-      let after = '0';
-      if (options.fromPosition && BigInt(options.fromPosition) > 1n) {
-        after = (BigInt(options.fromPosition) - 1n).toString();
-        const before = await client.query<{ hash: string }>(
-          'SELECT hash FROM events WHERE global_position <= $1::bigint ORDER BY global_position DESC LIMIT 1',
-          [after],
-        );
-        expectedPrev = before.rows[0]?.hash ?? GENESIS_HASH;
-      }
+      const start = await chainWalkStart(client, options.fromPosition);
+      let expectedPrev = start.expectedPrev;
+      const after = start.after;
       const startedAfter = after;
       let checked = 0;
       let headPosition = after;
