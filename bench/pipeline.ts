@@ -9,7 +9,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
+import { backendCpu, cpuSecondsOf, freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 
 const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
@@ -24,7 +24,11 @@ export interface ApiRun {
   latencyMs: LatencySummary;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds per 2xx command of each app process and of the PostgreSQL backends each app's pool uses. */
+  cpuMsPerCommand?: Record<string, number>;
 }
+
+export type ApiFigures = Array<{ clients: number; runs: ApiRun[]; median: { commandsPerSecond: number; p50: number; p95: number; p99: number; cpuMsPerCommand?: Record<string, number> } }>;
 
 export interface E2eRun {
   offeredPerSecond: number;
@@ -36,9 +40,12 @@ export interface E2eRun {
 
 export interface PipelineFigures {
   works: number;
-  api: Array<{ clients: number; runs: ApiRun[]; median: { commandsPerSecond: number; p50: number; p95: number; p99: number } }>;
+  /** The admin API alone (relay and projector not started yet): what the API and its appends take on the 2 cores. */
+  apiAlone: ApiFigures;
+  /** The whole system: the relay and projector carry every command to Kafka and the read models on the same 2 cores. */
+  api: ApiFigures;
   e2e: Array<{ offeredPerSecond: number; runs: E2eRun[]; median: { achievedPerSecond: number; p50: number; p95: number; p99: number; max: number; httpP99: number } }>;
-  rssMb: { api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> };
+  rssMb: { apiAlone: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> };
   profiles?: string;
 }
 
@@ -72,16 +79,13 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
   const [port, relayMetrics, projectorMetrics] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   const nodeArgs = (name: string) => [...APP_NODE_ARGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
-  const apps: ChildApp[] = [
-    startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('admin-api')),
-    startApp('outbox-relay', 'dist/apps/outbox-relay/src/main.js', { ...env, RELAY_METRICS_PORT: String(relayMetrics) }, nodeArgs('outbox-relay')),
-    startApp('projector', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(projectorMetrics) }, nodeArgs('projector')),
-  ];
+  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('admin-api'));
+  const apps: ChildApp[] = [api];
   const sampler = new RssSampler(apps);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   try {
-    await apps[0]!.waitFor(/listening/);
+    await api.waitFor(/listening/);
     await sleep(1000);
     // Works to edit: many, so no one stream is hot.
     const works: string[] = [];
@@ -98,47 +102,23 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     let next = 0;
     const nextPath = () => `/works/${works[next++ % works.length]}/milestones`;
 
-    // (2) closed loop.
+    // (2a) closed loop on the admin API alone: the relay and projector are not running yet (the outbox fills; they
+    // drain it when they start). What the API and its appends can take when they have the 2 cores to themselves.
     sampler.reset();
-    const api: PipelineFigures['api'] = [];
-    for (const clients of options.clients) {
-      const runs: ApiRun[] = [];
-      for (let rep = 0; rep < options.repetitions; rep++) {
-        const latencies: number[] = [];
-        let ok = 0;
-        let non2xx = 0;
-        const instance = autocannon({
-          url: `http://127.0.0.1:${port}`,
-          connections: clients,
-          pipelining: 1,
-          duration: options.apiSeconds,
-          timeout: 30,
-          headers: EDITOR,
-          requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: nextPath(), body: milestone() }) }],
-        });
-        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-          if (statusCode >= 200 && statusCode < 300) {
-            ok += 1;
-            latencies.push(responseTime);
-          } else non2xx += 1;
-        });
-        const result = await instance;
-        const run: ApiRun = { clients, commandsPerSecond: round(ok / result.duration, 1), latencyMs: roundSummary(summarize(latencies)), non2xx, errors: result.errors };
-        runs.push(run);
-        log(`api ${clients} clients run ${rep + 1}: ${run.commandsPerSecond} cmd/s p50 ${run.latencyMs.p50} p95 ${run.latencyMs.p95} p99 ${run.latencyMs.p99} ms (non-2xx ${non2xx}, errors ${result.errors})`);
-        await caughtUp(pool, 60_000);
-      }
-      api.push({
-        clients,
-        runs,
-        median: {
-          commandsPerSecond: round(median(runs.map((r) => r.commandsPerSecond)), 1),
-          p50: round(median(runs.map((r) => r.latencyMs.p50)), 1),
-          p95: round(median(runs.map((r) => r.latencyMs.p95)), 1),
-          p99: round(median(runs.map((r) => r.latencyMs.p99)), 1),
-        },
-      });
-    }
+    const apiAlone = await closedLoopLevels('api alone', options, port, nextPath, pool, apps, false);
+    const apiAloneRss = sampler.peak();
+
+    apps.push(
+      startApp('outbox-relay', 'dist/apps/outbox-relay/src/main.js', { ...env, RELAY_METRICS_PORT: String(relayMetrics) }, nodeArgs('outbox-relay')),
+      startApp('projector', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(projectorMetrics) }, nodeArgs('projector')),
+    );
+    await caughtUp(pool, 300_000);
+    log('pipeline: relay and projector caught up with the API-alone runs');
+
+    // (2b) closed loop on the whole system: every command also goes through the relay, Kafka and the projector, all
+    // on the same 2 cores as the API, PostgreSQL and the load generator.
+    sampler.reset();
+    const apiWhole = await closedLoopLevels('api', options, port, nextPath, pool, apps, true);
     const apiRss = sampler.peak();
 
     // (3) fixed offered rates, open loop.
@@ -165,7 +145,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
       });
     }
     const e2eRss = sampler.peak();
-    return { works: works.length, api, e2e, rssMb: { api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
+    return { works: works.length, apiAlone, api: apiWhole, e2e, rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
   } catch (error) {
     for (const app of apps) log(`${app.name} output:\n${app.output().slice(-3000)}`);
     throw error;
@@ -176,6 +156,83 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     await pool.end();
     await broker.stop();
   }
+}
+
+/** The closed-loop runs at each client count, with the CPU each process (and PostgreSQL for each app) spent per command. */
+async function closedLoopLevels(label: string, options: PipelineOptions, port: number, nextPath: () => string, pool: pg.Pool, apps: ChildApp[], waitForReadModels: boolean): Promise<ApiFigures> {
+  const figures: ApiFigures = [];
+  for (const clients of options.clients) {
+    const runs: ApiRun[] = [];
+    for (let rep = 0; rep < options.repetitions; rep++) {
+      const latencies: number[] = [];
+      let ok = 0;
+      let non2xx = 0;
+      const cpu = cpuMeter(pool, apps);
+      const instance = autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections: clients,
+        pipelining: 1,
+        duration: options.apiSeconds,
+        timeout: 30,
+        headers: EDITOR,
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: nextPath(), body: milestone() }) }],
+      });
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        if (statusCode >= 200 && statusCode < 300) {
+          ok += 1;
+          latencies.push(responseTime);
+        } else non2xx += 1;
+      });
+      const result = await instance;
+      const cpuMs = await cpu.stop();
+      const cpuMsPerCommand = Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, round(ms / Math.max(ok, 1), 3)]));
+      const run: ApiRun = { clients, commandsPerSecond: round(ok / result.duration, 1), latencyMs: roundSummary(summarize(latencies)), non2xx, errors: result.errors, cpuMsPerCommand };
+      runs.push(run);
+      log(`${label} ${clients} clients run ${rep + 1}: ${run.commandsPerSecond} cmd/s p50 ${run.latencyMs.p50} p95 ${run.latencyMs.p95} p99 ${run.latencyMs.p99} ms (non-2xx ${non2xx}, errors ${result.errors}); CPU ms/command ${JSON.stringify(cpuMsPerCommand)}`);
+      // Each run starts from caught-up read models, so the projector's backlog from one run does not load the next.
+      if (waitForReadModels) await caughtUp(pool, 60_000);
+    }
+    const cpuNames = Object.keys(runs[0]?.cpuMsPerCommand ?? {});
+    figures.push({
+      clients,
+      runs,
+      median: {
+        commandsPerSecond: round(median(runs.map((r) => r.commandsPerSecond)), 1),
+        p50: round(median(runs.map((r) => r.latencyMs.p50)), 1),
+        p95: round(median(runs.map((r) => r.latencyMs.p95)), 1),
+        p99: round(median(runs.map((r) => r.latencyMs.p99)), 1),
+        cpuMsPerCommand: Object.fromEntries(cpuNames.map((name) => [name, round(median(runs.map((r) => r.cpuMsPerCommand?.[name] ?? NaN)), 3)])),
+      },
+    });
+  }
+  return figures;
+}
+
+/** The PostgreSQL application_name of each app's pool (libs/database createPool callers). */
+const POOL_NAMES: Record<string, string> = { 'admin-api': 'reelwire-admin-api', 'outbox-relay': 'reelwire-outbox-relay', projector: 'reelwire-projector' };
+
+/**
+ * CPU milliseconds from now to stop() of each app process (/proc) and of the PostgreSQL backends serving each app's
+ * pool (by application_name, this database only). Names missing from the result could not be read.
+ */
+function cpuMeter(pool: pg.Pool, apps: ChildApp[]): { stop(): Promise<Record<string, number>> } {
+  const before = new Map(apps.map((app) => [app.name, app.process.pid ? cpuSecondsOf(app.process.pid) : undefined]));
+  const backends = apps.map((app) => [app.name, backendCpu(pool, POOL_NAMES[app.name] ?? app.name)] as const);
+  return {
+    async stop() {
+      const out: Record<string, number> = {};
+      for (const app of apps) {
+        const now = app.process.pid ? cpuSecondsOf(app.process.pid) : undefined;
+        const then = before.get(app.name);
+        if (now !== undefined && then !== undefined) out[app.name] = (now - then) * 1000;
+      }
+      for (const [name, meter] of backends) {
+        const seconds = await meter.stop();
+        if (seconds !== undefined) out[`postgres for ${name}`] = seconds * 1000;
+      }
+      return out;
+    },
+  };
 }
 
 function roundSummary(s: LatencySummary): LatencySummary {

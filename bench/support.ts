@@ -1,6 +1,6 @@
 /** Shared helpers of `npm run bench`: scratch database, percentiles, timing, child apps, RSS sampling. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { runMigrations } from '../libs/database/src/migrations.js';
@@ -194,7 +194,7 @@ export class RssSampler {
 }
 
 /** User + system CPU seconds of a process from /proc/<pid>/stat; undefined where /proc cannot be read (another user's process, not Linux). */
-function cpuSecondsOf(pid: number): number | undefined {
+export function cpuSecondsOf(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -207,6 +207,8 @@ function cpuSecondsOf(pid: number): number | undefined {
  * CPU seconds the PostgreSQL backends of one application (its connections' application_name) spend from now to
  * stop(), sampled every 250 ms through pg_stat_activity and /proc (the server must run on this machine, readable by
  * this user; otherwise stop() returns undefined). What a rebuild costs PostgreSQL, next to the Node process's own.
+ * Only this database's backends: another run on the same server uses the same application names. `name:suffix`
+ * counts as the application (the outbox relay names its lock session reelwire-outbox-relay:<instance>).
  */
 export function backendCpu(pool: pg.Pool, applicationName: string): { stop(): Promise<number | undefined> } {
   const baseline = new Map<number, number>();
@@ -217,10 +219,11 @@ export function backendCpu(pool: pg.Pool, applicationName: string): { stop(): Pr
   const connected = client.connect();
   const sample = async (first: boolean) => {
     await connected;
-    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE (application_name = $1 OR application_name LIKE $1 || ':%') AND datname = current_database()", [applicationName]);
     for (const { pid } of rows) {
       const cpu = cpuSecondsOf(pid);
-      if (cpu === undefined) readable = false;
+      // A backend that ended between the query and the read (a pool closing an idle connection) keeps its last sample.
+      if (cpu === undefined) readable &&= !existsSync(`/proc/${pid}`) && existsSync(`/proc/${process.pid}/stat`);
       else {
         if (first || !baseline.has(pid)) baseline.set(pid, first ? cpu : 0);
         latest.set(pid, cpu);
