@@ -14,6 +14,7 @@ import { ORGANIZATION_EVENT_TYPES } from './organization/organization.events.js'
 import { personDecider } from './person/person.decider.js';
 import { PERSON_EVENT_TYPES } from './person/person.events.js';
 import type { Decider, DomainEvent } from './shared/decider.js';
+import { evolveOwning, FactMapOwner } from './shared/facts.js';
 import { toEventsForAppend } from './shared/envelope.js';
 import { testContext } from './shared/testing/decider-spec.js';
 import { workDecider } from './work/work.decider.js';
@@ -31,21 +32,27 @@ const fix = (note: string) => ({ note, source });
 
 const context = testContext();
 const emitted: DomainEvent[] = [];
+/** Each stream's decider and events, in order. */
+const streams: Array<{ decider: Decider<never, DomainEvent, unknown>; events: DomainEvent[] }> = [];
 
 function stream<C, E extends DomainEvent, S>(decider: Decider<C, E, S>) {
   let state = decider.initialState();
+  const own: E[] = [];
+  streams.push({ decider: decider as unknown as Decider<never, DomainEvent, unknown>, events: own });
   return {
     run(...commands: C[]): E[] {
       return commands.flatMap((command) => {
         const events = decider.decide(command, state, context);
         state = events.reduce(decider.evolve, state);
         emitted.push(...events);
+        own.push(...events);
         return events;
       });
     },
     apply(events: E[]): void {
       state = events.reduce(decider.evolve, state);
       emitted.push(...events);
+      own.push(...events);
     },
     get state(): S {
       return state;
@@ -289,6 +296,21 @@ describe('decided events conform to the published contract', () => {
     const all = [...WORK_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...PERSON_EVENT_TYPES, ...DEAL_EVENT_TYPES];
     expect(all.filter((t) => !seen.has(t))).toEqual([]);
     expect(all.sort()).toEqual(eventContracts.map((c) => c.type).sort());
+  });
+
+  it('folding with the fact map written in place (evolveOwning) gives every state evolve gives, for every event type', () => {
+    for (const { decider, events } of streams) {
+      const owner = new FactMapOwner();
+      let plain = decider.initialState();
+      let owned = decider.initialState() as { factsByEventId: object };
+      for (const event of events) {
+        plain = decider.evolve(plain, event as never);
+        owned = evolveOwning(owner, owned, (state) => decider.evolve(state, event as never) as { factsByEventId: object });
+        expect(JSON.stringify(owned)).toBe(JSON.stringify(plain));
+        expect(Object.keys(owned.factsByEventId)).toEqual(Object.keys((plain as { factsByEventId: object }).factsByEventId));
+      }
+    }
+    expect(new Set(streams.flatMap((s) => s.events.map((e) => e.type))).size).toBe(new Set(emitted.map((e) => e.type)).size);
   });
 
   it('every emitted event’s data matches its schema strictly (no undeclared properties)', () => {

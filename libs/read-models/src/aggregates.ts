@@ -6,6 +6,7 @@ import { dealDecider } from '../../domain/src/deal/deal.decider.js';
 import { organizationDecider } from '../../domain/src/organization/organization.decider.js';
 import { personDecider } from '../../domain/src/person/person.decider.js';
 import type { DomainEvent } from '../../domain/src/shared/decider.js';
+import { evolveOwning, type FactMapOwner } from '../../domain/src/shared/facts.js';
 import { workDecider } from '../../domain/src/work/work.decider.js';
 import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './row-builders.js';
 import type { RowSet } from './shared/row-set.js';
@@ -18,8 +19,9 @@ export interface ProjectedAggregate<S = unknown> {
   /**
    * Evolves a stored state (or the initial one) by one event of the stream at `streamVersion`, and stamps that version:
    * state.version counts folded events, and after a version passed over as a dead letter it must still name the stream's.
+   * With `owner`, the fact map is written in place where evolveOwning allows it (the caller keeps only the result).
    */
-  applyAt(state: S | null | undefined, event: DomainEvent, streamVersion: number): S;
+  applyAt(state: S | null | undefined, event: DomainEvent, streamVersion: number, owner?: FactMapOwner): S;
   rows(state: S): RowSet;
 }
 
@@ -28,8 +30,11 @@ function aggregate<S>(type: AggregateType, decider: { initialState(): S; evolve(
     type,
     initialState: () => decider.initialState(),
     evolve: (state, event) => decider.evolve(state as S, event as never),
-    applyAt: (state, event, streamVersion) => {
-      const next = decider.evolve((state ?? decider.initialState()) as S, event as never);
+    applyAt: (state, event, streamVersion, owner) => {
+      const current = (state ?? decider.initialState()) as S;
+      const next = owner
+        ? (evolveOwning(owner, current as S & { factsByEventId: object }, (s) => decider.evolve(s, event as never) as S & { factsByEventId: object }) as S)
+        : decider.evolve(current, event as never);
       const version = (next as { version?: unknown }).version;
       // A copy only when the stamp changes something (after a dead letter): the usual event needs none.
       return typeof version === 'number' && version !== streamVersion ? ({ ...(next as object), version: streamVersion } as S) : next;

@@ -1,5 +1,5 @@
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { ProjectionFold, type FoldedSnapshot } from './projection-fold.js';
+import { projectEvent, ProjectionFold, type FoldedSnapshot } from './projection-fold.js';
 import { buildScenario, publishScenario } from './testing/scenario.js';
 
 const scenario = () => publishScenario(buildScenario());
@@ -37,6 +37,42 @@ describe('ProjectionFold', () => {
     early.forget([streamId]);
     expect(early.applied).toBe(applied - (version - 1));
     expect(early.finished.has(streamId) || early.reopened.has(streamId)).toBe(false);
+  });
+
+  it('writing fact maps in place, folds every state exactly as evolve does, and never changes a state anyone else has seen', () => {
+    const events = scenario();
+    // The plain rule, one copy of the fact map per event, every state kept: each stream's states in order.
+    const plain = new Map<string, { state: unknown; version: number }>();
+    const states: Array<{ streamId: string; state: unknown; json: string; keys: string[] }> = [];
+    for (const event of events) {
+      const step = projectEvent(plain.get(event.streamId), event);
+      if (step.outcome !== 'applied') continue;
+      plain.set(event.streamId, { state: step.state, version: event.streamVersion });
+      const facts = (step.state as { factsByEventId: object }).factsByEventId;
+      states.push({ streamId: event.streamId, state: step.state, json: JSON.stringify(step.state), keys: Object.keys(facts) });
+    }
+    // The fold, looked at after every event (which hands the open states out) and, separately, only at the end.
+    const watched = new ProjectionFold();
+    const seen: Array<{ state: unknown; json: string }> = [];
+    for (const event of events) {
+      watched.add([event]);
+      const state = watched.streams.get(event.streamId)?.state;
+      if (state) seen.push({ state, json: JSON.stringify(state) });
+    }
+    const unwatched = new ProjectionFold();
+    unwatched.add(events);
+    for (const [id, { state }] of plain) {
+      expect(JSON.stringify(unwatched.streams.get(id)?.state)).toBe(JSON.stringify(state));
+      expect(Object.keys((unwatched.streams.get(id)?.state as { factsByEventId: object }).factsByEventId)).toEqual(Object.keys((state as { factsByEventId: object }).factsByEventId));
+      expect(unwatched.streams.get(id)?.state).toEqual(state);
+    }
+    expect(unwatched.streams).toEqual(watched.streams);
+    // Nothing folded later changed a state already seen, by the plain rule or through `streams`.
+    for (const { state, json, keys } of states) {
+      expect(JSON.stringify(state)).toBe(json);
+      expect(Object.keys((state as { factsByEventId: object }).factsByEventId)).toEqual(keys);
+    }
+    for (const { state, json } of seen) expect(JSON.stringify(state)).toBe(json);
   });
 
   it("folds the same states from events without their metadata: evolve reads only the event id (the log reader relies on it)", () => {

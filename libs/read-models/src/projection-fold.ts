@@ -1,4 +1,5 @@
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
+import { FactMapOwner } from '../../domain/src/shared/facts.js';
 import { asPublishedEvent, toDomainEvent, UnprojectableEventError, type DeadLetterReason, type ProjectedAggregate } from './aggregates.js';
 
 /**
@@ -14,7 +15,7 @@ export type ProjectionStep =
   /** Unknown type, unsupported version, evolve throwing: the stream's version moves past the event. */
   | { outcome: 'unprojectable'; reason: DeadLetterReason; error: Error };
 
-export function projectEvent(current: { state: unknown; version: number } | undefined, event: PublishedEvent): ProjectionStep {
+export function projectEvent(current: { state: unknown; version: number } | undefined, event: PublishedEvent, owner?: FactMapOwner): ProjectionStep {
   const version = current?.version ?? 0;
   if (event.streamVersion <= version) return { outcome: 'skipped' };
   if (event.streamVersion > version + 1) {
@@ -28,7 +29,7 @@ export function projectEvent(current: { state: unknown; version: number } | unde
     return { outcome: 'unprojectable', reason, error: error instanceof Error ? error : new Error(String(error)) };
   }
   try {
-    return { outcome: 'applied', aggregate: resolved.aggregate, state: resolved.aggregate.applyAt(current?.state, resolved.domainEvent, event.streamVersion) };
+    return { outcome: 'applied', aggregate: resolved.aggregate, state: resolved.aggregate.applyAt(current?.state, resolved.domainEvent, event.streamVersion, owner) };
   } catch (error) {
     return { outcome: 'unprojectable', reason: 'evolve-failed', error: error instanceof Error ? error : new Error(String(error)) };
   }
@@ -83,8 +84,19 @@ export interface ProjectionFoldOptions {
  * `streams` at the end are the streams still open.
  */
 export class ProjectionFold {
-  /** Streams being folded (all of them, without `lastVersions`). */
-  readonly streams = new Map<string, FoldedSnapshot>();
+  private readonly open = new Map<string, FoldedSnapshot>();
+  /**
+   * Per stream being folded, the owner of its fact map (evolveOwning): the fold keeps only each stream's newest state,
+   * so evolve adds to the map in place instead of copying it per event. A state anyone else can see — handed to
+   * onFinished, or reachable through `streams` — is never written in place again.
+   */
+  private readonly owners = new Map<string, FactMapOwner>();
+
+  /** Streams being folded (all of them, without `lastVersions`). Their states are the caller's from here: folding on copies them again. */
+  get streams(): Map<string, FoldedSnapshot> {
+    this.owners.clear();
+    return this.open;
+  }
   /** Streams handed to onFinished: their counts only. */
   readonly finished = new Map<string, FoldCounts>();
   /**
@@ -124,7 +136,7 @@ export class ProjectionFold {
       this.deadLettered += 1;
       return;
     }
-    let stream = this.streams.get(event.streamId);
+    let stream = this.open.get(event.streamId);
     if (!stream) {
       if (this.finished.has(event.streamId) || this.reopened.has(event.streamId)) {
         this.reopened.add(event.streamId);
@@ -132,18 +144,21 @@ export class ProjectionFold {
       }
       // The projector creates the snapshot row (version 0) on first sight, whatever then happens to the event.
       stream = { streamType: event.streamType, state: null, version: 0, skipped: [], applied: 0, passed: 0, deadLettered: 0 };
-      this.streams.set(event.streamId, stream);
+      this.open.set(event.streamId, stream);
     }
     this.step(stream, event);
     if (this.options.lastVersions?.get(event.streamId) === event.streamVersion) {
-      this.streams.delete(event.streamId);
+      this.open.delete(event.streamId);
+      this.owners.delete(event.streamId);
       this.finished.set(event.streamId, { applied: stream.applied, passed: stream.passed, deadLettered: stream.deadLettered });
       this.options.onFinished?.(event.streamId, stream);
     }
   }
 
   private step(stream: FoldedSnapshot, event: PublishedEvent): void {
-    const step = projectEvent(stream, event);
+    let owner = this.owners.get(event.streamId);
+    if (!owner) this.owners.set(event.streamId, (owner = new FactMapOwner()));
+    const step = projectEvent(stream, event, owner);
     switch (step.outcome) {
       case 'applied':
         stream.aggregate = step.aggregate;
@@ -175,8 +190,9 @@ export class ProjectionFold {
   forget(streamIds: Iterable<string>): void {
     const gone = new Set(streamIds);
     for (const id of gone) {
-      const counts = this.streams.get(id) ?? this.finished.get(id);
-      this.streams.delete(id);
+      const counts = this.open.get(id) ?? this.finished.get(id);
+      this.open.delete(id);
+      this.owners.delete(id);
       this.finished.delete(id);
       this.reopened.delete(id);
       if (!counts) continue;

@@ -77,13 +77,97 @@ export function clarifiedFact<T extends FactAnnotations>(fact: T, clarification:
  * if present, else appended). Same result as the spread, built differently: a spread keeps the copy in V8's fast
  * mode, where every key never seen before — an event id — makes a new hidden class and copies its descriptor array,
  * so folding a stream spent most of its time making hidden classes (measured: 4× slower than this at 20 events).
- * The copy here is a hash-table ("dictionary mode") object from the start. Pure: `record` is not touched.
+ * The copy here is a hash-table ("dictionary mode") object from the start. Pure: `record` is not touched — except
+ * inside evolveOwning, where the owner's map is written in place; that relies on every evolve putting what withEntry
+ * returns into the state it returns (as `factsByEventId`), never dropping it (contract-conformance.spec checks it for
+ * every event type).
  */
 export function withEntry<V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> {
+  const run = activeRun;
+  if (run !== undefined && run.written === undefined && record === run.owner.map) {
+    // The owner's map, written in place (see evolveOwning): only the newest state of its fold holds it.
+    const map = record as Record<string, V>;
+    const had = Object.prototype.hasOwnProperty.call(map, key);
+    run.written = { map, key, had, previous: had ? map[key] : undefined };
+    setOwn(map, key, value);
+    return map;
+  }
   const next = dictionaryObject() as Record<string, V>;
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) setOwn(next, keys[i]!, record[keys[i]!]!);
+  // A second entry on the map written in place in this run: the copy is of the map as it was before that write.
+  if (run !== undefined && run.written?.map === record) undoWrite(next, run.written);
   setOwn(next, key, value);
+  if (run !== undefined) run.made = next;
+  return next;
+}
+
+/**
+ * The fact map a fold may write in place: the one in the newest state it folded with this owner. One owner per stream
+ * being folded; see evolveOwning.
+ */
+export class FactMapOwner {
+  /** @internal The map withEntry may write in place during the next evolveOwning of this owner. */
+  map: object | undefined;
+}
+
+/** The in-place write of a run, to take back if the evolve throws or does not keep the map. */
+interface InPlaceWrite {
+  map: Record<string, unknown>;
+  key: string;
+  had: boolean;
+  previous: unknown;
+}
+
+interface OwnedRun {
+  owner: FactMapOwner;
+  written: InPlaceWrite | undefined;
+  /** The last map withEntry copied in the run. */
+  made: object | undefined;
+}
+
+let activeRun: OwnedRun | undefined;
+
+function undoWrite(map: Record<string, unknown>, write: InPlaceWrite): void {
+  // Deleting the key added last leaves the others in their order; a replaced key keeps its place when set back.
+  if (write.had) setOwn(map, write.key, write.previous);
+  else delete map[write.key];
+}
+
+/**
+ * `evolve(state)` for a caller that folds a stream and lets go of each state once it has the next: the stream's fact
+ * map is then added to in place instead of being copied by every event (a copy per event made folding a stream
+ * quadratic in its length). The result is the same value evolve returns; what differs is that the state passed in
+ * may share its fact map with the result and see the new entry.
+ *
+ * Safe when, for each `owner`: every state passed in is the last one this function returned for the owner (or one
+ * whose map the owner never made, such as an initial state or a stored snapshot: its map is copied as usual), and no
+ * earlier state of the owner's stream is used again. A state handed to anyone else must not be evolved with the owner
+ * afterwards (make a new owner, or none). The write is taken back if evolve throws (the caller keeps the old state),
+ * and evolve is run again the ordinary way if the result holds another map than the one written.
+ */
+export function evolveOwning<S extends { factsByEventId: object }>(owner: FactMapOwner, state: S, evolve: (state: S) => S): S {
+  if (state.factsByEventId !== owner.map) owner.map = undefined;
+  const outer = activeRun;
+  const run: OwnedRun = { owner, written: undefined, made: undefined };
+  activeRun = run;
+  let next: S;
+  try {
+    next = evolve(state);
+  } catch (error) {
+    if (run.written) undoWrite(run.written.map, run.written);
+    throw error;
+  } finally {
+    activeRun = outer;
+  }
+  const map = next.factsByEventId;
+  if (run.written && map !== run.written.map) {
+    // Not the shape this relies on (the new entry goes into the state's own map): undo, and evolve without owning.
+    undoWrite(run.written.map, run.written);
+    owner.map = undefined;
+    return evolve(state);
+  }
+  owner.map = map === run.made || map === owner.map ? map : undefined;
   return next;
 }
 
