@@ -313,6 +313,18 @@ describe('decided events conform to the published contract', () => {
     expect(new Set(streams.flatMap((s) => s.events.map((e) => e.type))).size).toBe(new Set(emitted.map((e) => e.type)).size);
   });
 
+  it('evolve never changes a state it was given: every state of every stream reads the same after the whole stream is folded', () => {
+    for (const { decider, events } of streams) {
+      const kept: Array<{ state: unknown; json: string }> = [];
+      let state = decider.initialState();
+      for (const event of events) {
+        kept.push({ state, json: JSON.stringify(state) });
+        state = decider.evolve(state, event as never);
+      }
+      for (const { state: old, json } of kept) expect(JSON.stringify(old)).toBe(json);
+    }
+  });
+
   it('every emitted event’s data matches its schema strictly (no undeclared properties)', () => {
     const problems = emitted.flatMap((event) => {
       const contract = getEventContract(event.type);

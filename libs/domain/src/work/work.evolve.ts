@@ -8,7 +8,12 @@ import { statusOf } from './work.status.js';
 /** Folds one event into the state. Never throws for a well-formed stream: decide already checked the rules. */
 export function evolveWork(state: WorkState, event: WorkEvent): WorkState {
   const next = apply(state, event);
-  return { ...next, version: state.version + 1 };
+  if (next === state) return { ...state, version: state.version + 1 };
+  // Every case of apply returns an object it has just made (a literal, or withStatus of one): stamping the version on
+  // it is the same value as `{ ...next, version }` (version is already a key, it keeps its place) without copying the
+  // whole state a second time per event.
+  next.version = state.version + 1;
+  return next;
 }
 
 function withFact(state: WorkState, eventId: string, fact: WorkFactRef): Record<string, WorkFactRef> {
