@@ -104,6 +104,11 @@ interface FoldLogOptions {
   lastVersions?: ReadonlyMap<string, number>;
   pageSize: number;
   readOnly?: boolean;
+  /**
+   * Statements that make the primary keys of the loaded tables (createShadowSchema's deferredKeys): run as soon as the
+   * load is in, before anything else writes the tables; a duplicate key fails them as it would have failed a COPY.
+   */
+  deferredKeys?: readonly string[];
   deferredIndexes?: readonly string[];
   onBatch?: (tally: ApplyTally) => void;
   onPhase?: (phase: RebuildPhase) => void;
@@ -132,6 +137,8 @@ class LoadRefused extends Error {
  * last, is applied again event by event through the projector's batch path (applyBatch), which pins a failure on its
  * event as live. If the tables refuse a COPY, the load is emptied and done again the careful way (the log folded
  * whole, then bulkWriteFold's group-by-group write, which finds the streams the refused rows belong to).
+ * With `deferredKeys`, the tables are loaded without their primary keys, which are built right after the load; a key
+ * that cannot be built (a duplicate row) is a refusal like a refused COPY. The careful way builds them first.
  * The load commits every COMMIT_EVERY bytes (a long transaction would hold back every gated reader of the log);
  * the rest — streams still open, dead letters, streams applied event by event, `deferredIndexes` — is one transaction.
  */
@@ -148,6 +155,13 @@ async function foldLogInto(client: pg.ClientBase, pool: pg.Pool, schema: string,
     if (!options.readOnly) await client.query('SET LOCAL synchronous_commit = off');
   };
   await begin();
+  const buildKeys = async () => {
+    if ((options.deferredKeys ?? []).length === 0) return;
+    const building = now();
+    await client.query(SORT_MEMORY_SQL, [INDEX_SORT_MEMORY]);
+    for (const statement of options.deferredKeys ?? []) await client.query(statement);
+    timings.indexMs += now() - building;
+  };
   try {
     let fold: ProjectionFold;
     let unsettled: Set<string>;
@@ -161,6 +175,9 @@ async function foldLogInto(client: pg.ClientBase, pool: pg.Pool, schema: string,
         await begin();
       };
       ({ fold, unsettled } = await streamLoad(pool, schema, { ...options, rows: { client, commit } }, tally, timings));
+      await buildKeys().catch((error: unknown) => {
+        throw new LoadRefused(error);
+      });
       reopened = [...fold.reopened];
     } catch (error) {
       if (!(error instanceof LoadRefused)) throw error;
@@ -172,6 +189,8 @@ async function foldLogInto(client: pg.ClientBase, pool: pg.Pool, schema: string,
       // TRUNCATE is refused in a READ ONLY transaction, even on temporary tables.
       if (options.readOnly) for (const table of loaded) await client.query(`DELETE FROM ${table}`);
       else await client.query(`TRUNCATE ${loaded.join(', ')}`);
+      // The keys first: the careful write relies on them to refuse the rows a key forbids, group by group.
+      await buildKeys();
       const mark = now();
       fold = new ProjectionFold();
       for await (const page of readLogPages(pool, { after: '0', until: BigInt(tally.after), pageSize: options.pageSize })) fold.add(page.events());
@@ -204,10 +223,10 @@ async function foldLogInto(client: pg.ClientBase, pool: pg.Pool, schema: string,
     if ((options.deferredIndexes ?? []).length > 0) {
       options.onPhase?.('indexes');
       // Room to sort a big index in memory rather than in temporary files (never less than the server's own setting).
-      await client.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1)) / 1024 || 'kB', true)`, [INDEX_SORT_MEMORY]);
+      await client.query(SORT_MEMORY_SQL, [INDEX_SORT_MEMORY]);
     }
     for (const index of options.deferredIndexes ?? []) await client.query(index);
-    timings.indexMs = now() - indexing;
+    timings.indexMs += now() - indexing;
     await client.query('COMMIT');
     timings.writeMs += now() - mark;
   } catch (error) {
@@ -228,6 +247,8 @@ const COMMIT_EVERY = 16 << 20;
 
 /** maintenance_work_mem for building the deferred indexes (the timeline's, over every entry, is the big one). */
 const INDEX_SORT_MEMORY = '256MB';
+/** Sets maintenance_work_mem to $1 for the transaction, never below the server's own setting. */
+const SORT_MEMORY_SQL = `SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1)) / 1024 || 'kB', true)`;
 
 /** Events folded between two turns of the event loop (about 10 ms). */
 const FOLD_SLICE = 1000;
@@ -427,9 +448,13 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
     const head = logHead(options.pool);
     head.catch(() => undefined);
     let deferredIndexes: string[];
+    let deferredKeys: string[];
     await client.query('BEGIN READ WRITE');
     try {
-      ({ deferredIndexes } = await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA, { deferSecondaryIndexes: true }));
+      ({ deferredIndexes, deferredKeys } = await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA, {
+        deferSecondaryIndexes: true,
+        deferPrimaryKeysOf: [...ALL_MODEL_TABLES, 'projection_snapshots'],
+      }));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -441,6 +466,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       until: start.head,
       lastVersions: start.lastVersions,
       pageSize: batchSize,
+      deferredKeys,
       deferredIndexes,
       onBatch: (t) => {
         total = Math.max(total, t.events);
