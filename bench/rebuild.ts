@@ -45,7 +45,7 @@ export interface RebuildFigures {
     readSeconds: number;
     foldSeconds: number;
     writeSeconds: number;
-    /** Of writeSeconds: building the deferred indexes after the load. */
+    /** Of writeSeconds: building the deferred indexes after the load (primary keys of the loaded tables, secondary indexes). */
     indexSeconds?: number;
     rows: number;
     nodeCpuSeconds: number;
