@@ -246,6 +246,20 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   not capped: it used to hold every stream's state while it folded (1.65 GB RSS for 50,000 works); it now writes a
   stream when its last event is folded and keeps only the streams it is in the middle of (≈300 MB peak RSS here, see
   section 4; a log whose streams all run to its end still holds them all).
+- **Rebuild: fact maps written in place, primary keys built after the load** (libs/domain \`evolveOwning\`,
+  libs/read-models \`ProjectionFold\`, libs/audit). Every evolve copied the stream's whole fact map to add one entry,
+  so folding a stream was quadratic in its length (≈12% of the rebuild's Node CPU). The rebuild's fold keeps only each
+  stream's newest state, so it now owns that map: \`withEntry\` adds to it in place inside \`evolveOwning\` (taken back
+  if evolve throws), and any state the fold hands out is never written again; every other caller (the admin API, the
+  projector, as-of) still gets copies. \`evolveWork\` stamps the version on the state it just made instead of copying
+  it again. The tables are loaded without their primary keys and the keys built from the loaded rows (a duplicate
+  key falls back to the event-by-event path, as a refused COPY did). \`rebuildAndSwap\` alone, 1M events, old and new
+  alternated (4 pairs, load 1.4–2.5): 55,678 → 60,645 events/s, Node CPU 15.0 → 13.3 s, PostgreSQL 12.0 → 10.8 s.
+- **Bench: the admin API alone, and CPU per command** (bench/pipeline.ts). The closed loop ran with the relay and the
+  projector on the same 2 cores, so its figures mixed what the API can take with what the pipeline behind it costs.
+  Section 2 now has both: the API alone (the relay and projector start after those runs and drain the outbox), then
+  the whole system; each row gives the CPU milliseconds per command of every process and of the PostgreSQL backends
+  of each app's pool.
 - **What is left, by target:** append batched (per-event cost, above; and group commit makes batched calls slower —
   one statement at a time does the JSON and hashing work of all queued calls in one backend, where four independent
   statements share it across both cores: a size- or shape-aware group policy is next); the admin API's per-request cost on 2 shared
