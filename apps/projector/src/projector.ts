@@ -2,7 +2,7 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } 
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
 import { applyEventsInTransaction, SnapshotCache } from '../../../libs/read-models/src/batch-apply.js';
-import { applyEvent, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
+import { applyEvent, beginWithApplyLock, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
 export const DEFAULT_TOPICS: readonly string[] = Object.values(TOPICS);
@@ -128,21 +128,26 @@ export function createProjector(options: ProjectorOptions): Projector {
     const client = await options.pool.connect();
     let outcomes: ApplyOutcome[] | undefined;
     try {
-      await client.query('BEGIN');
+      // Four round trips in all (BEGIN with the lock, the snapshot locks, the writes with the checkpoint, COMMIT): each
+      // costs both processes a socket write and a wake-up, whatever it carries.
+      await beginWithApplyLock(client);
       outcomes = await applyEventsInTransaction(
         client,
         schema,
         run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } })),
-        { cache: snapshots },
+        {
+          cache: snapshots,
+          applyLockHeld: true,
+          checkpoint: {
+            consumerGroup: groupId,
+            topic,
+            partition,
+            nextOffset: (BigInt(last.message.offset) + 1n).toString(),
+            ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
+            ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
+          },
+        },
       );
-      await saveCheckpoint(client, schema, {
-        consumerGroup: groupId,
-        topic,
-        partition,
-        nextOffset: (BigInt(last.message.offset) + 1n).toString(),
-        ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
-        ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
-      });
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -5,7 +5,7 @@ import { decideWorkMove } from '../../domain/src/work/work-move.decider.js';
 import { workDecider } from '../../domain/src/work/work.decider.js';
 import type { WorkState } from '../../domain/src/work/work.state.js';
 import { applyEventsInTransaction, SnapshotCache } from './batch-apply.js';
-import { applyEvent, TABLE_COLUMNS, TABLE_KEYS } from './projector-store.js';
+import { applyEvent, beginWithApplyLock, TABLE_COLUMNS, TABLE_KEYS } from './projector-store.js';
 import { RowChanges } from './row-diff.js';
 import { emptyRowSet } from './shared/row-set.js';
 import { canonicalRows, expectedRows, READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
@@ -19,11 +19,12 @@ describe('applyEventsInTransaction', () => {
   let oneByOne: TestDatabase;
   let batched: TestDatabase;
   let diffed: TestDatabase;
+  let projected: TestDatabase;
   beforeAll(async () => {
-    [oneByOne, batched, diffed] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
+    [oneByOne, batched, diffed, projected] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase(), createTestDatabase()]);
   });
   afterAll(async () => {
-    await Promise.all([oneByOne?.drop(), batched?.drop(), diffed?.drop()]);
+    await Promise.all([oneByOne?.drop(), batched?.drop(), diffed?.drop(), projected?.drop()]);
   });
 
   async function applyBatch(db: TestDatabase, values: readonly unknown[], options: { cache?: SnapshotCache; rollback?: boolean } = {}) {
@@ -115,6 +116,32 @@ describe('applyEventsInTransaction', () => {
     expect(batchOutcomes.map((o) => o.outcome)).toEqual(singleOutcomes.map((o) => o.outcome));
     expect(batchOutcomes.filter((o) => o.outcome === 'dead-lettered').map((o) => (o as { reason: string }).reason)).toEqual(['evolve-failed', 'gap', 'malformed']);
     expect(await snapshotOf(batched)).toEqual(await snapshotOf(oneByOne));
+  });
+
+  it("the projector's way (lock taken with BEGIN, checkpoint in the write statement) leaves the same, and its checkpoint", async () => {
+    const list = messages();
+    const client = await projected.pool.connect();
+    try {
+      const cache = new SnapshotCache();
+      for (let start = 0, batch = 0; start < list.length; start += 7, batch++) {
+        const checkpoint = { consumerGroup: 'g', topic: 't', partition: 0, nextOffset: String(start + 7), globalPosition: String(1000 + batch), recordedAt: '2025-01-02T03:04:05.000Z' };
+        await beginWithApplyLock(client);
+        await applyEventsInTransaction(client, 'read_models', list.slice(start, start + 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoint });
+        await client.query('COMMIT');
+        const { rows } = await client.query('SELECT next_offset::text AS next, last_global_position::text AS position FROM read_models.projection_checkpoints');
+        expect(rows).toEqual([{ next: String(start + 7), position: String(1000 + batch) }]);
+      }
+      // A redelivered batch whose events are all applied already writes only its checkpoint (which never goes back).
+      await beginWithApplyLock(client);
+      const again = await applyEventsInTransaction(client, 'read_models', list.slice(0, 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoint: { consumerGroup: 'g', topic: 't', partition: 1, nextOffset: '7' } });
+      await client.query('COMMIT');
+      expect(again.map((o) => o.outcome)).toEqual(list.slice(0, 7).map(() => 'skipped'));
+      const { rows } = await client.query('SELECT partition, next_offset::text AS next FROM read_models.projection_checkpoints ORDER BY partition');
+      expect(rows).toEqual([{ partition: 0, next: String(Math.ceil(list.length / 7) * 7) }, { partition: 1, next: '7' }]);
+    } finally {
+      client.release();
+    }
+    expect(await snapshotOf(projected)).toEqual(await snapshotOf(oneByOne));
   });
 
   it('after every batch the tables hold exactly the rows of the events so far: changed, removed and moved rows included', async () => {

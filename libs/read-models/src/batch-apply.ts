@@ -3,6 +3,8 @@ import type { PublishedEvent } from '../../contracts/src/published-event.js';
 import { asPublishedEvent, type ProjectedAggregate } from './aggregates.js';
 import { projectEvent } from './projection-fold.js';
 import {
+  checkpointParams,
+  checkpointStatement,
   deadLetter,
   holdReadModelsApplyLock,
   OWNED_TABLES,
@@ -10,10 +12,11 @@ import {
   recordedAtOf,
   schemaIdent,
   type ApplyOutcome,
+  type Checkpoint,
   type DeadLetterReason,
 } from './projector-store.js';
-import { RowChanges } from './row-diff.js';
-import type { RowSet } from './shared/row-set.js';
+import { checkUpserted, RowChanges, upsertStatement } from './row-diff.js';
+import type { ReadModelTable, RowSet } from './shared/row-set.js';
 
 export interface BatchItem {
   /** The parsed value of a Kafka message (or a PublishedEvent). */
@@ -96,6 +99,10 @@ export interface BatchOptions {
   projection?: string;
   /** The caller's cache of the snapshots it wrote (one per consumer and schema); without it, every state is read. */
   cache?: SnapshotCache;
+  /** Kafka progress to record, in the same statement as the batch's row and snapshot writes (see saveCheckpoint). */
+  checkpoint?: Checkpoint;
+  /** The caller began the transaction with beginWithApplyLock: the apply lock is held already. */
+  applyLockHeld?: boolean;
 }
 
 /**
@@ -109,7 +116,7 @@ export interface BatchOptions {
 export async function applyEventsInTransaction(client: pg.ClientBase, schema: string, items: readonly BatchItem[], options: BatchOptions = {}): Promise<ApplyOutcome[]> {
   const s = schemaIdent(schema);
   const projection = options.projection ?? PROJECTION_NAME;
-  await holdReadModelsApplyLock(client);
+  if (!options.applyLockHeld) await holdReadModelsApplyLock(client);
 
   const parsed = items.map((item) => {
     try {
@@ -148,45 +155,33 @@ export async function applyEventsInTransaction(client: pg.ClientBase, schema: st
     }
   }
 
-  await writeChangedRows(client, s, [...streams.values()].filter((w) => w.applied));
-  await saveSnapshots(client, s, [...streams.values()].filter((w) => w.touched), options.cache);
+  await writeBatch(client, s, [...streams.values()], options);
   return outcomes;
 }
 
 /**
- * Creates missing snapshot rows and locks all of the batch's streams in one statement. The state comes back only for
- * streams whose cached entry is missing or stale.
+ * Locks all of the batch's snapshot rows (in id order, FOR UPDATE), creating the missing ones first. The state comes
+ * back only for streams whose cached entry is missing or stale. One statement when every stream has its row (all but a
+ * stream's first batch); rows are created only for the streams that have none (an ON CONFLICT DO UPDATE here wrote a
+ * new version of every snapshot row in every batch, only to lock it).
  */
 async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (readonly [string, string])[], cache: SnapshotCache | undefined): Promise<Map<string, StreamWork>> {
   const unique = new Map(refs.map(([id, type]) => [id, type]));
   const ids = [...unique.keys()].sort();
-  const cachedIds: string[] = [];
-  const cachedAt: string[] = [];
-  for (const id of ids) {
-    const entry = cache?.get(id);
-    if (entry) {
-      cachedIds.push(id);
-      cachedAt.push(entry.updatedAt);
-    }
+  const locked = ids.length > 0 ? await selectForUpdate(client, s, ids, cache) : [];
+  if (locked.length < ids.length) {
+    const found = new Set(locked.map((row) => row.stream_id));
+    const missing = ids.filter((id) => !found.has(id));
+    await client.query(
+      `INSERT INTO ${s}.projection_snapshots (stream_id, stream_type)
+       SELECT id, type FROM unnest($1::text[], $2::text[]) AS u(id, type) ORDER BY id
+       ON CONFLICT (stream_id) DO NOTHING`,
+      [missing, missing.map((id) => unique.get(id))],
+    );
+    locked.push(...(await selectForUpdate(client, s, missing, cache)));
   }
-  // Missing rows first (existing ones are left alone: an ON CONFLICT DO UPDATE here wrote a new version of every
-  // snapshot row in every batch, only to lock it), then every row locked in id order by FOR UPDATE.
-  await client.query(
-    `INSERT INTO ${s}.projection_snapshots (stream_id, stream_type)
-     SELECT id, type FROM unnest($1::text[], $2::text[]) AS u(id, type) ORDER BY id
-     ON CONFLICT (stream_id) DO NOTHING`,
-    [ids, ids.map((id) => unique.get(id))],
-  );
-  const { rows } = await client.query<{ stream_id: string; version: number; state: unknown; skipped_versions: number[]; updated_at: string; cached: boolean }>(
-    `SELECT p.stream_id, p.version, p.skipped_versions, p.updated_at::text AS updated_at,
-       coalesce(p.updated_at = c.updated_at, false) AS cached,
-       CASE WHEN p.updated_at = c.updated_at THEN NULL ELSE p.state END AS state
-     FROM ${s}.projection_snapshots AS p LEFT JOIN unnest($2::text[], $3::timestamptz[]) AS c(stream_id, updated_at) USING (stream_id)
-     WHERE p.stream_id = ANY($1::text[]) ORDER BY p.stream_id FOR UPDATE OF p`,
-    [ids, cachedIds, cachedAt],
-  );
   return new Map(
-    rows.map((row) => {
+    locked.map((row) => {
       const entry = row.cached ? cache!.get(row.stream_id)! : undefined;
       const state = entry ? entry.state : row.state;
       return [
@@ -197,47 +192,126 @@ async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (r
   );
 }
 
+interface LockedSnapshot {
+  stream_id: string;
+  version: number;
+  state: unknown;
+  skipped_versions: number[];
+  updated_at: string;
+  cached: boolean;
+}
+
+async function selectForUpdate(client: pg.ClientBase, s: string, ids: readonly string[], cache: SnapshotCache | undefined): Promise<LockedSnapshot[]> {
+  const cachedIds: string[] = [];
+  const cachedAt: string[] = [];
+  for (const id of ids) {
+    const entry = cache?.get(id);
+    if (entry) {
+      cachedIds.push(id);
+      cachedAt.push(entry.updatedAt);
+    }
+  }
+  const { rows } = await client.query<LockedSnapshot>(
+    prepared(
+      `SELECT p.stream_id, p.version, p.skipped_versions, p.updated_at::text AS updated_at,
+       coalesce(p.updated_at = c.updated_at, false) AS cached,
+       CASE WHEN p.updated_at = c.updated_at THEN NULL ELSE p.state END AS state
+     FROM ${s}.projection_snapshots AS p LEFT JOIN unnest($2::text[], $3::timestamptz[]) AS c(stream_id, updated_at) USING (stream_id)
+     WHERE p.stream_id = ANY($1::text[]) ORDER BY p.stream_id FOR UPDATE OF p`,
+      [ids, cachedIds, cachedAt],
+    ),
+  );
+  return rows;
+}
+
+const statementNames = new Map<string, string>();
+
 /**
- * Writes the row changes of every stream an event was applied to: its rows computed from the state at the start of the
- * batch (what the tables hold) against those of its state now. Upserts and deletes of all streams go in one statement
- * per table and kind.
+ * A named (prepared) statement: each connection parses, analyses and plans it once, then only binds and executes it.
+ * Parsing and planning these statements (dozens of columns, WITH queries) was about half of what PostgreSQL spent on
+ * a batch. The name stands for the exact text, so two texts never share one. A schema rename (a rebuild's swap)
+ * invalidates every cached plan, so the names are looked up again after it.
  */
-async function writeChangedRows(client: pg.ClientBase, s: string, applied: readonly StreamWork[]): Promise<void> {
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    // The texts differ only by schema and by which tables a batch writes: a handful. Past the cap (many schemas over
+    // a long life) a statement goes unnamed, as before, rather than holding ever more prepared statements per connection.
+    if (statementNames.size >= 500) return { text, values };
+    name = `read_models_batch_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/**
+ * Writes what the batch changed, in one statement after the deletes (if any): the row changes of every stream an event
+ * was applied to (its rows computed from the state at the start of the batch, which the tables hold, against those of
+ * its state now; one upsert per table for all streams), the snapshot of every touched stream, and the checkpoint.
+ * The parts are data-modifying WITH queries on different tables, so none sees or depends on another's writes.
+ */
+async function writeBatch(client: pg.ClientBase, s: string, streams: readonly StreamWork[], options: BatchOptions): Promise<void> {
   const changes = new RowChanges();
-  for (const work of applied) {
+  for (const work of streams) {
+    if (!work.applied) continue;
     const aggregate = work.aggregate!;
     work.rows = aggregate.rows(work.state);
     changes.add(work.streamId, OWNED_TABLES[aggregate.type], work.baseRows ?? (work.baseState ? aggregate.rows(work.baseState) : undefined), work.rows);
   }
-  await changes.write(client, s);
-}
+  // Deletes first, in statements of their own: a key removed from one stream may be added by another in this batch,
+  // and one statement's parts would not see the delete.
+  await changes.writeDeletes(client, s);
 
-async function saveSnapshots(client: pg.ClientBase, s: string, touched: readonly StreamWork[], cache: SnapshotCache | undefined): Promise<void> {
-  if (touched.length === 0) return;
-  // Each state is its own text parameter, cast to json once: verbatim, so key order (the order facts were stated) is
-  // kept as on the one-event path, and parsed once by Postgres (embedded in one JSON document it was parsed twice, and
-  // states grow with their streams). The other columns travel as arrays, zipped by unnest with the state's index.
+  const params: unknown[] = [];
+  const parts: string[] = [];
+  const counts: string[] = [];
+  const upserted: { table: ReadModelTable; sent: number; column: string }[] = [];
+  for (const [table, rows] of changes.upserts) {
+    const column = `upserted_${upserted.length}`;
+    parts.push(`${column} AS (${upsertStatement(s, table, `$${params.push(JSON.stringify(rows))}`)})`);
+    counts.push(`(SELECT count(*)::integer FROM ${column}) AS ${column}`);
+    upserted.push({ table, sent: rows.length, column });
+  }
+
+  const touched = streams.filter((w) => w.touched);
+  // The states travel as one text[] parameter (so the statement's text is the same for any number of streams and can be
+  // prepared), each cast to json once: verbatim, so key order (the order facts were stated) is kept as on the
+  // one-event path. The other columns travel as arrays too, zipped by unnest.
   const states = touched.map((work) => (work.state === undefined || work.state === null ? null : JSON.stringify(work.state)));
-  const { rows } = await client.query<{ stream_id: string; updated_at: string }>(
-    `UPDATE ${s}.projection_snapshots AS p SET
-       version = u.version, state = (ARRAY[${states.map((_, i) => `$${i + 8}`).join(', ')}]::json[])[u.n], skipped_versions = u.skipped::integer[],
-       last_event_id = u.last_event_id, last_global_position = u.last_global_position, last_recorded_at = u.last_recorded_at, updated_at = now()
-     FROM unnest($1::text[], $2::integer[], $3::text[], $4::uuid[], $5::bigint[], $6::timestamptz[], $7::integer[])
-       AS u(stream_id, version, skipped, last_event_id, last_global_position, last_recorded_at, n)
-     WHERE p.stream_id = u.stream_id
-     RETURNING p.stream_id, p.updated_at::text AS updated_at`,
-    [
+  if (touched.length > 0) {
+    const first = params.length + 1;
+    params.push(
       touched.map((work) => work.streamId),
       touched.map((work) => work.version),
       touched.map((work) => `{${work.skipped.join(',')}}`),
       touched.map((work) => work.last!.eventId),
       touched.map((work) => work.last!.globalPosition),
       touched.map((work) => recordedAtOf(work.last!)),
-      touched.map((_, index) => index + 1),
-      ...states,
-    ],
-  );
-  if (!cache) return;
+      states,
+    );
+    const p = (i: number) => `$${first + i}`;
+    parts.push(`snapshots AS (UPDATE ${s}.projection_snapshots AS p SET
+       version = u.version, state = u.state::json, skipped_versions = u.skipped::integer[],
+       last_event_id = u.last_event_id, last_global_position = u.last_global_position, last_recorded_at = u.last_recorded_at, updated_at = now()
+     FROM unnest(${p(0)}::text[], ${p(1)}::integer[], ${p(2)}::text[], ${p(3)}::uuid[], ${p(4)}::bigint[], ${p(5)}::timestamptz[], ${p(6)}::text[])
+       AS u(stream_id, version, skipped, last_event_id, last_global_position, last_recorded_at, state)
+     WHERE p.stream_id = u.stream_id
+     RETURNING p.stream_id, p.updated_at::text AS updated_at)`);
+  }
+  if (options.checkpoint) {
+    parts.push(`checkpoint AS (${checkpointStatement(s, params.length + 1)})`);
+    params.push(...checkpointParams(options.checkpoint));
+  }
+  if (parts.length === 0) return;
+
+  const select = touched.length > 0 ? `SELECT stream_id, updated_at${counts.map((c) => `, ${c}`).join('')} FROM snapshots` : `SELECT ${['1 AS one', ...counts].join(', ')}`;
+  const { rows } = await client.query<Record<string, unknown> & { stream_id: string; updated_at: string }>(prepared(`WITH ${parts.join(',\n')}\n${select}`, params));
+  // Every touched stream's row is locked by this transaction, so each is updated.
+  if (touched.length > 0 && rows.length !== touched.length) throw new Error(`${touched.length - rows.length} of ${touched.length} snapshot rows were not updated`);
+  for (const { table, sent, column } of upserted) checkUpserted(table, sent, rows[0]![column] as number);
+
+  const cache = options.cache;
+  if (!cache || touched.length === 0) return;
   const written = new Map(touched.map((work, index) => [work.streamId, { work, stateLength: states[index]?.length ?? 0 }]));
   for (const row of rows) {
     const { work, stateLength } = written.get(row.stream_id)!;

@@ -25,6 +25,14 @@ export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<vo
   await client.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_LOCK_KEY]);
 }
 
+/**
+ * BEGIN and holdReadModelsApplyLock in one round trip (one simple query of two statements): for a caller that applies
+ * with `applyLockHeld` (applyEventsInTransaction). The lock is still taken before any read-model table is touched.
+ */
+export async function beginWithApplyLock(client: pg.ClientBase): Promise<void> {
+  await client.query(`BEGIN; SELECT pg_advisory_xact_lock_shared(${READ_MODELS_LOCK_KEY})`);
+}
+
 /** The tables whose rows a stream of each aggregate type can own (and so are diffed when it changes). */
 export const OWNED_TABLES: Record<AggregateType, readonly ReadModelTable[]> = {
   work: ['project_status', 'timeline_entries', 'company_portfolio', 'work_relations', 'person_attachments'],
@@ -235,19 +243,25 @@ export async function replaceOwnedRows(client: pg.ClientBase, schema: string, ta
 
 /** Moves a partition's checkpoint forward (never back: a late duplicate cannot rewind progress). */
 export async function saveCheckpoint(client: pg.ClientBase, schema: string, checkpoint: Checkpoint): Promise<void> {
-  const s = schemaIdent(schema);
-  await client.query(
-    `INSERT INTO ${s}.projection_checkpoints (consumer_group, topic, partition, next_offset, last_global_position, last_recorded_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+  await client.query(checkpointStatement(schemaIdent(schema), 1), checkpointParams(checkpoint));
+}
+
+/** saveCheckpoint's statement with its six parameters numbered from `first` (to go into a larger statement). */
+export function checkpointStatement(s: string, first: number): string {
+  const [group, topic, partition, next, position, recorded] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+  return `INSERT INTO ${s}.projection_checkpoints (consumer_group, topic, partition, next_offset, last_global_position, last_recorded_at)
+     VALUES (${group}::text, ${topic}::text, ${partition}::integer, ${next}::bigint, ${position}::bigint, ${recorded}::timestamptz)
      ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET
        next_offset = greatest(projection_checkpoints.next_offset, excluded.next_offset),
        last_global_position = CASE WHEN excluded.next_offset >= projection_checkpoints.next_offset
          THEN coalesce(excluded.last_global_position, projection_checkpoints.last_global_position) ELSE projection_checkpoints.last_global_position END,
        last_recorded_at = CASE WHEN excluded.next_offset >= projection_checkpoints.next_offset
          THEN coalesce(excluded.last_recorded_at, projection_checkpoints.last_recorded_at) ELSE projection_checkpoints.last_recorded_at END,
-       updated_at = now()`,
-    [checkpoint.consumerGroup, checkpoint.topic, checkpoint.partition, checkpoint.nextOffset, checkpoint.globalPosition ?? null, checkpoint.recordedAt ?? null],
-  );
+       updated_at = now()`;
+}
+
+export function checkpointParams(checkpoint: Checkpoint): unknown[] {
+  return [checkpoint.consumerGroup, checkpoint.topic, checkpoint.partition, checkpoint.nextOffset, checkpoint.globalPosition ?? null, checkpoint.recordedAt ?? null];
 }
 
 export interface StoredCheckpoint {

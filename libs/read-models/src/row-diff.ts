@@ -64,8 +64,13 @@ export class RowChanges {
    * statements per table, whatever the number of streams. `s` is the quoted schema (schemaIdent).
    */
   async write(client: pg.ClientBase, s: string): Promise<void> {
-    for (const [table, keys] of this.deletes) await deleteKeys(client, s, table, keys);
+    await this.writeDeletes(client, s);
     for (const [table, rows] of this.upserts) await upsertRows(client, s, table, rows);
+  }
+
+  /** The deletes alone, for a caller that sends the upserts (upsertStatement) after them in a statement of its own. */
+  async writeDeletes(client: pg.ClientBase, s: string): Promise<void> {
+    for (const [table, keys] of this.deletes) await deleteKeys(client, s, table, keys);
   }
 }
 
@@ -119,13 +124,13 @@ async function deleteKeys(client: pg.ClientBase, s: string, table: ReadModelTabl
 const upsertSql = new Map<string, string>();
 
 /**
- * One statement for any number of rows: the rows travel as one JSON array, json_to_recordset types them by the table's
- * columns (JSON arrays become text[], objects jsonb). A key held by another stream is left alone (the WHERE of DO
- * UPDATE) and counted as not written, which throws: that is a poison event's write failing, as a plain INSERT's
- * primary-key violation would.
+ * The INSERT … ON CONFLICT of an upsert of `table` whose rows travel as one JSON array in `param` (e.g. `$1`), returning
+ * one row per row written: json_to_recordset types them by the table's columns (JSON arrays become text[], objects
+ * jsonb). A key held by another stream is left alone (the WHERE of DO UPDATE) and so not returned: the caller compares
+ * the count with the rows it sent and throws, as a plain INSERT's primary-key violation would (a poison event's write).
  */
-async function upsertRows(client: pg.ClientBase, s: string, table: ReadModelTable, rows: readonly Row[]): Promise<void> {
-  const cacheKey = `${s}.${table}`;
+export function upsertStatement(s: string, table: ReadModelTable, param: string): string {
+  const cacheKey = `${s}.${table} ${param}`;
   let sql = upsertSql.get(cacheKey);
   if (!sql) {
     const spec = TABLE_COLUMNS[table] as Record<string, ColumnType>;
@@ -133,14 +138,22 @@ async function upsertRows(client: pg.ClientBase, s: string, table: ReadModelTabl
     const keys = TABLE_KEYS[table] as readonly string[];
     const list = columns.map((c) => `"${c}"`).join(', ');
     const updates = columns.filter((c) => !keys.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
-    sql = `WITH written AS (
-             INSERT INTO ${s}.${table} AS t (${list})
-             SELECT ${list} FROM json_to_recordset($1::json) AS r(${columns.map((c) => `"${c}" ${spec[c]}`).join(', ')})
+    sql = `INSERT INTO ${s}.${table} AS t (${list})
+             SELECT ${list} FROM json_to_recordset(${param}::json) AS r(${columns.map((c) => `"${c}" ${spec[c]}`).join(', ')})
              ON CONFLICT (${keys.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${updates.join(', ')} WHERE t.owner_stream = excluded.owner_stream
-             RETURNING 1)
-           SELECT count(*)::integer AS n FROM written`;
+             RETURNING 1`;
     upsertSql.set(cacheKey, sql);
   }
-  const { rows: result } = await client.query<{ n: number }>(sql, [JSON.stringify(rows)]);
-  if (result[0]!.n !== rows.length) throw new Error(`${table}: ${rows.length - result[0]!.n} of ${rows.length} rows have a key another stream owns`);
+  return sql;
+}
+
+/** Throws when an upsert wrote fewer rows than it was given (see upsertStatement). */
+export function checkUpserted(table: ReadModelTable, sent: number, written: number): void {
+  if (written !== sent) throw new Error(`${table}: ${sent - written} of ${sent} rows have a key another stream owns`);
+}
+
+/** One statement for any number of rows (see upsertStatement). */
+async function upsertRows(client: pg.ClientBase, s: string, table: ReadModelTable, rows: readonly Row[]): Promise<void> {
+  const { rows: result } = await client.query<{ n: number }>(`WITH written AS (${upsertStatement(s, table, '$1')}) SELECT count(*)::integer AS n FROM written`, [JSON.stringify(rows)]);
+  checkUpserted(table, rows.length, result[0]!.n);
 }
