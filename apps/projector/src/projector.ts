@@ -37,13 +37,17 @@ export interface Projector {
   readonly consumer: Consumer;
 }
 
+/** How often the Kafka offsets (for monitoring tools; the projector resumes from Postgres) are committed at most. */
+const KAFKA_COMMIT_INTERVAL_MS = 1_000;
+
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
  * The projector: a kafkajs consumer group over the reelwire topics. Each message is applied in its own Postgres
  * transaction together with its checkpoint (topic, partition, offset + 1), so a crash between the two is impossible.
  * Postgres is the source of truth for progress: on every assignment the projector reads its checkpoints and seeks
- * there; messages below a checkpoint are passed over; Kafka offsets are committed as a courtesy (monitoring tools).
+ * there; messages below a checkpoint are passed over; Kafka offsets are committed as a courtesy (monitoring tools), at
+ * most once a second.
  */
 export function createProjector(options: ProjectorOptions): Projector {
   const groupId = options.groupId ?? DEFAULT_GROUP_ID;
@@ -213,7 +217,15 @@ export function createProjector(options: ProjectorOptions): Projector {
       stopping = false;
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: options.partitionsConcurrently ?? 3, eachBatch });
+      // Kafka offsets are a courtesy (progress lives in the Postgres checkpoints), so they are committed at most once a
+      // second by eachBatch's commitOffsetsIfNecessary: kafkajs's autoCommit sent an OffsetCommit after every batch.
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        autoCommit: false,
+        autoCommitInterval: KAFKA_COMMIT_INTERVAL_MS,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 3,
+        eachBatch,
+      });
       log(`projector consuming ${topics.join(', ')} as group ${groupId} into schema ${schema}`);
     },
     async stop() {
