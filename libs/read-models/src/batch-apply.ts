@@ -274,9 +274,11 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
   }
 
   const touched = streams.filter((w) => w.touched);
-  // The states travel as one text[] parameter (so the statement's text is the same for any number of streams and can be
-  // prepared), each cast to json once: verbatim, so key order (the order facts were stated) is kept as on the
-  // one-event path. The other columns travel as arrays too, zipped by unnest.
+  // The states travel as one text parameter, one per line (JSON.stringify never writes a raw line break, and a stream
+  // without state is an empty line), split by string_to_array: one statement text for any number of streams (so it
+  // can be prepared), and no escaping into an array literal on either side (that was a pass over every state). Each is
+  // cast to json once, verbatim, so key order (the order facts were stated) is kept as on the one-event path. The
+  // other columns travel as arrays, all zipped by unnest.
   const states = touched.map((work) => (work.state === undefined || work.state === null ? null : JSON.stringify(work.state)));
   if (touched.length > 0) {
     const first = params.length + 1;
@@ -287,13 +289,13 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
       touched.map((work) => work.last!.eventId),
       touched.map((work) => work.last!.globalPosition),
       touched.map((work) => recordedAtOf(work.last!)),
-      states,
+      states.map((state) => state ?? '').join('\n'),
     );
     const p = (i: number) => `$${first + i}`;
     parts.push(`snapshots AS (UPDATE ${s}.projection_snapshots AS p SET
-       version = u.version, state = u.state::json, skipped_versions = u.skipped::integer[],
+       version = u.version, state = nullif(u.state, '')::json, skipped_versions = u.skipped::integer[],
        last_event_id = u.last_event_id, last_global_position = u.last_global_position, last_recorded_at = u.last_recorded_at, updated_at = now()
-     FROM unnest(${p(0)}::text[], ${p(1)}::integer[], ${p(2)}::text[], ${p(3)}::uuid[], ${p(4)}::bigint[], ${p(5)}::timestamptz[], ${p(6)}::text[])
+     FROM unnest(${p(0)}::text[], ${p(1)}::integer[], ${p(2)}::text[], ${p(3)}::uuid[], ${p(4)}::bigint[], ${p(5)}::timestamptz[], string_to_array(${p(6)}::text, E'\\n'))
        AS u(stream_id, version, skipped, last_event_id, last_global_position, last_recorded_at, state)
      WHERE p.stream_id = u.stream_id
      RETURNING p.stream_id, p.updated_at::text AS updated_at)`);
