@@ -162,6 +162,60 @@ describe('projector over Kafka', () => {
   });
 });
 
+describe('partitions applied together', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('a poison event in a transaction shared by several partitions holds up only its own: the rest applied, it dead-lettered', async () => {
+    const events = backlog(60);
+    const registered = events.find((e) => e.type === 'WorkRegistered')!;
+    // A registration whose rows belong to another work: the row write fails (the whole shared transaction with it).
+    const poisons = [0, 1, 2].map((partition) => ({
+      partition,
+      event: { ...registered, eventId: uuid(4400 + partition), streamId: `work-${uuid(4300 + partition)}`, streamVersion: 1, globalPosition: String(90_000 + partition) },
+    }));
+    // The poisons open each partition's log, so the runs of the first fetch, applied together, all fail at first.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'group.reelwire.work.v1', acks: -1, messages: poisons.map(({ partition, event }) => ({ ...toKafkaMessage(event), partition })) });
+    } finally {
+      await producer.disconnect();
+    }
+    await produce('group.', events);
+    const outcomes: string[] = [];
+    const lines: string[] = [];
+    const p = createProjector({
+      kafka,
+      pool: db.pool,
+      groupId: 'projector-group',
+      topics: topicsFor('group.'),
+      consumerConfig: { ...FAST_CONSUMER, maxBytesPerPartition: 64 * 1024 },
+      log: (line) => lines.push(line),
+      onOutcome: (o) => outcomes.push(o.outcome === 'dead-lettered' ? `dead:${o.reason}` : o.outcome),
+    });
+    await p.start();
+    try {
+      await waitFor(() => outcomes.length === events.length + poisons.length, 'every message handled', 30_000, 50);
+    } finally {
+      await p.stop();
+    }
+    expect(lines.some((line) => /failed .*applying each run on its own/.test(line))).toBe(true);
+    expect(outcomes.filter((o) => o === 'dead:write-failed')).toHaveLength(poisons.length);
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(events.length);
+    await expectReadModelsToEqual(db, events);
+    const letters = await db.pool.query<{ stream_id: string }>("SELECT stream_id FROM read_models.dead_letters WHERE reason = 'write-failed' ORDER BY stream_id");
+    expect(letters.rows.map((r) => r.stream_id)).toEqual(poisons.map((x) => x.event.streamId).sort());
+    const { rows } = await db.pool.query<{ n: string }>("SELECT sum(next_offset)::text AS n FROM read_models.projection_checkpoints WHERE consumer_group = 'projector-group'");
+    expect(Number(rows[0]!.n)).toBe(events.length + poisons.length);
+  });
+});
+
 describe('poison messages over Kafka', () => {
   let db: TestDatabase;
   beforeAll(async () => {

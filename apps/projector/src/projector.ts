@@ -2,7 +2,7 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } 
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
 import { applyEventsInTransaction, SnapshotCache } from '../../../libs/read-models/src/batch-apply.js';
-import { applyEvent, beginWithApplyLock, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome } from '../../../libs/read-models/src/projector-store.js';
+import { applyEvent, beginWithApplyLock, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome, type Checkpoint } from '../../../libs/read-models/src/projector-store.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
 export const DEFAULT_TOPICS: readonly string[] = Object.values(TOPICS);
@@ -120,53 +120,115 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
   };
 
-  /**
-   * Applies a run of messages of one partition in ONE transaction with the checkpoint after the last (the batch path
-   * of the projection rule: snapshots read once, rows written once). If that fails (a row write that cannot be pinned
-   * on one event, a database error) it rolls back and applies the run message by message, which dead-letters a
-   * failing event alone.
-   */
-  const applyRun = async (topic: string, partition: number, run: { message: KafkaMessage; value: unknown }[]): Promise<void> => {
+  type Run = { message: KafkaMessage; value: unknown }[];
+  interface PartitionRun {
+    topic: string;
+    partition: number;
+    run: Run;
+  }
+
+  const checkpointAfter = ({ topic, partition, run }: PartitionRun): Checkpoint => {
     const last = run[run.length - 1]!;
     const lastValue = last.value as { globalPosition?: unknown; recordedAt?: unknown } | null;
+    return {
+      consumerGroup: groupId,
+      topic,
+      partition,
+      nextOffset: (BigInt(last.message.offset) + 1n).toString(),
+      ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
+      ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
+    };
+  };
+
+  /**
+   * Applies runs of messages (each of one partition, no two of the same) in ONE transaction with the checkpoint after
+   * each run's last message (the batch path of the projection rule: snapshots read once, rows written once). Four round
+   * trips in all (BEGIN with the lock, the snapshot locks, the writes with the checkpoints, COMMIT): each costs both
+   * processes a socket write and a wake-up, whatever it carries. Returns the outcomes per run, or undefined after a
+   * rollback (a row write that cannot be pinned on one event, a database error).
+   */
+  const applyInOneTransaction = async (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
     const client = await options.pool.connect();
-    let outcomes: ApplyOutcome[] | undefined;
     try {
-      // Four round trips in all (BEGIN with the lock, the snapshot locks, the writes with the checkpoint, COMMIT): each
-      // costs both processes a socket write and a wake-up, whatever it carries.
       await beginWithApplyLock(client);
-      outcomes = await applyEventsInTransaction(
+      const outcomes = await applyEventsInTransaction(
         client,
         schema,
-        run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } })),
-        {
-          cache: snapshots,
-          applyLockHeld: true,
-          checkpoint: {
-            consumerGroup: groupId,
-            topic,
-            partition,
-            nextOffset: (BigInt(last.message.offset) + 1n).toString(),
-            ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
-            ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
-          },
-        },
+        runs.flatMap(({ topic, partition, run }) => run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } }))),
+        { cache: snapshots, applyLockHeld: true, checkpoints: runs.map(checkpointAfter) },
       );
       await client.query('COMMIT');
+      let next = 0;
+      return runs.map(({ run }) => outcomes.slice(next, (next += run.length)));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      outcomes = undefined;
-      log(`batch of ${run.length} at ${topic}/${partition}@${run[0]!.message.offset} failed (${(error as Error).message}); applying it message by message`);
+      const where = runs.map(({ topic, partition, run }) => `${run.length} at ${topic}/${partition}@${run[0]!.message.offset}`).join(', ');
+      log(`batch of ${where} failed (${(error as Error).message}); applying ${runs.length > 1 ? 'each run on its own' : 'it message by message'}`);
+      return undefined;
     } finally {
       client.release();
     }
-    if (!outcomes) {
-      for (const { message } of run) await applyMessage(topic, partition, message);
-      return;
-    }
-    checkpoints.set(key(topic, partition), BigInt(last.message.offset) + 1n);
-    run.forEach(({ message }, index) => options.onOutcome?.(outcomes![index]!, { topic, partition, offset: message.offset }));
   };
+
+  const applied = ({ topic, partition, run }: PartitionRun, outcomes: readonly ApplyOutcome[]) => {
+    checkpoints.set(key(topic, partition), BigInt(run[run.length - 1]!.message.offset) + 1n);
+    run.forEach(({ message }, index) => options.onOutcome?.(outcomes[index]!, { topic, partition, offset: message.offset }));
+  };
+
+  /** One run in one transaction; if that fails, message by message, which dead-letters a failing event alone. */
+  const applyRun = async (partitionRun: PartitionRun): Promise<void> => {
+    const outcomes = await applyInOneTransaction([partitionRun]);
+    if (outcomes) return applied(partitionRun, outcomes[0]!);
+    for (const { message } of partitionRun.run) await applyMessage(partitionRun.topic, partitionRun.partition, message);
+  };
+
+  /**
+   * Runs of the partitions consumed side by side go into one transaction: a run that arrives while a transaction is
+   * applying waits for it and then goes with every other run that arrived meanwhile. Partitions never share a stream
+   * (the key is the stream id), so this only changes how many transactions carry the runs: each pays its round trips,
+   * statements, commit and fixed costs once instead of once per partition. If the shared transaction fails, each run
+   * is applied on its own (applyRun), so a poison event still only holds up its own partition's run.
+   */
+  const waiting: { partitionRun: PartitionRun; settle: (error?: unknown) => void }[] = [];
+  let draining = false;
+  const drain = async () => {
+    draining = true;
+    try {
+      while (waiting.length > 0) {
+        const group = waiting.splice(0, waiting.length);
+        const runs = group.map((w) => w.partitionRun);
+        // Two runs of one partition (not expected: kafkajs hands a partition to one eachBatch at a time) go one by one.
+        const together = runs.length > 1 && new Set(runs.map((r) => key(r.topic, r.partition))).size === runs.length;
+        let outcomes: ApplyOutcome[][] | undefined;
+        try {
+          outcomes = together ? await applyInOneTransaction(runs) : undefined;
+        } catch (error) {
+          for (const w of group) w.settle(error);
+          continue;
+        }
+        if (outcomes) {
+          runs.forEach((run, index) => applied(run, outcomes[index]!));
+          for (const w of group) w.settle();
+          continue;
+        }
+        for (const w of group) {
+          try {
+            await applyRun(w.partitionRun);
+            w.settle();
+          } catch (error) {
+            w.settle(error);
+          }
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  };
+  const applyRunTogether = (partitionRun: PartitionRun): Promise<void> =>
+    new Promise((resolve, reject) => {
+      waiting.push({ partitionRun, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!draining) void drain();
+    });
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) => {
     await refreshing;
@@ -196,7 +258,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       }
       if (run.length > 0) {
         // Database errors propagate: kafkajs retries the batch from the first unresolved message (applying is idempotent).
-        await applyRun(batch.topic, batch.partition, run);
+        await applyRunTogether({ topic: batch.topic, partition: batch.partition, run });
         for (const { message: applied } of run) resolveOffset(applied.offset);
       } else {
         await applyMessage(batch.topic, batch.partition, message);

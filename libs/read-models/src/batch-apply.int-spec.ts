@@ -126,18 +126,22 @@ describe('applyEventsInTransaction', () => {
       for (let start = 0, batch = 0; start < list.length; start += 7, batch++) {
         const checkpoint = { consumerGroup: 'g', topic: 't', partition: 0, nextOffset: String(start + 7), globalPosition: String(1000 + batch), recordedAt: '2025-01-02T03:04:05.000Z' };
         await beginWithApplyLock(client);
-        await applyEventsInTransaction(client, 'read_models', list.slice(start, start + 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoint });
+        await applyEventsInTransaction(client, 'read_models', list.slice(start, start + 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoints: [checkpoint] });
         await client.query('COMMIT');
         const { rows } = await client.query('SELECT next_offset::text AS next, last_global_position::text AS position FROM read_models.projection_checkpoints');
         expect(rows).toEqual([{ next: String(start + 7), position: String(1000 + batch) }]);
       }
-      // A redelivered batch whose events are all applied already writes only its checkpoint (which never goes back).
+      // A redelivered batch whose events are all applied already writes only its checkpoints (one per partition).
       await beginWithApplyLock(client);
-      const again = await applyEventsInTransaction(client, 'read_models', list.slice(0, 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoint: { consumerGroup: 'g', topic: 't', partition: 1, nextOffset: '7' } });
+      const again = await applyEventsInTransaction(client, 'read_models', list.slice(0, 7).map((value) => ({ value })), { cache, applyLockHeld: true, checkpoints: [{ consumerGroup: 'g', topic: 't', partition: 1, nextOffset: '7' }, { consumerGroup: 'g', topic: 't2', partition: 0, nextOffset: '3' }] });
       await client.query('COMMIT');
       expect(again.map((o) => o.outcome)).toEqual(list.slice(0, 7).map(() => 'skipped'));
-      const { rows } = await client.query('SELECT partition, next_offset::text AS next FROM read_models.projection_checkpoints ORDER BY partition');
-      expect(rows).toEqual([{ partition: 0, next: String(Math.ceil(list.length / 7) * 7) }, { partition: 1, next: '7' }]);
+      const { rows } = await client.query('SELECT topic, partition, next_offset::text AS next FROM read_models.projection_checkpoints ORDER BY topic, partition');
+      expect(rows).toEqual([
+        { topic: 't', partition: 0, next: String(Math.ceil(list.length / 7) * 7) },
+        { topic: 't', partition: 1, next: '7' },
+        { topic: 't2', partition: 0, next: '3' },
+      ]);
     } finally {
       client.release();
     }

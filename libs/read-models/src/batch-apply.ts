@@ -99,8 +99,11 @@ export interface BatchOptions {
   projection?: string;
   /** The caller's cache of the snapshots it wrote (one per consumer and schema); without it, every state is read. */
   cache?: SnapshotCache;
-  /** Kafka progress to record, in the same statement as the batch's row and snapshot writes (see saveCheckpoint). */
-  checkpoint?: Checkpoint;
+  /**
+   * Kafka progress to record, in the same statement as the batch's row and snapshot writes (see saveCheckpoint): one
+   * per partition whose messages the batch holds (at most one per topic and partition).
+   */
+  checkpoints?: readonly Checkpoint[];
   /** The caller began the transaction with beginWithApplyLock: the apply lock is held already. */
   applyLockHeld?: boolean;
 }
@@ -300,9 +303,9 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
      WHERE p.stream_id = u.stream_id
      RETURNING p.stream_id, p.updated_at::text AS updated_at)`);
   }
-  if (options.checkpoint) {
-    parts.push(`checkpoint AS (${checkpointStatement(s, params.length + 1)})`);
-    params.push(...checkpointParams(options.checkpoint));
+  for (const [index, checkpoint] of (options.checkpoints ?? []).entries()) {
+    parts.push(`checkpoint_${index} AS (${checkpointStatement(s, params.length + 1)})`);
+    params.push(...checkpointParams(checkpoint));
   }
   if (parts.length === 0) return;
 
