@@ -134,14 +134,18 @@ describe('OutboxRelay', () => {
     await blocker.query('BEGIN');
     await blocker.query('SELECT pg_current_xact_id()');
     await appendEvents(store, stream, 2);
-    const instance = relay(kafkaBroker.brokers);
+    const registry = new Registry();
+    const instance = relay(kafkaBroker.brokers, { metrics: createRelayMetrics(registry) });
     await waitFor(() => instance.stats.published === 3, 'the 3 rows before the open transaction');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(instance.stats.published).toBe(3);
     expect(await unpublishedCount(db.pool)).toBe(2);
+    // The rows held back are the backlog (counted while held back; a drained outbox sets the gauge to 0 without a count).
+    expect(await registry.metrics()).toMatch(/reelwire_outbox_backlog 2\b/);
     await blocker.query('COMMIT');
     blocker.release();
     await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'the rest after the commit');
+    await waitFor(async () => /reelwire_outbox_backlog 0\b/.test(await registry.metrics()), 'backlog gauge at 0 after the commit');
   });
 
   it('retries a batch whose send failed half-way (broker stopped mid-drain): nothing lost, per-stream order kept', async () => {

@@ -68,12 +68,22 @@ interface OutboxRow extends Omit<EventRow, 'global_position' | 'hash' | 'prev_ha
  * never published while an earlier one may still become visible. `first_unsafe` says whether rows were held back (the
  * query always returns one row at least).
  * The horizon is the event store's (GATE_HORIZON_CTE): the snapshot xmin restricted to this database.
+ *
+ * The same statement marks the previous batch ($2, the positions Kafka acknowledged) as published: one round trip and
+ * one transaction per batch instead of two. Its read runs on the statement's snapshot, taken before the UPDATE, so it
+ * still sees those rows unpublished; $3 keeps them out. $3 is the highest position this session had acknowledged: by the
+ * gate no unpublished row below it can appear any more, and starting the index scan there skips the dead entries that
+ * every mark leaves in outbox_unpublished_idx until the next vacuum (a scan from the start walks all of them; a bitmap
+ * scan, which the planner picks on the never-analyzed table, never even learns they are dead). The relay starts again
+ * from 0 on every new session and after every quiet poll, so a row below it is still published, late, if it ever came.
  */
 const NEXT_BATCH_SQL = `
-WITH ${GATE_HORIZON_CTE}, candidate AS (
+WITH ${GATE_HORIZON_CTE}, marked AS (
+  UPDATE outbox SET published_at = now() WHERE global_position = ANY($2::bigint[]) AND published_at IS NULL
+), candidate AS (
   SELECT o.global_position, e.transaction_id
   FROM outbox o JOIN events e ON e.global_position = o.global_position
-  WHERE o.published_at IS NULL
+  WHERE o.published_at IS NULL AND o.global_position > $3::bigint
   ORDER BY o.global_position
   LIMIT $1
 ), cut AS (
@@ -146,25 +156,36 @@ class SessionLostError extends Error {
 class Waker {
   private wake: (() => void) | undefined;
   private pending = false;
-  sleep(ms: number): Promise<void> {
+  /** Resolves true when poked, false when the time ran out. */
+  sleep(ms: number): Promise<boolean> {
     if (this.pending) {
       this.pending = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (poked: boolean) => {
         clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
-        resolve();
+        if (this.wake === wake) this.wake = undefined;
+        resolve(poked);
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      this.wake = wake;
     });
   }
   poke(): void {
     if (this.wake) this.wake();
     else this.pending = true;
   }
+}
+
+/** A batch Kafka acknowledged, waiting for the next batch statement to mark it published. */
+interface AcknowledgedBatch {
+  positions: string[];
+  first: string;
+  last: string;
+  /** process.hrtime.bigint() when its send started. */
+  started: bigint;
 }
 
 /**
@@ -280,18 +301,28 @@ export class OutboxRelay {
     return false;
   }
 
-  /** Publishes while holding the lock; returns on stop, throws when the session fails. */
+  /**
+   * Publishes while holding the lock; returns on stop, throws when the session fails. A batch Kafka acknowledged is
+   * marked by the statement that reads the next one (NEXT_BATCH_SQL), sent right after the acknowledgement, or on its
+   * own when the relay stops first. A session that fails before marks nothing, and the next relay re-sends the batch.
+   */
   private async lead(client: pg.PoolClient, sessionError: () => Error | undefined): Promise<void> {
     let producer: Producer | undefined;
     let failures = 0;
+    let acknowledged: AcknowledgedBatch | undefined;
+    // The highest position this session had acknowledged; 0 = read from the start (see NEXT_BATCH_SQL).
+    let after = '0';
     try {
       while (!this.stopping) {
         const lost = sessionError();
         if (lost) throw new SessionLostError(lost.message);
-        const { events, heldBack } = await this.nextBatch(client);
+        const { events, heldBack } = await this.nextBatch(client, acknowledged, after);
+        if (acknowledged) this.markedPublished(acknowledged);
+        acknowledged = undefined;
         if (events.length === 0) {
-          await this.updateBacklog(client, true);
-          await this.waker.sleep(heldBack ? Math.min(20, this.pollIntervalMs) : this.pollIntervalMs);
+          await this.updateBacklog(client, true, heldBack);
+          const poked = await this.waker.sleep(heldBack ? Math.min(20, this.pollIntervalMs) : this.pollIntervalMs);
+          if (!poked) after = '0';
           continue;
         }
         const started = process.hrtime.bigint();
@@ -314,31 +345,40 @@ export class OutboxRelay {
           continue;
         }
         failures = 0;
-        await client.query(MARK_PUBLISHED_SQL, [events.map((e) => e.globalPosition)]);
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        this.stats.published += events.length;
-        this.stats.batches++;
-        this.options.metrics?.published.inc(events.length);
-        this.options.metrics?.batchSeconds.observe(seconds);
-        this.logger.debug(
-          {
-            instance: this.instanceId,
-            count: events.length,
-            firstPosition: events[0]!.globalPosition,
-            lastPosition: events[events.length - 1]!.globalPosition,
-            ms: Math.round(seconds * 1000),
-          },
-          'relay: batch published',
-        );
-        await this.updateBacklog(client, false);
+        const positions = events.map((e) => e.globalPosition);
+        acknowledged = { positions, first: positions[0]!, last: positions[positions.length - 1]!, started };
+        after = acknowledged.last;
+        await this.updateBacklog(client, false, false);
+      }
+      if (acknowledged && !sessionError()) {
+        await client.query(MARK_PUBLISHED_SQL, [acknowledged.positions]);
+        this.markedPublished(acknowledged);
       }
     } finally {
       await this.disconnect(producer);
     }
   }
 
-  private async nextBatch(client: pg.PoolClient): Promise<{ events: PublishableEvent[]; heldBack: boolean }> {
-    const { rows } = await client.query<OutboxRow>(NEXT_BATCH_SQL, [this.batchSize]);
+  private markedPublished(batch: AcknowledgedBatch): void {
+    const seconds = Number(process.hrtime.bigint() - batch.started) / 1e9;
+    const count = batch.positions.length;
+    this.stats.published += count;
+    this.stats.batches++;
+    this.options.metrics?.published.inc(count);
+    this.options.metrics?.batchSeconds.observe(seconds);
+    this.logger.debug(
+      { instance: this.instanceId, count, firstPosition: batch.first, lastPosition: batch.last, ms: Math.round(seconds * 1000) },
+      'relay: batch published',
+    );
+  }
+
+  /** Marks `acknowledged` published and reads the next batch, in one statement (prepared once per session). */
+  private async nextBatch(client: pg.PoolClient, acknowledged: AcknowledgedBatch | undefined, after: string): Promise<{ events: PublishableEvent[]; heldBack: boolean }> {
+    const { rows } = await client.query<OutboxRow>({
+      name: 'reelwire-relay-next-batch',
+      text: NEXT_BATCH_SQL,
+      values: [this.batchSize, acknowledged?.positions ?? [], after],
+    });
     const heldBack = rows[0]?.first_unsafe != null;
     return { events: rows.filter((row) => row.global_position !== null).map(toEvent), heldBack };
   }
@@ -380,13 +420,21 @@ export class OutboxRelay {
     clearTimeout(timer);
   }
 
-  /** Counts the backlog at most once a second while busy, on every idle poll otherwise. */
-  private async updateBacklog(client: pg.PoolClient, idle: boolean): Promise<void> {
+  /**
+   * Counts the backlog at most once a second while busy. Idle: a read that found nothing and held nothing back saw an
+   * empty backlog, so the gauge is set to 0 without a query; rows held back by the gate are counted on every poll.
+   */
+  private async updateBacklog(client: pg.PoolClient, idle: boolean, heldBack: boolean): Promise<void> {
     if (!this.options.metrics) return;
     const now = Date.now();
+    if (idle && !heldBack) {
+      this.lastBacklogAt = now;
+      this.options.metrics.backlog.set(0);
+      return;
+    }
     if (!idle && now - this.lastBacklogAt < 1000) return;
     this.lastBacklogAt = now;
-    const { rows } = await client.query<{ backlog: number }>(BACKLOG_SQL);
+    const { rows } = await client.query<{ backlog: number }>({ name: 'reelwire-relay-backlog', text: BACKLOG_SQL });
     this.options.metrics.backlog.set(rows[0]!.backlog);
   }
 
