@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     kafka,
     batchSize: intFromEnv('RELAY_BATCH_SIZE', 500),
     pollIntervalMs: intFromEnv('RELAY_POLL_INTERVAL_MS', 500),
+    minBatchIntervalMs: intFromEnv('RELAY_MIN_BATCH_INTERVAL_MS', 5, 0),
     lockPollMs: intFromEnv('RELAY_LOCK_POLL_MS', 1000),
     maxBackoffMs: intFromEnv('RELAY_MAX_BACKOFF_MS', 5000),
     logger,

@@ -178,6 +178,45 @@ describe('OutboxRelay', () => {
     expect(instance.stats.publishErrors).toBeGreaterThan(0);
   });
 
+  it('marks a batch Kafka acknowledged when it stops before reading the next one (the mark rides on the next read otherwise)', async () => {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const collector = await startCollector(kafkaBroker.brokers);
+    cleanups.push(() => collector.stop());
+    await appendEvents(store, makeStreams(4), 30);
+    // The read after the first batch (which would mark it) is a minute away: only stop() can mark it.
+    const instance = new OutboxRelay({ pool: db.pool, kafka: testKafka(kafkaBroker.brokers), topics: TEST_TOPICS, minBatchIntervalMs: 60_000 });
+    instance.start();
+    cleanups.push(() => instance.stop());
+    await waitFor(() => collector.received.length >= 30, 'the batch consumed');
+    expect(await unpublishedCount(db.pool)).toBe(30);
+    await instance.stop();
+    expect(await unpublishedCount(db.pool)).toBe(0);
+    expect(instance.stats).toMatchObject({ published: 30, batches: 1 });
+  });
+
+  it('publishes the first event after a quiet spell at once, and gathers what arrives within minBatchIntervalMs of a read into one batch', async () => {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    const collector = await startCollector(kafkaBroker.brokers);
+    cleanups.push(() => collector.stop());
+    const instance = relay(kafkaBroker.brokers, { minBatchIntervalMs: 3_000, pollIntervalMs: 60_000 });
+    await waitFor(() => instance.isActive, 'active');
+    // Past the interval of the relay's first (empty) read: this event is read as soon as its NOTIFY arrives.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const streams = makeStreams(10);
+    const started = Date.now();
+    await appendEvents(store, streams.slice(0, 1), 1);
+    await waitFor(() => collector.received.length === 1, 'the lone event consumed');
+    expect(Date.now() - started).toBeLessThan(2_500);
+    // Ten appends, each its own transaction and NOTIFY, within the interval of the last read: one batch for all.
+    for (const stream of streams) await appendEvents(store, [stream], 1);
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'the ten events published', 20_000);
+    expect(instance.stats).toMatchObject({ published: 11, batches: 2 });
+  });
+
   it('publishes nothing while the lock is held by someone else, and takes over once it is released', async () => {
     const kafkaBroker = await broker();
     cleanups.push(() => kafkaBroker.stop());

@@ -32,6 +32,13 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll when no NOTIFY arrives. Default 500 ms. */
   pollIntervalMs?: number;
+  /**
+   * Least time between the starts of two batch reads. Default 5 ms. Under load every append's NOTIFY would otherwise
+   * start a batch of an event or two, and a batch's fixed cost (a statement, a Kafka request) is most of the relay's
+   * CPU and of the PostgreSQL work it causes; this caps batches at 1000/n per second. An event waits at most this much
+   * longer; one arriving after a quiet spell does not wait at all.
+   */
+  minBatchIntervalMs?: number;
   /** How often a standby instance tries the relay lock. Default 1000 ms. */
   lockPollMs?: number;
   /** Backoff after a failed publish: doubles from minBackoffMs up to maxBackoffMs. Defaults 200 ms, 5 s. */
@@ -203,6 +210,7 @@ interface AcknowledgedBatch {
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly minBatchIntervalMs: number;
   private readonly lockPollMs: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -220,6 +228,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.minBatchIntervalMs = options.minBatchIntervalMs ?? 5;
     this.lockPollMs = options.lockPollMs ?? 1000;
     this.minBackoffMs = options.minBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -227,6 +236,7 @@ export class OutboxRelay {
     this.logger = options.logger ?? silent;
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.batchSize}`);
+    if (!(this.minBatchIntervalMs >= 0 && Number.isFinite(this.minBatchIntervalMs))) throw new RangeError(`minBatchIntervalMs must be a finite number >= 0, got ${this.minBatchIntervalMs}`);
   }
 
   /** True while this instance holds the relay lock. */
@@ -312,10 +322,17 @@ export class OutboxRelay {
     let acknowledged: AcknowledgedBatch | undefined;
     // The highest position this session had acknowledged; 0 = read from the start (see NEXT_BATCH_SQL).
     let after = '0';
+    let lastReadAt = -Infinity;
     try {
       while (!this.stopping) {
         const lost = sessionError();
         if (lost) throw new SessionLostError(lost.message);
+        // A NOTIFY meanwhile only cuts this wait short to be waited again: the read comes at the end of it anyway.
+        for (let early = lastReadAt + this.minBatchIntervalMs - performance.now(); early > 0 && !this.stopping; early = lastReadAt + this.minBatchIntervalMs - performance.now()) {
+          await this.waker.sleep(early);
+        }
+        if (this.stopping) break;
+        lastReadAt = performance.now();
         const { events, heldBack } = await this.nextBatch(client, acknowledged, after);
         if (acknowledged) this.markedPublished(acknowledged);
         acknowledged = undefined;
