@@ -87,25 +87,33 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
   try {
     await api.waitFor(/listening/);
     await sleep(1000);
-    // Works to edit: many, so no one stream is hot.
-    const works: string[] = [];
-    const register = async () => {
-      const body = JSON.stringify({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${works.length}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
-      const res = await requestJson(agent, port, 'POST', '/works', body);
-      if (res.status !== 201) throw new Error(`POST /works: ${res.status} ${res.body}`);
-      works.push((JSON.parse(body) as { workId: string }).workId);
+    // Works to edit: many, so no one stream is hot. Two sets: (2a) edits its own works, so the works of (2b) and (3)
+    // have the same length of history as when (2a) did not exist (the projector's cost per event grows with it).
+    const registerWorks = async (count: number, label: string): Promise<string[]> => {
+      const works: string[] = [];
+      const register = async () => {
+        const body = JSON.stringify({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${label} ${works.length}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
+        const res = await requestJson(agent, port, 'POST', '/works', body);
+        if (res.status !== 201) throw new Error(`POST /works: ${res.status} ${res.body}`);
+        works.push((JSON.parse(body) as { workId: string }).workId);
+      };
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (works.length < count) await register();
+      }));
+      return works;
     };
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (works.length < options.works) await register();
-    }));
-    log(`pipeline: ${works.length} works registered`);
+    const aloneWorks = await registerWorks(options.works, 'alone');
+    const works = await registerWorks(options.works, 'system');
+    log(`pipeline: ${aloneWorks.length} + ${works.length} works registered`);
+    let nextAlone = 0;
+    const nextAlonePath = () => `/works/${aloneWorks[nextAlone++ % aloneWorks.length]}/milestones`;
     let next = 0;
     const nextPath = () => `/works/${works[next++ % works.length]}/milestones`;
 
     // (2a) closed loop on the admin API alone: the relay and projector are not running yet (the outbox fills; they
     // drain it when they start). What the API and its appends can take when they have the 2 cores to themselves.
     sampler.reset();
-    const apiAlone = await closedLoopLevels('api alone', options, port, nextPath, pool, apps, false);
+    const apiAlone = await closedLoopLevels('api alone', options, port, nextAlonePath, pool, apps, false);
     const apiAloneRss = sampler.peak();
 
     apps.push(

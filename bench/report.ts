@@ -61,7 +61,7 @@ export function renderReport(r: BenchReport): string {
       out.push('');
     };
     if (p.apiAlone) {
-      apiTable('**(2a) The admin API alone**: the relay and projector are started only after these runs (the outbox fills, then they drain it), so the API, its appends and the load generator have the 2 cores to themselves — what the API can take when the pipeline runs elsewhere, as in a deployment with more than one machine.', p.apiAlone);
+      apiTable('**(2a) The admin API alone**: the relay and projector are started only after these runs (the outbox fills, then they drain it), so the API, its appends and the load generator have the 2 cores to themselves — what the API can take when the pipeline runs elsewhere, as in a deployment with more than one machine; on as many works again, of their own, so (2b) and (3) edit works with the same history as before this section existed.', p.apiAlone);
     }
     apiTable('**(2b) The whole system**: the relay and projector carry every command to Kafka and into the read models at the same time, on the same 2 cores; each run starts with the read models caught up.', p.api);
     out.push(
