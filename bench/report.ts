@@ -260,15 +260,35 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   Section 2 now has both: the API alone (the relay and projector start after those runs and drain the outbox), then
   the whole system; each row gives the CPU milliseconds per command of every process and of the PostgreSQL backends
   of each app's pool.
-- **What is left, by target:** append batched (per-event cost, above; and group commit makes batched calls slower —
-  one statement at a time does the JSON and hashing work of all queued calls in one backend, where four independent
-  statements share it across both cores: a size- or shape-aware group policy is next); the admin API's per-request cost on 2 shared
-  cores (validation, then the domain's state copies, which grow with a stream); end to end at 500/s, the API's headroom and the projector's
-  per-batch snapshot writes (a state's size grows with its stream: write deltas since a periodic full snapshot);
-  rebuild, one JavaScript thread folding and serializing while PostgreSQL loads on the other core (the two are
-  close to balanced; worker threads partitioned by stream would only pay on more cores), the domain's fact map copied
-  per event (quadratic in a stream's length, ≈13% of the rebuild's Node CPU on 20-event streams), the secondary
-  index over every timeline entry built after the load (≈2 s of the tail).
+- **Projector: fewer, prepared statements; one transaction for the partitions consumed side by side**
+  (apps/projector, libs/read-models \`applyEventsInTransaction\`). \`perf\` on the projector's PostgreSQL backends
+  showed ≈45% of their CPU parsing, analysing and planning: a batch sent 9 statements, each planned afresh. It now
+  takes 4 round trips (BEGIN with the apply lock; the snapshot locks, rows created only for new streams; one
+  statement with every upsert, the snapshot update and the checkpoint; COMMIT), the two with parameters prepared
+  once per connection; the states travel as one newline-separated text instead of a quoted \`text[]\`; Kafka offsets
+  are committed at most once a second (the projector resumes from its PostgreSQL checkpoints; Kafka's offsets are
+  for monitoring); and the runs of up to 3 partitions that kafkajs hands over at once share one transaction, with a
+  checkpoint per partition (if it fails, each run is applied on its own, so a poison event holds up only its own
+  partition). The batch path alone, same events: 1,387 → 734 ms of CPU per 1,000 events (Node 594 → 432,
+  PostgreSQL 793 → 302).
+- **Outbox relay: one prepared statement per batch, batches at least 5 ms apart** (apps/outbox-relay). A batch took
+  four statements (the gated read, the mark, a read that came back empty, a backlog count), and with a NOTIFY per
+  append the relay sent 1–4 events per Kafka request. Now the statement that reads the next batch also marks the one
+  Kafka acknowledged (its snapshot predates the mark, so it leaves those rows out by position), it is prepared on
+  the lock session, and its index scan starts after the highest position this session published (it walked every
+  dead index entry the marks leave; the gate means nothing unpublished can appear below it, and every new session
+  and quiet poll starts from 0 again); reads start at least \`RELAY_MIN_BATCH_INTERVAL_MS\` (5) apart, an event after
+  a quiet spell at once. The relay's PostgreSQL CPU per event 0.48–0.55 → 0.09–0.10 ms (relay alone at 1,000
+  events/s); its own CPU did not move (kafkajs allocates zero-filled buffers per record and header, ≈35 µs per event).
+- **What is left, by target:** append batched: the chain lock (every append holds it through its commit, so the
+  inserts of the event, its outbox row and their indexes are serialized, where the ceiling's writers run in
+  parallel; Emmett itself runs at 0.6–0.75 of the ceiling, so 1.5× Emmett batched would be above the ceiling here).
+  The whole system's commands/s at p99 ≤ 50 ms: every command costs the 2 cores the API, the relay, the projector
+  and PostgreSQL for each (section 2's CPU column); the relay's own CPU is kafkajs's per-record work, the projector's
+  and the API's are spread thin over the framework, validation and libs/domain. End to end at 500/s: the projector's
+  cost per event grows with a work's history — each batch rewrites the stream's whole state and rebuilds and diffs
+  all its rows (each of the bench's 1,000 works gains 60–90 milestones over sections 2b and 3); snapshot deltas and incremental rows are next.
+  Rebuild: one JavaScript thread folds and serializes while PostgreSQL loads and checks JSON on the other core.
 
 Reproduce: \`npm run bench\` (full, ~20 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/. For the
