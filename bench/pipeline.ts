@@ -44,7 +44,8 @@ export interface PipelineFigures {
   apiAlone: ApiFigures;
   /** The whole system: the relay and projector carry every command to Kafka and the read models on the same 2 cores. */
   api: ApiFigures;
-  e2e: Array<{ offeredPerSecond: number; runs: E2eRun[]; median: { achievedPerSecond: number; p50: number; p95: number; p99: number; max: number; httpP99: number } }>;
+  /** works: which works were edited (the section's own, or (2b)'s); eventsPerWorkAtStart: their mean history then. */
+  e2e: Array<{ offeredPerSecond: number; works: string; eventsPerWorkAtStart: number; runs: E2eRun[]; median: { achievedPerSecond: number; p50: number; p95: number; p99: number; max: number; httpP99: number } }>;
   rssMb: { apiAlone: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> };
   profiles?: string;
 }
@@ -129,18 +130,27 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     const apiWhole = await closedLoopLevels('api', options, port, nextPath, pool, apps, true);
     const apiRss = sampler.peak();
 
-    // (3) fixed offered rates, open loop.
+    // (3) fixed offered rates, open loop, on works of their own: how long a work's history is changes the projector's
+    // cost per event, and (2b) lengthens its works' histories by as much as the API manages, so its works would make
+    // (3) depend on (2b)'s throughput. Then the highest rate once more on (2b)'s long-history works, reported as such.
+    const e2eWorks = await registerWorks(options.works, 'e2e');
+    let nextE2e = 0;
+    const nextE2ePath = () => `/works/${e2eWorks[nextE2e++ % e2eWorks.length]}/milestones`;
+    await caughtUp(pool, 120_000);
     sampler.reset();
     const e2e: PipelineFigures['e2e'] = [];
-    for (const rate of options.rates) {
+    const e2eLevel = async (rate: number, works: string[], path: () => string, label: string): Promise<void> => {
+      const history = await eventsPerWork(pool, works);
       const runs: E2eRun[] = [];
       for (let rep = 0; rep < options.repetitions; rep++) {
-        const run = await offeredLoad(pool, agent, port, nextPath, rate, options.e2eSeconds);
+        const run = await offeredLoad(pool, agent, port, path, rate, options.e2eSeconds);
         runs.push(run);
-        log(`e2e ${rate}/s run ${rep + 1}: achieved ${run.achievedPerSecond}/s, visible p50 ${run.visibleMs.p50} p95 ${run.visibleMs.p95} p99 ${run.visibleMs.p99} max ${run.visibleMs.max} ms; http p99 ${run.httpMs.p99} ms; failed ${run.failed}`);
+        log(`e2e ${rate}/s (${label}, ${history} events per work at the start) run ${rep + 1}: achieved ${run.achievedPerSecond}/s, visible p50 ${run.visibleMs.p50} p95 ${run.visibleMs.p95} p99 ${run.visibleMs.p99} max ${run.visibleMs.max} ms; http p99 ${run.httpMs.p99} ms; failed ${run.failed}`);
       }
       e2e.push({
         offeredPerSecond: rate,
+        works: label,
+        eventsPerWorkAtStart: history,
         runs,
         median: {
           achievedPerSecond: round(median(runs.map((r) => r.achievedPerSecond)), 1),
@@ -151,7 +161,9 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
           httpP99: round(median(runs.map((r) => r.httpMs.p99)), 1),
         },
       });
-    }
+    };
+    for (const rate of options.rates) await e2eLevel(rate, e2eWorks, nextE2ePath, 'own works');
+    if (options.rates.length > 0) await e2eLevel(Math.max(...options.rates), works, nextPath, 'works edited in (2b)');
     const e2eRss = sampler.peak();
     return { works: works.length, apiAlone, api: apiWhole, e2e, rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
   } catch (error) {
@@ -245,6 +257,12 @@ function cpuMeter(pool: pg.Pool, apps: ChildApp[]): { stop(): Promise<Record<str
 
 function roundSummary(s: LatencySummary): LatencySummary {
   return { count: s.count, p50: round(s.p50, 1), p95: round(s.p95, 1), p99: round(s.p99, 1), max: round(s.max, 1) };
+}
+
+/** Mean number of events in the given works' streams. */
+async function eventsPerWork(pool: pg.Pool, works: string[]): Promise<number> {
+  const { rows } = await pool.query<{ mean: string | null }>('SELECT avg(version)::text AS mean FROM streams WHERE stream_id = ANY($1)', [works.map((id) => `work-${id}`)]);
+  return round(Number(rows[0]?.mean ?? 0), 1);
 }
 
 /** Waits until the read models reflect every recorded event. */
