@@ -69,6 +69,11 @@ interface OutboxRow extends Omit<EventRow, 'global_position' | 'hash' | 'prev_ha
   global_position: string | null;
 }
 
+/** Marks the outbox rows at the positions in `positions` (a bigint[] parameter) published; rows marked already stay as they are. */
+function markPublishedSql(positions: string): string {
+  return `UPDATE outbox SET published_at = now() WHERE global_position = ANY(${positions}::bigint[]) AND published_at IS NULL`;
+}
+
 /**
  * The next unpublished outbox rows in global order, behind the gate of architecture.md invariant 3: the batch ends before
  * the first row whose writing transaction is not older than every transaction still running, so a later position is
@@ -86,7 +91,7 @@ interface OutboxRow extends Omit<EventRow, 'global_position' | 'hash' | 'prev_ha
  */
 const NEXT_BATCH_SQL = `
 WITH ${GATE_HORIZON_CTE}, marked AS (
-  UPDATE outbox SET published_at = now() WHERE global_position = ANY($2::bigint[]) AND published_at IS NULL
+  ${markPublishedSql('$2')}
 ), candidate AS (
   SELECT o.global_position, e.transaction_id
   FROM outbox o JOIN events e ON e.global_position = o.global_position
@@ -106,7 +111,7 @@ FROM cut LEFT JOIN LATERAL (
 ) r ON true
 ORDER BY r.position`;
 
-const MARK_PUBLISHED_SQL = 'UPDATE outbox SET published_at = now() WHERE global_position = ANY($1::bigint[]) AND published_at IS NULL';
+const MARK_PUBLISHED_SQL = markPublishedSql('$1');
 const BACKLOG_SQL = 'SELECT count(*)::int AS backlog FROM outbox WHERE published_at IS NULL';
 
 /** Where an event goes: its aggregate's topic. A stream type outside the contract cannot be routed. */
@@ -188,9 +193,8 @@ class Waker {
 
 /** A batch Kafka acknowledged, waiting for the next batch statement to mark it published. */
 interface AcknowledgedBatch {
+  /** Global positions, ascending. */
   positions: string[];
-  first: string;
-  last: string;
   /** process.hrtime.bigint() when its send started. */
   started: bigint;
 }
@@ -327,10 +331,7 @@ export class OutboxRelay {
       while (!this.stopping) {
         const lost = sessionError();
         if (lost) throw new SessionLostError(lost.message);
-        // A NOTIFY meanwhile only cuts this wait short to be waited again: the read comes at the end of it anyway.
-        for (let early = lastReadAt + this.minBatchIntervalMs - performance.now(); early > 0 && !this.stopping; early = lastReadAt + this.minBatchIntervalMs - performance.now()) {
-          await this.waker.sleep(early);
-        }
+        await this.untilNextReadAllowed(lastReadAt);
         if (this.stopping) break;
         lastReadAt = performance.now();
         const { events, heldBack } = await this.nextBatch(client, acknowledged, after);
@@ -363,8 +364,8 @@ export class OutboxRelay {
         }
         failures = 0;
         const positions = events.map((e) => e.globalPosition);
-        acknowledged = { positions, first: positions[0]!, last: positions[positions.length - 1]!, started };
-        after = acknowledged.last;
+        acknowledged = { positions, started };
+        after = positions[positions.length - 1]!;
         await this.updateBacklog(client, false, false);
       }
       if (acknowledged && !sessionError()) {
@@ -376,6 +377,18 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Waits until minBatchIntervalMs have passed since `lastReadAt` (or the relay stops). A NOTIFY meanwhile only cuts
+   * the wait short to be waited again: the read comes at the end of it anyway.
+   */
+  private async untilNextReadAllowed(lastReadAt: number): Promise<void> {
+    for (;;) {
+      const early = lastReadAt + this.minBatchIntervalMs - performance.now();
+      if (early <= 0 || this.stopping) return;
+      await this.waker.sleep(early);
+    }
+  }
+
   private markedPublished(batch: AcknowledgedBatch): void {
     const seconds = Number(process.hrtime.bigint() - batch.started) / 1e9;
     const count = batch.positions.length;
@@ -384,7 +397,7 @@ export class OutboxRelay {
     this.options.metrics?.published.inc(count);
     this.options.metrics?.batchSeconds.observe(seconds);
     this.logger.debug(
-      { instance: this.instanceId, count, firstPosition: batch.first, lastPosition: batch.last, ms: Math.round(seconds * 1000) },
+      { instance: this.instanceId, count, firstPosition: batch.positions[0], lastPosition: batch.positions[count - 1], ms: Math.round(seconds * 1000) },
       'relay: batch published',
     );
   }
