@@ -153,12 +153,12 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
         eventsPerWorkAtStart: history,
         runs,
         median: {
-          achievedPerSecond: round(median(runs.map((r) => r.achievedPerSecond)), 1),
-          p50: round(median(runs.map((r) => r.visibleMs.p50)), 1),
-          p95: round(median(runs.map((r) => r.visibleMs.p95)), 1),
-          p99: round(median(runs.map((r) => r.visibleMs.p99)), 1),
-          max: round(median(runs.map((r) => r.visibleMs.max)), 1),
-          httpP99: round(median(runs.map((r) => r.httpMs.p99)), 1),
+          achievedPerSecond: medianOf(runs, (r) => r.achievedPerSecond),
+          p50: medianOf(runs, (r) => r.visibleMs.p50),
+          p95: medianOf(runs, (r) => r.visibleMs.p95),
+          p99: medianOf(runs, (r) => r.visibleMs.p99),
+          max: medianOf(runs, (r) => r.visibleMs.max),
+          httpP99: medianOf(runs, (r) => r.httpMs.p99),
         },
       });
     };
@@ -217,10 +217,10 @@ async function closedLoopLevels(label: string, options: PipelineOptions, port: n
       clients,
       runs,
       median: {
-        commandsPerSecond: round(median(runs.map((r) => r.commandsPerSecond)), 1),
-        p50: round(median(runs.map((r) => r.latencyMs.p50)), 1),
-        p95: round(median(runs.map((r) => r.latencyMs.p95)), 1),
-        p99: round(median(runs.map((r) => r.latencyMs.p99)), 1),
+        commandsPerSecond: medianOf(runs, (r) => r.commandsPerSecond),
+        p50: medianOf(runs, (r) => r.latencyMs.p50),
+        p95: medianOf(runs, (r) => r.latencyMs.p95),
+        p99: medianOf(runs, (r) => r.latencyMs.p99),
         cpuMsPerCommand: Object.fromEntries(cpuNames.map((name) => [name, round(median(runs.map((r) => r.cpuMsPerCommand?.[name] ?? NaN)), 3)])),
       },
     });
@@ -257,6 +257,11 @@ function cpuMeter(pool: pg.Pool, apps: ChildApp[]): { stop(): Promise<Record<str
 
 function roundSummary(s: LatencySummary): LatencySummary {
   return { count: s.count, p50: round(s.p50, 1), p95: round(s.p95, 1), p99: round(s.p99, 1), max: round(s.max, 1) };
+}
+
+/** The median of one figure over the runs, to 0.1. */
+function medianOf<R>(runs: readonly R[], figure: (run: R) => number): number {
+  return round(median(runs.map(figure)), 1);
 }
 
 /** Mean number of events in the given works' streams. */
