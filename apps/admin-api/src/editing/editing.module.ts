@@ -3,10 +3,11 @@ import { GetAggregateHandler, GetAggregateHistoryHandler } from '../reading/aggr
 import { EditorialGateway } from '../shared/edit-endpoint.js';
 import { ExecuteDomainCommandHandler } from './execute-command.js';
 import { MoveWorkFactHandler } from './move-work-fact.js';
+import { StreamTurns } from './stream-turns.js';
 
 /** The command and query handlers every aggregate's controller uses. */
 @Module({
-  providers: [ExecuteDomainCommandHandler, MoveWorkFactHandler, GetAggregateHandler, GetAggregateHistoryHandler, EditorialGateway],
+  providers: [StreamTurns, ExecuteDomainCommandHandler, MoveWorkFactHandler, GetAggregateHandler, GetAggregateHistoryHandler, EditorialGateway],
   exports: [EditorialGateway],
 })
 export class EditingModule {}

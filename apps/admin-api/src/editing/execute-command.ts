@@ -8,6 +8,7 @@ import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-cat
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { findReferences, missingReferences } from './references.js';
 import { StreamStateCache, type CachedState } from './stream-state-cache.js';
+import { StreamTurns } from './stream-turns.js';
 
 /** Run one domain command against one aggregate's stream. */
 export class ExecuteDomainCommand {
@@ -28,12 +29,16 @@ export class ExecuteDomainCommand {
  * not a successful append — a conflict, an If-Match mismatch, a business rule's refusal — is never given from the
  * cache: the entry is dropped and the command decided once more on the stream read from the store, whose answer
  * stands (a conflict then is a real concurrent edit and answers 409 as before).
+ *
+ * Commands of this instance on one stream take turns (StreamTurns), so the edits that can conflict are those made
+ * through another instance, or an If-Match naming a version the editor saw before someone else's edit.
  */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand, CommandOutcome> {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly cache: StreamStateCache,
+    private readonly turns: StreamTurns,
   ) {}
 
   async execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
@@ -44,6 +49,17 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
 
     await assertReferencesExist(this.store, command.data, definition.idField);
     const streamId = streamIdFor(aggregate, id);
+    return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));
+  }
+
+  /** With the stream's turn held: the cached state, else (or if the store refuses it) the stored one. */
+  private async decideInTurn(
+    definition: AggregateDefinition,
+    id: string,
+    streamId: string,
+    command: ExecuteDomainCommand['command'],
+    context: CommandContext,
+  ): Promise<CommandOutcome> {
     const cached = this.cache.get(streamId);
     if (cached) {
       try {

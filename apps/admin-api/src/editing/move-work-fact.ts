@@ -8,6 +8,7 @@ import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf, replayIfRetried } from './execute-command.js';
 import { StreamStateCache } from './stream-state-cache.js';
+import { StreamTurns } from './stream-turns.js';
 
 /** A credit or attachment stated on the wrong work, moved to the right one: one correction, two streams, one transaction. */
 export class MoveWorkFact {
@@ -22,6 +23,7 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
   constructor(
     private readonly store: PostgresEventStore,
     private readonly cache: StreamStateCache,
+    private readonly turns: StreamTurns,
   ) {}
 
   async execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
@@ -32,6 +34,11 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
     await assertReferencesExist(this.store, command.data as unknown as Record<string, unknown>, 'workId');
     const sourceStream = streamIdFor('work', sourceWorkId);
     const targetStream = streamIdFor('work', targetWorkId);
+    return this.turns.run([sourceStream, targetStream], () => this.moveInTurn(command, context, sourceWorkId, sourceStream, targetStream));
+  }
+
+  /** With both works' turns held: read both, decide, append to both in one transaction. */
+  private async moveInTurn(command: WorkMoveCommand, context: CommandContext, sourceWorkId: string, sourceStream: string, targetStream: string): Promise<CommandOutcome> {
     const [sourceEvents, targetEvents] = await Promise.all([this.store.readStream(sourceStream), this.store.readStream(targetStream)]);
     const sourceState = foldState(AGGREGATES.work, sourceEvents);
     const targetState = foldState(AGGREGATES.work, targetEvents);
