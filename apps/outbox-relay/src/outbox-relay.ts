@@ -79,7 +79,8 @@ function markPublishedSql(positions: string): string {
  * the first row whose writing transaction is not older than every transaction still running, so a later position is
  * never published while an earlier one may still become visible. `first_unsafe` says whether rows were held back (the
  * query always returns one row at least).
- * The horizon is the event store's (GATE_HORIZON_CTE): the snapshot xmin restricted to this database.
+ * The horizon is the event store's (GATE_HORIZON_CTE): the snapshot xmin restricted to this database and to transactions
+ * that may append (read-model applies, which hold the shared apply lock, are left out).
  *
  * The same statement marks the previous batch ($2, the positions Kafka acknowledged) as published: one round trip and
  * one transaction per batch instead of two. Its read runs on the statement's snapshot, taken before the UPDATE, so it

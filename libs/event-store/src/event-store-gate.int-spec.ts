@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { PostgresEventStore, type StoredEvent } from './index.js';
+import { PostgresEventStore, READ_MODELS_APPLY_LOCK_KEY, type StoredEvent } from './index.js';
 import { sleep, testEvent } from './test-events.js';
 
 /** A promise with its resolver, to hold a writer at a hook until the test lets it go. */
@@ -150,6 +150,34 @@ describe('PostgresEventStore readAll gate', () => {
     expect(seen).toEqual(all);
     for (let i = 1; i < seen.length; i++) expect(BigInt(seen[i]!)).toBeGreaterThan(BigInt(seen[i - 1]!));
     expect(await fastStore.verifyChain()).toMatchObject({ ok: false, firstMismatch: { reason: 'hash-mismatch' } }); // the raw row of the first test
+  });
+
+  it('is not held back by an open read-model apply transaction, and is by any other open writing transaction', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const apply = await db.pool.connect();
+    const other = await db.pool.connect();
+    try {
+      // A projector batch: the shared apply lock, then writes (so a transaction id), not committed yet.
+      await apply.query('BEGIN');
+      await apply.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_APPLY_LOCK_KEY]);
+      await apply.query('SELECT pg_current_xact_id()');
+      const start = (await db.pool.query('SELECT coalesce(max(global_position), 0)::text AS p FROM events')).rows[0].p as string;
+      const during = await store.append({ id: `work-${randomUUID()}`, type: 'work' }, 'no-stream', [testEvent('DuringApply')]);
+      expect(positionsOf(await store.readAll({ after: start, limit: 10 }))).toEqual([during.events[0]!.globalPosition]);
+
+      // Any other writer in this database is not known never to append: readers wait for it.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      const behind = await store.append({ id: `work-${randomUUID()}`, type: 'work' }, 'no-stream', [testEvent('BehindOther')]);
+      expect(positionsOf(await store.readAll({ after: start, limit: 10 }))).toEqual([during.events[0]!.globalPosition]);
+      await other.query('COMMIT');
+      expect(positionsOf(await readAtLeast(store, start, 2))).toEqual([during.events[0]!.globalPosition, behind.events[0]!.globalPosition]);
+    } finally {
+      await apply.query('ROLLBACK');
+      await other.query('ROLLBACK').catch(() => undefined);
+      apply.release();
+      other.release();
+    }
   });
 
   it('is not held back by a transaction left open in another database on the same server', async () => {

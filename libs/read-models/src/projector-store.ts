@@ -3,6 +3,7 @@ import type { PublishedEvent } from '../../contracts/src/published-event.js';
 import type { AggregateType } from '../../contracts/src/streams.js';
 import { asPublishedEvent, type DeadLetterReason } from './aggregates.js';
 import { projectEvent } from './projection-fold.js';
+import { READ_MODELS_APPLY_LOCK_KEY } from '../../event-store/src/postgres-event-store.js';
 import { RowChanges, TABLE_COLUMNS } from './row-diff.js';
 import type { ColumnType, ReadModelTable, RowSet } from './shared/row-set.js';
 
@@ -16,9 +17,10 @@ export const PROJECTION_NAME = 'read-models';
 /**
  * Advisory lock key (7123001 = migrations, 7123002 = appends, 7123003 = relay): every read-model apply holds it SHARED
  * for its transaction; a blue/green swap (libs/audit) takes it EXCLUSIVE, so no apply commits into the old tables
- * between the shadow's catch-up and the schema rename.
+ * between the shadow's catch-up and the schema rename. Holding it shared also tells the event store's readers that
+ * the transaction never appends, so they do not wait for it (GATE_HORIZON_CTE): an apply transaction must not append.
  */
-export const READ_MODELS_LOCK_KEY = 7_123_004;
+export const READ_MODELS_LOCK_KEY = READ_MODELS_APPLY_LOCK_KEY;
 
 /** Takes the shared apply lock for the rest of the caller's transaction (waits while a swap holds it). */
 export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<void> {
