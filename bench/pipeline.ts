@@ -36,6 +36,8 @@ export interface E2eRun {
   httpMs: LatencySummary;
   visibleMs: LatencySummary;
   failed: number;
+  /** Why they failed: `HTTP <status>`, the request's error code, or `not visible in 60 s`. */
+  failures: Record<string, number>;
 }
 
 export interface PipelineFigures {
@@ -145,7 +147,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
       for (let rep = 0; rep < options.repetitions; rep++) {
         const run = await offeredLoad(pool, agent, port, path, rate, options.e2eSeconds);
         runs.push(run);
-        log(`e2e ${rate}/s (${label}, ${history} events per work at the start) run ${rep + 1}: achieved ${run.achievedPerSecond}/s, visible p50 ${run.visibleMs.p50} p95 ${run.visibleMs.p95} p99 ${run.visibleMs.p99} max ${run.visibleMs.max} ms; http p99 ${run.httpMs.p99} ms; failed ${run.failed}`);
+        log(`e2e ${rate}/s (${label}, ${history} events per work at the start) run ${rep + 1}: achieved ${run.achievedPerSecond}/s, visible p50 ${run.visibleMs.p50} p95 ${run.visibleMs.p95} p99 ${run.visibleMs.p99} max ${run.visibleMs.max} ms; http p99 ${run.httpMs.p99} ms; failed ${run.failed}${run.failed ? ` ${JSON.stringify(run.failures)}` : ''}`);
       }
       e2e.push({
         offeredPerSecond: rate,
@@ -292,6 +294,11 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
   const httpMs: number[] = [];
   const visibleMs: number[] = [];
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string, count = 1) => {
+    failed += count;
+    failures[why] = (failures[why] ?? 0) + count;
+  };
   const pending = new Map<string, Array<{ version: number; answeredAt: number }>>();
   let sending = true;
   const poller = (async () => {
@@ -332,7 +339,7 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
           (res) => {
             const t1 = nowMs();
             if (res.status !== 200 && res.status !== 201) {
-              failed += 1;
+              fail(`HTTP ${res.status}`);
               return;
             }
             httpMs.push(t1 - t0);
@@ -341,7 +348,7 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
             list.push({ version, answeredAt: t1 });
             pending.set(streamId, list);
           },
-          () => void (failed += 1),
+          (error: NodeJS.ErrnoException) => fail(error.code ?? error.message),
         ),
       );
     }
@@ -351,7 +358,8 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
   const elapsed = (nowMs() - started) / 1000;
   const deadline = Date.now() + 60_000;
   while (pending.size > 0 && Date.now() < deadline) await sleep(20);
-  failed += [...pending.values()].reduce((n, l) => n + l.length, 0);
+  const neverVisible = [...pending.values()].reduce((n, l) => n + l.length, 0);
+  if (neverVisible > 0) fail('not visible in 60 s', neverVisible);
   pending.clear();
   sending = false;
   await poller;
@@ -361,5 +369,6 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
     httpMs: roundSummary(summarize(httpMs)),
     visibleMs: roundSummary(summarize(visibleMs)),
     failed,
+    failures,
   };
 }

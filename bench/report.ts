@@ -87,7 +87,7 @@ export function renderReport(r: BenchReport): string {
       '',
     );
     out.push('| offered cmd/s | works | events per work at start | achieved cmd/s | visible p50 ms | p95 ms | p99 ms | max lag ms | HTTP p99 ms | failed (per run) |', '|---|---|---|---|---|---|---|---|---|---|');
-    for (const e of p.e2e) out.push(`| ${e.offeredPerSecond} | ${e.works ?? 'as (2b)'} | ${f(e.eventsPerWorkAtStart, 1)} | ${f(e.median.achievedPerSecond)} | ${f(e.median.p50, 1)} | ${f(e.median.p95, 1)} | ${f(e.median.p99, 1)} | ${f(e.median.max, 1)} | ${f(e.median.httpP99, 1)} | ${e.runs.map((x) => x.failed).join(', ')} |`);
+    for (const e of p.e2e) out.push(`| ${e.offeredPerSecond} | ${e.works ?? 'as (2b)'} | ${f(e.eventsPerWorkAtStart, 1)} | ${f(e.median.achievedPerSecond)} | ${f(e.median.p50, 1)} | ${f(e.median.p95, 1)} | ${f(e.median.p99, 1)} | ${f(e.median.max, 1)} | ${f(e.median.httpP99, 1)} | ${e.runs.map((x) => (x.failed && x.failures ? `${x.failed} (${Object.entries(x.failures).map(([why, n]) => `${why}: ${n}`).join(', ')})` : String(x.failed))).join(', ')} |`);
     out.push('');
     const ok500 = (e: (typeof p.e2e)[number] | undefined) => (e ? e.median.p99 <= 100 && e.median.achievedPerSecond >= 475 : undefined);
     const at500 = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === 'own works');
