@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import type pg from 'pg';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
 import { asPublishedEvent, type ProjectedAggregate } from './aggregates.js';
@@ -17,6 +18,7 @@ import {
 } from './projector-store.js';
 import { checkUpserted, RowChanges, upsertStatement } from './row-diff.js';
 import type { ReadModelTable, RowSet } from './shared/row-set.js';
+import { StateJson } from './state-json.js';
 
 export interface BatchItem {
   /** The parsed value of a Kafka message (or a PublishedEvent). */
@@ -33,6 +35,8 @@ interface StreamWork {
   baseState: unknown;
   /** rows(baseState), when the snapshot cache had them. */
   baseRows?: RowSet | undefined;
+  /** The JSON text of baseState and its parts', when the snapshot cache had them. */
+  baseJson?: StateJson | undefined;
   /** rows(state), once built. */
   rows?: RowSet;
   aggregate?: ProjectedAggregate;
@@ -48,39 +52,82 @@ interface CachedSnapshot {
   updatedAt: string;
   state: unknown;
   rows: RowSet | undefined;
+  /** The state's JSON text, remembered part by part (see StateJson): the next write stringifies only what is new. */
+  json?: StateJson | undefined;
 }
 
 /**
- * The states (and their rows) this process last wrote, so that the next batch of the same streams neither reads the
- * state back (tens of KB of JSON on a long stream, parsed by the client every batch) nor builds its old rows again.
- * An entry is used only while the snapshot row still carries the updated_at this process's write gave it: any other
- * write (the one-event fallback, a rebuild's schema swap, another projector after a rebalance) changes it, and a
- * rolled-back batch leaves the older one, so the state is read from the row instead. Holds the `capacity` streams
- * written last (the domain's evolve never mutates a state, so a cached one stays valid as a base).
+ * Heap bytes a cached stream takes per character of its state's JSON: the parsed state, its rows, and its JSON text
+ * with one entry per part (StateJson). Measured (bench/projector-history.ts, --expose-gc): 3.1 bytes per character on
+ * work streams of 80 milestones (≈30,000 characters of state each).
+ */
+export const CACHED_BYTES_PER_STATE_CHAR = 3;
+
+/** Share of the process's heap limit the default snapshot cache may fill. */
+export const SNAPSHOT_CACHE_HEAP_SHARE = 0.45;
+
+/**
+ * The default weight bound: SNAPSHOT_CACHE_HEAP_SHARE of the heap limit (V8's, so the projector's --max-old-space-size
+ * of 192 MB, scripts/app-node-args.ts, gives 240 MB and ≈36 million characters: a thousand works of 80 edits each),
+ * at most 64 million characters where the heap is not capped.
+ */
+export function defaultSnapshotCacheWeight(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
+  return Math.min(64_000_000, Math.floor((heapLimitBytes * SNAPSHOT_CACHE_HEAP_SHARE) / CACHED_BYTES_PER_STATE_CHAR));
+}
+
+/**
+ * The states (and their rows and JSON text) this process last wrote, so that the next batch of the same streams
+ * neither reads the state back (tens of KB of JSON on a long stream, parsed by the client every batch) nor builds its
+ * old rows nor stringifies its unchanged facts again. An entry is used only while the snapshot row still carries the
+ * updated_at this process's write gave it: any other write (the one-event fallback, a rebuild's schema swap, another
+ * projector after a rebalance) changes it, and a rolled-back batch leaves the older one, so the state is read from the
+ * row instead. The domain's evolve never mutates a state, so a cached one stays valid as a base.
+ *
+ * Bounded by a number of streams and by weight (the states' JSON length). Past either bound, a stream picked at
+ * random goes: edits come round robin over the works being edited, and a least-recently-written rule then forgets
+ * each stream just before its next edit, so a working set a little larger than the cache got no hits at all (measured:
+ * 13 % at 1,000 works of 80 edits against a 24-million-character bound). A random pick keeps a share of them in
+ * proportion to the room.
  */
 export class SnapshotCache {
-  private readonly entries = new Map<string, { entry: CachedSnapshot; weight: number }>();
+  private readonly entries = new Map<string, { entry: CachedSnapshot; weight: number; slot: number }>();
+  /** The cached stream ids, in no order: a random slot is evicted in constant time (the last moves into it). */
+  private readonly slots: string[] = [];
   private weight = 0;
+  /** A running mean of the weights written: the guess for a stream the cache does not hold. */
+  private meanWeight = 0;
+  private written = 0;
 
-  /**
-   * At most `capacity` streams and `maxWeight` of state: a weight is the state's JSON length, and the parsed state and
-   * its rows take a small multiple of that in the heap, so the default (24 million characters) keeps the cache well
-   * under the projector's 192 MB heap cap (scripts/app-node-args.ts) however long the cached streams are.
-   */
   constructor(
-    readonly capacity = 1_000,
-    readonly maxWeight = 24_000_000,
+    readonly capacity = 10_000,
+    readonly maxWeight = defaultSnapshotCacheWeight(),
+    private readonly random: () => number = Math.random,
   ) {}
 
   get(streamId: string): CachedSnapshot | undefined {
     return this.entries.get(streamId)?.entry;
   }
 
+  /**
+   * The weight of a stream's state as last written (its JSON length), or the mean of the states written lately when the
+   * cache does not hold it: what a caller bounding a transaction by the states it touches counts for the stream.
+   */
+  weightOf(streamId: string): number {
+    return this.entries.get(streamId)?.weight ?? Math.round(this.meanWeight);
+  }
+
   set(streamId: string, entry: CachedSnapshot, weight: number): void {
+    // The mean of the states written, over roughly the last thousand once there are that many.
+    this.written += 1;
+    this.meanWeight += (weight - this.meanWeight) / Math.min(this.written, 1_000);
     this.delete(streamId);
-    this.entries.set(streamId, { entry, weight });
+    // Heavier than the bound on its own: nothing fits beside it, nor it.
+    if (weight > this.maxWeight) return;
+    while (this.entries.size > 0 && (this.entries.size >= this.capacity || this.weight + weight > this.maxWeight)) {
+      this.delete(this.slots[Math.floor(this.random() * this.slots.length)]!);
+    }
+    this.entries.set(streamId, { entry, weight, slot: this.slots.push(streamId) - 1 });
     this.weight += weight;
-    while (this.entries.size > this.capacity || (this.weight > this.maxWeight && this.entries.size > 0)) this.delete(this.entries.keys().next().value!);
   }
 
   private delete(streamId: string): void {
@@ -88,10 +135,20 @@ export class SnapshotCache {
     if (!held) return;
     this.entries.delete(streamId);
     this.weight -= held.weight;
+    const last = this.slots.pop()!;
+    if (last !== streamId) {
+      this.slots[held.slot] = last;
+      this.entries.get(last)!.slot = held.slot;
+    }
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The states' JSON length held. */
+  get totalWeight(): number {
+    return this.weight;
   }
 }
 
@@ -189,7 +246,7 @@ async function lockSnapshots(client: pg.ClientBase, s: string, refs: readonly (r
       const state = entry ? entry.state : row.state;
       return [
         row.stream_id,
-        { streamId: row.stream_id, version: row.version, state, baseState: state, baseRows: entry?.rows, skipped: [...row.skipped_versions], applied: false, touched: false },
+        { streamId: row.stream_id, version: row.version, state, baseState: state, baseRows: entry?.rows, baseJson: entry?.json, skipped: [...row.skipped_versions], applied: false, touched: false },
       ];
     }),
   );
@@ -282,7 +339,10 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
   // can be prepared), and no escaping into an array literal on either side (that was a pass over every state). Each is
   // cast to json once, verbatim, so key order (the order facts were stated) is kept as on the one-event path. The
   // other columns travel as arrays, all zipped by unnest.
-  const states = touched.map((work) => (work.state === undefined || work.state === null ? null : JSON.stringify(work.state)));
+  // Each state's text is put together from the parts its cached base already had as text (StateJson): on a long
+  // stream, stringifying its whole state for every batch was the largest cost of a batch.
+  const json = touched.map((work) => (work.state === undefined || work.state === null ? undefined : StateJson.of(work.state, work.baseJson)));
+  const states = json.map((state) => (state === undefined ? null : state.text));
   if (touched.length > 0) {
     const first = params.length + 1;
     params.push(
@@ -317,10 +377,10 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
 
   const cache = options.cache;
   if (!cache || touched.length === 0) return;
-  const written = new Map(touched.map((work, index) => [work.streamId, { work, stateLength: states[index]?.length ?? 0 }]));
+  const written = new Map(touched.map((work, index) => [work.streamId, { work, json: json[index] }]));
   for (const row of rows) {
-    const { work, stateLength } = written.get(row.stream_id)!;
+    const { work, json: stateJson } = written.get(row.stream_id)!;
     // A stream whose events were all passed over keeps its state, and so its rows.
-    cache.set(row.stream_id, { updatedAt: row.updated_at, state: work.state, rows: work.applied ? work.rows : work.baseRows }, stateLength);
+    cache.set(row.stream_id, { updatedAt: row.updated_at, state: work.state, rows: work.applied ? work.rows : work.baseRows, json: stateJson }, stateJson?.text.length ?? 0);
   }
 }
