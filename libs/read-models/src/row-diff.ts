@@ -42,29 +42,15 @@ export class RowChanges {
    */
   add(owner: string, tables: readonly ReadModelTable[], before: RowSet | undefined, after: RowSet): void {
     for (const table of tables) {
-      const was = (before?.[table] ?? []) as unknown as Row[];
-      const now = after[table] as unknown as Row[];
-      // The rows of a state and of the state after it mostly come in the same order (the facts' order), so they are
-      // first compared pairwise: no key strings and no map for the rows before the first one added, removed or moved.
-      const keyColumns = TABLE_KEYS[table] as readonly string[];
-      let aligned = 0;
-      for (const end = Math.min(was.length, now.length); aligned < end; aligned++) {
-        const row = now[aligned]!;
-        const old = was[aligned]!;
-        if (!keyColumns.every((c) => old[c] === row[c])) break;
-        if (row.owner_stream !== owner) throw new Error(`${table} row owned by ${String(row.owner_stream)} computed for ${owner}`);
-        if (!sameValue(old, row)) push(this.upserts, table, row);
-      }
       const keyOf = keyFunction(table);
       const previous = new Map<string, Row>();
-      for (let i = aligned; i < was.length; i++) previous.set(keyOf(was[i]!), was[i]!);
-      for (let i = aligned; i < now.length; i++) {
-        const row = now[i]!;
+      for (const row of (before?.[table] ?? []) as unknown as Row[]) previous.set(keyOf(row), row);
+      for (const row of after[table] as unknown as Row[]) {
         if (row.owner_stream !== owner) throw new Error(`${table} row owned by ${String(row.owner_stream)} computed for ${owner}`);
         const key = keyOf(row);
-        const old = previous.get(key);
+        const was = previous.get(key);
         previous.delete(key);
-        if (old !== undefined && sameValue(old, row)) continue;
+        if (was !== undefined && sameValue(was, row)) continue;
         push(this.upserts, table, row);
       }
       // What is left was in the previous row set and is not in the new one.
