@@ -57,18 +57,23 @@ interface CachedSnapshot {
 }
 
 /**
- * Heap bytes a cached stream takes per character of its state's JSON: the parsed state, its rows, and its JSON text
- * with one entry per part (StateJson). Measured (bench/projector-history.ts, --expose-gc): 3.1 bytes per character on
- * work streams of 80 milestones (≈30,000 characters of state each).
+ * Heap bytes a cached stream takes per character of its state's JSON: the parsed state (1.6–1.8), its rows (0.9) and
+ * its JSON text (StateJson, 1.0). Measured with --expose-gc on work streams of 80 and 150 milestones (29,000 and 54,000
+ * characters of state).
  */
-export const CACHED_BYTES_PER_STATE_CHAR = 3;
-
-/** Share of the process's heap limit the default snapshot cache may fill. */
-export const SNAPSHOT_CACHE_HEAP_SHARE = 0.45;
+export const CACHED_BYTES_PER_STATE_CHAR = 3.7;
 
 /**
- * The default weight bound: SNAPSHOT_CACHE_HEAP_SHARE of the heap limit (V8's, so the projector's --max-old-space-size
- * of 192 MB, scripts/app-node-args.ts, gives 240 MB and ≈36 million characters: a thousand works of 80 edits each),
+ * Share of the process's heap limit the default snapshot cache may fill. The rest holds the app, kafkajs's fetched
+ * batches and a transaction's states (bounded by weight in the projector). Measured on the projector app (192 MB of old
+ * space) draining works of 80 edits: at 45 % it spent most of its time collecting garbage, at 30 % its RSS reached
+ * 300–312 MB, at 20 % 268 MB for the same CPU per event; at 2 % (next to no cache) it used ≈30 % more CPU.
+ */
+export const SNAPSHOT_CACHE_HEAP_SHARE = 0.2;
+
+/**
+ * The default weight bound: SNAPSHOT_CACHE_HEAP_SHARE of the heap limit (V8's: the projector's --max-old-space-size of
+ * 192 MB, scripts/app-node-args.ts, gives 240 MB, so ≈13 million characters, 48 MB: four hundred works of 80 edits),
  * at most 64 million characters where the heap is not capped.
  */
 export function defaultSnapshotCacheWeight(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
