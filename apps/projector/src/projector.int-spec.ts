@@ -11,6 +11,7 @@ import { buildScenario, publishScenario, uuid, uuidContext } from '../../../libs
 import { workDecider } from '../../../libs/domain/src/work/work.decider.js';
 import type { DomainEvent } from '../../../libs/domain/src/shared/decider.js';
 import { createProjectorMetrics } from './metrics.js';
+import { SnapshotCache } from '../../../libs/read-models/src/batch-apply.js';
 import { createProjector, type Projector, type ProjectorOptions } from './projector.js';
 
 let broker: DevBroker;
@@ -213,6 +214,62 @@ describe('partitions applied together', () => {
     expect(letters.rows.map((r) => r.stream_id)).toEqual(poisons.map((x) => x.event.streamId).sort());
     const { rows } = await db.pool.query<{ n: string }>("SELECT sum(next_offset)::text AS n FROM read_models.projection_checkpoints WHERE consumer_group = 'projector-group'");
     expect(Number(rows[0]!.n)).toBe(events.length + poisons.length);
+  });
+});
+
+describe('transactions bounded by the weight of the states they touch', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('no transaction writes states weighing more than the bound (one stream alone excepted); the read models are as expected', async () => {
+    const events = backlog(30);
+    // Each synthetic work's last event (its sixth) comes in a second round, once the projector knows what the works weigh.
+    const isLast = (e: PublishedEvent) => e.type === 'MilestoneCorrected' && /^m-\d+$/.test(String(e.data.milestoneId));
+    const second = events.filter(isLast);
+    const first = events.filter((e) => !isLast(e));
+    expect(second).toHaveLength(30);
+    const cache = new SnapshotCache();
+    const start = (maxTransactionWeight?: number) =>
+      createProjector({
+        kafka,
+        pool: db.pool,
+        groupId: 'projector-weight',
+        topics: topicsFor('weight.'),
+        consumerConfig: { ...FAST_CONSUMER, maxBytesPerPartition: 64 * 1024 },
+        snapshotCache: cache,
+        ...(maxTransactionWeight ? { maxTransactionWeight } : {}),
+      });
+    await produce('weight.', first);
+    const unbounded = start();
+    await unbounded.start();
+    try {
+      await waitFor(() => finalVersionsReached(db, first), 'the first round applied', 30_000, 50);
+    } finally {
+      await unbounded.stop();
+    }
+    // What the works weigh, as the first round wrote them (the same cache goes on to the second projector).
+    const weights = new Map(second.map((e) => [e.streamId, cache.weightOf(e.streamId)]));
+    const sorted = [...weights.values()].sort((a, b) => a - b);
+    expect(sorted[0]).toBeGreaterThan(1_000);
+    const bound = 4 * sorted[15]!;
+    await produce('weight.', second);
+    const bounded = start(bound);
+    await bounded.start();
+    try {
+      await waitFor(() => finalVersionsReached(db, events), 'the second round applied', 30_000, 50);
+    } finally {
+      await bounded.stop();
+    }
+    // now() is the transaction's start: the streams one transaction wrote share their snapshot's updated_at.
+    const { rows } = await db.pool.query<{ ids: string[] }>('SELECT array_agg(stream_id) AS ids FROM read_models.projection_snapshots WHERE stream_id = ANY($1) GROUP BY updated_at', [[...weights.keys()]]);
+    for (const { ids } of rows) if (ids.length > 1) expect(ids.reduce((sum, id) => sum + weights.get(id)!, 0)).toBeLessThanOrEqual(bound);
+    expect(rows.length).toBeGreaterThanOrEqual(30 / 4);
+    await expectReadModelsToEqual(db, events);
   });
 });
 

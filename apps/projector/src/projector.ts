@@ -24,7 +24,7 @@ export interface ProjectorOptions {
    */
   partitionsConcurrently?: number;
   /**
-   * The states one transaction may touch, in characters of their JSON (default 6 million; see DEFAULT_TRANSACTION_WEIGHT):
+   * The states one transaction may touch, in characters of their JSON (default 4 million; see DEFAULT_TRANSACTION_WEIGHT):
    * a run ends early, and runs of other partitions wait for the next transaction, once the streams they touch weigh
    * that much. At least one message goes into every transaction, however heavy its stream.
    */
@@ -47,12 +47,12 @@ export interface Projector {
 
 /**
  * A transaction holds, per stream it touches, the state before and after, both states' rows and the new state's JSON
- * (twice: the text, then the statement's buffer): measured ≈6 bytes of heap per character of state. 200 messages on
- * works of 150 edits each (60,000 characters of state) made a run of 12 million characters, and three partitions
- * shared one transaction: the projector's RSS reached 346 MB. 6 million characters keeps a transaction near 40 MB
- * beside the snapshot cache (SnapshotCache), and still fits a full run of 200 on works of 80 edits (30,000 each).
+ * (twice: the text, then the statement's buffer). 200 messages on works of 150 edits each (54,000 characters of state)
+ * made a run of 11 million characters, and three partitions' runs shared one transaction: the projector's RSS reached
+ * 339 MB (bench/projector-history.ts --app --long=150). With 4 million characters, a transaction still takes a run of
+ * ≈130 works of 80 edits, and the RSS stays under 300 MB beside the snapshot cache (SnapshotCache).
  */
-export const DEFAULT_TRANSACTION_WEIGHT = 6_000_000;
+export const DEFAULT_TRANSACTION_WEIGHT = 4_000_000;
 
 /** How often the Kafka offsets (for monitoring tools; the projector resumes from Postgres) are committed at most. */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
