@@ -35,7 +35,7 @@ interface StreamWork {
   baseState: unknown;
   /** rows(baseState), when the snapshot cache had them. */
   baseRows?: RowSet | undefined;
-  /** The JSON text of baseState and its parts', when the snapshot cache had them. */
+  /** The JSON text of baseState (with its top-level values' texts), when the snapshot cache had it. */
   baseJson?: StateJson | undefined;
   /** rows(state), once built. */
   rows?: RowSet;
@@ -52,7 +52,7 @@ interface CachedSnapshot {
   updatedAt: string;
   state: unknown;
   rows: RowSet | undefined;
-  /** The state's JSON text, remembered part by part (see StateJson): the next write stringifies only what is new. */
+  /** The state's JSON text, kept per top-level value (StateJson): the next write stringifies only what is new. */
   json?: StateJson | undefined;
 }
 
@@ -344,8 +344,8 @@ async function writeBatch(client: pg.ClientBase, s: string, streams: readonly St
   // can be prepared), and no escaping into an array literal on either side (that was a pass over every state). Each is
   // cast to json once, verbatim, so key order (the order facts were stated) is kept as on the one-event path. The
   // other columns travel as arrays, all zipped by unnest.
-  // Each state's text is put together from the parts its cached base already had as text (StateJson): on a long
-  // stream, stringifying its whole state for every batch was the largest cost of a batch.
+  // Each state's text reuses its cached base's text for what did not change (StateJson): on a long stream,
+  // stringifying its whole state for every batch was the largest cost of a batch.
   const json = touched.map((work) => (work.state === undefined || work.state === null ? undefined : StateJson.of(work.state, work.baseJson)));
   const states = json.map((state) => (state === undefined ? null : state.text));
   if (touched.length > 0) {
