@@ -74,10 +74,10 @@ export const SNAPSHOT_CACHE_HEAP_SHARE = 0.2;
 /**
  * The default weight bound: SNAPSHOT_CACHE_HEAP_SHARE of the heap limit (V8's: the projector's --max-old-space-size of
  * 192 MB, scripts/app-node-args.ts, gives 240 MB, so ≈13 million characters, 48 MB: four hundred works of 80 edits),
- * at most 64 million characters where the heap is not capped.
+ * at most 24 million characters (the bound before it was sized by the heap) where the heap is not capped.
  */
 export function defaultSnapshotCacheWeight(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
-  return Math.min(64_000_000, Math.floor((heapLimitBytes * SNAPSHOT_CACHE_HEAP_SHARE) / CACHED_BYTES_PER_STATE_CHAR));
+  return Math.min(24_000_000, Math.floor((heapLimitBytes * SNAPSHOT_CACHE_HEAP_SHARE) / CACHED_BYTES_PER_STATE_CHAR));
 }
 
 /**

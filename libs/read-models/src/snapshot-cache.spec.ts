@@ -62,6 +62,6 @@ describe('SnapshotCache', () => {
   it('sizes its default weight bound from the heap limit: hundreds of 30,000-character states, a fifth of a 240 MB heap', () => {
     expect(defaultSnapshotCacheWeight(240 * 2 ** 20)).toBeGreaterThan(400 * 30_000);
     expect(defaultSnapshotCacheWeight(240 * 2 ** 20) * 3.7).toBeLessThanOrEqual(0.2 * 240 * 2 ** 20);
-    expect(defaultSnapshotCacheWeight(8 * 2 ** 30)).toBe(64_000_000);
+    expect(defaultSnapshotCacheWeight(8 * 2 ** 30)).toBe(24_000_000);
   });
 });
