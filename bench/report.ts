@@ -295,14 +295,35 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   and quiet poll starts from 0 again); reads start at least \`RELAY_MIN_BATCH_INTERVAL_MS\` (5) apart, an event after
   a quiet spell at once. The relay's PostgreSQL CPU per event 0.48–0.55 → 0.09–0.10 ms (relay alone at 1,000
   events/s); its own CPU did not move (kafkajs allocates zero-filled buffers per record and header, ≈35 µs per event).
+- **Gate: readers no longer wait for read-model applies** (libs/event-store README, "The gate"). The horizon of every
+  position-ordered read left out only other databases' transactions, so every event committed while the projector
+  had a transaction open waited for its commit, and the relay's lag tracked the projector's batch time. Apply
+  transactions hold the shared apply lock and never append; the horizon now leaves them out too. A reader polling
+  behind 300 appends/s with 40 ms apply transactions back to back: lag p50 23–24 → 6 ms, p99 48–50 → 14–16 ms.
+- **Projector: snapshot text and cache** (libs/read-models \`StateJson\`, \`SnapshotCache\`). A batch stringified each
+  touched stream's whole state (30% of the projector's CPU at 80 events per work), and the cache of written states,
+  24 million characters and least-recently-written eviction, missed 87–91% of the time on round-robin edits of 1,000
+  long works. A state's JSON is now built from the previous state's text plus what was appended; the cache takes a
+  fifth of the heap (measured 3.7 bytes per state character) and evicts a random stream; a transaction is bounded by
+  the weight of the states it touches (4 million characters), not only by message count, since 600 long streams in
+  one shared transaction had taken the RSS to 346 MB. Draining 1,000 works × 150 events (bench/projector-history.ts
+  --app): peak RSS 337–347 → 284–285 MB; CPU per event on long histories in the capped app about the same (its GC
+  grew with the bigger cache), −6 to −30% in process.
+- **Admin API: commands on one stream take turns** (apps/admin-api \`StreamTurns\`): concurrent edits without
+  If-Match on one instance are all recorded, instead of some answering 409 after the handler's one retry.
 - **What is left, by target:** append batched: the chain lock (every append holds it through its commit, so the
   inserts of the event, its outbox row and their indexes are serialized, where the ceiling's writers run in
   parallel; Emmett itself runs at 0.6–0.75 of the ceiling, so 1.5× Emmett batched would be above the ceiling here).
+  Group commit makes 4 writers of 100-event calls slower than no grouping (the row "no group commit"): while one
+  statement is in flight, the next waits for a full group, so nothing overlaps the lock holder.
   The whole system's commands/s at p99 ≤ 50 ms: every command costs the 2 cores the API, the relay, the projector
   and PostgreSQL for each (section 2's CPU column); the relay's own CPU is kafkajs's per-record work, the projector's
-  and the API's are spread thin over the framework, validation and libs/domain. End to end at 500/s: the projector's
-  cost per event grows with a work's history — each batch rewrites the stream's whole state and rebuilds and diffs
-  all its rows; section 3's last row, on works with the history (2b) gave them, shows it); snapshot deltas and incremental rows are next.
+  and the API's are spread thin over the framework, validation and libs/domain. Section 2's levels run one after
+  another on the same works, so the later levels edit longer histories (the API's state copies and the projector's
+  rows grow with them). End to end at 500/s: met on works of short history; on works of ~110 events the projector
+  still falls behind: each batch rebuilds and diffs all of a stream's rows and writes its whole snapshot (30–54 KB of
+  JSON on long works), and GC grows with the states; incremental rows and snapshot deltas are next. Memory: the
+  projector's VmHWM is at the 300 MB line under the whole-system load (its snapshot cache is a fifth of its heap).
   Rebuild: one JavaScript thread folds and serializes while PostgreSQL loads and checks JSON on the other core.
 
 Reproduce: \`npm run bench\` (full, ~20 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
