@@ -140,6 +140,40 @@ describe('PostgresEventStore group commit', () => {
     expect((await store.verifyChain()).ok).toBe(true);
   });
 
+  it('sends a second statement while one is in flight, and groups what comes behind them', async () => {
+    /** Six single-event calls at once; how many statements were getting ready at the same time, and each call's transaction. */
+    async function burst(eagerGroupsInFlight: number): Promise<{ mostAtOnce: number; txs: string[] }> {
+      let gettingReady = 0;
+      let mostAtOnce = 0;
+      const eager = new PostgresEventStore(db.pool, {
+        eagerGroupsInFlight,
+        testHooks: {
+          // Between a statement's start and its lock.
+          beforeLock: async () => {
+            mostAtOnce = Math.max(mostAtOnce, ++gettingReady);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            gettingReady -= 1;
+          },
+        },
+      });
+      const streams = Array.from({ length: 6 }, (_, i) => ({ id: `work-eager${eagerGroupsInFlight}-${i}-${Date.now()}`, type: 'work' }));
+      await Promise.all(streams.map((stream) => eager.append(stream, 'no-stream', [testEvent('E')])));
+      const byStream = await transactions(streams.map((stream) => stream.id));
+      return { mostAtOnce, txs: streams.map((stream) => byStream.get(stream.id)![0]!) };
+    }
+
+    // Default (2): the first two calls go at once, each alone; the four behind them wait and go as one group.
+    const two = await burst(2);
+    expect(two.mostAtOnce).toBe(2);
+    expect(new Set(two.txs).size).toBe(3);
+    expect(new Set(two.txs.slice(2)).size).toBe(1);
+    // 1: nothing overlaps the statement in flight; the five behind it go as one group after it.
+    const one = await burst(1);
+    expect(one.mostAtOnce).toBe(1);
+    expect(new Set(one.txs).size).toBe(2);
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
+
   it('never lets a statement overtake one in flight on the same stream or key, even with every call in a statement of its own', async () => {
     // maxGroupEvents 1: every call is a full group and may start while others are in flight, up to 4 at once.
     const eager = new PostgresEventStore(db.pool, { maxGroupEvents: 1, maxGroupsInFlight: 4 });

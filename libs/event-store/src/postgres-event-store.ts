@@ -47,6 +47,16 @@ export interface PostgresEventStoreOptions {
   maxGroupEvents?: number;
   /** Most append statements of this store in flight at once (default 4; 1 = one group after another). */
   maxGroupsInFlight?: number;
+  /**
+   * Statements in flight below which a group that could still grow is sent anyway (default 2). With 1, a group waited
+   * for the statement in flight whenever it was not full, so nothing overlapped the chain lock's holder: the next
+   * statement's work before the lock (its parameters, stream locks, idempotency claims) only started once the holder
+   * committed. With 2, one statement holds the lock while the next gets ready. Measured, 3 runs each
+   * (closed loops of append calls, quiet machine): 4 writers of 100-event calls 22,890 → 29,917 events/s, 16 writers of
+   * single events 7,779 → 8,710; 16 writers of 100-event calls 35,698 → 34,126, 1 and 64 writers of single events
+   * unchanged.
+   */
+  eagerGroupsInFlight?: number;
 }
 
 /** An append call waiting for the group commit. */
@@ -364,6 +374,7 @@ export class PostgresEventStore {
   private readonly maxBatch: number;
   private readonly maxGroupEvents: number;
   private readonly maxInFlight: number;
+  private readonly eagerInFlight: number;
   private readonly queue: QueuedAppend[] = [];
   private inFlight = 0;
   /** The streams and idempotency keys of the statements in flight (with how many statements hold each). */
@@ -378,6 +389,7 @@ export class PostgresEventStore {
     this.maxBatch = Math.max(1, options.maxGroupSize ?? 256);
     this.maxGroupEvents = Math.max(1, options.maxGroupEvents ?? 500);
     this.maxInFlight = Math.max(1, options.maxGroupsInFlight ?? 4);
+    this.eagerInFlight = Math.max(1, options.eagerGroupsInFlight ?? 2);
   }
 
   async append(stream: StreamRef, expectedVersion: ExpectedVersion, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -390,8 +402,9 @@ export class PostgresEventStore {
    *
    * Group commit: calls made while another commit of this store is in flight are queued and then committed together
    * in one transaction (one chain-lock hold, one WAL flush), each inside its own SAVEPOINT with its own idempotency
-   * claim and expected-version check, so a conflicting call fails alone. A call that arrives when nothing is in flight
-   * commits at once on its own; a group bounded by events goes at once too. See README.md "Group commit".
+   * claim and expected-version check, so a conflicting call fails alone. A call that arrives when fewer than
+   * eagerGroupsInFlight statements are in flight commits at once on its own; a group bounded by events goes at once
+   * too. See README.md "Group commit".
    */
   async appendMany(appends: StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     validateAppends(appends);
@@ -404,9 +417,9 @@ export class PostgresEventStore {
   }
 
   /**
-   * Starts statements for the queued calls, in queue order: when nothing is in flight, one with every queued call (up
-   * to maxGroupSize calls and maxGroupEvents events); while statements are in flight, another only when its group is
-   * full (it cannot grow by waiting) and at most maxGroupsInFlight in all. A call whose stream or idempotency key is
+   * Starts statements for the queued calls, in queue order: while fewer than eagerGroupsInFlight are in flight, one
+   * with every queued call (up to maxGroupSize calls and maxGroupEvents events); beyond that, another only when its
+   * group is full (it cannot grow by waiting) and at most maxGroupsInFlight in all. A call whose stream or idempotency key is
    * in a statement in flight waits for it, and so does every call behind it: per stream, calls commit in the order
    * they were made, as with one statement at a time. Every statement flushes the queue again when it ends.
    */
@@ -425,7 +438,7 @@ export class PostgresEventStore {
       }
       if (take === 0) return;
       const full = take === this.maxBatch || events >= this.maxGroupEvents || take < this.queue.length;
-      if (this.inFlight > 0 && !full) return;
+      if (this.inFlight >= this.eagerInFlight && !full) return;
       const batch = this.queue.splice(0, take);
       this.start(batch);
     }
