@@ -18,69 +18,18 @@
  * Profile the Node side with `node --cpu-prof --cpu-prof-dir=<dir> dist/bench/projector-history.js …`; `--only=long`
  * keeps the short window out of the profile (it is still built up to, unmeasured).
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
-import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
-import type { WorkState } from '../libs/domain/src/work/work.state.js';
 import { TOPICS } from '../libs/contracts/src/streams.js';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
+import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, sleep, startApp } from './support.js';
 
-const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
-const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-
-/** Work streams deciding their next event on demand: a registration, then milestones (each with its own label). */
-export class HistoryWorks {
-  private readonly works: { workId: string; state: WorkState; version: number }[] = [];
-  private position = 0;
-
-  constructor(count: number) {
-    for (let i = 0; i < count; i++) this.works.push({ workId: randomUUID(), state: workDecider.initialState(), version: 0 });
-  }
-
-  get count(): number {
-    return this.works.length;
-  }
-
-  /** The next `perWork` events of every work, round robin (event k of every work before event k + 1 of any). */
-  round(perWork: number): PublishedEvent[] {
-    const events: PublishedEvent[] = [];
-    for (let k = 0; k < perWork; k++) for (let i = 0; i < this.works.length; i++) events.push(this.next(i));
-    return events;
-  }
-
-  next(index: number): PublishedEvent {
-    const work = this.works[index]!;
-    const command =
-      work.version === 0
-        ? { type: 'RegisterWork', data: { workId: work.workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${index}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } }
-        : { type: 'RecordMilestone', data: { workId: work.workId, label: `Remake rights acquired #${work.version}`, kind: 'rights-acquired', date: { date: `20${10 + (work.version % 15)}-05`, precision: 'month' }, source: SOURCE } };
-    const [event] = workDecider.decide(command as never, work.state, { now: new Date(), newId: randomUUID }) as DomainEvent[];
-    work.state = workDecider.evolve(work.state, event as never);
-    work.version += 1;
-    this.position += 1;
-    const [stored] = toEventsForAppend([event!], ENVELOPE);
-    const recordedAt = new Date().toISOString();
-    return {
-      eventId: randomUUID(),
-      type: event!.type,
-      schemaVersion: 1,
-      streamId: `work-${work.workId}`,
-      streamType: 'work',
-      streamVersion: work.version,
-      globalPosition: String(this.position),
-      recordedAt,
-      data: event!.data as Record<string, unknown>,
-      metadata: { ...(stored!.metadata as Record<string, unknown>), recordedAt },
-    } as unknown as PublishedEvent;
-  }
-}
 
 interface Window {
   label: string;
@@ -114,7 +63,7 @@ function countingCache(cache: SnapshotCache): { hits: number; lookups: number } 
   return counts;
 }
 
-async function measure(label: string, client: pg.PoolClient, backendPid: number, works: HistoryWorks, perWork: number, startAt: number, run: number, cache: SnapshotCache, counts: { hits: number; lookups: number }): Promise<Window> {
+async function measure(label: string, client: pg.PoolClient, backendPid: number, works: BenchWorks, perWork: number, startAt: number, run: number, cache: SnapshotCache, counts: { hits: number; lookups: number }): Promise<Window> {
   const events = works.round(perWork);
   if (global.gc) global.gc();
   const { rows: before } = await client.query<{ chars: string }>('SELECT coalesce(sum(length(state::text)), 0)::bigint AS chars FROM read_models.projection_snapshots');
@@ -158,7 +107,7 @@ async function throughApp(url: string, worksCount: number, short: number, long: 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const works = new HistoryWorks(worksCount);
+  const works = new BenchWorks(worksCount);
   let produced = 0;
   const produce = async (perWorkCount: number) => {
     for (let k = 0; k < perWorkCount; k++) {
@@ -240,7 +189,7 @@ async function main(): Promise<void> {
   try {
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const backendPid = rows[0]!.pid;
-    const works = new HistoryWorks(worksCount);
+    const works = new BenchWorks(worksCount);
     // --cache=<streams>:<chars> sizes the cache (the default is the projector's); heap figures need --expose-gc.
     const sizing = arg('cache', '').split(':').filter(Boolean).map(Number);
     const cache = sizing.length === 2 ? new SnapshotCache(sizing[0], sizing[1]) : new SnapshotCache();

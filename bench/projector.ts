@@ -10,65 +10,20 @@
  *     process produces milestone events to at fixed rates on streams already that long; time from the produce
  *     acknowledgement to the snapshot's version being visible in Postgres (polled every 5 ms).
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { TOPICS } from '../libs/contracts/src/streams.js';
-import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain/src/index.js';
-import type { WorkState } from '../libs/domain/src/work/work.state.js';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
+import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
 import { dropDatabase, freePort, freshDatabase, log, nowMs, round, sleep, startApp, summarize } from './support.js';
 
-const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
-const ENVELOPE = { actor: { id: 'editor-7', role: 'editor' as const }, correlationId: randomUUID(), causationId: randomUUID() };
 const RUN = 200;
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
-/** Live-like work streams: each decides its next event on demand, published with its version and a global position. */
-class Works {
-  private readonly works: { workId: string; state: WorkState; version: number }[] = [];
-  private position = 0;
-
-  constructor(count: number) {
-    for (let i = 0; i < count; i++) this.works.push({ workId: randomUUID(), state: workDecider.initialState(), version: 0 });
-  }
-
-  get count(): number {
-    return this.works.length;
-  }
-
-  /** The next event of work `index`: its registration, then a milestone. */
-  next(index: number): PublishedEvent {
-    const work = this.works[index]!;
-    const command =
-      work.version === 0
-        ? { type: 'RegisterWork', data: { workId: work.workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${index}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } }
-        : { type: 'RecordMilestone', data: { workId: work.workId, label: `Milestone ${work.version}`, kind: 'rights-acquired', date: { date: `20${10 + (work.version % 15)}-05`, precision: 'month' }, source: SOURCE } };
-    const [event] = workDecider.decide(command as never, work.state, { now: new Date(), newId: randomUUID }) as DomainEvent[];
-    work.state = workDecider.evolve(work.state, event as never);
-    work.version += 1;
-    this.position += 1;
-    const [stored] = toEventsForAppend([event!], ENVELOPE);
-    const recordedAt = new Date().toISOString();
-    return {
-      eventId: randomUUID(),
-      type: event!.type,
-      schemaVersion: 1,
-      streamId: `work-${work.workId}`,
-      streamType: 'work',
-      streamVersion: work.version,
-      globalPosition: String(this.position),
-      recordedAt,
-      data: event!.data as Record<string, unknown>,
-      metadata: { ...(stored!.metadata as Record<string, unknown>), recordedAt },
-    } as unknown as PublishedEvent;
-  }
-}
-
-async function writePath(url: string, works: Works, events: number): Promise<void> {
+async function writePath(url: string, works: BenchWorks, events: number): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   const timings: number[] = [];
@@ -99,7 +54,7 @@ async function writePath(url: string, works: Works, events: number): Promise<voi
     await pool.end();
   }
 }
-async function lag(url: string, works: Works, rates: number[], seconds: number, profileDir: string | undefined): Promise<void> {
+async function lag(url: string, works: BenchWorks, rates: number[], seconds: number, profileDir: string | undefined): Promise<void> {
   const broker = await startDevBroker({ port: 0 });
   const metricsPort = await freePort();
   const kafka = createKafka({ clientId: 'bench-projector', brokers: broker.brokers.split(','), logLevel: LogLevel.NOTHING });
@@ -176,7 +131,7 @@ async function lag(url: string, works: Works, rates: number[], seconds: number, 
 }
 
 async function main(): Promise<void> {
-  const works = new Works(Number(arg('works', '200')));
+  const works = new BenchWorks(Number(arg('works', '200')));
   const events = Number(arg('events', '40000'));
   const rates = arg('rates', '200,500,1000').split(',').filter(Boolean).map(Number);
   const url = await freshDatabase();
