@@ -42,6 +42,21 @@ describe('OutboxRelay', () => {
     return started;
   }
 
+  /** A dev broker with the test topics, stopped after the test. */
+  async function brokerWithTopics(): Promise<DevBroker> {
+    const kafkaBroker = await broker();
+    cleanups.push(() => kafkaBroker.stop());
+    await createTestTopics(kafkaBroker.brokers);
+    return kafkaBroker;
+  }
+
+  /** A consumer of every test topic, stopped after the test. */
+  async function collect(brokers: string): Promise<Collector> {
+    const collector = await startCollector(brokers);
+    cleanups.push(() => collector.stop());
+    return collector;
+  }
+
   function relay(brokers: string, options: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
     const instance = new OutboxRelay({
       pool: db.pool,
@@ -58,11 +73,8 @@ describe('OutboxRelay', () => {
   }
 
   it('publishes appended events to their aggregate topic with key = stream id, the public value and headers, in stream order, and marks the rows', async () => {
-    const kafkaBroker = await broker();
-    cleanups.push(() => kafkaBroker.stop());
-    await createTestTopics(kafkaBroker.brokers);
-    const collector: Collector = await startCollector(kafkaBroker.brokers);
-    cleanups.push(() => collector.stop());
+    const kafkaBroker = await brokerWithTopics();
+    const collector = await collect(kafkaBroker.brokers);
 
     const registry = new Registry();
     const metrics = createRelayMetrics(registry);
@@ -124,9 +136,7 @@ describe('OutboxRelay', () => {
   });
 
   it('holds back rows behind a transaction that is still running (the gate), then publishes them in order', async () => {
-    const kafkaBroker = await broker();
-    cleanups.push(() => kafkaBroker.stop());
-    await createTestTopics(kafkaBroker.brokers);
+    const kafkaBroker = await brokerWithTopics();
     const stream = makeStreams(1);
     await appendEvents(store, stream, 3);
     // A transaction that took its id before the next append: every row written after it is held back while it runs.
@@ -167,8 +177,7 @@ describe('OutboxRelay', () => {
     kafkaBroker = await broker(dataDir, port);
     await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'outbox drained after the restart', 30_000);
 
-    const collector = await startCollector(kafkaBroker.brokers);
-    cleanups.push(() => collector.stop());
+    const collector = await collect(kafkaBroker.brokers);
     const expected = await storedEvents(db.pool);
     await waitFor(() => checkDelivery(collector.received, expected).missing.length === 0, 'every event consumed', 30_000);
     const report = checkDelivery(collector.received, expected);
@@ -179,11 +188,8 @@ describe('OutboxRelay', () => {
   });
 
   it('marks a batch Kafka acknowledged when it stops before reading the next one (the mark rides on the next read otherwise)', async () => {
-    const kafkaBroker = await broker();
-    cleanups.push(() => kafkaBroker.stop());
-    await createTestTopics(kafkaBroker.brokers);
-    const collector = await startCollector(kafkaBroker.brokers);
-    cleanups.push(() => collector.stop());
+    const kafkaBroker = await brokerWithTopics();
+    const collector = await collect(kafkaBroker.brokers);
     await appendEvents(store, makeStreams(4), 30);
     // The read after the first batch (which would mark it) is a minute away: only stop() can mark it.
     const instance = new OutboxRelay({ pool: db.pool, kafka: testKafka(kafkaBroker.brokers), topics: TEST_TOPICS, minBatchIntervalMs: 60_000 });
@@ -197,11 +203,8 @@ describe('OutboxRelay', () => {
   });
 
   it('publishes the first event after a quiet spell at once, and gathers what arrives within minBatchIntervalMs of a read into one batch', async () => {
-    const kafkaBroker = await broker();
-    cleanups.push(() => kafkaBroker.stop());
-    await createTestTopics(kafkaBroker.brokers);
-    const collector = await startCollector(kafkaBroker.brokers);
-    cleanups.push(() => collector.stop());
+    const kafkaBroker = await brokerWithTopics();
+    const collector = await collect(kafkaBroker.brokers);
     const instance = relay(kafkaBroker.brokers, { minBatchIntervalMs: 3_000, pollIntervalMs: 60_000 });
     await waitFor(() => instance.isActive, 'active');
     // Past the interval of the relay's first (empty) read: this event is read as soon as its NOTIFY arrives.
@@ -218,9 +221,7 @@ describe('OutboxRelay', () => {
   });
 
   it('publishes nothing while the lock is held by someone else, and takes over once it is released', async () => {
-    const kafkaBroker = await broker();
-    cleanups.push(() => kafkaBroker.stop());
-    await createTestTopics(kafkaBroker.brokers);
+    const kafkaBroker = await brokerWithTopics();
     const holder = await db.pool.connect();
     await holder.query('SELECT pg_advisory_lock(7123003)');
     await appendEvents(store, makeStreams(3), 10);
