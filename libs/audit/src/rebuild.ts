@@ -6,7 +6,7 @@ import { toPublishedEvent } from '../../messaging/src/published-event.js';
 import { applyEventsInTransaction } from '../../read-models/src/batch-apply.js';
 import { BulkLoad, bulkWriteFold, writeDeadLetters, type LoadConnection } from '../../read-models/src/bulk-write.js';
 import { ProjectionFold } from '../../read-models/src/projection-fold.js';
-import { applyEventInTransaction, READ_MODELS_LOCK_KEY, schemaIdent, type ApplyOutcome } from '../../read-models/src/projector-store.js';
+import { applyEventInTransaction, READ_MODELS_APPLY_LOCK_KEY, schemaIdent, type ApplyOutcome } from '../../read-models/src/projector-store.js';
 import type { ReadModelTable } from '../../read-models/src/shared/row-set.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, OLD_SCHEMA, SHADOW_SCHEMA } from './models.js';
@@ -486,7 +486,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
     let checkpointsCopied = 0;
     await client.query('BEGIN READ WRITE');
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_APPLY_LOCK_KEY]);
       const deadline = Date.now() + (options.catchUpTimeoutMs ?? 30_000);
       // The projector is paused: what live reflects is fixed. Read at least as far as it (writers go on appending).
       const until = await liveHighWater(client, LIVE_SCHEMA);
@@ -596,7 +596,7 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
     options.onPhase?.('swap');
     await client.query('BEGIN READ ONLY');
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_APPLY_LOCK_KEY]);
       const liveVersions = new Map(
         (await client.query<{ stream_id: string; version: number }>(`SELECT stream_id, version FROM ${live}.projection_snapshots`)).rows.map((r) => [r.stream_id, r.version]),
       );

@@ -14,17 +14,18 @@ export const READ_MODELS_SCHEMA = 'read_models';
 /** The projection's name in dead letters and metrics: one projection applies every read model atomically. */
 export const PROJECTION_NAME = 'read-models';
 
-/**
- * Advisory lock key (7123001 = migrations, 7123002 = appends, 7123003 = relay): every read-model apply holds it SHARED
- * for its transaction; a blue/green swap (libs/audit) takes it EXCLUSIVE, so no apply commits into the old tables
- * between the shadow's catch-up and the schema rename. Holding it shared also tells the event store's readers that
- * the transaction never appends, so they do not wait for it (GATE_HORIZON_CTE): an apply transaction must not append.
+/*
+ * The apply lock is READ_MODELS_APPLY_LOCK_KEY (libs/event-store, whose readers rely on it): every read-model apply
+ * holds it SHARED for its transaction; a blue/green swap (libs/audit) takes it EXCLUSIVE, so no apply commits into the
+ * old tables between the shadow's catch-up and the schema rename. Holding it shared also tells the event store's
+ * readers that the transaction never appends, so they do not wait for it (GATE_HORIZON_CTE): an apply transaction
+ * must not append.
  */
-export const READ_MODELS_LOCK_KEY = READ_MODELS_APPLY_LOCK_KEY;
+export { READ_MODELS_APPLY_LOCK_KEY };
 
 /** Takes the shared apply lock for the rest of the caller's transaction (waits while a swap holds it). */
 export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_LOCK_KEY]);
+  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODELS_APPLY_LOCK_KEY]);
 }
 
 /**
@@ -32,7 +33,7 @@ export async function holdReadModelsApplyLock(client: pg.ClientBase): Promise<vo
  * with `applyLockHeld` (applyEventsInTransaction). The lock is still taken before any read-model table is touched.
  */
 export async function beginWithApplyLock(client: pg.ClientBase): Promise<void> {
-  await client.query(`BEGIN; SELECT pg_advisory_xact_lock_shared(${READ_MODELS_LOCK_KEY})`);
+  await client.query(`BEGIN; SELECT pg_advisory_xact_lock_shared(${READ_MODELS_APPLY_LOCK_KEY})`);
 }
 
 /** The tables whose rows a stream of each aggregate type can own (and so are diffed when it changes). */
