@@ -67,14 +67,18 @@ export const CACHED_BYTES_PER_STATE_CHAR = 3.7;
  * Share of the process's heap limit the default snapshot cache may fill. The rest holds the app, kafkajs's fetched
  * batches and a transaction's states (bounded by weight in the projector). Measured on the projector app (192 MB of old
  * space) draining works of 80 edits: at 45 % it spent most of its time collecting garbage, at 30 % its RSS reached
- * 300–312 MB, at 20 % 268 MB for the same CPU per event; at 2 % (next to no cache) it used ≈30 % more CPU.
+ * 300–312 MB, at 20 % 268 MB; at 2 % (next to no cache) it used ≈30 % more CPU. The cache pays only while it holds most
+ * of the streams being edited: on 1,000 works of 110 edits (40,000 characters of state each, three times what fits) the
+ * CPU per event was the same at 1 %, 12 % and 20 % (1.59, 1.64 and 1.57 ms; 35 %: 1.85 ms), the RSS 190, 252 and
+ * 277–287 MB; on 300 such works 0.53, 0.48 and 0.44 ms (bench/projector-history.ts --app). 12 % keeps the projector
+ * under 300 MB with room for the rest of its heap, for at most a tenth more CPU where a larger cache would hold it all.
  */
-export const SNAPSHOT_CACHE_HEAP_SHARE = 0.2;
+export const SNAPSHOT_CACHE_HEAP_SHARE = 0.12;
 
 /**
  * The default weight bound: SNAPSHOT_CACHE_HEAP_SHARE of the heap limit (V8's: the projector's --max-old-space-size of
- * 192 MB, scripts/app-node-args.ts, gives 240 MB, so ≈13 million characters, 48 MB: four hundred works of 80 edits),
- * at most 24 million characters (the bound before it was sized by the heap) where the heap is not capped.
+ * 192 MB, scripts/app-node-args.ts, gives 240 MB, so ≈8 million characters, 29 MB: a thousand works of 7 edits, 270 of
+ * 80), at most 24 million characters (the bound before it was sized by the heap) where the heap is not capped.
  */
 export function defaultSnapshotCacheWeight(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
   return Math.min(24_000_000, Math.floor((heapLimitBytes * SNAPSHOT_CACHE_HEAP_SHARE) / CACHED_BYTES_PER_STATE_CHAR));

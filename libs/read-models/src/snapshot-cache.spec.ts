@@ -59,9 +59,9 @@ describe('SnapshotCache', () => {
     expect(hits / lookups).toBeGreaterThan(0.4);
   });
 
-  it('sizes its default weight bound from the heap limit: hundreds of 30,000-character states, a fifth of a 240 MB heap', () => {
-    expect(defaultSnapshotCacheWeight(240 * 2 ** 20)).toBeGreaterThan(400 * 30_000);
-    expect(defaultSnapshotCacheWeight(240 * 2 ** 20) * 3.7).toBeLessThanOrEqual(0.2 * 240 * 2 ** 20);
+  it('sizes its default weight bound from the heap limit: hundreds of 30,000-character states, an eighth of a 240 MB heap', () => {
+    expect(defaultSnapshotCacheWeight(240 * 2 ** 20)).toBeGreaterThan(250 * 30_000);
+    expect(defaultSnapshotCacheWeight(240 * 2 ** 20) * 3.7).toBeLessThanOrEqual(0.125 * 240 * 2 ** 20);
     expect(defaultSnapshotCacheWeight(8 * 2 ** 30)).toBe(24_000_000);
   });
 });
