@@ -28,7 +28,8 @@ export interface ApiRun {
   cpuMsPerCommand?: Record<string, number>;
 }
 
-export type ApiFigures = Array<{ clients: number; runs: ApiRun[]; median: { commandsPerSecond: number; p50: number; p95: number; p99: number; cpuMsPerCommand?: Record<string, number> } }>;
+/** eventsPerWork: the edited works' mean history at the start and the end of the level (the levels run one after another on the same works). */
+export type ApiFigures = Array<{ clients: number; eventsPerWork?: { start: number; end: number }; runs: ApiRun[]; median: { commandsPerSecond: number; p50: number; p95: number; p99: number; cpuMsPerCommand?: Record<string, number> } }>;
 
 export interface E2eRun {
   offeredPerSecond: number;
@@ -39,6 +40,9 @@ export interface E2eRun {
   /** Why they failed: `HTTP <status>`, the request's error code, or `not visible in 60 s`. */
   failures: Record<string, number>;
 }
+
+/** The label of the e2e row run with a second projector instance in the consumer group. */
+export const TWO_PROJECTORS = 'works edited in (2b), 2 projector instances';
 
 export interface PipelineFigures {
   works: number;
@@ -116,7 +120,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     // (2a) closed loop on the admin API alone: the relay and projector are not running yet (the outbox fills; they
     // drain it when they start). What the API and its appends can take when they have the 2 cores to themselves.
     sampler.reset();
-    const apiAlone = await closedLoopLevels('api alone', options, port, nextAlonePath, pool, apps, false);
+    const apiAlone = await closedLoopLevels('api alone', options, port, nextAlonePath, pool, apps, false, () => eventsPerWork(pool, aloneWorks));
     const apiAloneRss = sampler.peak();
 
     apps.push(
@@ -129,7 +133,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     // (2b) closed loop on the whole system: every command also goes through the relay, Kafka and the projector, all
     // on the same 2 cores as the API, PostgreSQL and the load generator.
     sampler.reset();
-    const apiWhole = await closedLoopLevels('api', options, port, nextPath, pool, apps, true);
+    const apiWhole = await closedLoopLevels('api', options, port, nextPath, pool, apps, true, () => eventsPerWork(pool, works));
     const apiRss = sampler.peak();
 
     // (3) fixed offered rates, open loop, on works of their own: how long a work's history is changes the projector's
@@ -165,7 +169,19 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
       });
     };
     for (const rate of options.rates) await e2eLevel(rate, e2eWorks, nextE2ePath, 'own works');
-    if (options.rates.length > 0) await e2eLevel(Math.max(...options.rates), works, nextPath, 'works edited in (2b)');
+    if (options.rates.length > 0) {
+      const top = Math.max(...options.rates);
+      await e2eLevel(top, works, nextPath, 'works edited in (2b)');
+      // The architecture's answer to a projector that falls behind: a second instance in its consumer group, which
+      // takes half of the partitions (and so of the streams), on the same 2 cores.
+      const second = startApp('projector-2', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(await freePort()) }, nodeArgs('projector-2'));
+      apps.push(second);
+      await second.waitFor(/consuming/);
+      // The first instance learns of the rebalance at its next heartbeat (kafkajs: every 3 s) and rejoins.
+      await sleep(8_000);
+      await caughtUp(pool, 120_000);
+      await e2eLevel(top, works, nextPath, TWO_PROJECTORS);
+    }
     const e2eRss = sampler.peak();
     return { works: works.length, apiAlone, api: apiWhole, e2e, rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
   } catch (error) {
@@ -181,9 +197,19 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
 }
 
 /** The closed-loop runs at each client count, with the CPU each process (and PostgreSQL for each app) spent per command. */
-async function closedLoopLevels(label: string, options: PipelineOptions, port: number, nextPath: () => string, pool: pg.Pool, apps: ChildApp[], waitForReadModels: boolean): Promise<ApiFigures> {
+async function closedLoopLevels(
+  label: string,
+  options: PipelineOptions,
+  port: number,
+  nextPath: () => string,
+  pool: pg.Pool,
+  apps: ChildApp[],
+  waitForReadModels: boolean,
+  history: () => Promise<number>,
+): Promise<ApiFigures> {
   const figures: ApiFigures = [];
   for (const clients of options.clients) {
+    const start = await history();
     const runs: ApiRun[] = [];
     for (let rep = 0; rep < options.repetitions; rep++) {
       const latencies: number[] = [];
@@ -217,6 +243,7 @@ async function closedLoopLevels(label: string, options: PipelineOptions, port: n
     const cpuNames = Object.keys(runs[0]?.cpuMsPerCommand ?? {});
     figures.push({
       clients,
+      eventsPerWork: { start, end: await history() },
       runs,
       median: {
         commandsPerSecond: medianOf(runs, (r) => r.commandsPerSecond),
