@@ -126,4 +126,21 @@ describe('stream state cache: two admin API instances on one database', () => {
     expect(remembered?.version).toBe(6);
     expect(remembered).toEqual(fromStore);
   });
+
+  it('edits on a remembered stream extend its fact map instead of copying it, and a refused edit leaves it as stored', async () => {
+    const workId = await staleOnA();
+    expect((await post(a, `/works/${workId}/milestones`, milestone('re-read'))).status).toBe(200);
+    const first = cacheOf(a).get(`work-${workId}`)!;
+    for (const label of ['in place one', 'in place two']) expect((await post(a, `/works/${workId}/milestones`, milestone(label))).status).toBe(200);
+    const after = cacheOf(a).get(`work-${workId}`)!;
+    // One map for the stream's life in this instance: folding an edit costs the edit, not the stream's length.
+    expect(after.factsByEventId).toBe(first.factsByEventId);
+    expect(Object.keys(after.factsByEventId as object)).toHaveLength(6);
+    // Refused on the remembered state (a duplicate), then on the stored one: nothing is folded, nothing recorded.
+    expect((await post(a, `/works/${workId}/milestones`, milestone('in place two'))).status).toBe(422);
+    expect((await post(a, `/works/${workId}/milestones`, milestone('after the refusal'))).status).toBe(200);
+    const fromStore = foldState(AGGREGATES.work, await a.get(PostgresEventStore).readStream(`work-${workId}`));
+    expect(cacheOf(a).get(`work-${workId}`)).toEqual(fromStore);
+    expect(fromStore.version).toBe(7);
+  });
 });
