@@ -23,8 +23,9 @@ export interface AppConfig {
 
 /**
  * A work's folded state measured 2 KB on the heap when registered, 12 KB with 20 milestones and 27 KB with 50, so
- * 1024 states cost about 2–28 MB of the 300 MB the app may use. That is more than the works a desk edits at once;
- * a miss costs only the stream read every command made before the cache existed.
+ * 1024 states cost about 2–28 MB of the 300 MB the app may use, and ≈60 MB on works of 110 edits (the benchmark's
+ * longest). That is more than the works a desk edits at once; a miss costs only the stream read every command made
+ * before the cache existed.
  */
 export const DEFAULT_STREAM_STATE_CACHE_SIZE = 1024;
 
