@@ -1,0 +1,107 @@
+/**
+ * `npm run build && BENCH_DATABASE=<db> node dist/bench/api-history.js [--works=1000] [--history=150] [--clients=64]
+ * [--seconds=10] [--runs=2]`: the admin API alone on works of long history. Writes nothing to docs/; prints its
+ * figures (and one JSON line on stdout).
+ *
+ * The API runs as a child process with the apps' node flags (scripts/app-node-args.ts; add more with API_NODE_ARGS,
+ * e.g. `--cpu-prof --cpu-prof-dir=<dir>`). `--works` works are registered and edited through it, round robin, until
+ * each has `--history` events; then `--runs` closed-loop runs of `--seconds` with `--clients` autocannon connections
+ * edit them further (POST /works/:id/milestones, the typical edit of bench/pipeline.ts). Each run reports commands/s,
+ * p99 and the API process's CPU per command. Section 2 of `npm run bench` edits works whose histories grow from one
+ * level to the next; this holds the history fixed, to see what a command costs on a long stream.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import autocannon from 'autocannon';
+import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
+import { cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, startApp, summarize } from './support.js';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
+const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
+// Each milestone has its own label: the same milestone twice on one work is refused (422) as already recorded.
+let milestones = 0;
+const milestone = () => JSON.stringify({ label: `Remake rights acquired #${++milestones}`, kind: 'rights-acquired', date: { date: '2018-05', precision: 'month' }, source: SOURCE });
+
+async function main(): Promise<void> {
+  const works = arg('works', 1000);
+  const history = arg('history', 150);
+  const clients = arg('clients', 64);
+  const seconds = arg('seconds', 10);
+  const runs = arg('runs', 2);
+  const url = await freshDatabase();
+  const port = await freePort();
+  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, [
+    ...APP_NODE_ARGS,
+    ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const send = (path: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers: { ...EDITOR, 'content-length': Buffer.byteLength(body) } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  const inParallel = async (total: number, one: (index: number) => Promise<void>) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < total) await one(next++);
+    }));
+  };
+  try {
+    await api.waitFor(/listening/);
+    const ids = Array.from({ length: works }, () => randomUUID());
+    const t0 = performance.now();
+    await inParallel(works, async (i) => {
+      const body = JSON.stringify({ workId: ids[i], kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${i}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
+      const status = await send('/works', body);
+      if (status !== 201) throw new Error(`POST /works: ${status}`);
+    });
+    await inParallel(works * (history - 1), async (i) => {
+      const status = await send(`/works/${ids[i % works]}/milestones`, milestone());
+      if (status !== 200) throw new Error(`POST /works/:id/milestones: ${status}`);
+    });
+    log(`api-history: ${works} works built to ${history} events each in ${round((performance.now() - t0) / 1000, 1)} s`);
+    const figures: { run: number; eventsPerWorkAtStart: number; commandsPerSecond: number; p99: number; cpuMsPerCommand: number }[] = [];
+    let next = 0;
+    let edited = 0;
+    for (let run = 1; run <= runs; run++) {
+      const cpu0 = cpuSecondsOf(api.process.pid!)!;
+      const latencies: number[] = [];
+      const instance = autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections: clients,
+        pipelining: 1,
+        duration: seconds,
+        headers: EDITOR,
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: `/works/${ids[next++ % works]}/milestones`, body: milestone() }) }],
+      });
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+      });
+      const result = await instance;
+      const cpuMs = (cpuSecondsOf(api.process.pid!)! - cpu0) * 1000;
+      const ok = latencies.length;
+      figures.push({ run, eventsPerWorkAtStart: round(history + edited / works, 1), commandsPerSecond: round(ok / result.duration), p99: round(summarize(latencies).p99, 1), cpuMsPerCommand: round(cpuMs / Math.max(ok, 1), 3) });
+      edited += ok;
+      const f = figures[figures.length - 1]!;
+      log(`api-history run ${run} (${f.eventsPerWorkAtStart} events per work at the start): ${f.commandsPerSecond} cmd/s, p99 ${f.p99} ms, admin-api CPU ${f.cpuMsPerCommand} ms per command`);
+    }
+    process.stdout.write(`${JSON.stringify({ works, history, clients, seconds, runs: figures })}\n`);
+  } finally {
+    agent.destroy();
+    await api.stop();
+    await dropDatabase();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`api-history failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
