@@ -190,7 +190,7 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   events, and full groups go while others are in flight (at most 4, never two on one stream or idempotency key, so
   per-stream order holds). What is left is the chain lock itself: sampled during batched appends, ~2.3 of 4 backends
   wait on it while the holder inserts rows and commits.
-- **Admin API: a per-stream state cache** (apps/admin-api \`StreamStateCache\`, 1,024 streams, ≈28 MB at most).
+- **Admin API: a per-stream state cache** (apps/admin-api \`StreamStateCache\`, 1,024 streams: ≈28 MB on works of 50 edits, ≈60 MB on works of 110).
   Every command read and folded its whole work stream. It now decides on the remembered state and appends with its
   version as the expected version; a stale entry (another instance wrote) is refused by the database, dropped, and the
   command decided again on the stored stream — no answer that depends on state is ever given from the cache alone
@@ -251,14 +251,14 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   wait on PostgreSQL (≈210 KB allocated per command). \`--max-semi-space-size\` 32/64 raised the peak (300/332 MB), 8
   lowered it to 244 MB for more GC time; \`--max-old-space-size=160\` held it at 165 MB in a quick run. Every app now
   runs with \`--max-old-space-size=192\`: more than 1.5× the largest live heap we can account for (admin API ≈40 MB
-  + ≤28 MB state cache + ≈50 MB for 256 writes in flight). The projector's snapshot cache is now bounded by weight
+  + ≈28 MB state cache on works of 50 edits + ≈50 MB for 256 writes in flight). The projector's snapshot cache is now bounded by weight
   (24 million characters of state) as well as by count, so long works cannot push it past the cap. The price, measured
   against the previous full run without the cap (commit 7f71f62, same machine, quiet): more frequent full collections
   cost the admin API ≈17–20% of its throughput at 16 and 64 clients (763 → 615 and 880 → 728 cmd/s) and doubled p99
   at 16 clients (45 → 91 ms); end-to-end p99 at 500/s went from 167 to 189 ms. We keep the cap: an editorial desk's
   load is far below either figure, and a service that stays inside its memory is what a deployment can plan for. The rebuild CLI is
   not capped: it used to hold every stream's state while it folded (1.65 GB RSS for 50,000 works); it now writes a
-  stream when its last event is folded and keeps only the streams it is in the middle of (≈300 MB peak RSS here, see
+  stream when its last event is folded and keeps only the streams it is in the middle of (300–480 MB peak RSS in the bench's process, see
   section 4; a log whose streams all run to its end still holds them all).
 - **Rebuild: fact maps written in place, primary keys built after the load** (libs/domain \`evolveOwning\`,
   libs/read-models \`ProjectionFold\`, libs/audit). Every evolve copied the stream's whole fact map to add one entry,
@@ -307,29 +307,62 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   touched stream's whole state (30% of the projector's CPU at 80 events per work), and the cache of written states,
   24 million characters and least-recently-written eviction, missed 87–91% of the time on round-robin edits of 1,000
   long works. A state's JSON is now built from the previous state's text plus what was appended; the cache takes a
-  fifth of the heap (measured 3.7 bytes per state character) and evicts a random stream; a transaction is bounded by
+  fifth of the heap (measured 3.7 bytes per state character; 12% since, below) and evicts a random stream; a transaction is bounded by
   the weight of the states it touches (4 million characters), not only by message count, since 600 long streams in
   one shared transaction had taken the RSS to 346 MB. Draining 1,000 works × 150 events (bench/projector-history.ts
   --app): peak RSS 337–347 → 284–285 MB; CPU per event on long histories in the capped app about the same (its GC
   grew with the bigger cache), −6 to −30% in process.
 - **Admin API: commands on one stream take turns** (apps/admin-api \`StreamTurns\`): concurrent edits without
   If-Match on one instance are all recorded, instead of some answering 409 after the handler's one retry.
-- **What is left, by target:** append batched: the chain lock (every append holds it through its commit, so the
-  inserts of the event, its outbox row and their indexes are serialized, where the ceiling's writers run in
-  parallel; Emmett itself runs at 0.6–0.75 of the ceiling, so 1.5× Emmett batched would be above the ceiling here).
-  Group commit makes 4 writers of 100-event calls slower than no grouping (the row "no group commit"): while one
-  statement is in flight, the next waits for a full group, so nothing overlaps the lock holder.
+- **Event store: the next group goes while one is in flight** (\`PostgresEventStore\` option \`eagerGroupsInFlight\`,
+  default 2; libs/event-store README "Group commit"). While a statement was in flight, group commit held the next
+  calls back until they filled a group of 500 events, so with 4 writers of 100-event calls nothing overlapped the chain
+  lock's holder and group commit was slower than none (the previous report: 19,238 vs 25,758 events/s, 0.64× Emmett).
+  Now a second statement goes with whatever is queued, so the next append is parsed, its streams locked and its rows
+  built while the lock's holder commits: batched 100 × 4 at 0.87× Emmett and 61% of the ceiling in this run (0.97× and
+  62% in a full run an hour earlier).
+- **Projector: a smaller snapshot cache** (\`SNAPSHOT_CACHE_HEAP_SHARE\` 20% → 12% of the heap). The previous report's
+  projector peaked at 304 MB. bench/projector-history.ts --app on 1,000 works of 110 edits (40,000 characters of state
+  each): the CPU per event did not depend on the cache — 1.59, 1.64, 1.57 and 1.85 ms at 1%, 12%, 20% and 35% of the
+  heap — because those states are three times what any of them holds, while the peak RSS did (190, 252, 277–287 and
+  310 MB); on 300 such works, which a large cache holds, 0.53, 0.48 and 0.44 ms. This run: 263 MB.
+- **Admin API: folds extend a stream's fact map instead of copying it** (\`foldState\` with the domain's
+  \`evolveOwning\`; \`StreamStateCache\` keeps the owner of each state's map). The API alone got slower as its works'
+  histories grew (0.49 → 0.72 ms of CPU per command over the three 64-client runs of the previous report). Its profile
+  on works of 150–200 edits: GC ≈29%, copying the fact map per folded event (\`withEntry\`, \`setOwn\`) ≈13% — every
+  command copied its work's map to evolve the remembered state, every read of a stream folded it quadratically, and
+  each copy became old-generation garbage once the next edit replaced it. Now the command holding the stream's turn
+  folds its appended events into the remembered state's map in place once the append has succeeded (it replaces the
+  entry, so no one uses the older state; a refused command folds nothing), and folds from the store extend their own
+  maps. \`node dist/bench/api-history.js\` (1,000 works built to 150 edits, 64 clients, two 10 s runs, the API profiled):
+  2,511 and 1,966 → 2,926 and 2,701 commands/s, 0.48 and 0.66 → 0.39 and 0.44 ms of API CPU per command; GC ≈29% →
+  ≈19% of its profile.
+- **Bench: what each level edits.** Section 2's levels run one after another on the same works, so each edits longer
+  histories than the one before; the tables now give the mean history at the start and end of each level. Section 3
+  runs its long-history row a second time with a second projector instance in the consumer group.
+- **What is left, by target:** append ≥ 1.5× Emmett: batched, the chain lock (every append holds it through its
+  commit, so the inserts of the event, its outbox row and their indexes are serialized, where the ceiling's writers
+  run in parallel); Emmett itself runs at 0.6–0.75 of the ceiling, so 1.5× Emmett batched would be above the ceiling
+  here. One writer: a serial append costs ≈0.55 ms (≈0.12 ms in Node, ≈0.3 ms in PostgreSQL, the rest the commit's
+  flush), the ceiling's single INSERT ≈0.37–0.44 ms and Emmett's append ≈0.75 ms, so 1.5× Emmett would need an
+  append within ≈10% of a bare INSERT while it also takes the locks, hashes the chain and writes the outbox.
   The whole system's commands/s at p99 ≤ 50 ms: every command costs the 2 cores the API, the relay, the projector
   and PostgreSQL for each (section 2's CPU column); the relay's own CPU is kafkajs's per-record work, the projector's
-  and the API's are spread thin over the framework, validation and libs/domain. Section 2's levels run one after
-  another on the same works, so the later levels edit longer histories (the API's state copies and the projector's
-  rows grow with them). End to end at 500/s: met on works of short history; on works of ~110 events the projector
-  still falls behind: each batch rebuilds and diffs all of a stream's rows and writes its whole snapshot (30–54 KB of
-  JSON on long works), and GC grows with the states; incremental rows and snapshot deltas are next. Memory: the
-  projector's VmHWM is at the 300 MB line under the whole-system load (its snapshot cache is a fifth of its heap).
+  and the API's are spread thin over the framework, validation and libs/domain, and both grow with a work's history
+  (the API alone, this run: 0.31 ms per command on works of 20–172 events, 0.43 ms on works of 172–236; before
+  its folds stopped copying fact maps, 0.35 and 0.6 ms on works of 19–156 and 156–207).
+  End to end at 500/s: met on works of short history; on works of ~110 events the projector falls behind. A batch
+  touching a stream whose state is not in the snapshot cache reads and parses its whole state (40,000 characters at
+  110 events), builds the rows of its state before and after, diffs them and writes the whole new state back: at
+  1,000 such works 1.6 ms of Node CPU and 0.35 ms of PostgreSQL per event, whatever the cache's size, against ≈0.5 ms
+  when the cache holds them all — and holding 1,000 long works (≈150 MB of states, rows and text) does not fit the
+  300 MB target. A second projector instance on the same 2 cores took the p99 from 4.3 s to 1.9 s. What would make a
+  long stream's event cost what a short one's does is structural: a snapshot row written every N events with the
+  events since (instead of the whole state every batch), and rows derived from the event rather than from the whole
+  state.
   Rebuild: one JavaScript thread folds and serializes while PostgreSQL loads and checks JSON on the other core.
 
-Reproduce: \`npm run bench\` (full, ~20 min, half of it Emmett's populate and rebuild) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
+Reproduce: \`npm run bench\` (full, ~30 min: ~11 of them Emmett's populate and rebuild, ~6 waiting for the relay and projector to drain (2a)'s backlog) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/. For the
 rebuild, \`-- --reuse-db\` keeps the scratch database and reuses the log an earlier \`--reuse-db\` run stored there
 (skipping the populate), \`-- --skip=emmett,apply\` leaves out Emmett's rebuild and the apply samples.
