@@ -14,14 +14,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, startApp, summarize } from './support.js';
+import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
+import { argument, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, startApp, summarize } from './support.js';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
-const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
-const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
-// Each milestone has its own label: the same milestone twice on one work is refused (422) as already recorded.
-let milestones = 0;
-const milestone = () => JSON.stringify({ label: `Remake rights acquired #${++milestones}`, kind: 'rights-acquired', date: { date: '2018-05', precision: 'month' }, source: SOURCE });
+const arg = (name: string, fallback: number) => Number(argument(name, String(fallback)));
 
 async function main(): Promise<void> {
   const works = arg('works', 1000);
@@ -36,15 +32,6 @@ async function main(): Promise<void> {
     ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  const send = (path: string, body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers: { ...EDITOR, 'content-length': Buffer.byteLength(body) } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
   const inParallel = async (total: number, one: (index: number) => Promise<void>) => {
     let next = 0;
     await Promise.all(Array.from({ length: 32 }, async () => {
@@ -56,13 +43,12 @@ async function main(): Promise<void> {
     const ids = Array.from({ length: works }, () => randomUUID());
     const t0 = performance.now();
     await inParallel(works, async (i) => {
-      const body = JSON.stringify({ workId: ids[i], kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${i}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
-      const status = await send('/works', body);
-      if (status !== 201) throw new Error(`POST /works: ${status}`);
+      const { status, body } = await requestJson(agent, port, 'POST', '/works', workRegistrationBody(ids[i]!, `Bench ${i}`));
+      if (status !== 201) throw new Error(`POST /works: ${status} ${body}`);
     });
     await inParallel(works * (history - 1), async (i) => {
-      const status = await send(`/works/${ids[i % works]}/milestones`, milestone());
-      if (status !== 200) throw new Error(`POST /works/:id/milestones: ${status}`);
+      const { status, body } = await requestJson(agent, port, 'POST', `/works/${ids[i % works]}/milestones`, milestoneBody());
+      if (status !== 200) throw new Error(`POST /works/:id/milestones: ${status} ${body}`);
     });
     log(`api-history: ${works} works built to ${history} events each in ${round((performance.now() - t0) / 1000, 1)} s`);
     const figures: { run: number; eventsPerWorkAtStart: number; commandsPerSecond: number; p99: number; cpuMsPerCommand: number }[] = [];
@@ -77,7 +63,7 @@ async function main(): Promise<void> {
         pipelining: 1,
         duration: seconds,
         headers: EDITOR,
-        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: `/works/${ids[next++ % works]}/milestones`, body: milestone() }) }],
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: `/works/${ids[next++ % works]}/milestones`, body: milestoneBody() }) }],
       });
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);

@@ -11,12 +11,8 @@ import pg from 'pg';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { backendCpu, cpuSecondsOf, freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
+import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
 
-const EDITOR = { authorization: 'Bearer dev-editor-key', 'content-type': 'application/json' };
-const SOURCE = { publisher: 'Variety', url: 'https://variety.com/2024/film/news/example', language: 'en' };
-// Each milestone has its own label: the same milestone twice on one work is refused (422) as already recorded.
-let milestones = 0;
-const milestone = () => JSON.stringify({ label: `Remake rights acquired #${++milestones}`, kind: 'rights-acquired', date: { date: '2018-05', precision: 'month' }, source: SOURCE });
 
 export interface ApiRun {
   clients: number;
@@ -41,8 +37,13 @@ export interface E2eRun {
   failures: Record<string, number>;
 }
 
-/** The label of the e2e row run with a second projector instance in the consumer group. */
-export const TWO_PROJECTORS = 'works edited in (2b), 2 projector instances';
+/** Which works each row of (3) edits (its `works` label; the report finds rows by it). */
+export const E2E_WORKS = {
+  own: 'own works',
+  longHistory: 'works edited in (2b)',
+  /** The long-history row again, with a second projector instance in the consumer group. */
+  longHistoryTwoProjectors: 'works edited in (2b), 2 projector instances',
+} as const;
 
 export interface PipelineFigures {
   works: number;
@@ -67,19 +68,6 @@ export interface PipelineOptions {
   profileDir?: string;
 }
 
-function requestJson(agent: http.Agent, port: number, method: string, path: string, body: string): Promise<{ status: number; etag?: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { ...EDITOR, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: res.headers.etag, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 export async function benchPipeline(options: PipelineOptions): Promise<PipelineFigures> {
   const url = await freshDatabase();
   const broker = await startDevBroker({ port: 0 });
@@ -99,10 +87,10 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
     const registerWorks = async (count: number, label: string): Promise<string[]> => {
       const works: string[] = [];
       const register = async () => {
-        const body = JSON.stringify({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${label} ${works.length}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
-        const res = await requestJson(agent, port, 'POST', '/works', body);
+        const workId = randomUUID();
+        const res = await requestJson(agent, port, 'POST', '/works', workRegistrationBody(workId, `Bench ${label} ${works.length}`));
         if (res.status !== 201) throw new Error(`POST /works: ${res.status} ${res.body}`);
-        works.push((JSON.parse(body) as { workId: string }).workId);
+        works.push(workId);
       };
       await Promise.all(Array.from({ length: 16 }, async () => {
         while (works.length < count) await register();
@@ -171,10 +159,10 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
         },
       });
     };
-    for (const rate of options.rates) await e2eLevel(rate, e2eWorks, nextE2ePath, 'own works');
+    for (const rate of options.rates) await e2eLevel(rate, e2eWorks, nextE2ePath, E2E_WORKS.own);
     if (options.rates.length > 0) {
       const top = Math.max(...options.rates);
-      await e2eLevel(top, works, nextPath, 'works edited in (2b)');
+      await e2eLevel(top, works, nextPath, E2E_WORKS.longHistory);
       // The architecture's answer to a projector that falls behind: a second instance in its consumer group, which
       // takes half of the partitions (and so of the streams), on the same 2 cores.
       const second = startApp('projector-2', 'dist/apps/projector/src/main.js', { ...env, PROJECTOR_METRICS_PORT: String(await freePort()) }, nodeArgs('projector-2'));
@@ -183,7 +171,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
       // The first instance learns of the rebalance at its next heartbeat (kafkajs: every 3 s) and rejoins.
       await sleep(8_000);
       await caughtUp(pool, 120_000);
-      await e2eLevel(top, works, nextPath, TWO_PROJECTORS);
+      await e2eLevel(top, works, nextPath, E2E_WORKS.longHistoryTwoProjectors);
     }
     const e2eRss = sampler.peak();
     return { works: works.length, apiAlone, api: apiWhole, e2e, rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
@@ -226,7 +214,7 @@ async function closedLoopLevels(
         duration: options.apiSeconds,
         timeout: 30,
         headers: EDITOR,
-        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: nextPath(), body: milestone() }) }],
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: nextPath(), body: milestoneBody() }) }],
       });
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         if (statusCode >= 200 && statusCode < 300) {
@@ -365,7 +353,7 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
       const streamId = `work-${path.split('/')[2]}`;
       const t0 = nowMs();
       inflight.push(
-        requestJson(agent, port, 'POST', path, milestone()).then(
+        requestJson(agent, port, 'POST', path, milestoneBody()).then(
           (res) => {
             const t1 = nowMs();
             if (res.status !== 200 && res.status !== 201) {

@@ -20,16 +20,12 @@
  */
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
-import { TOPICS } from '../libs/contracts/src/streams.js';
-import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
 import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, sleep, startApp } from './support.js';
+import { argument as arg, backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, sleep, startApp, startBenchKafka } from './support.js';
 
 
-const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
 interface Window {
   label: string;
@@ -99,13 +95,7 @@ async function measure(label: string, client: pg.PoolClient, backendPid: number,
 
 /** The windows through the projector app: produce each window's events, wait until the snapshots show them all. */
 async function throughApp(url: string, worksCount: number, short: number, long: number, perWork: number, only: string[]): Promise<void> {
-  const broker = await startDevBroker({ port: 0 });
-  const kafka = createKafka({ clientId: 'bench-projector-history', brokers: broker.brokers.split(','), logLevel: LogLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const kafka = await startBenchKafka('bench-projector-history');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const works = new BenchWorks(worksCount);
   let produced = 0;
@@ -113,7 +103,7 @@ async function throughApp(url: string, worksCount: number, short: number, long: 
     for (let k = 0; k < perWorkCount; k++) {
       const events = works.round(1);
       for (let start = 0; start < events.length; start += 500) {
-        await producer.send({ topic: TOPICS.work, messages: events.slice(start, start + 500).map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) });
+        await kafka.sendWorkEvents(events.slice(start, start + 500));
       }
       produced += events.length;
     }
@@ -125,7 +115,7 @@ async function throughApp(url: string, worksCount: number, short: number, long: 
       await sleep(100);
     }
   };
-  const app = startApp('projector', 'dist/apps/projector/src/main.js', { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, PROJECTOR_METRICS_PORT: String(await freePort()), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, [...APP_NODE_ARGS, ...(process.env.PROJECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean)]);
+  const app = startApp('projector', 'dist/apps/projector/src/main.js', { DATABASE_URL: url, KAFKA_BROKERS: kafka.brokers, PROJECTOR_METRICS_PORT: String(await freePort()), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, [...APP_NODE_ARGS, ...(process.env.PROJECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean)]);
   const sampler = new RssSampler([app]);
   const windows: Window[] = [];
   const window = async (label: string, startAt: number) => {
@@ -162,10 +152,8 @@ async function throughApp(url: string, worksCount: number, short: number, long: 
   } finally {
     sampler.stop();
     await app.stop();
-    await producer.disconnect();
-    await admin.disconnect();
     await pool.end();
-    await broker.stop();
+    await kafka.stop();
   }
 }
 

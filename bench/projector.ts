@@ -12,16 +12,11 @@
  */
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
-import { TOPICS } from '../libs/contracts/src/streams.js';
-import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
 import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
-import { dropDatabase, freePort, freshDatabase, log, nowMs, round, sleep, startApp, summarize } from './support.js';
+import { argument as arg, dropDatabase, freePort, freshDatabase, log, nowMs, round, sleep, startApp, startBenchKafka, summarize } from './support.js';
 
 const RUN = 200;
-
-const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
 async function writePath(url: string, works: BenchWorks, events: number): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -55,22 +50,15 @@ async function writePath(url: string, works: BenchWorks, events: number): Promis
   }
 }
 async function lag(url: string, works: BenchWorks, rates: number[], seconds: number, profileDir: string | undefined): Promise<void> {
-  const broker = await startDevBroker({ port: 0 });
+  const kafka = await startBenchKafka('bench-projector');
   const metricsPort = await freePort();
-  const kafka = createKafka({ clientId: 'bench-projector', brokers: broker.brokers.split(','), logLevel: LogLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const app = startApp(
     'projector',
     'dist/apps/projector/src/main.js',
-    { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, PROJECTOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    { DATABASE_URL: url, KAFKA_BROKERS: kafka.brokers, PROJECTOR_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=projector.cpuprofile'] : [],
   );
-  const send = (list: PublishedEvent[]) => producer.send({ topic: TOPICS.work, messages: list.map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) });
   try {
     await app.waitFor(/consuming/);
     // The streams already written by the write path are in the tables; the projector starts from their next versions.
@@ -103,7 +91,7 @@ async function lag(url: string, works: BenchWorks, rates: number[], seconds: num
         for (; sent < due; sent++) list.push(works.next(cursor++ % works.count));
         if (list.length)
           inflight.push(
-            send(list).then(() => {
+            kafka.sendWorkEvents(list).then(() => {
               const ackedAt = nowMs();
               for (const e of list) pending.set(e.streamId, [...(pending.get(e.streamId) ?? []), { version: e.streamVersion, sentAt: ackedAt }]);
             }),
@@ -123,10 +111,8 @@ async function lag(url: string, works: BenchWorks, rates: number[], seconds: num
     }
   } finally {
     await app.stop();
-    await producer.disconnect();
-    await admin.disconnect();
     await pool.end();
-    await broker.stop();
+    await kafka.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 /** Renders docs/benchmarks.md from the raw figures (docs/benchmarks.json). */
 import type { BenchReport } from './run.js';
-import { TWO_PROJECTORS } from './pipeline.js';
+import { E2E_WORKS } from './pipeline.js';
 
 const f = (n: number | undefined, digits = 0): string =>
   n === undefined || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -91,9 +91,9 @@ export function renderReport(r: BenchReport): string {
     for (const e of p.e2e) out.push(`| ${e.offeredPerSecond} | ${e.works ?? 'as (2b)'} | ${f(e.eventsPerWorkAtStart, 1)} | ${f(e.median.achievedPerSecond)} | ${f(e.median.p50, 1)} | ${f(e.median.p95, 1)} | ${f(e.median.p99, 1)} | ${f(e.median.max, 1)} | ${f(e.median.httpP99, 1)} | ${e.runs.map((x) => (x.failed && x.failures ? `${x.failed} (${Object.entries(x.failures).map(([why, n]) => `${why}: ${n}`).join(', ')})` : String(x.failed))).join(', ')} |`);
     out.push('');
     const ok500 = (e: (typeof p.e2e)[number] | undefined) => (e ? e.median.p99 <= 100 && e.median.achievedPerSecond >= 475 : undefined);
-    const at500 = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === 'own works');
-    const at500Long = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === 'works edited in (2b)');
-    const at500LongTwo = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === TWO_PROJECTORS);
+    const at500 = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === E2E_WORKS.own);
+    const at500Long = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === E2E_WORKS.longHistory);
+    const at500LongTwo = p.e2e.find((e) => e.offeredPerSecond === 500 && e.works === E2E_WORKS.longHistoryTwoProjectors);
     const where500 = (e: (typeof p.e2e)[number] | undefined) => (e ? `${f(e.median.p99, 1)} ms (achieved ${f(e.median.achievedPerSecond)}/s, ${f(e.eventsPerWorkAtStart, 1)} events per work at the start)` : 'n/a');
     targets.push([
       'end-to-end p99 ≤ 100 ms at 500 cmd/s',

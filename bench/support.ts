@@ -1,9 +1,13 @@
-/** Shared helpers of `npm run bench`: scratch database, percentiles, timing, child apps, RSS sampling. */
+/** Shared helpers of `npm run bench`: scratch database, percentiles, timing, child apps, RSS sampling, a dev broker. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
+import { TOPICS } from '../libs/contracts/src/streams.js';
 import { runMigrations } from '../libs/database/src/migrations.js';
+import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { createKafka, ensureTopics, LogLevel } from '../libs/messaging/src/kafka.js';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** BENCH_DATABASE names another scratch database, so two benchmark runs on one server do not drop each other's. */
@@ -253,4 +257,39 @@ export function round(value: number, digits = 0): number {
 
 export function log(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
+}
+
+/** The value of `--name=value` on the command line, or `fallback`. */
+export function argument(name: string, fallback: string): string {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+}
+
+export interface BenchKafka {
+  /** The bootstrap address list, for an app's KAFKA_BROKERS. */
+  brokers: string;
+  /** Produces work events to the work topic, keyed by stream as the relay does, in one request. */
+  sendWorkEvents(events: readonly PublishedEvent[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A dev broker with the reelwire topics and a connected producer: what the projector benches feed the app through. */
+export async function startBenchKafka(clientId: string): Promise<BenchKafka> {
+  const broker = await startDevBroker({ port: 0 });
+  const kafka = createKafka({ clientId, brokers: broker.brokers.split(','), logLevel: LogLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin);
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return {
+    brokers: broker.brokers,
+    async sendWorkEvents(events) {
+      await producer.send({ topic: TOPICS.work, messages: events.map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) });
+    },
+    async stop() {
+      await producer.disconnect();
+      await admin.disconnect();
+      await broker.stop();
+    },
+  };
 }
