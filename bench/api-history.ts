@@ -15,7 +15,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
-import { argument, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, startApp, summarize } from './support.js';
+import { argument, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, runScript, startApp, summarize } from './support.js';
 
 const arg = (name: string, fallback: number) => Number(argument(name, String(fallback)));
 
@@ -84,10 +84,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`api-history failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runScript('api-history', main);

@@ -23,7 +23,7 @@ import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { argument as arg, backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, sleep, startApp, startBenchKafka } from './support.js';
+import { argument as arg, backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, runScript, sleep, startApp, startBenchKafka } from './support.js';
 
 
 
@@ -213,10 +213,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runScript('bench', main);

@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { BenchWorks } from './work-events.js';
 import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
-import { argument as arg, dropDatabase, freePort, freshDatabase, log, nowMs, round, sleep, startApp, startBenchKafka, summarize } from './support.js';
+import { argument as arg, dropDatabase, freePort, freshDatabase, log, nowMs, round, runScript, sleep, startApp, startBenchKafka, summarize } from './support.js';
 
 const RUN = 200;
 
@@ -129,10 +129,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runScript('bench', main);

@@ -293,3 +293,14 @@ export async function startBenchKafka(clientId: string): Promise<BenchKafka> {
     },
   };
 }
+
+/** Runs a standalone bench script's main: exit 0 when it is done, 1 with the stack printed when it fails. */
+export function runScript(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${name} failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
