@@ -295,7 +295,7 @@ async function caughtUp(pool: pg.Pool, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await pool.query<{ recorded: string | null; applied: string | null }>(
-      `SELECT (SELECT max(global_position)::text FROM events) AS recorded, (SELECT max(last_global_position)::text FROM read_models.projection_snapshots) AS applied`,
+      `SELECT (SELECT max(global_position)::text FROM events) AS recorded, (SELECT max(last_global_position)::text FROM read_models.projection_streams) AS applied`,
     );
     if (rows[0]!.recorded === null || rows[0]!.recorded === rows[0]!.applied) return;
     if (Date.now() > deadline) throw new Error(`read models at ${rows[0]!.applied}, log at ${rows[0]!.recorded} after ${timeoutMs} ms`);
@@ -305,7 +305,7 @@ async function caughtUp(pool: pg.Pool, timeoutMs: number): Promise<void> {
 
 /**
  * Sends `rate` commands per second for `seconds` on a fixed schedule (open loop: a slow answer does not slow the
- * sender), and for every 200/201 polls read_models.projection_snapshots every 5 ms until the stream's version there
+ * sender), and for every 200/201 polls read_models.projection_streams every 5 ms until the stream's version there
  * reaches the version the API answered (ETag). Visible time = first poll that sees it − the HTTP answer.
  */
 async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextPath: () => string, rate: number, seconds: number): Promise<E2eRun> {
@@ -323,7 +323,7 @@ async function offeredLoad(pool: pg.Pool, agent: http.Agent, port: number, nextP
     while (sending || pending.size > 0) {
       if (pending.size > 0) {
         const ids = [...pending.keys()];
-        const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_snapshots WHERE stream_id = ANY($1)', [ids]);
+        const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [ids]);
         const seenAt = nowMs();
         for (const row of rows) {
           const waiting = pending.get(row.stream_id);

@@ -4,11 +4,12 @@
  * Writes nothing to docs/; prints its figures (and one JSON line on stdout).
  *
  * `--works` work streams, registered then edited with milestones (the typical edit of bench/pipeline.ts), interleaved
- * round robin as live edits are, applied with applyEventsInTransaction in transactions of `--run` events with one
- * SnapshotCache for the whole process (as the projector runs it). Two measured windows of `--measure` events per work:
- * once the works have `--short` events, and once they have `--long`. Each window reports Node CPU ms (process.cpuUsage,
- * the apply calls and their commits only: the events are decided beforehand) and PostgreSQL backend CPU ms (the one
- * connection's backend, /proc/<pid>/stat) per 1,000 events, and the snapshot cache's hits.
+ * round robin as live edits are, applied through the projection engine (applyRunInTransaction, the projector's own
+ * path) in transactions of `--run` events. Measured windows of `--measure` events per work: once the works have
+ * `--short` events, and once they have `--long` (or, with `--histories=10,100,1000`, at each of those lengths). Each
+ * window reports Node CPU ms (process.cpuUsage, the apply calls and their commits only: the events are decided
+ * beforehand) and PostgreSQL backend CPU ms (the one connection's backend, /proc/<pid>/stat) per 1,000 events. `--cache`
+ * is accepted and ignored: the engine keeps no cache (what an event reads is a few rows by key).
  *
  * `--app`: the same windows through the projector app itself (dist/apps/projector/src/main.js, a child process with the
  * apps' node flags, scripts/app-node-args.ts) consuming a dev broker: each window's events are produced as a backlog,
@@ -21,7 +22,8 @@
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { BenchWorks } from './work-events.js';
-import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
+import { applyRunInTransaction } from '../libs/read-models/src/engine/pg-apply.js';
+import { READ_MODELS } from '../libs/read-models/src/read-models.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { argument as arg, backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, memoryOf, round, RssSampler, runScript, sleep, startApp, startBenchKafka } from './support.js';
 
@@ -34,45 +36,26 @@ interface Window {
   nodeCpuMsPer1k: number;
   pgCpuMsPer1k: number;
   wallMsPer1k: number;
-  cacheHitRate?: number;
-  stateCharsPerStream?: number;
 }
 
-async function applyAll(client: pg.PoolClient, events: readonly PublishedEvent[], run: number, cache: SnapshotCache): Promise<void> {
+async function applyAll(client: pg.PoolClient, events: readonly PublishedEvent[], run: number): Promise<void> {
   for (let start = 0; start < events.length; start += run) {
     await client.query('BEGIN');
-    await applyEventsInTransaction(client, 'read_models', events.slice(start, start + run).map((value) => ({ value })), { cache });
+    await applyRunInTransaction(client, 'read_models', READ_MODELS, events.slice(start, start + run).map((value) => ({ value })));
     await client.query('COMMIT');
   }
 }
 
-/** Cache hits, counted from outside (the cache's get is called once per stream of a batch by the lock query). */
-function countingCache(cache: SnapshotCache): { hits: number; lookups: number } {
-  const counts = { hits: 0, lookups: 0 };
-  const get = cache.get.bind(cache);
-  cache.get = (id: string) => {
-    const found = get(id);
-    counts.lookups += 1;
-    if (found) counts.hits += 1;
-    return found;
-  };
-  return counts;
-}
-
-async function measure(label: string, client: pg.PoolClient, backendPid: number, works: BenchWorks, perWork: number, startAt: number, run: number, cache: SnapshotCache, counts: { hits: number; lookups: number }): Promise<Window> {
+async function measure(label: string, client: pg.PoolClient, backendPid: number, works: BenchWorks, perWork: number, startAt: number, run: number): Promise<Window> {
   const events = works.round(perWork);
   if (global.gc) global.gc();
-  const { rows: before } = await client.query<{ chars: string }>('SELECT coalesce(sum(length(state::text)), 0)::bigint AS chars FROM read_models.projection_snapshots');
-  counts.hits = 0;
-  counts.lookups = 0;
   const pg0 = cpuSecondsOf(backendPid) ?? NaN;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await applyAll(client, events, run, cache);
+  await applyAll(client, events, run);
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const pg1 = cpuSecondsOf(backendPid) ?? NaN;
-  const { rows: after } = await client.query<{ chars: string }>('SELECT coalesce(sum(length(state::text)), 0)::bigint AS chars FROM read_models.projection_snapshots');
   const per1k = (ms: number) => round((ms / events.length) * 1000, 1);
   const window: Window = {
     label,
@@ -81,14 +64,10 @@ async function measure(label: string, client: pg.PoolClient, backendPid: number,
     nodeCpuMsPer1k: per1k((cpu.user + cpu.system) / 1000),
     pgCpuMsPer1k: per1k((pg1 - pg0) * 1000),
     wallMsPer1k: per1k(wall),
-    cacheHitRate: counts.lookups ? round(counts.hits / counts.lookups, 3) : undefined,
-    // Mean length of the state a stream's snapshot holds after the window (what each batch writes per stream).
-    stateCharsPerStream: round(Number(after[0]!.chars) / works.count),
   };
-  void before;
   log(
     `${label} (${startAt}→${startAt + perWork} events/work, ${events.length} events, runs of ${run}): Node ${window.nodeCpuMsPer1k} ms CPU/1k events, ` +
-      `PostgreSQL ${window.pgCpuMsPer1k} ms CPU/1k, wall ${window.wallMsPer1k} ms/1k, cache hits ${window.cacheHitRate}, state ${window.stateCharsPerStream} chars/stream`,
+      `PostgreSQL ${window.pgCpuMsPer1k} ms CPU/1k, wall ${window.wallMsPer1k} ms/1k`,
   );
   return window;
 }
@@ -110,7 +89,7 @@ async function throughApp(url: string, worksCount: number, short: number, long: 
   };
   const drained = async () => {
     for (;;) {
-      const { rows } = await pool.query<{ n: string }>('SELECT coalesce(sum(version), 0)::bigint AS n FROM read_models.projection_snapshots');
+      const { rows } = await pool.query<{ n: string }>('SELECT coalesce(sum(version), 0)::bigint AS n FROM read_models.projection_streams');
       if (Number(rows[0]!.n) >= produced) return;
       await sleep(100);
     }
@@ -178,32 +157,25 @@ async function main(): Promise<void> {
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const backendPid = rows[0]!.pid;
     const works = new BenchWorks(worksCount);
-    // --cache=<streams>:<chars> sizes the cache (the default is the projector's); heap figures need --expose-gc.
-    const sizing = arg('cache', '').split(':').filter(Boolean).map(Number);
-    const cache = sizing.length === 2 ? new SnapshotCache(sizing[0], sizing[1]) : new SnapshotCache();
-    const counts = countingCache(cache);
     const windows: Window[] = [];
-    const build = async (to: number, from: number) => {
-      // Up to `to` events per work, unmeasured, in the same runs (so the cache holds what the projector's would).
-      for (let at = from; at < to; at += 1) await applyAll(client, works.round(1), run, cache);
+    let reached = 0;
+    const build = async (to: number) => {
+      // Up to `to` events per work, unmeasured, in the same runs.
+      for (; reached < to; reached += 1) await applyAll(client, works.round(1), run);
     };
-    await build(short, 0);
-    if (only.includes('short')) windows.push(await measure('short history', client, backendPid, works, perWork, short, run, cache, counts));
-    const reached = short + (only.includes('short') ? perWork : 0);
-    const t0 = performance.now();
-    await build(long, reached);
-    log(`built up to ${long} events/work in ${round((performance.now() - t0) / 1000, 1)} s`);
-    if (only.includes('long')) windows.push(await measure('long history', client, backendPid, works, perWork, long, run, cache, counts));
-    let heapMb: { withCache: number; cached: number } | undefined;
+    const histories = arg('histories', '') ? arg('histories', '').split(',').map(Number) : undefined;
+    const targets: [string, number][] = histories ? histories.map((h) => [`${h} events of history`, h]) : [['short history', short], ['long history', long]].filter(([label]) => only.includes(String(label).split(' ')[0]!)) as [string, number][];
+    for (const [label, at] of targets) {
+      const t0 = performance.now();
+      await build(at);
+      log(`built up to ${at} events/work in ${round((performance.now() - t0) / 1000, 1)} s`);
+      windows.push(await measure(label, client, backendPid, works, perWork, at, run));
+      reached += perWork;
+    }
+    let heapMb: { heapUsed: number } | undefined;
     if (global.gc) {
       global.gc();
-      const withCache = process.memoryUsage().heapUsed;
-      const cached = cache.size;
-      // What the cache holds: the heap with it, less the heap once it is emptied.
-      (cache as unknown as { entries: Map<string, unknown> }).entries.clear();
-      global.gc();
-      heapMb = { withCache: round(withCache / 2 ** 20, 1), cached };
-      log(`heap with the cache ${heapMb.withCache} MB (${cached} streams), without ${round(process.memoryUsage().heapUsed / 2 ** 20, 1)} MB`);
+      heapMb = { heapUsed: round(process.memoryUsage().heapUsed / 2 ** 20, 1) };
     }
     process.stdout.write(`${JSON.stringify({ works: worksCount, run, windows, heapMb })}\n`);
   } finally {

@@ -4,16 +4,17 @@
  * bench/pipeline.ts). Writes nothing to docs/; prints its figures.
  *
  *  1. write path: work streams decided by the domain (registration, then milestones), interleaved round robin as live
- *     edits are, applied with applyEventsInTransaction in runs of 200 (the projector's run size); events/s per window,
+ *     edits are, applied through the projection engine (applyRunInTransaction) in runs of 200 (the projector's run size); events/s per window,
  *     so a cost that grows with stream length shows as falling windows.
  *  2. lag: the projector app (dist/apps/projector/src/main.js, a child process) consuming a dev broker that this
  *     process produces milestone events to at fixed rates on streams already that long; time from the produce
- *     acknowledgement to the snapshot's version being visible in Postgres (polled every 5 ms).
+ *     acknowledgement to the stream's version being visible in Postgres (projection_streams) (polled every 5 ms).
  */
 import pg from 'pg';
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { BenchWorks } from './work-events.js';
-import { applyEventsInTransaction, SnapshotCache } from '../libs/read-models/src/batch-apply.js';
+import { applyRunInTransaction } from '../libs/read-models/src/engine/pg-apply.js';
+import { READ_MODELS } from '../libs/read-models/src/read-models.js';
 import { argument as arg, dropDatabase, freePort, freshDatabase, log, nowMs, round, runScript, sleep, startApp, startBenchKafka, summarize } from './support.js';
 
 const RUN = 200;
@@ -22,8 +23,6 @@ async function writePath(url: string, works: BenchWorks, events: number): Promis
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   const timings: number[] = [];
-  // As the projector runs it: with a snapshot cache.
-  const cache = new SnapshotCache();
   try {
     const window = Math.max(RUN, Math.floor(events / 8 / RUN) * RUN);
     let applied = 0;
@@ -33,7 +32,7 @@ async function writePath(url: string, works: BenchWorks, events: number): Promis
       while (run.length < RUN) run.push(works.next(cursor++ % works.count));
       const t0 = nowMs();
       await client.query('BEGIN');
-      await applyEventsInTransaction(client, 'read_models', run.map((value) => ({ value })), { cache });
+      await applyRunInTransaction(client, 'read_models', READ_MODELS, run.map((value) => ({ value })));
       await client.query('COMMIT');
       applied += run.length;
       // Deciding the events is not the projector's work: only the apply time counts.
@@ -69,7 +68,7 @@ async function lag(url: string, works: BenchWorks, rates: number[], seconds: num
       const poller = (async () => {
         while (sending || pending.size > 0) {
           if (pending.size > 0) {
-            const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_snapshots WHERE stream_id = ANY($1)', [[...pending.keys()]]);
+            const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [[...pending.keys()]]);
             const seenAt = nowMs();
             for (const row of rows) {
               const left = (pending.get(row.stream_id) ?? []).filter((w) => (w.version <= row.version ? (visible.push(seenAt - w.sentAt), false) : true));

@@ -1,12 +1,12 @@
 /**
  * (4) Rebuild and chain verification over N stored events (works: one WorkRegistered then dated milestones, made by
  * the domain's own decider, so every event evolves and produces read-model rows as in production):
- *  - the projector's path: libs/read-models applyEvent, one transaction per event (time-bounded sample);
- *  - the same rule for a batch, applyEventsInTransaction, 500 events per transaction (what the projector runs, and a
- *    replay's catch-up in the swap);
- *  - the product's rebuild, libs/audit rebuildAndSwap (`npm run replay -- --all`) over all N: the log read through the
- *    gate, folded in memory with the projector's rule, each stream's rows written once in bulk, indexes built after
- *    the load, then catch-up and swap;
+ *  - the projector's path: the projection engine's applyMessage, one transaction per event (time-bounded sample);
+ *  - the same engine for a batch, applyRunInTransaction, 500 events per transaction (what the projector runs, and a
+ *    rebuild's catch-up in the swap);
+ *  - the product's rebuild, libs/read-models rebuildAndSwap (`npm run replay -- --all`) over all N: the log read stream
+ *    by stream in one snapshot, every stream stepped through the same engine from nothing, every row version written
+ *    by COPY, keys and indexes built after the load, then catch-up and swap;
  *  - chain verification over all N: `npm run verify-chain`'s verifyChainStreaming (worker threads read and hash
  *    their shares of the log in one exported snapshot) and PostgresEventStore.verifyChain (one thread), one verdict.
  */
@@ -20,10 +20,10 @@ import { toEventsForAppend, workDecider, type DomainEvent } from '../libs/domain
 import type { PublishedEvent } from '../libs/contracts/src/published-event.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../libs/event-store/src/event-rows.js';
 import { toPublishedEvent } from '../libs/messaging/src/published-event.js';
-import { applyEvent, applyEventsInTransaction } from '../libs/read-models/src/index.js';
-import { rebuildAndSwap } from '../libs/audit/src/rebuild.js';
+import { applyMessage, applyRunInTransaction } from '../libs/read-models/src/engine/pg-apply.js';
+import { READ_MODELS } from '../libs/read-models/src/read-models.js';
+import { rebuildAndSwap } from '../libs/read-models/src/rebuild/rebuild.js';
 import { verifyChainStreaming } from '../libs/audit/src/verify-chain.js';
-import { ALL_MODEL_TABLES } from '../libs/audit/src/models.js';
 import { backendCpu, existingDatabase, freshDatabase, log, nowMs, round } from './support.js';
 
 export interface RebuildFigures {
@@ -166,26 +166,26 @@ export async function benchRebuild(options: {
         let n = 0;
         outer: for await (const page of readPages(pool, options.applySampleEvents)) {
           for (const row of page) {
-            await applyEvent(client, 'rm_per_event', toPublished(row));
+            await applyMessage(client, 'rm_per_event', READ_MODELS, { value: toPublished(row) });
             n += 1;
             if (nowMs() - t0 > options.applyBudgetMs) break outer;
           }
         }
         perTx = { events: n, eventsPerSecond: round(n / ((nowMs() - t0) / 1000)) };
-        log(`rebuild: applyEvent (1 tx/event): ${n} events, ${perTx.eventsPerSecond} ev/s`);
+        log(`rebuild: applyMessage (1 tx/event): ${n} events, ${perTx.eventsPerSecond} ev/s`);
       }
       if (!options.skipApplySamples) {
         const t0 = nowMs();
         let n = 0;
         outer: for await (const page of readPages(pool, options.applySampleEvents * 4, 500)) {
           await client.query('BEGIN');
-          await applyEventsInTransaction(client, 'rm_batched', page.map((row) => ({ value: toPublished(row) })));
+          await applyRunInTransaction(client, 'rm_batched', READ_MODELS, page.map((row) => ({ value: toPublished(row) })));
           await client.query('COMMIT');
           n += page.length;
           if (nowMs() - t0 > options.applyBudgetMs) break outer;
         }
         batched = { events: n, eventsPerSecond: round(n / ((nowMs() - t0) / 1000)) };
-        log(`rebuild: applyEventsInTransaction (500/tx, the projector's and replay's path): ${n} events, ${batched.eventsPerSecond} ev/s`);
+        log(`rebuild: applyRunInTransaction (500/tx, the projector's path and a rebuild's catch-up): ${n} events, ${batched.eventsPerSecond} ev/s`);
       }
 
       // The product's rebuild over the whole log.
@@ -197,7 +197,7 @@ export async function benchRebuild(options: {
       const result = await rebuildAndSwap({ pool }).finally(() => clearInterval(rssTimer));
       const cpu = process.cpuUsage(cpu0);
       const postgresCpuSeconds = await postgres.stop();
-      const rows = ALL_MODEL_TABLES.reduce((sum, table) => sum + (result.rows[table] ?? 0), 0);
+      const rows = READ_MODELS.tables.reduce((sum, table) => sum + (result.rows[table.name] ?? 0), 0);
       const replay = {
         events: result.events,
         seconds: round(result.durationMs / 1000, 2),

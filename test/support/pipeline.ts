@@ -43,7 +43,7 @@ export async function startTestPipeline(): Promise<TestPipeline> {
       for (;;) {
         const { rows } = await api.db.pool.query<{ recorded: string | null; applied: string | null }>(
           `SELECT (SELECT max(global_position)::text FROM events) AS recorded,
-                  (SELECT max(last_global_position)::text FROM read_models.projection_snapshots) AS applied`,
+                  (SELECT max(last_global_position)::text FROM read_models.projection_streams) AS applied`,
         );
         if (rows[0].recorded === null || rows[0].recorded === rows[0].applied) return;
         if (Date.now() > deadline) throw new Error(`read models at ${rows[0].applied}, log at ${rows[0].recorded} after ${timeoutMs} ms`);

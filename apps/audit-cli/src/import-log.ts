@@ -5,7 +5,7 @@ import { runMigrations } from '../../../libs/database/src/migrations.js';
 import { importLog } from '../../../libs/audit/src/log-transfer.js';
 import { readWritePool } from '../../../libs/audit/src/pools.js';
 import { createProgress, formatRate } from '../../../libs/audit/src/progress.js';
-import { rebuildAndSwap } from '../../../libs/audit/src/rebuild.js';
+import { rebuildAndSwap } from '../../../libs/read-models/src/rebuild/rebuild.js';
 import { verifyChainStreaming } from '../../../libs/audit/src/verify-chain.js';
 import { database, EXIT, fmt, run, say } from './cli-support.js';
 

@@ -1,38 +1,39 @@
 import { parseArgs } from 'node:util';
-import { describeDifference } from '../../../libs/audit/src/compare.js';
-import { ALL_MODEL_TABLES, BOOKKEEPING_TABLES, LIVE_SCHEMA, projectionNames, SHADOW_SCHEMA, tablesOf } from '../../../libs/audit/src/models.js';
 import { readOnlyPool, readWritePool } from '../../../libs/audit/src/pools.js';
 import { createProgress, formatRate } from '../../../libs/audit/src/progress.js';
-import { rebuildAndSwap, verifyReadModels, type RebuildPhase } from '../../../libs/audit/src/rebuild.js';
+import { READ_MODEL_PROJECTIONS, READ_MODELS, tablesOfReadModel } from '../../../libs/read-models/src/read-models.js';
+import { describeDifference } from '../../../libs/read-models/src/rebuild/compare.js';
+import { BOOKKEEPING_TABLES, LIVE_SCHEMA, rebuildAndSwap, SHADOW_SCHEMA, verifyReadModels, type RebuildPhase } from '../../../libs/read-models/src/rebuild/rebuild.js';
 import { database, EXIT, fmt, run, say } from './cli-support.js';
 
 const HELP = `npm run replay -- --projection <name> | --all  [--verify] [--batch-size <n>]
 
 Rebuilds the read models from the PostgreSQL event log (not Kafka) into the schema ${SHADOW_SCHEMA}, then swaps it in
 atomically (blue/green): queries keep answering from ${LIVE_SCHEMA} during the rebuild; the live projector pauses only
-for the swap itself and loses no update across it (see libs/audit/README.md).
+for the swap itself and loses no update across it (see libs/read-models/README.md). The rebuild runs the live
+projector's engine and handlers, so it writes the same row versions the projector did.
 
   --all                 rebuild every read model
-  --projection <name>   ${projectionNames().join(', ')} (or a table name; repeatable).
-                        All read models are produced by ONE projection with one folded state per stream, so a
-                        rebuild always rebuilds all of them: a name is accepted and maps to all. With --verify the
-                        name limits the comparison to that model's tables.
-  --verify              do not swap: rebuild into temporary tables (READ ONLY transactions, nothing written), then,
-                        with the projector paused, compare with the live tables at the versions they reflect, row by
-                        row; print the differences. Exit code 1 on any difference.
+  --projection <name>   ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}, read-models (or a table name; repeatable).
+                        The engine applies every read model's handlers to an event together (one transaction, one
+                        dead letter), so a rebuild always rebuilds all of them: a name is accepted and maps to all.
+                        With --verify the name limits the comparison to that model's tables.
+  --verify              do not swap: rebuild into temporary tables (nothing real is written), then, with the projector
+                        paused, compare with the live tables at the stream versions they reflect, every version of
+                        every row (the history, not only the current rows); print the differences. Exit code 1 on any
+                        difference.
 
-Progress: a bar with rate and ETA on a terminal, plain lines otherwise (stderr). The bar counts events read; rows are
-written as the log is read, and what follows it (the streams still open, the indexes, the swap) is shown step by step
-with its duration. Exit code: 0 ok, 1 differences,
-2 error. Database: DATABASE_URL, else the embedded PostgreSQL of npm start.`;
+Progress: a bar with rate and ETA on a terminal, plain lines otherwise (stderr). The bar counts events read: rows are
+written by COPY as the log is read, stream by stream; what follows it (the indexes, the swap) is shown step by step with
+its duration. Exit code: 0 ok, 1 differences, 2 error. Database: DATABASE_URL, else the embedded PostgreSQL of npm start.`;
 
 /**
  * What the stages after the bar say. The bar counts events read: rows are written while the log is read (a stream as
  * soon as its last event is folded), so at 100% what is left is the streams still open, the indexes and the swap.
  */
 const PHASES: Record<RebuildPhase, string> = {
-  fold: 'reading and folding the log, writing finished streams',
-  write: 'writing the streams still open, dead letters',
+  fold: 'reading the log stream by stream, writing every row version',
+  write: 'writing what is left',
   indexes: 'building the secondary indexes',
   swap: 'catching up with the log and swapping in (projector paused)',
 };
@@ -56,13 +57,14 @@ run('replay', async () => {
     process.stderr.write(`${HELP}\n\nreplay: say --all or --projection <name>\n`);
     return EXIT.usage;
   }
-  const named = [...new Set(names.flatMap((name) => tablesOf(name)))];
+  const named = [...new Set(names.flatMap((name) => tablesOfReadModel(name)))];
+  const allTables = READ_MODELS.tables.map((t) => t.name);
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
-  const partial = !values.all && named.length < ALL_MODEL_TABLES.length;
+  const partial = !values.all && named.length < allTables.length;
   const db = await database('replay');
   try {
     if (values.verify) {
-      const tables = partial ? named : [...ALL_MODEL_TABLES, ...BOOKKEEPING_TABLES];
+      const tables = partial ? named : [...allTables, ...BOOKKEEPING_TABLES];
       if (partial) say('replay', `--verify: all read models are rebuilt (one projection); comparing only ${tables.join(', ')}`);
       const pool = readOnlyPool(db.url, 'reelwire-replay-verify');
       try {
@@ -92,7 +94,7 @@ run('replay', async () => {
         await pool.end();
       }
     }
-    if (partial) say('replay', `all read models are produced by one projection (one folded state per stream): rebuilding ${names.join(', ')} rebuilds all of them`);
+    if (partial) say('replay', `the engine applies every read model together: rebuilding ${names.join(', ')} rebuilds all of them`);
     const pool = readWritePool(db.url, 'reelwire-replay');
     try {
       const progress = createProgress({ label: 'replay', total: 0 });

@@ -3,7 +3,7 @@ import { resolveDatabase } from '../../../libs/database/src/database-url.js';
 import { runMigrations } from '../../../libs/database/src/migrations.js';
 import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { createKafka, ensureTopics, LogLevel, parseBrokers } from '../../../libs/messaging/src/kafka.js';
-import { PROJECTION_NAME } from '../../../libs/read-models/src/projector-store.js';
+import { PROJECTION_NAME } from '../../../libs/read-models/src/engine/pg-store.js';
 import { createProjectorMetrics, serveMetrics } from './metrics.js';
 import { createProjector, DEFAULT_GROUP_ID } from './projector.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import client from 'prom-client';
-import { loadCheckpoints } from '../../../libs/read-models/src/projector-store.js';
+import { loadCheckpoints } from '../../../libs/read-models/src/engine/pg-store.js';
 
 /**
  * The read models the projector keeps. They are applied by one consumer in one transaction per event, so they share

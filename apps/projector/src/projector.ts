@@ -1,8 +1,10 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
-import { applyEventsInTransaction, SnapshotCache } from '../../../libs/read-models/src/batch-apply.js';
-import { applyEvent, beginWithApplyLock, deadLetter, holdReadModelsApplyLock, loadCheckpoints, PROJECTION_NAME, READ_MODELS_SCHEMA, saveCheckpoint, type ApplyOutcome, type Checkpoint } from '../../../libs/read-models/src/projector-store.js';
+import type { ApplyOutcome, EngineInput, ProjectionEngine } from '../../../libs/read-models/src/engine/engine.js';
+import { applyMessage as applyOneMessage, applyRunInTransaction } from '../../../libs/read-models/src/engine/pg-apply.js';
+import { beginWithApplyLock, loadCheckpoints, READ_MODELS_SCHEMA, type Checkpoint } from '../../../libs/read-models/src/engine/pg-store.js';
+import { READ_MODELS } from '../../../libs/read-models/src/read-models.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
 export const DEFAULT_TOPICS: readonly string[] = Object.values(TOPICS);
@@ -24,13 +26,12 @@ export interface ProjectorOptions {
    */
   partitionsConcurrently?: number;
   /**
-   * The states one transaction may touch, in characters of their JSON (default 4 million; see DEFAULT_TRANSACTION_WEIGHT):
-   * a run ends early, and runs of other partitions wait for the next transaction, once the streams they touch weigh
-   * that much. At least one message goes into every transaction, however heavy its stream.
+   * Messages one transaction may carry when runs of several partitions share it (default 600): what it holds is those
+   * messages and the rows their events read, so a message count bounds it.
    */
-  maxTransactionWeight?: number;
-  /** The snapshot cache (tests); by default one sized by the heap limit (SnapshotCache). */
-  snapshotCache?: SnapshotCache;
+  maxMessagesPerTransaction?: number;
+  /** The read models to apply (default: every read model, READ_MODELS). */
+  engine?: ProjectionEngine;
   /** Called after each message's transaction committed (metrics, tests). */
   onOutcome?: (outcome: ApplyOutcome | { outcome: 'behind-checkpoint' }, message: { topic: string; partition: number; offset: string }) => void;
 }
@@ -45,19 +46,22 @@ export interface Projector {
   readonly consumer: Consumer;
 }
 
-/**
- * A transaction holds, per stream it touches, the state before and after, both states' rows and the new state's JSON
- * (twice: the text, then the statement's buffer). 200 messages on works of 150 edits each (54,000 characters of state)
- * made a run of 11 million characters, and three partitions' runs shared one transaction: the projector's RSS reached
- * 339 MB (bench/projector-history.ts --app --long=150). With 4 million characters, a transaction still takes a run of
- * ≈130 works of 80 edits, and the RSS stays under 300 MB beside the snapshot cache (SnapshotCache).
- */
-export const DEFAULT_TRANSACTION_WEIGHT = 4_000_000;
+/** Messages per shared transaction (ProjectorOptions.maxMessagesPerTransaction). */
+export const DEFAULT_MESSAGES_PER_TRANSACTION = 600;
 
 /** How often the Kafka offsets (for monitoring tools; the projector resumes from Postgres) are committed at most. */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** The log position a message's event carries, for the checkpoint (freshness). */
+function positionOf(value: unknown): Pick<Checkpoint, 'globalPosition' | 'recordedAt'> {
+  const v = value as { globalPosition?: unknown; recordedAt?: unknown } | null | undefined;
+  return {
+    ...(typeof v?.globalPosition === 'string' && /^\d+$/.test(v.globalPosition) ? { globalPosition: v.globalPosition } : {}),
+    ...(typeof v?.recordedAt === 'string' && !Number.isNaN(Date.parse(v.recordedAt)) ? { recordedAt: v.recordedAt } : {}),
+  };
+}
 
 /**
  * The projector: a kafkajs consumer group over the reelwire topics. Each message is applied in its own Postgres
@@ -74,8 +78,8 @@ export function createProjector(options: ProjectorOptions): Projector {
   const consumer = options.kafka.consumer({ groupId, ...options.consumerConfig });
   const runSize = options.batchSize ?? 200;
   // The states this projector wrote last, so a stream edited again is not read back and re-parsed every run.
-  const snapshots = options.snapshotCache ?? new SnapshotCache();
-  const maxWeight = options.maxTransactionWeight ?? DEFAULT_TRANSACTION_WEIGHT;
+  const engine = options.engine ?? READ_MODELS;
+  const maxWeight = options.maxMessagesPerTransaction ?? DEFAULT_MESSAGES_PER_TRANSACTION;
   /** Next offset per partition as Postgres knows it, refreshed on each assignment. */
   const checkpoints = new Map<string, bigint>();
   let refreshing: Promise<void> = Promise.resolve();
@@ -87,8 +91,10 @@ export function createProjector(options: ProjectorOptions): Projector {
     for (const c of stored) checkpoints.set(key(c.topic, c.partition), BigInt(c.nextOffset));
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) {
-        const next = checkpoints.get(key(topic, partition));
-        if (next !== undefined) consumer.seek({ topic, partition, offset: next.toString() });
+        // No checkpoint means nothing of this partition is in the read models (a new database, or read models reset by
+        // a migration): start from the beginning, whatever offsets Kafka still has committed for the group.
+        const next = checkpoints.get(key(topic, partition)) ?? 0n;
+        consumer.seek({ topic, partition, offset: next.toString() });
       }
     }
   };
@@ -97,40 +103,24 @@ export function createProjector(options: ProjectorOptions): Projector {
     refreshing = refreshCheckpoints(event.payload.memberAssignment).catch((error: unknown) => log(`checkpoint refresh failed: ${(error as Error).message}`));
   });
 
+  /** A Kafka message as the engine takes it: its parsed value, or its raw text when it is not JSON. */
+  const inputOf = (topic: string, partition: number, message: KafkaMessage): EngineInput => {
+    const origin = { topic, partition, offset: message.offset };
+    const raw = message.value?.toString('utf8') ?? '';
+    try {
+      return { value: JSON.parse(raw) as unknown, origin };
+    } catch (error) {
+      return { unparseable: { raw: raw.slice(0, 100_000), error: (error as Error).message }, origin };
+    }
+  };
+
   const applyMessage = async (topic: string, partition: number, message: KafkaMessage): Promise<void> => {
     const origin = { topic, partition, offset: message.offset };
+    const input = inputOf(topic, partition, message);
     const nextOffset = (BigInt(message.offset) + 1n).toString();
     const client = await options.pool.connect();
     try {
-      let value: unknown;
-      let parseError: Error | undefined;
-      const raw = message.value?.toString('utf8') ?? '';
-      try {
-        value = JSON.parse(raw);
-      } catch (error) {
-        parseError = error as Error;
-      }
-      let outcome: ApplyOutcome;
-      if (parseError) {
-        await client.query('BEGIN');
-        try {
-          await holdReadModelsApplyLock(client);
-          outcome = await deadLetter(client, schema, { projection: PROJECTION_NAME, reason: 'unparseable', error: parseError, raw: raw.slice(0, 100_000), origin });
-          await saveCheckpoint(client, schema, { consumerGroup: groupId, topic, partition, nextOffset });
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } else {
-        const v = value as { globalPosition?: unknown; recordedAt?: unknown } | null;
-        const globalPosition = typeof v?.globalPosition === 'string' && /^\d+$/.test(v.globalPosition) ? v.globalPosition : undefined;
-        const recordedAt = typeof v?.recordedAt === 'string' && !Number.isNaN(Date.parse(v.recordedAt)) ? v.recordedAt : undefined;
-        outcome = await applyEvent(client, schema, value, {
-          origin,
-          checkpoint: { consumerGroup: groupId, topic, partition, nextOffset, ...(globalPosition ? { globalPosition } : {}), ...(recordedAt ? { recordedAt } : {}) },
-        });
-      }
+      const outcome = await applyOneMessage(client, schema, engine, input, { consumerGroup: groupId, topic, partition, nextOffset, ...positionOf('value' in input ? input.value : undefined) });
       checkpoints.set(key(topic, partition), BigInt(nextOffset));
       options.onOutcome?.(outcome, origin);
     } finally {
@@ -143,39 +133,31 @@ export function createProjector(options: ProjectorOptions): Projector {
     topic: string;
     partition: number;
     run: Run;
-    /** The weight of the streams its messages touch (SnapshotCache.weightOf, each stream once). */
+    /** Its messages (the share of a shared transaction it takes). */
     weight: number;
   }
 
   const checkpointAfter = ({ topic, partition, run }: PartitionRun): Checkpoint => {
     const last = run[run.length - 1]!;
-    const lastValue = last.value as { globalPosition?: unknown; recordedAt?: unknown } | null;
-    return {
-      consumerGroup: groupId,
-      topic,
-      partition,
-      nextOffset: (BigInt(last.message.offset) + 1n).toString(),
-      ...(typeof lastValue?.globalPosition === 'string' && /^\d+$/.test(lastValue.globalPosition) ? { globalPosition: lastValue.globalPosition } : {}),
-      ...(typeof lastValue?.recordedAt === 'string' && !Number.isNaN(Date.parse(lastValue.recordedAt)) ? { recordedAt: lastValue.recordedAt } : {}),
-    };
+    return { consumerGroup: groupId, topic, partition, nextOffset: (BigInt(last.message.offset) + 1n).toString(), ...positionOf(last.value) };
   };
 
   /**
    * Applies runs of messages (each of one partition, no two of the same) in ONE transaction with the checkpoint after
-   * each run's last message (the batch path of the projection rule: snapshots read once, rows written once). Four round
-   * trips in all (BEGIN with the lock, the snapshot locks, the writes with the checkpoints, COMMIT): each costs both
-   * processes a socket write and a wake-up, whatever it carries. Returns the outcomes per run, or undefined after a
-   * rollback (a row write that cannot be pinned on one event, a database error).
+   * each run's last message: the engine loads every stream's progress and the rows its handlers read once, and writes
+   * once per table. Returns the outcomes per run, or undefined after a rollback (a row write that cannot be pinned on
+   * one event, a database error).
    */
   const applyInOneTransaction = async (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
     const client = await options.pool.connect();
     try {
       await beginWithApplyLock(client);
-      const outcomes = await applyEventsInTransaction(
+      const outcomes = await applyRunInTransaction(
         client,
         schema,
+        engine,
         runs.flatMap(({ topic, partition, run }) => run.map(({ message, value }) => ({ value, origin: { topic, partition, offset: message.offset } }))),
-        { cache: snapshots, applyLockHeld: true, checkpoints: runs.map(checkpointAfter) },
+        runs.map(checkpointAfter),
       );
       await client.query('COMMIT');
       let next = 0;
@@ -269,10 +251,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         continue;
       }
       // A run of messages that parse as JSON goes through the batch path; anything else one by one.
-      // It also ends once the streams it touches weigh maxWeight (a transaction holds their states and rows).
       const run: { message: KafkaMessage; value: unknown }[] = [];
-      const streams = new Set<string>();
-      let weight = 0;
       while (index < messages.length && run.length < runSize) {
         const candidate = messages[index]!;
         let value: unknown;
@@ -281,17 +260,12 @@ export function createProjector(options: ProjectorOptions): Projector {
         } catch {
           break;
         }
-        const streamId = (value as { streamId?: unknown } | null)?.streamId;
-        const added = typeof streamId === 'string' && !streams.has(streamId) ? snapshots.weightOf(streamId) : 0;
-        if (run.length > 0 && weight + added > maxWeight) break;
-        if (typeof streamId === 'string') streams.add(streamId);
-        weight += added;
         run.push({ message: candidate, value });
         index += 1;
       }
       if (run.length > 0) {
         // Database errors propagate: kafkajs retries the batch from the first unresolved message (applying is idempotent).
-        await applyRunTogether({ topic: batch.topic, partition: batch.partition, run, weight });
+        await applyRunTogether({ topic: batch.topic, partition: batch.partition, run, weight: run.length });
         for (const { message: applied } of run) resolveOffset(applied.offset);
       } else {
         await applyMessage(batch.topic, batch.partition, message);

@@ -1,10 +1,6 @@
-/** Auditors' tools: blue/green read-model rebuilds and their verification, hash-chain verification, log export/import. */
-export * from './models.js';
+/** Auditors' tools: hash-chain verification and log export/import (read-model rebuilds live next to the engine, libs/read-models/src/rebuild). */
 export * from './progress.js';
 export * from './pools.js';
-export * from './shadow-schema.js';
-export * from './compare.js';
-export * from './rebuild.js';
 export * from './verify-chain.js';
 export * from './log-transfer.js';
 export * from './synthetic-log.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { exportLog, importLog, type ExportedEvent } from './log-transfer.js';
-import { rebuildAndSwap } from './rebuild.js';
+import { rebuildAndSwap } from '../../read-models/src/rebuild/rebuild.js';
 import { appendScenario, readModelSnapshot, writeWork } from './testing/audit-fixtures.js';
 import { verifyChainStreaming } from './verify-chain.js';
 

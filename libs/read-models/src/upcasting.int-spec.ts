@@ -4,13 +4,15 @@ import { eventUpcasters } from '../../contracts/src/upcasters.js';
 import { currentSchemaVersion } from '../../contracts/src/event-contracts.js';
 import { PostgresEventStore, UpcastingEventStore, type StoredEvent } from '../../event-store/src/index.js';
 import { testEvent } from '../../event-store/src/test-events.js';
-import { toDomainEvent } from './aggregates.js';
-import { applyEvent, READ_MODELS_SCHEMA } from './projector-store.js';
-import { getTimeline } from './queries.js';
+import { toProjectedEvent } from './engine/published-events.js';
+import { applyMessage } from './engine/pg-apply.js';
+import { READ_MODELS_SCHEMA } from './engine/pg-store.js';
+import { READ_MODELS } from './read-models.js';
+import { getTimeline } from './timeline/timeline.queries.js';
 
 /**
  * Upcasting on read: a MilestoneRecorded stored at v1 (its label was called `title` then) is read at v2 by every
- * reader — the API's event store, the projector's fold, a rebuild of the read models from the log — while the stored
+ * reader — the API's event store, the projection engine's handlers, a rebuild of the read models from the log — while the stored
  * row and the hash chain stay exactly as written.
  */
 describe('upcasting old events on every read path', () => {
@@ -78,23 +80,20 @@ describe('upcasting old events on every read path', () => {
     expect(milestone!.hash).toBe(stored!.hash);
   });
 
-  it("the projector's fold (toDomainEvent + evolve) upcasts the v1 event as Kafka carries it (stored version)", async () => {
+  it('the engine gives handlers the v1 event upcast, as Kafka carries it (stored version)', async () => {
     const events: StoredEvent[] = await new PostgresEventStore(db.pool).readStream(streamId);
-    let state: unknown;
-    for (const event of events) {
-      const { aggregate, domainEvent } = toDomainEvent(event);
-      state = aggregate.evolve(state ?? aggregate.initialState(), domainEvent);
-    }
-    expect((state as { milestones: unknown[] }).milestones).toEqual([expect.objectContaining({ milestoneId, label: 'Remake announced', kind: 'development-start' })]);
+    const milestone = toProjectedEvent(events[1]!);
+    expect(milestone.data).toEqual(expect.objectContaining({ milestoneId, label: 'Remake announced', kind: 'development-start' }));
+    expect(milestone.data).not.toHaveProperty('title');
   });
 
-  it('a rebuild of the read models from the log (applyEvent over every stored event) shows the upcast milestone on the timeline', async () => {
+  it('applying the log to the read models (every stored event through the engine) shows the upcast milestone on the timeline', async () => {
     const { rows } = await db.pool.query<{ stream_id: string }>('SELECT DISTINCT stream_id FROM events');
     const raw = new PostgresEventStore(db.pool);
     const log = (await Promise.all(rows.map((r) => raw.readStream(r.stream_id)))).flat().sort((a, b) => Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)));
     const client = await db.pool.connect();
     try {
-      for (const event of log) expect(await applyEvent(client, READ_MODELS_SCHEMA, event)).toMatchObject({ outcome: 'applied' });
+      for (const event of log) expect(await applyMessage(client, READ_MODELS_SCHEMA, READ_MODELS, { value: event })).toMatchObject({ outcome: 'applied' });
     } finally {
       client.release();
     }

@@ -44,6 +44,16 @@ export class ListProjectsQuery {
   @Max(100)
   limit?: number;
 
+  // asOf / asOfPosition are read by the ViewAt decorator (and documented by ViewAtQuery); declared here so that the
+  // list's whitelist validation lets them through.
+  @IsOptional()
+  @IsString()
+  asOf?: string;
+
+  @IsOptional()
+  @IsString()
+  asOfPosition?: string;
+
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

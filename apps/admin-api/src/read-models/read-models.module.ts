@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AsOfReadModels } from './as-of-read-models.js';
+import { LogPositions } from './log-positions.js';
 import { ReadModelsController } from './read-models.controller.js';
 
-@Module({ controllers: [ReadModelsController], providers: [AsOfReadModels] })
+@Module({ controllers: [ReadModelsController], providers: [LogPositions] })
 export class ReadModelsModule {}

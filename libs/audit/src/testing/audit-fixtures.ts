@@ -6,9 +6,11 @@ import { streamIdFor } from '../../../contracts/src/streams.js';
 import type { DomainEvent } from '../../../domain/src/shared/decider.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
 import { toPublishedEvent } from '../../../messaging/src/published-event.js';
-import { applyEvent, READ_MODELS_SCHEMA } from '../../../read-models/src/projector-store.js';
+import { applyMessage } from '../../../read-models/src/engine/pg-apply.js';
+import { READ_MODELS_SCHEMA } from '../../../read-models/src/engine/pg-store.js';
+import { READ_MODELS } from '../../../read-models/src/read-models.js';
 import { buildScenario, uuidContext } from '../../../read-models/src/testing/scenario.js';
-import { tableRows, READ_MODEL_TABLES } from '../../../read-models/src/testing/expected-rows.js';
+import { readModelSnapshot as snapshotOf } from '../../../read-models/src/testing/pg-tables.js';
 
 const actor = { id: 'desk-audit-test', role: 'editor' as const };
 
@@ -59,8 +61,9 @@ export async function writeWork(store: PostgresEventStore, steps = 4): Promise<n
 }
 
 /**
- * A live projector without Kafka: follows the log through the gated readAll and applies each event with applyEvent
- * into read_models (the shared apply lock, one transaction per event, with a checkpoint as the Kafka projector does).
+ * A live projector without Kafka: follows the log through the gated readAll and applies each event with the engine's
+ * applyMessage into read_models (the shared apply lock, one transaction per event, with a checkpoint as the Kafka
+ * projector does).
  */
 export function startLiveProjector(pool: pg.Pool, options: { consumerGroup?: string } = {}) {
   const store = new PostgresEventStore(pool);
@@ -75,8 +78,13 @@ export function startLiveProjector(pool: pg.Pool, options: { consumerGroup?: str
         const events: StoredEvent[] = await store.readAll({ after, limit: 50 });
         for (const event of events) {
           offset += 1;
-          await applyEvent(client, READ_MODELS_SCHEMA, toPublishedEvent(event), {
-            checkpoint: { consumerGroup: options.consumerGroup ?? 'audit-test', topic: 'reelwire.all', partition: 0, nextOffset: String(offset), globalPosition: event.globalPosition, recordedAt: event.recordedAt },
+          await applyMessage(client, READ_MODELS_SCHEMA, READ_MODELS, { value: toPublishedEvent(event) }, {
+            consumerGroup: options.consumerGroup ?? 'audit-test',
+            topic: 'reelwire.all',
+            partition: 0,
+            nextOffset: String(offset),
+            globalPosition: event.globalPosition,
+            recordedAt: event.recordedAt,
           });
           applied += 1;
           after = event.globalPosition;
@@ -111,9 +119,7 @@ export function startLiveProjector(pool: pg.Pool, options: { consumerGroup?: str
   };
 }
 
-/** Every read-model table of a schema as sorted JSON rows (for comparing two databases). */
+/** Every read-model table of a schema, every row version, as sorted JSON (for comparing two databases). */
 export async function readModelSnapshot(pool: pg.Pool, schema = READ_MODELS_SCHEMA): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of READ_MODEL_TABLES) out[table] = await tableRows(pool, schema, table);
-  return out;
+  return snapshotOf(pool, schema);
 }

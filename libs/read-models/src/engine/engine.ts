@@ -100,6 +100,18 @@ export class ProjectionEngine {
     return { keys, tables };
   }
 
+  /** Rows the handlers read once they have seen the rows of their first reads (EventHandler.moreReads). */
+  moreReadsOf(event: ProjectedEvent, rows: StreamView): RowReads {
+    const keys: (readonly [string, string])[] = [];
+    const tables: string[] = [];
+    for (const handler of this.handlersOf(event)) {
+      const reads = handler.moreReads?.(event, rows);
+      if (reads?.keys) keys.push(...reads.keys);
+      if (reads?.tables) tables.push(...reads.tables);
+    }
+    return { keys, tables };
+  }
+
   /**
    * The rule for one event of a stream, given the stream's progress and its view. Version <= the stream's: skipped.
    * Version > the stream's + 1: a gap, dead-lettered, and the stream stays (nothing is applied on top of a missing
@@ -137,10 +149,10 @@ export class ProjectionEngine {
       for (const change of changes) {
         if (!this.tableOwner.has(change.table)) throw new Error(`${projected.type} changed ${change.table}, which no read model declares`);
       }
+      view.apply(changes, projected.globalPosition, projected.recordedAt);
     } catch (error) {
       return refuse('handler-failed', messageOf(error));
     }
-    view.apply(changes, projected.globalPosition, projected.recordedAt);
     return { outcome: { outcome: 'applied', streamId: event.streamId, version: event.streamVersion }, progress: advanced(false) };
   }
 
@@ -228,6 +240,22 @@ export async function computeRun(engine: ProjectionEngine, source: ProjectionSou
     }
   }
 
+  /** Loads what the views do not know yet, one query per table. */
+  const load = async (wanted: Map<string, { table: string; keys: Set<string>; whole: boolean; stream: string }>) => {
+    const byTable = new Map<string, RowLoadRequest>();
+    for (const { table, keys, whole, stream } of wanted.values()) {
+      let request = byTable.get(table);
+      if (!request) byTable.set(table, (request = { table, keys: new Map(), wholeStreams: new Set() }));
+      if (whole) request.wholeStreams.add(stream);
+      else request.keys.set(stream, keys);
+    }
+    const loaded = await source.loadRows([...byTable.values()]);
+    for (const { table, keys, whole, stream } of wanted.values()) {
+      const rows = (loaded.get(table) ?? []).filter((r) => r.stream === stream).map((r) => [r.key, r.row] as const);
+      views.get(stream)!.load(table, rows, whole, whole ? [] : [...keys]);
+    }
+  };
+
   const progress = new Map<string, StreamProgress>();
   const outcomes: ApplyOutcome[] = [];
   const deadLetters: DeadLetterRecord[] = [];
@@ -238,7 +266,28 @@ export async function computeRun(engine: ProjectionEngine, source: ProjectionSou
       continue;
     }
     const streamId = input.published.streamId;
-    const step = engine.step(progress.get(streamId) ?? stored.get(streamId), views.get(streamId)!, input);
+    const view = views.get(streamId)!;
+    const before = progress.get(streamId) ?? stored.get(streamId);
+    if (!(input.projected instanceof UnprojectableEventError) && input.published.streamVersion === (before?.version ?? 0) + 1) {
+      // A handler that reads more once it has seen its first rows (rare events, e.g. recomputing an aggregate when the
+      // fact it shows is retracted): loaded now, against the view as the run's earlier events left it.
+      let more: ReturnType<ProjectionEngine['moreReadsOf']>;
+      try {
+        more = engine.moreReadsOf(input.projected, view);
+      } catch {
+        more = {};
+      }
+      const wanted = new Map<string, { table: string; keys: Set<string>; whole: boolean; stream: string }>();
+      for (const table of more.tables ?? []) if (!view.isComplete(table)) wanted.set(table, { table, keys: new Set(), whole: true, stream: streamId });
+      for (const [table, key] of more.keys ?? []) {
+        if (view.knows(table, key) || wanted.get(table)?.whole) continue;
+        const entry = wanted.get(table) ?? { table, keys: new Set<string>(), whole: false, stream: streamId };
+        entry.keys.add(key);
+        wanted.set(table, entry);
+      }
+      if (wanted.size) await load(wanted);
+    }
+    const step = engine.step(before, view, input);
     outcomes.push(step.outcome);
     if (step.progress) progress.set(streamId, step.progress);
     if (step.deadLetter) deadLetters.push(step.deadLetter);

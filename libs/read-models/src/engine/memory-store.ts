@@ -65,7 +65,15 @@ export class MemoryProjectionStore implements ProjectionSource {
       if (!open) throw new Error(`closing ${closing.table} ${closing.stream}/${closing.key}, which is not open`);
       open.validTo = closing.validTo;
     }
-    for (const version of result.writes.inserts) this.tableVersions(version.table).push(toStored(version));
+    for (const version of result.writes.inserts) {
+      // As the partial unique index does in Postgres: a put of a key the handler did not declare it reads, while the
+      // store has that row open, would leave two open versions — the write is refused instead of the history forked.
+      const versions = this.tableVersions(version.table);
+      if (versions.some((v) => v.stream === version.stream && v.key === version.key && v.validTo === null)) {
+        throw new Error(`${version.table} ${version.stream}/${version.key} is already open: the handler put it without declaring it reads it`);
+      }
+      versions.push(toStored(version));
+    }
     for (const [streamId, progress] of result.progress) this.progress.set(streamId, progress);
     this.deadLetters.push(...result.deadLetters);
   }

@@ -40,7 +40,11 @@ export interface TableSpec {
   columns: Readonly<Record<string, ColumnType>>;
 }
 
-/** What a handler reads before it decides: single rows by key, or every open row of the stream in a table. */
+/**
+ * What a handler reads before it decides: single rows by key, or every open row of the stream in a table. A handler
+ * must declare every key it changes that may already exist (the engine closes the open version it knows of; a put
+ * of an undeclared key that is open is refused at the write, as two open versions of one row would be).
+ */
 export interface RowReads {
   keys?: readonly (readonly [table: string, key: string])[];
   /** Whole tables (this stream's open rows only). Costs what the stream holds there: keep to rare events. */
@@ -62,7 +66,14 @@ export interface RowChange {
 }
 
 export interface EventHandler<E extends ProjectedEvent = ProjectedEvent> {
+  /** The rows it reads, from the event alone: loaded for a whole run at once. */
   reads?(event: E): RowReads;
+  /**
+   * Rows it reads only after seeing those of `reads` (e.g. every dated fact of the work, but only when the fact an
+   * event retracts is the one the card shows): loaded just before the event is applied, one more round trip, so keep
+   * it to rare events. It must not throw; `apply` decides.
+   */
+  moreReads?(event: E, rows: StreamRows): RowReads;
   /** Pure. Throwing dead-letters the event (its version is passed over; the stream's later events still apply). */
   apply(event: E, rows: StreamRows): readonly RowChange[];
 }

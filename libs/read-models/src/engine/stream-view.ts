@@ -70,7 +70,8 @@ export class StreamView implements StreamRows {
   /** Rows read from the store: `complete` when `rows` are every open row of the stream in that table. */
   load(table: string, rows: Iterable<readonly [key: string, row: Row]>, complete: boolean, lookedUp: readonly string[] = []): void {
     const tableRows = this.tableOf(table);
-    for (const [key, row] of rows) if (!tableRows.has(key)) tableRows.set(key, { row, stored: true });
+    // A key this run already knows (open, or closed by an earlier event of the run) keeps what the run made of it.
+    for (const [key, row] of rows) if (!tableRows.has(key) && !this.absent.has(`${table}\u0000${key}`)) tableRows.set(key, { row, stored: true });
     for (const key of lookedUp) if (!tableRows.has(key)) this.absent.add(`${table}\u0000${key}`);
     if (complete) this.complete.add(table);
   }
@@ -100,6 +101,13 @@ export class StreamView implements StreamRows {
    * open row changes nothing; otherwise the open row is closed at this position and the new version opened.
    */
   apply(changes: readonly RowChange[], position: number, recordedAt: string): void {
+    for (const change of changes) {
+      // A close is decided against the open row, so it must be known; a put of an unknown key is a new row (a put over
+      // a stored open row the handler did not declare is refused at the write, by the one-open-version index).
+      if (change.row === null && !this.knows(change.table, change.key)) {
+        throw new Error(`${change.table} row ${change.key} of ${this.streamId} was closed without being declared in the handler's reads`);
+      }
+    }
     const last = new Map<string, RowChange>();
     for (const change of changes) last.set(`${change.table}\u0000${change.key}`, change);
     for (const change of last.values()) {
@@ -109,6 +117,7 @@ export class StreamView implements StreamRows {
       if (current) this.closeOpen(change.table, change.key, current, position, recordedAt);
       if (change.row === null) {
         tableRows.delete(change.key);
+        this.absent.add(`${change.table}\u0000${change.key}`);
         continue;
       }
       const version: RowVersion = { table: change.table, stream: this.streamId, key: change.key, row: change.row, validFrom: position, recordedFrom: recordedAt, validTo: null, recordedTo: null };

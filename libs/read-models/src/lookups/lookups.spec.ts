@@ -64,7 +64,10 @@ describe('lookups projection', () => {
     const events = publishScenario(buildScenario());
     const spec = await givenEvents(lookupsProjection, events);
     const reference = expectedRows(events);
-    const shown = (rows: readonly object[]) => canonicalRows(rows.map(({ owner_stream: _o, known_names: _k, ...row }: Record<string, unknown>) => row));
+    const shown = (rows: readonly object[]) => canonicalRows(rows.map((row) => {
+      const { owner_stream: _owner, known_names: _known, ...shownColumns } = row as Record<string, unknown>;
+      return shownColumns;
+    }));
     expect(shown(spec.rows('organization_names'))).toEqual(shown(reference.organization_names));
     expect(shown(spec.rows('person_names'))).toEqual(shown(reference.person_names));
   });

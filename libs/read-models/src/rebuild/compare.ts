@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { schemaIdent } from '../../read-models/src/projector-store.js';
+import { schemaIdent } from '../engine/pg-store.js';
 
 /** One row that differs between the live tables and the rebuild. */
 export interface Difference {

@@ -1,9 +1,16 @@
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import type { PublishedEvent } from '../../contracts/src/published-event.js';
-import { applyEvent } from './projector-store.js';
-import { getCompanyPortfolio, getFreshness, getPersonAttachments, getProjectStatus, getRemakeMap, getTimeline, InvalidCursorError, listProjects } from './queries.js';
-import { canonicalRows, expectedRows, READ_MODEL_TABLES, tableRows } from './testing/expected-rows.js';
+import { getCompanyPortfolio } from './company-portfolio/company-portfolio.queries.js';
+import { getFreshness } from './engine/freshness.js';
+import { MemoryProjectionStore } from './engine/memory-store.js';
+import { applyMessage } from './engine/pg-apply.js';
+import { getPersonAttachments } from './person-attachments/person-attachments.queries.js';
+import { getProjectStatus, InvalidCursorError, listProjects } from './project-status/project-status.queries.js';
+import { READ_MODELS } from './read-models.js';
+import { getRemakeMap } from './remake-map/remake-map.queries.js';
+import { readModelSnapshot } from './testing/pg-tables.js';
 import { buildScenario, IDS, publishScenario, uuid } from './testing/scenario.js';
+import { getTimeline } from './timeline/timeline.queries.js';
 
 const SCHEMA = 'read_models';
 let db: TestDatabase;
@@ -13,15 +20,21 @@ async function applyAll(list: readonly unknown[]) {
   const client = await db.pool.connect();
   try {
     const outcomes = [];
-    for (const e of list) outcomes.push(await applyEvent(client, SCHEMA, e));
+    for (const e of list) outcomes.push(await applyMessage(client, SCHEMA, READ_MODELS, { value: e }));
     return outcomes;
   } finally {
     client.release();
   }
 }
 
-async function expectTablesToEqual(expected: ReturnType<typeof expectedRows>) {
-  for (const table of READ_MODEL_TABLES) expect({ table, rows: await tableRows(db.pool, SCHEMA, table) }).toEqual({ table, rows: canonicalRows(expected[table]) });
+/** The open rows of every table, as the engine computes them in memory from the same events. */
+async function expectCurrentRowsAsComputed(list: readonly PublishedEvent[]) {
+  const memory = new MemoryProjectionStore(READ_MODELS);
+  await memory.applyEvents(list);
+  for (const table of READ_MODELS.tables) {
+    const { rows } = await db.pool.query<{ owner_stream: string; row_key: string }>(`SELECT owner_stream, row_key FROM read_models.${table.name} WHERE valid_to IS NULL ORDER BY owner_stream COLLATE "C", row_key COLLATE "C"`);
+    expect({ table: table.name, rows: rows.map((r) => `${r.owner_stream}/${r.row_key}`) }).toEqual({ table: table.name, rows: memory.rowsAt(table.name).map((r) => `${r.stream}/${r.key}`) });
+  }
 }
 
 beforeAll(async () => {
@@ -31,14 +44,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('applyEvent', () => {
-  it('applies every event once; a second delivery skips them all and changes no row', async () => {
+describe('applying events', () => {
+  it('applies every event once; a second delivery skips them all and writes no row version', async () => {
     const first = await applyAll(events);
     expect(first.every((o) => o.outcome === 'applied')).toBe(true);
-    await expectTablesToEqual(expectedRows(events));
+    await expectCurrentRowsAsComputed(events);
+    const before = await readModelSnapshot(db.pool, SCHEMA);
     const again = await applyAll([...events].reverse());
     expect(again.every((o) => o.outcome === 'skipped')).toBe(true);
-    await expectTablesToEqual(expectedRows(events));
+    expect(await readModelSnapshot(db.pool, SCHEMA)).toEqual(before);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM read_models.dead_letters');
     expect(rows[0].n).toBe(0);
   });
@@ -57,7 +71,7 @@ describe('applyEvent', () => {
       ...overrides,
     });
     const registration = base(1, { data: { ...registered.data, workId: uuid(999), status: 'announced', countries: ['FR'], titles: [{ titleId: 't-p', text: 'Poison Pill', language: 'en', class: 'working', primary: true }] } });
-    const broken = base(2, { data: { workId: uuid(999) } }); // evolve throws: a registration without titles
+    const broken = base(2, { data: { workId: uuid(999) } }); // a handler throws: a registration without titles
     const unknownType = base(3, { type: 'WorkTeleported' });
     const newer = base(4, { schemaVersion: 7 });
     const malformed = { hello: 'world' };
@@ -66,7 +80,7 @@ describe('applyEvent', () => {
     const outcomes = await applyAll([registration, broken, unknownType, newer, malformed, good, gap, gap]);
     expect(outcomes.map((o) => (o.outcome === 'dead-lettered' ? o.reason : o.outcome))).toEqual([
       'applied',
-      'evolve-failed',
+      'handler-failed',
       'unknown-event-type',
       'unsupported-schema-version',
       'malformed',
@@ -76,7 +90,7 @@ describe('applyEvent', () => {
     ]);
     const letters = await db.pool.query('SELECT reason, stream_id, stream_version, type, error, payload FROM read_models.dead_letters ORDER BY id');
     expect(letters.rows.map((r) => [r.reason, r.stream_version])).toEqual([
-      ['evolve-failed', 2],
+      ['handler-failed', 2],
       ['unknown-event-type', 3],
       ['unsupported-schema-version', 4],
       ['malformed', null],
@@ -84,10 +98,10 @@ describe('applyEvent', () => {
     ]);
     expect(letters.rows[0].error).toMatch(/titles|map|undefined/);
     expect(letters.rows[0].payload.eventId).toBe(uuid(902));
-    const snapshot = await db.pool.query('SELECT version, skipped_versions FROM read_models.projection_snapshots WHERE stream_id = $1', [streamId]);
+    const snapshot = await db.pool.query('SELECT version, skipped_versions FROM read_models.projection_streams WHERE stream_id = $1', [streamId]);
     expect(snapshot.rows[0]).toEqual({ version: 5, skipped_versions: [2, 3, 4] });
     // the event after the poison ones was projected on the same stream; other streams are untouched
-    const entries = await db.pool.query('SELECT label FROM read_models.timeline_entries WHERE owner_stream = $1 ORDER BY seq', [streamId]);
+    const entries = await db.pool.query('SELECT label FROM read_models.timeline_entries WHERE owner_stream = $1 AND valid_to IS NULL ORDER BY seq', [streamId]);
     expect(entries.rows.map((r) => r.label)).toEqual(['Registered as announced', 'Script delivered']);
     expect((await listProjects(db.pool, { text: 'mẹ' })).items.map((p) => p.workId)).toEqual([IDS.MOTHER]);
   });
@@ -221,6 +235,44 @@ describe('queries', () => {
       ['director', 'detached', 'stays on as executive producer'],
       ['executive-producer', 'attached', null],
     ]);
+  });
+
+  it('as of a log position, every query answers from the row versions true then: before a correction the desk\'s first statement, after it the fix', async () => {
+    const position = (type: string, workId: string) => Number(events.find((e) => e.type === type && e.streamId === `work-${workId}`)!.globalPosition);
+    const corrected = position('MilestoneCorrected', IDS.REMAKE);
+    const notesAt = async (at: number) => (await getProjectStatus(db.pool, IDS.REMAKE, { at, now }))!.notes.map((n) => n.note);
+    expect(await notesAt(corrected - 1)).not.toContain('development began in 2018: seven years by 2025');
+    expect(await notesAt(corrected)).toContain('development began in 2018: seven years by 2025');
+    const timelineAt = async (at: number) => (await getTimeline(db.pool, IDS.REMAKE, { at }))!.entries.filter((e) => e.label === 'Development began').map((e) => `${e.occurredAt.date}${e.current ? '' : ' ×'}`);
+    expect(await timelineAt(corrected - 1)).toEqual(['2019']);
+    expect(await timelineAt(corrected)).toEqual(['2018', '2019 ×']);
+
+    // moves: before the move, Lee Kwang-soo is attached to the remake; after it, to the co-production
+    const moved = position('TalentAttachmentMovedOut', IDS.REMAKE);
+    const leeAt = async (at: number) => (await getPersonAttachments(db.pool, IDS.LEE_KWANG_SOO, { at }))!.attachments.map((a) => [a.workId, a.state]);
+    expect(await leeAt(moved - 1)).toEqual([[IDS.REMAKE, 'attached']]);
+    expect(await leeAt(moved + 1)).toEqual([
+      [IDS.MOTHER, 'attached'],
+      [IDS.REMAKE, 'moved'],
+    ]);
+    expect((await listProjects(db.pool, { personId: IDS.LEE_KWANG_SOO }, { at: moved - 1 })).items.map((p) => p.workId)).toEqual([IDS.REMAKE]);
+
+    // lists: nothing before the first registration; the co-production only once it was registered
+    expect((await listProjects(db.pool, {}, { at: 0 })).items).toEqual([]);
+    const registered = position('WorkRegistered', IDS.MOTHER);
+    const idsAt = async (at: number) => (await listProjects(db.pool, { limit: 100 }, { at })).items.map((p) => p.workId);
+    expect(await idsAt(registered - 1)).not.toContain(IDS.MOTHER);
+    expect(await idsAt(registered)).toContain(IDS.MOTHER);
+    expect(await getProjectStatus(db.pool, IDS.MOTHER, { at: registered - 1 })).toBeNull();
+    expect((await getProjectStatus(db.pool, IDS.MOTHER, { at: registered }))!.streamVersion).toBe(1);
+
+    // the remake map and the portfolio as of before the Japanese version's relation was corrected into the franchise
+    const relationFixed = position('WorkRelationCorrected', IDS.MISS_GRANNY_JP);
+    const versionsAt = async (at: number) => (await getRemakeMap(db.pool, IDS.MISS_GRANNY, { at }))!.versions.map((v) => [v.workId, v.dealId]);
+    expect(await versionsAt(relationFixed)).toContainEqual([IDS.MISS_GRANNY_JP, IDS.FRANCHISE]);
+    expect(await versionsAt(relationFixed - 1)).not.toContainEqual([IDS.MISS_GRANNY_JP, IDS.FRANCHISE]);
+    expect(await getCompanyPortfolio(db.pool, IDS.CJ_ENM, { at: 0 })).toBeNull();
+    expect((await getFreshness(db.pool, { at: corrected })).globalPosition).toBe(String(corrected));
   });
 
   it('getFreshness: the last applied global position and when it was recorded', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ColumnType } from './shared/columns.js';
+import type { ColumnType } from '../shared/columns.js';
 
 /** The part of pg's connection a COPY FROM STDIN drives (pg/lib/connection.js). */
 interface CopyConnection {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { schemaIdent } from '../../read-models/src/projector-store.js';
+import { schemaIdent } from '../engine/pg-store.js';
 
 /** The base tables of a schema, in name order. */
 export async function tablesIn(client: pg.ClientBase, schema: string): Promise<string[]> {
@@ -32,9 +32,8 @@ async function serialColumns(client: pg.ClientBase, schema: string, table: strin
 
 /**
  * Creates `shadow` with the same tables as `live` (columns, defaults, CHECK constraints, storage and compression
- * settings — projection_snapshots.state is lz4 (migration 0005); without INCLUDING COMPRESSION every swap put the
- * default pglz back, which also made compressing the states most of the load — and every index and primary / unique
- * key under its live name), empty. An existing `shadow` (a rebuild that did not finish) is dropped first.
+ * settings — a column set to lz4 would otherwise go back to the default pglz at every swap — and every index and
+ * primary / unique key under its live name), empty. An existing `shadow` (a rebuild that did not finish) is dropped first.
  * Serial columns get a sequence of their own in the shadow, so dropping the old schema after the swap cannot take
  * their default with it. Run inside the caller's transaction.
  *

@@ -1,9 +1,9 @@
-import { PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { PostgresEventStore } from '../../../event-store/src/postgres-event-store.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { appendScenario, readModelSnapshot, startLiveProjector, writeWork } from '../../../audit/src/testing/audit-fixtures.js';
 import { rebuildAndSwap, verifyReadModels } from './rebuild.js';
-import { appendScenario, readModelSnapshot, startLiveProjector, writeWork } from './testing/audit-fixtures.js';
 
-describe('replay: blue/green rebuild of the read models from the event log', () => {
+describe('rebuild: blue/green rebuild of the read models from the event log', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
 
@@ -56,9 +56,9 @@ describe('replay: blue/green rebuild of the read models from the event log', () 
     expect(result.checkpointsCopied).toBe(1);
     const schemas = await db.pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'read_models%' ORDER BY 1`);
     expect(schemas.rows.map((r) => r.nspname)).toEqual(['read_models']);
-    // every event of the log is in the swapped-in read models, and they equal a fresh rebuild
+    // every event of the log is in the swapped-in read models, and they equal a fresh rebuild, version by version
     const head = (await db.pool.query<{ max: string }>('SELECT max(global_position)::text AS max FROM events')).rows[0]!.max;
-    const applied = (await db.pool.query<{ max: string }>('SELECT max(last_global_position)::text AS max FROM read_models.projection_snapshots')).rows[0]!.max;
+    const applied = (await db.pool.query<{ max: string }>('SELECT max(last_global_position)::text AS max FROM read_models.projection_streams')).rows[0]!.max;
     expect(applied).toBe(head);
     const checkpoint = (await db.pool.query<{ last: string }>('SELECT last_global_position::text AS last FROM read_models.projection_checkpoints')).rows[0]!.last;
     expect(checkpoint).toBe(head);
@@ -71,15 +71,20 @@ describe('replay: blue/green rebuild of the read models from the event log', () 
     );
     expect(seq.rows[0]!.d).toContain('read_models.dead_letters_id_seq');
     // index names survive the swap
-    const indexes = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'read_models' AND indexname = 'project_status_order_idx'`);
+    const indexes = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'read_models' AND indexname = 'project_status_title_order_idx'`);
     expect(indexes.rows[0]!.n).toBe(1);
   });
 
   it('--verify detects a tampered read-model row, a deleted one and an invented one, and is clean again after a rebuild', async () => {
     const before = await readModelSnapshot(db.pool);
-    await db.pool.query(`UPDATE read_models.project_status SET primary_title = 'Tampered' WHERE work_id = (SELECT min(work_id) FROM read_models.project_status)`);
-    await db.pool.query(`DELETE FROM read_models.timeline_entries WHERE (owner_stream, entry_key) = (SELECT owner_stream, entry_key FROM read_models.timeline_entries ORDER BY 1, 2 LIMIT 1)`);
-    await db.pool.query(`INSERT INTO read_models.work_relations (owner_stream, relation_id, work_id, relation, target_work_id) VALUES ('work-x', 'r-x', 'x', 'remake-of', 'y')`);
+    // a current card edited, a past version of a timeline entry deleted (history matters too), a relation invented
+    await db.pool.query(`UPDATE read_models.project_status SET primary_title = 'Tampered' WHERE valid_to IS NULL AND work_id = (SELECT min(work_id) FROM read_models.project_status)`);
+    await db.pool.query(
+      `DELETE FROM read_models.timeline_entries WHERE (owner_stream, row_key, valid_from) = (SELECT owner_stream, row_key, valid_from FROM read_models.timeline_entries WHERE valid_to IS NOT NULL ORDER BY 1, 2, 3 LIMIT 1)`,
+    );
+    await db.pool.query(
+      `INSERT INTO read_models.work_relations (owner_stream, row_key, valid_from, recorded_from, relation_id, work_id, relation, target_work_id) VALUES ('work-x', 'r-x', 1, now(), 'r-x', 'x', 'remake-of', 'y')`,
+    );
     const result = await verifyReadModels({ pool: db.pool });
     expect(result.ok).toBe(false);
     const summary = result.differences.map((d) => `${d.table}:${d.kind}:${d.columns.join(',')}`).sort();

@@ -1,0 +1,79 @@
+import type { PartialDate } from '../../../contracts/src/envelope.js';
+import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+
+export interface PersonAttachment {
+  attachmentId: string;
+  workId: string;
+  workTitle: string | null;
+  role: string;
+  character: string | null;
+  billing: string | null;
+  attachedAt: PartialDate | null;
+  detached: { reason: string; detachedAt?: PartialDate } | null;
+  /** attached | detached | corrected | moved | retracted | withdrawn */
+  state: string;
+  current: boolean;
+  note: string | null;
+  movedToWorkId: string | null;
+  movedFrom: { workId: string; attachmentId: string; note: string } | null;
+}
+
+export interface PersonAttachments {
+  person: { personId: string; name: string | null; names: unknown[] } | null;
+  attachments: PersonAttachment[];
+}
+
+/** Every attachment ever stated for a person (current first), now or as of `options.at`. */
+export async function getPersonAttachments(db: Queryable, personId: string, options: QueryOptions & { includeDeprecated?: boolean } = {}): Promise<PersonAttachments | null> {
+  const s = schemaOf(options);
+  const personParams = new QueryParams(options);
+  const q = new QueryParams(options);
+  const [person, rows] = await Promise.all([
+    db.query<{ primary_name: string | null; names: unknown[] }>(
+      `SELECT n.primary_name, n.names FROM ${s}.person_names n WHERE n.person_id = ${personParams.add(personId)} AND ${personParams.at('n')}`,
+      personParams.values,
+    ),
+    db.query<{
+      attachment_id: string;
+      work_id: string;
+      role: string;
+      character: string | null;
+      billing: string | null;
+      attached_at: PartialDate | null;
+      detached: PersonAttachment['detached'];
+      state: string;
+      is_current: boolean;
+      note: string | null;
+      moved_to_work_id: string | null;
+      moved_from: PersonAttachment['movedFrom'];
+      primary_title: string | null;
+    }>(
+      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from,
+              w.primary_title
+       FROM ${s}.person_attachments a LEFT JOIN ${s}.project_status w ON w.work_id = a.work_id AND ${q.at('w')}
+       WHERE a.person_id = ${q.add(personId)} AND ${q.at('a')} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
+       ORDER BY a.is_current DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
+      q.values,
+    ),
+  ]);
+  if (person.rowCount === 0 && rows.rowCount === 0) return null;
+  const p = person.rows[0];
+  return {
+    person: p ? { personId, name: p.primary_name, names: p.names } : null,
+    attachments: rows.rows.map((r) => ({
+      attachmentId: r.attachment_id,
+      workId: r.work_id,
+      workTitle: r.primary_title,
+      role: r.role,
+      character: r.character,
+      billing: r.billing,
+      attachedAt: r.attached_at,
+      detached: r.detached,
+      state: r.state,
+      current: r.is_current,
+      note: r.note,
+      movedToWorkId: r.moved_to_work_id,
+      movedFrom: r.moved_from,
+    })),
+  };
+}

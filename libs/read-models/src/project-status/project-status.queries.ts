@@ -1,0 +1,277 @@
+import type { PartialDate } from '../../../contracts/src/envelope.js';
+import { yearsSince } from '../shared/dates.js';
+import type { FactNote } from '../shared/notes.js';
+import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.rows.js';
+
+type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
+
+/** The card's columns the queries read. */
+interface CardRow {
+  work_id: string;
+  stream_version: number | null;
+  primary_title: string | null;
+  primary_title_language: string | null;
+  titles: StatusTitle[];
+  kind: string | null;
+  original_language: string | null;
+  original_work_id: string | null;
+  original_relation: string | null;
+  status: string | null;
+  status_since: string | null;
+  status_since_precision: string | null;
+  countries: string[];
+  production_year: number | null;
+  external_ids: Record<string, string>;
+  latest_milestone: StatusMilestone | null;
+  development_start: string | null;
+  development_start_precision: string | null;
+  in_development: boolean;
+  first_release: FirstRelease;
+  withdrawn: boolean;
+  withdrawn_note: string | null;
+}
+
+const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.titles, c.kind, c.original_language, c.original_work_id, c.original_relation,
+  c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
+  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note`;
+
+/** The development duration in whole years as of `now`, for works still in development; null otherwise. */
+export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
+  const start = partialDateOf(row.development_start, row.development_start_precision);
+  return row.in_development && start ? yearsSince(start, now) : null;
+}
+
+// ---- list ------------------------------------------------------------------------------------------------------
+
+export interface ListProjectsFilter {
+  status?: string;
+  /** ISO alpha-2: a country of origin. */
+  country?: string;
+  companyId?: string;
+  personId?: string;
+  kind?: string;
+  /** Case-insensitive substring of any current title. */
+  text?: string;
+  includeWithdrawn?: boolean;
+  /** 1–100, default 20. */
+  limit?: number;
+  /** Opaque: the nextCursor of the previous page. */
+  cursor?: string;
+}
+
+export interface ProjectSummary {
+  workId: string;
+  primaryTitle: string | null;
+  titles: { text: string; language: string; class: string }[];
+  kind: string | null;
+  status: string | null;
+  statusSince: PartialDate | null;
+  countries: string[];
+  productionYear: number | null;
+  originalWorkId: string | null;
+  inDevelopment: boolean;
+  developmentStart: PartialDate | null;
+  developmentYears: number | null;
+  withdrawn: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+function encodeCursor(sortTitle: string, workId: string): string {
+  return Buffer.from(JSON.stringify([sortTitle, workId]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
+
+/**
+ * Projects ordered by primary title (case-insensitive), then id; keyset pagination with an opaque cursor. Now, or as
+ * of `options.at`: the card versions true then, filtered by the credits and attachments true then.
+ */
+export async function listProjects(db: Queryable, filter: ListProjectsFilter = {}, options?: QueryOptions): Promise<Page<ProjectSummary>> {
+  const s = schemaOf(options);
+  const q = new QueryParams(options);
+  const where: string[] = [q.at('c')];
+  if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
+  if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
+  if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
+  if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
+  if (filter.companyId) {
+    where.push(`EXISTS (SELECT 1 FROM ${s}.project_companies pc WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)} AND ${q.at('pc')})`);
+  }
+  if (filter.personId) {
+    where.push(`EXISTS (SELECT 1 FROM ${s}.project_people pp WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)} AND ${q.at('pp')})`);
+  }
+  if (filter.text) where.push(`strpos(c.titles_search, ${q.add(filter.text.toLowerCase())}) > 0`);
+  if (filter.cursor) {
+    const [title, id] = decodeCursor(filter.cursor);
+    where.push(`(lower(coalesce(c.primary_title, '')), c.work_id) > (${q.add(title)}, ${q.add(id)})`);
+  }
+  const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 20), 1), 100);
+  const { rows } = await db.query<CardRow & { sort_title: string }>(
+    `SELECT ${CARD_COLUMNS}, lower(coalesce(c.primary_title, '')) AS sort_title FROM ${s}.project_status c
+     WHERE ${where.join(' AND ')}
+     ORDER BY lower(coalesce(c.primary_title, '')), c.work_id LIMIT ${limit + 1}`,
+    q.values,
+  );
+  const now = options?.now ?? new Date();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      workId: row.work_id,
+      primaryTitle: row.primary_title,
+      titles: row.titles.map((t) => ({ text: t.text, language: t.language, class: t.class })),
+      kind: row.kind,
+      status: row.status,
+      statusSince: partialDateOf(row.status_since, row.status_since_precision),
+      countries: row.countries,
+      productionYear: row.production_year,
+      originalWorkId: row.original_work_id,
+      inDevelopment: row.in_development,
+      developmentStart: partialDateOf(row.development_start, row.development_start_precision),
+      developmentYears: developmentYearsOf(row, now),
+      withdrawn: row.withdrawn,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.sort_title, last.work_id) : null,
+  };
+}
+
+// ---- status ----------------------------------------------------------------------------------------------------
+
+export interface NamedCompany extends StatusCompany {
+  name: string | null;
+}
+export interface NamedPerson extends StatusPerson {
+  name: string | null;
+}
+
+export interface ProjectStatus {
+  workId: string;
+  streamVersion: number;
+  primaryTitle: { text: string; language: string | null } | null;
+  titles: StatusTitle[];
+  kind: string | null;
+  originalLanguage: string | null;
+  originalWork: { workId: string; relation: string; primaryTitle: string | null } | null;
+  status: string | null;
+  statusSince: PartialDate | null;
+  countries: string[];
+  productionYear: number | null;
+  externalIds: Record<string, string>;
+  companiesByRole: Record<string, NamedCompany[]>;
+  peopleByRole: Record<string, NamedPerson[]>;
+  latestMilestone: StatusMilestone | null;
+  developmentStart: PartialDate | null;
+  inDevelopment: boolean;
+  /** Whole years from the development start to today, while in development. */
+  developmentYears: number | null;
+  firstRelease: FirstRelease;
+  withdrawn: { note: string | null } | null;
+  notes: FactNote[];
+}
+
+function groupBy<T extends { role: string }>(items: readonly T[]): Record<string, T[]> {
+  const groups: Record<string, T[]> = {};
+  for (const item of items) (groups[item.role] ??= []).push(item);
+  return groups;
+}
+
+/** Drops null fields, which the card's JSON leaves out. */
+function present<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** A project's status card, now or as of `options.at`, with the names of its companies and people as they stood then. */
+export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
+  const s = schemaOf(options);
+  const cardParams = new QueryParams(options);
+  const { rows } = await db.query<CardRow>(
+    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${s}.project_status c
+     LEFT JOIN ${s}.stream_versions v ON v.owner_stream = c.owner_stream AND v.row_key = 'version' AND ${cardParams.at('v')}
+     WHERE c.work_id = ${cardParams.add(workId)} AND ${cardParams.at('c')}`,
+    cardParams.values,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const companies = new QueryParams(options);
+  const people = new QueryParams(options);
+  const notes = new QueryParams(options);
+  const original = new QueryParams(options);
+  const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
+    db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; name: string | null }>(
+      `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, o.primary_name AS name
+       FROM ${s}.project_companies pc LEFT JOIN ${s}.organization_names o ON o.organization_id = pc.organization_id AND ${companies.at('o')}
+       WHERE pc.work_id = ${companies.add(workId)} AND ${companies.at('pc')} ORDER BY pc.seq COLLATE "C"`,
+      companies.values,
+    ),
+    db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; name: string | null }>(
+      `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, n.primary_name AS name
+       FROM ${s}.project_people pp LEFT JOIN ${s}.person_names n ON n.person_id = pp.person_id AND ${people.at('n')}
+       WHERE pp.work_id = ${people.add(workId)} AND ${people.at('pp')} ORDER BY pp.seq COLLATE "C"`,
+      people.values,
+    ),
+    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null }>(
+      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${s}.project_notes pn
+       WHERE pn.work_id = ${notes.add(workId)} AND ${notes.at('pn')} ORDER BY pn.seq COLLATE "C"`,
+      notes.values,
+    ),
+    row.original_work_id
+      ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${s}.project_status c WHERE c.work_id = ${original.add(row.original_work_id)} AND ${original.at('c')}`, original.values)
+      : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
+  ]);
+  return {
+    workId: row.work_id,
+    streamVersion: row.stream_version ?? 0,
+    primaryTitle: row.primary_title === null ? null : { text: row.primary_title, language: row.primary_title_language },
+    titles: row.titles,
+    kind: row.kind,
+    originalLanguage: row.original_language,
+    originalWork: row.original_work_id && row.original_relation ? { workId: row.original_work_id, relation: row.original_relation, primaryTitle: originalRows.rows[0]?.primary_title ?? null } : null,
+    status: row.status,
+    statusSince: partialDateOf(row.status_since, row.status_since_precision),
+    countries: row.countries,
+    productionYear: row.production_year,
+    externalIds: row.external_ids,
+    companiesByRole: groupBy(
+      companyRows.rows.map((c) => ({
+        ...present({ creditId: c.credit_id, organizationId: c.organization_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date }),
+        name: c.name,
+      })) as NamedCompany[],
+    ),
+    peopleByRole: groupBy(
+      personRows.rows.map((p) => ({
+        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at }),
+        name: p.name,
+      })) as NamedPerson[],
+    ),
+    latestMilestone: row.latest_milestone,
+    developmentStart: partialDateOf(row.development_start, row.development_start_precision),
+    inDevelopment: row.in_development,
+    developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
+    firstRelease: row.first_release,
+    withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
+    notes: noteRows.rows.map((n) =>
+      present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote,
+    ),
+  };
+}

@@ -1,0 +1,34 @@
+import { companyPortfolioProjection } from './company-portfolio/company-portfolio.handlers.js';
+import { ProjectionEngine } from './engine/engine.js';
+import { streamVersionsProjection } from './engine/stream-versions.js';
+import { lookupsProjection } from './lookups/lookups.handlers.js';
+import { personAttachmentsProjection } from './person-attachments/person-attachments.handlers.js';
+import { projectStatusProjection } from './project-status/project-status.handlers.js';
+import { remakeMapProjection } from './remake-map/remake-map.handlers.js';
+import { timelineProjection } from './timeline/timeline.handlers.js';
+
+/** Every read model, by the name its folder has. */
+export const READ_MODEL_PROJECTIONS = [
+  projectStatusProjection,
+  timelineProjection,
+  companyPortfolioProjection,
+  remakeMapProjection,
+  personAttachmentsProjection,
+  lookupsProjection,
+  streamVersionsProjection,
+] as const;
+
+/**
+ * The engine the projector, the rebuild and the verification run: every read model's handlers, applied together (an
+ * event's changes to all models commit or dead-letter as one).
+ */
+export const READ_MODELS = new ProjectionEngine(READ_MODEL_PROJECTIONS);
+
+/** The tables of a read model by its name, or of all ('read-models' / 'all'); throws on an unknown name. */
+export function tablesOfReadModel(name: string): readonly string[] {
+  if (name === 'read-models' || name === 'all') return READ_MODELS.tables.map((t) => t.name);
+  const projection = READ_MODEL_PROJECTIONS.find((p) => p.name === name);
+  if (projection) return projection.tables.map((t) => t.name);
+  if (READ_MODELS.tables.some((t) => t.name === name)) return [name];
+  throw new RangeError(`unknown read model ${JSON.stringify(name)}; known: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')} (or a table name)`);
+}

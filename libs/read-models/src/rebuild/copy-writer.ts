@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import { copyField, copyIn } from './copy-in.js';
+import type { TableSpec } from '../engine/projection.js';
+import { insertDeadLetters, PROJECTION_NAME, schemaIdent } from '../engine/pg-store.js';
+import { SYSTEM_TIME_COLUMNS } from '../engine/system-time.js';
+import type { FoldedStream } from './stream-fold.js';
+
+const PROGRESS_COLUMNS = ['stream_id', 'stream_type', 'version', 'skipped_versions', 'last_event_id', 'last_global_position', 'last_recorded_at'];
+
+/**
+ * Turns folded streams into COPY text per table (every version of every row, the streams' progress) and loads it
+ * into empty tables of a schema, inside the caller's transaction. Dead letters, few, go by INSERT.
+ */
+export class CopyWriter {
+  private readonly buffers = new Map<string, string[]>();
+  private readonly deadLetters: FoldedStream['deadLetters'][number][] = [];
+  private bytes = 0;
+  private readonly s: string;
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    schema: string,
+    private readonly tables: readonly TableSpec[],
+  ) {
+    this.s = schemaIdent(schema);
+    for (const table of tables) this.buffers.set(table.name, []);
+    this.buffers.set('projection_streams', []);
+  }
+
+  /** Buffered bytes (roughly): the caller flushes past its threshold. */
+  get buffered(): number {
+    return this.bytes;
+  }
+
+  add(stream: FoldedStream): void {
+    for (const version of stream.versions) {
+      const table = this.tables.find((t) => t.name === version.table);
+      if (!table) throw new Error(`no read-model table ${version.table}`);
+      const system = [
+        copyField('text', version.stream),
+        copyField('text', version.key),
+        String(version.validFrom),
+        version.validTo === null ? '\\N' : String(version.validTo),
+        version.recordedFrom,
+        version.recordedTo ?? '\\N',
+      ];
+      const own = Object.entries(table.columns).map(([column, type]) => copyField(type, version.row[column]));
+      const line = `${[...system, ...own].join('\t')}\n`;
+      this.buffers.get(table.name)!.push(line);
+      this.bytes += line.length;
+    }
+    const p = stream.progress;
+    if (p) {
+      const line = `${[
+        copyField('text', stream.streamId),
+        copyField('text', p.streamType),
+        String(p.version),
+        copyField('integer[]', p.skipped),
+        p.lastEventId ?? '\\N',
+        p.lastGlobalPosition === null ? '\\N' : String(p.lastGlobalPosition),
+        p.lastRecordedAt ?? '\\N',
+      ].join('\t')}\n`;
+      this.buffers.get('projection_streams')!.push(line);
+      this.bytes += line.length;
+    }
+    this.deadLetters.push(...stream.deadLetters);
+  }
+
+  /** COPYs everything buffered. */
+  async flush(): Promise<void> {
+    for (const [table, lines] of this.buffers) {
+      if (lines.length === 0) continue;
+      const spec = this.tables.find((t) => t.name === table);
+      const columns = spec ? [...SYSTEM_TIME_COLUMNS, ...Object.keys(spec.columns)] : PROGRESS_COLUMNS;
+      const text = lines.join('');
+      this.buffers.set(table, []);
+      await copyIn(this.client, `${this.s}.${table} (${columns.map((c) => `"${c}"`).join(', ')})`, text);
+    }
+    if (this.deadLetters.length) await insertDeadLetters(this.client, this.s, PROJECTION_NAME, this.deadLetters.splice(0));
+    this.bytes = 0;
+  }
+}
+

@@ -1,0 +1,94 @@
+import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import type { PartialDate } from '../../../contracts/src/envelope.js';
+
+/** Relations whose target is this work's original. */
+export const ORIGINAL_RELATIONS = ['remake-of', 'localized-version-of'] as const;
+
+type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
+
+export interface RemakeMapWork {
+  workId: string;
+  primaryTitle: string | null;
+  kind: string | null;
+  status: string | null;
+  countries: string[];
+  productionYear: number | null;
+  firstRelease: FirstRelease;
+  /** The year to sort by: production year, else the first release's year. */
+  year: number | null;
+}
+
+export interface RemakeMapVersion extends RemakeMapWork {
+  relation: string;
+  /** The work this one is a remake/localized version of (the original, or another version). */
+  of: string;
+  dealId: string | null;
+  depth: number;
+}
+
+export interface RemakeMap {
+  requestedWorkId: string;
+  original: RemakeMapWork;
+  versions: RemakeMapVersion[];
+}
+
+/** Resolves the original of `workId` (following remake-of / localized-version-of upwards), then all its versions. */
+export async function getRemakeMap(db: Queryable, workId: string, options?: QueryOptions): Promise<RemakeMap | null> {
+  const s = schemaOf(options);
+  const upParams = new QueryParams(options);
+  const up = await db.query<{ work_id: string }>(
+    `WITH RECURSIVE chain(work_id, depth, path) AS (
+       SELECT ${upParams.add(workId)}::text, 0, ARRAY[$1::text]
+       UNION ALL
+       SELECT r.target_work_id, c.depth + 1, c.path || r.target_work_id
+       FROM chain c JOIN ${s}.work_relations r ON r.work_id = c.work_id AND r.relation = ANY(${upParams.add([...ORIGINAL_RELATIONS])}::text[]) AND ${upParams.at('r')}
+       WHERE NOT r.target_work_id = ANY(c.path) AND c.depth < 20
+     )
+     SELECT work_id FROM chain ORDER BY depth DESC LIMIT 1`,
+    upParams.values,
+  );
+  const originalId = up.rows[0]?.work_id ?? workId;
+  const downParams = new QueryParams(options);
+  const original = downParams.add(originalId);
+  const relations = downParams.add([...ORIGINAL_RELATIONS]);
+  const down = await db.query<{ work_id: string; relation: string; of: string; deal_id: string | null; depth: number }>(
+    `WITH RECURSIVE versions(work_id, relation, of, deal_id, depth, path) AS (
+       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, 1, ARRAY[${original}::text, r.work_id]
+       FROM ${s}.work_relations r WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[]) AND ${downParams.at('r')}
+       UNION ALL
+       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, v.depth + 1, v.path || r.work_id
+       FROM versions v JOIN ${s}.work_relations r ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[]) AND ${downParams.at('r')}
+       WHERE NOT r.work_id = ANY(v.path) AND v.depth < 20
+     )
+     SELECT DISTINCT ON (work_id) work_id, relation, of, deal_id, depth FROM versions ORDER BY work_id, depth`,
+    downParams.values,
+  );
+  const ids = [originalId, ...down.rows.map((r) => r.work_id)];
+  const cards = new QueryParams(options);
+  const works = await db.query<{ work_id: string; primary_title: string | null; kind: string | null; status: string | null; countries: string[]; production_year: number | null; first_release: FirstRelease }>(
+    `SELECT c.work_id, c.primary_title, c.kind, c.status, c.countries, c.production_year, c.first_release FROM ${s}.project_status c
+     WHERE c.work_id = ANY(${cards.add(ids)}::text[]) AND NOT c.withdrawn AND ${cards.at('c')}`,
+    cards.values,
+  );
+  const byId = new Map(works.rows.map((w) => [w.work_id, w]));
+  const describe = (id: string): RemakeMapWork => {
+    const w = byId.get(id);
+    const releaseYear = w?.first_release ? Number(w.first_release.date.date.slice(0, 4)) : null;
+    return {
+      workId: id,
+      primaryTitle: w?.primary_title ?? null,
+      kind: w?.kind ?? null,
+      status: w?.status ?? null,
+      countries: w?.countries ?? [],
+      productionYear: w?.production_year ?? null,
+      firstRelease: w?.first_release ?? null,
+      year: w?.production_year ?? releaseYear,
+    };
+  };
+  if (!byId.has(originalId) && down.rows.length === 0) return null;
+  const versions = down.rows
+    .filter((r) => byId.has(r.work_id))
+    .map((r): RemakeMapVersion => ({ ...describe(r.work_id), relation: r.relation, of: r.of, dealId: r.deal_id, depth: r.depth }))
+    .sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || (a.countries[0] ?? '').localeCompare(b.countries[0] ?? '') || a.workId.localeCompare(b.workId));
+  return { requestedWorkId: workId, original: describe(originalId), versions };
+}

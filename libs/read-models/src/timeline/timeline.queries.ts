@@ -1,0 +1,104 @@
+import { partialDateStart, type PartialDate } from '../../../contracts/src/envelope.js';
+import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+
+export interface TimelineEntry {
+  kind: string;
+  label: string;
+  occurredAt: PartialDate;
+  sortKey: string;
+  factType: string;
+  factId: string;
+  subject: { type: string; id: string; name: string | null } | null;
+  details: Record<string, unknown>;
+  /** Not corrected and not retracted. */
+  current: boolean;
+  corrected: boolean;
+  retracted: boolean;
+  note: string | null;
+  /** The stream the entry comes from (the work's, or a deal's). */
+  source: string;
+}
+
+export interface Timeline {
+  workId: string;
+  entries: TimelineEntry[];
+  /** First and last current entries and the whole years between them (a 2018 → 2025 development reads 7). */
+  span: { from: PartialDate; to: PartialDate; years: number } | null;
+}
+
+export interface TimelineOptions extends QueryOptions {
+  /** World time: only entries that occurred before this date ('YYYY', 'YYYY-MM' or 'YYYY-MM-DD'). */
+  occurredBefore?: string;
+  /** Keep corrected and retracted entries (flagged, with their notes). Default true. */
+  includeDeprecated?: boolean;
+}
+
+function partialDateFromString(value: string): PartialDate {
+  const precision = /^\d{4}$/.test(value) ? 'year' : /^\d{4}-\d{2}$/.test(value) ? 'month' : /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'day' : null;
+  if (!precision) throw new RangeError(`expected YYYY, YYYY-MM or YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return { date: value, precision };
+}
+
+/**
+ * A work's development timeline in world-time order (entries on one day in the order they were stated), as the desk
+ * knew it now or at `options.at`; names of people and companies as they stood then.
+ */
+export async function getTimeline(db: Queryable, workId: string, options: TimelineOptions = {}): Promise<Timeline | null> {
+  const s = schemaOf(options);
+  const exists = new QueryParams(options);
+  const found = await db.query(`SELECT 1 FROM ${s}.project_status c WHERE c.work_id = ${exists.add(workId)} AND ${exists.at('c')}`, exists.values);
+  if (found.rowCount === 0) return null;
+  const q = new QueryParams(options);
+  const where = [`t.work_id = ${q.add(workId)}`, q.at('t')];
+  if (options.occurredBefore) where.push(`t.sort_key < ${q.add(partialDateStart(partialDateFromString(options.occurredBefore)))}::date`);
+  if (options.includeDeprecated === false) where.push('NOT t.corrected AND NOT t.retracted');
+  const { rows } = await db.query<{
+    kind: string;
+    label: string;
+    occurred_at: string;
+    precision: string;
+    sort_key: string;
+    fact_type: string;
+    fact_id: string;
+    subject_type: string | null;
+    subject_id: string | null;
+    details: Record<string, unknown>;
+    corrected: boolean;
+    retracted: boolean;
+    note: string | null;
+    owner_stream: string;
+    subject_name: string | null;
+  }>(
+    `SELECT t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
+            t.subject_id, t.details, t.corrected, t.retracted, t.note, t.owner_stream,
+            coalesce(o.primary_name, p.primary_name) AS subject_name
+     FROM ${s}.timeline_entries t
+     LEFT JOIN ${s}.organization_names o ON t.subject_type = 'organization' AND o.organization_id = t.subject_id AND ${q.at('o')}
+     LEFT JOIN ${s}.person_names p ON t.subject_type = 'person' AND p.person_id = t.subject_id AND ${q.at('p')}
+     WHERE ${where.join(' AND ')}
+     ORDER BY t.sort_key, (t.owner_stream LIKE 'work-%') DESC, t.owner_stream, t.seq`,
+    q.values,
+  );
+  const entries = rows.map(
+    (r): TimelineEntry => ({
+      kind: r.kind,
+      label: r.label,
+      occurredAt: { date: r.occurred_at, precision: r.precision as PartialDate['precision'] },
+      sortKey: r.sort_key,
+      factType: r.fact_type,
+      factId: r.fact_id,
+      subject: r.subject_type && r.subject_id ? { type: r.subject_type, id: r.subject_id, name: r.subject_name } : null,
+      details: r.details,
+      current: !r.corrected && !r.retracted,
+      corrected: r.corrected,
+      retracted: r.retracted,
+      note: r.note,
+      source: r.owner_stream,
+    }),
+  );
+  const current = entries.filter((e) => e.current);
+  const first = current[0];
+  const last = current.at(-1);
+  const span = first && last ? { from: first.occurredAt, to: last.occurredAt, years: Number(last.occurredAt.date.slice(0, 4)) - Number(first.occurredAt.date.slice(0, 4)) } : null;
+  return { workId, entries, span };
+}

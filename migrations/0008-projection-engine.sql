@@ -1,0 +1,408 @@
+-- The projection engine (libs/read-models/src/engine, issue: one projection engine): read models become
+-- system-versioned tables written by per-event handlers, replacing the fold-based tables and their per-stream state
+-- snapshots.
+--
+-- Every read-model row is owned by one stream (owner_stream) and identified in it by row_key; each version of a row
+-- carries the global positions (and recordedAt) between which it was the row: valid_from inclusive, valid_to
+-- exclusive, NULL while open. The current view is the open versions (partial indexes WHERE valid_to IS NULL); a view
+-- as of position p is `valid_from <= p AND (valid_to IS NULL OR valid_to > p)` on indexes that lead with the model's
+-- own column and valid_from, INCLUDE valid_to so the interval is decided from the index. One open version per row:
+-- the partial unique index <table>_open_idx.
+--
+-- Upgrading: the old tables are dropped and the new ones start empty, with no Kafka checkpoints, so the projector
+-- consumes every topic from the beginning (the topics keep every event) and fills them through the live path;
+-- `npm run replay -- --all` does the same from the events table, faster, for a large log. Dead letters of events are
+-- dropped too (applying the log again records them again, with the engine's reasons); those of Kafka messages that
+-- were not events are kept, as nothing could record them again.
+
+DROP TABLE read_models.project_status, read_models.timeline_entries, read_models.company_portfolio, read_models.work_relations,
+  read_models.person_attachments, read_models.organization_names, read_models.person_names, read_models.projection_snapshots;
+DELETE FROM read_models.projection_checkpoints;
+DELETE FROM read_models.dead_letters WHERE event_id IS NOT NULL;
+
+-- Per stream: the dedupe rule's version and the versions passed over as dead letters (the engine's whole per-stream
+-- state besides rows: applying an event never reads a folded state).
+CREATE TABLE read_models.projection_streams (
+  stream_id            text        PRIMARY KEY,
+  stream_type          text        NOT NULL,
+  version              integer     NOT NULL,
+  skipped_versions     integer[]   NOT NULL DEFAULT '{}',
+  last_event_id        uuid,
+  last_global_position bigint,
+  last_recorded_at     timestamptz,
+  updated_at           timestamptz NOT NULL DEFAULT now()
+);
+-- freshness: the latest applied global position (also as of a position)
+CREATE INDEX projection_streams_position_idx ON read_models.projection_streams (last_global_position);
+
+CREATE TABLE read_models.project_status (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  primary_title                text,
+  primary_title_language       text,
+  titles                       jsonb,
+  titles_search                text,
+  kind                         text,
+  original_language            text,
+  original_work_id             text,
+  original_relation            text,
+  status                       text,
+  status_since                 text,
+  status_since_precision       text,
+  status_since_start           date,
+  countries                    text[],
+  production_year              integer,
+  external_ids                 jsonb,
+  latest_milestone             jsonb,
+  development_start            text,
+  development_start_precision  text,
+  development_start_start      date,
+  in_development               boolean,
+  first_release                jsonb,
+  withdrawn                    boolean,
+  withdrawn_note               text,
+  known_titles                 jsonb,
+  status_ref                   jsonb,
+  development_start_ref        jsonb,
+  original_ref                 jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_status_open_idx ON read_models.project_status (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX project_status_work_idx ON read_models.project_status (work_id, valid_from) INCLUDE (valid_to);
+CREATE INDEX project_status_title_order_idx ON read_models.project_status (lower(coalesce(primary_title, '')), work_id) WHERE valid_to IS NULL;
+CREATE INDEX project_status_title_history_idx ON read_models.project_status (lower(coalesce(primary_title, '')), work_id, valid_from) INCLUDE (valid_to);
+CREATE INDEX project_status_status_idx ON read_models.project_status (status) WHERE valid_to IS NULL;
+CREATE INDEX project_status_kind_idx ON read_models.project_status (kind) WHERE valid_to IS NULL;
+CREATE INDEX project_status_countries_idx ON read_models.project_status USING gin (countries) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.project_companies (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  credit_id                    text,
+  organization_id              text,
+  role                         text,
+  country                      text,
+  territory                    text,
+  from_date                    jsonb,
+  to_date                      jsonb,
+  seq                          text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_companies_open_idx ON read_models.project_companies (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX project_companies_work_idx ON read_models.project_companies (work_id, valid_from) INCLUDE (valid_to);
+CREATE INDEX project_companies_organization_idx ON read_models.project_companies (organization_id, work_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.project_people (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  attachment_id                text,
+  person_id                    text,
+  role                         text,
+  character                    text,
+  billing                      text,
+  attached_at                  jsonb,
+  seq                          text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_people_open_idx ON read_models.project_people (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX project_people_work_idx ON read_models.project_people (work_id, valid_from) INCLUDE (valid_to);
+CREATE INDEX project_people_person_idx ON read_models.project_people (person_id, work_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.project_notes (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  seq                          text,
+  fact_type                    text,
+  fact_id                      text,
+  kind                         text,
+  note                         text,
+  event_id                     text,
+  replacement_id               text,
+  other_work_id                text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_notes_open_idx ON read_models.project_notes (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX project_notes_work_idx ON read_models.project_notes (work_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.project_dated_facts (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  fact_type                    text,
+  fact_id                      text,
+  seq                          text,
+  current                      boolean,
+  value                        jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_dated_facts_open_idx ON read_models.project_dated_facts (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.project_current_releases (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  releases                     jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_current_releases_open_idx ON read_models.project_current_releases (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.project_set_aside (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  fact_type                    text,
+  fact_id                      text,
+  seq                          text,
+  current                      boolean,
+  detached                     boolean,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX project_set_aside_open_idx ON read_models.project_set_aside (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.timeline_entries (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  entry_key                    text,
+  work_id                      text,
+  kind                         text,
+  label                        text,
+  occurred_at                  text,
+  precision                    text,
+  sort_key                     date,
+  seq                          integer,
+  fact_type                    text,
+  fact_id                      text,
+  subject_type                 text,
+  subject_id                   text,
+  details                      jsonb,
+  corrected                    boolean,
+  retracted                    boolean,
+  note                         text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX timeline_entries_open_idx ON read_models.timeline_entries (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX timeline_entries_work_idx ON read_models.timeline_entries (work_id, sort_key) WHERE valid_to IS NULL;
+CREATE INDEX timeline_entries_history_idx ON read_models.timeline_entries (work_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.timeline_facts (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  fact_type                    text,
+  fact_id                      text,
+  fact                         jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX timeline_facts_open_idx ON read_models.timeline_facts (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.company_portfolio (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  organization_id              text,
+  via                          text,
+  work_id                      text,
+  deal_id                      text,
+  role                         text,
+  country                      text,
+  territory                    text,
+  work_ids                     text[],
+  details                      jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX company_portfolio_open_idx ON read_models.company_portfolio (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX company_portfolio_organization_idx ON read_models.company_portfolio (organization_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.company_portfolio_works (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  withdrawn                    boolean,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX company_portfolio_works_open_idx ON read_models.company_portfolio_works (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.company_portfolio_past_credits (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  credit_id                    text,
+  end_reason                   text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX company_portfolio_past_credits_open_idx ON read_models.company_portfolio_past_credits (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.company_portfolio_deals (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  deal_id                      text,
+  details                      jsonb,
+  status_history               jsonb,
+  works                        jsonb,
+  withdrawn                    boolean,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX company_portfolio_deals_open_idx ON read_models.company_portfolio_deals (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.work_relations (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  relation_id                  text,
+  work_id                      text,
+  relation                     text,
+  target_work_id               text,
+  deal_id                      text,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX work_relations_open_idx ON read_models.work_relations (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX work_relations_work_idx ON read_models.work_relations (work_id, valid_from) INCLUDE (valid_to);
+CREATE INDEX work_relations_target_idx ON read_models.work_relations (target_work_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.remake_map_works (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  work_id                      text,
+  withdrawn                    boolean,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX remake_map_works_open_idx ON read_models.remake_map_works (owner_stream, row_key) WHERE valid_to IS NULL;
+
+CREATE TABLE read_models.person_attachments (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  attachment_id                text,
+  person_id                    text,
+  work_id                      text,
+  role                         text,
+  character                    text,
+  billing                      text,
+  attached_at                  jsonb,
+  detached                     jsonb,
+  state                        text,
+  is_current                   boolean,
+  note                         text,
+  moved_to_work_id             text,
+  moved_from                   jsonb,
+  seq                          integer,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX person_attachments_open_idx ON read_models.person_attachments (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX person_attachments_person_idx ON read_models.person_attachments (person_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.organization_names (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  organization_id              text,
+  primary_name                 text,
+  names                        jsonb,
+  kind                         text,
+  country                      text,
+  parent_organization_id       text,
+  withdrawn                    boolean,
+  known_names                  jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX organization_names_open_idx ON read_models.organization_names (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX organization_names_organization_idx ON read_models.organization_names (organization_id, valid_from) INCLUDE (valid_to);
+
+CREATE TABLE read_models.person_names (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  person_id                    text,
+  primary_name                 text,
+  names                        jsonb,
+  nationalities                text[],
+  withdrawn                    boolean,
+  known_names                  jsonb,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX person_names_open_idx ON read_models.person_names (owner_stream, row_key) WHERE valid_to IS NULL;
+CREATE INDEX person_names_person_idx ON read_models.person_names (person_id, valid_from) INCLUDE (valid_to);
+
+-- Every stream's version as of any position (engine/stream-versions.ts): the status card's streamVersion.
+CREATE TABLE read_models.stream_versions (
+  owner_stream                 text        NOT NULL,
+  row_key                      text        NOT NULL,
+  valid_from                   bigint      NOT NULL,
+  valid_to                     bigint,
+  recorded_from                timestamptz NOT NULL,
+  recorded_to                  timestamptz,
+  stream_version               integer,
+  PRIMARY KEY (owner_stream, row_key, valid_from)
+);
+CREATE UNIQUE INDEX stream_versions_open_idx ON read_models.stream_versions (owner_stream, row_key) WHERE valid_to IS NULL;
+-- freshness as of a position: the last event applied at or before it
+CREATE INDEX stream_versions_position_idx ON read_models.stream_versions (valid_from);
