@@ -194,8 +194,31 @@ describe('the pipeline: HTTP → Postgres → relay → Kafka → projector → 
     expect(versionsOf((await get(`/projects/${original}/remake-map?${asOf}`)).body)).toEqual([remake]);
     expect(versionsOf((await get(`/projects/${original}/remake-map`)).body)).toEqual([remake, other].sort());
 
-    // Before the work existed, it is not there; a malformed instant is a 400.
+    // The list as of then: the projects with the producer credited then (/projects?asOf= used to answer 400)
+    const producedBy = async (query: string) => ((await get(`/projects?companyId=${company}&${query}`)).body.items as { workId: string }[]).map((p) => p.workId);
+    expect(await producedBy(asOf)).toEqual([remake]);
+    expect(await producedBy('limit=20')).toEqual([other]);
+
+    // As of a log position: the same views by position. The position the answer reflects is in the body and the header.
+    const position = statusThen.freshness.globalPosition as string;
+    const byPosition = await get(`/projects/${remake}?asOfPosition=${position}`);
+    expect(byPosition.status).toBe(200);
+    expect(byPosition.body.asOfPosition).toBe(position);
+    expect(byPosition.headers['x-reelwire-position']).toBe(position);
+    expect(byPosition.body.companiesByRole).toEqual(statusThen.companiesByRole);
+    expect(milestonesOf((await get(`/projects/${remake}/timeline?asOfPosition=${position}`)).body)).toEqual(['2019 current']);
+    expect(await producedBy(`asOfPosition=${position}`)).toEqual([remake]);
+
+    // Before the work existed, it is not there; a malformed instant or position is a 400 naming it, and so is both at once.
     expect((await get(`/projects/${remake}?asOf=2001-01-01T00:00:00Z`)).status).toBe(404);
-    expect((await get(`/projects/${remake}?asOf=yesterday`)).status).toBe(400);
+    expect((await get(`/projects/${remake}?asOfPosition=0`)).status).toBe(404);
+    const malformed = await get(`/projects/${remake}?asOf=yesterday`);
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).toContain('asOf');
+    for (const query of ['asOfPosition=-1', 'asOfPosition=1.5', 'asOfPosition=9999999999999999999', `asOf=${encodeURIComponent(beforeCorrection)}&asOfPosition=1`]) {
+      const refused = await get(`/projects?${query}`);
+      expect({ query, status: refused.status }).toEqual({ query, status: 400 });
+      expect(JSON.stringify(refused.body)).toContain('asOfPosition');
+    }
   });
 });

@@ -336,13 +336,17 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
   const tables = options.tables ?? [...engine.tables.map((t) => t.name), ...BOOKKEEPING_TABLES];
   const client = await options.pool.connect();
   try {
+    // Temporary objects are created in one short read-write transaction (a session whose default is read-only may still
+    // create them); everything after runs READ ONLY, which still lets it write the session's temporary tables.
     await client.query('BEGIN READ WRITE');
     await createTempShadow(client, LIVE_SCHEMA);
+    await client.query('COMMIT');
+    await client.query('BEGIN READ ONLY');
     const tally = await foldLogInto(client, options.pool, 'pg_temp', { engine, pageSize: options.batchSize ?? DEFAULT_PAGE, ...phaseOptions(options) });
     await client.query('COMMIT');
 
     options.onPhase?.('swap');
-    await client.query('BEGIN READ WRITE');
+    await client.query('BEGIN READ ONLY');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [READ_MODELS_APPLY_LOCK_KEY]);
       const liveVersions = await reflectedVersions(client, LIVE_SCHEMA);
