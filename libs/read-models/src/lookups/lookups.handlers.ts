@@ -5,7 +5,7 @@
 import type { OrganizationEventDataMap } from '../../../contracts/src/events/organization.events.js';
 import type { PersonEventDataMap } from '../../../contracts/src/events/person.events.js';
 import { ignore, put, required, type EventHandler, type HandlersFor, type ProjectedEvent, type Projection, type Row, type TableSpec } from '../engine/projection.js';
-import type { LookupName } from './lookups.rows.js';
+import type { LookupName } from './lookups.types.js';
 
 export const ORGANIZATION_NAMES: TableSpec = {
   name: 'organization_names',

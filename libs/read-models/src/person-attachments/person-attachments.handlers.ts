@@ -29,7 +29,7 @@
  */
 import type { WorkEventDataMap } from '../../../contracts/src/events/work.events.js';
 import { ignore, put, required, type EventHandler, type HandlersFor, type ProjectedEvent, type Projection, type Row, type RowChange, type StreamRows, type TableSpec } from '../engine/projection.js';
-import type { AttachmentState, PersonAttachmentRow } from './person-attachments.rows.js';
+import type { AttachmentState, PersonAttachmentRow } from './person-attachments.types.js';
 
 /** The reference's row minus owner_stream (the engine keeps the owner). */
 export type PersonAttachmentsRow = Omit<PersonAttachmentRow, 'owner_stream'>;

@@ -26,7 +26,7 @@ import type { WorkEventDataMap, WorkFactRef } from '../../../contracts/src/event
 import { close, put, required, type EventHandler, type HandlersFor, type ProjectedEvent, type Projection, type Row, type RowChange, type RowReads, type StreamRows, type TableSpec } from '../engine/projection.js';
 import { sortKeyOf } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
-import { DEVELOPMENT_ENDED, ORIGINAL_RELATIONS, type StatusCompany, type StatusMilestone, type StatusPerson, type StatusTitle } from './project-status.rows.js';
+import { DEVELOPMENT_ENDED, ORIGINAL_RELATIONS, type StatusCompany, type StatusMilestone, type StatusPerson, type StatusTitle } from './project-status.types.js';
 
 // ---- tables ----------------------------------------------------------------------------------------------------
 

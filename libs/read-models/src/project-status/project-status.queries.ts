@@ -2,7 +2,7 @@ import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
-import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.rows.js';
+import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
 
 type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
 

@@ -13,8 +13,8 @@ import { personDecider } from '../../../domain/src/person/person.decider.js';
 import { fold, type DomainEvent } from '../../../domain/src/shared/decider.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
 import { toProjectedEvent } from '../engine/published-events.js';
-import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from '../row-builders.js';
-import { mergeRowSets, type RowSet } from '../shared/row-set.js';
+import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './reference/row-builders.js';
+import { mergeRowSets, type RowSet } from './reference/row-set.js';
 
 const REFERENCE: Record<AggregateType, (events: DomainEvent[]) => RowSet> = {
   work: (events) => rowsForWork(fold(workDecider, events as never)),

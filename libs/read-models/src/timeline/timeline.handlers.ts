@@ -42,7 +42,7 @@ import {
   type TableSpec,
 } from '../engine/projection.js';
 import { sortKeyOf } from '../shared/dates.js';
-import type { TimelineEntryRow, TimelineKind } from './timeline.rows.js';
+import type { TimelineEntryRow, TimelineKind } from './timeline.types.js';
 
 /** The reference's row minus owner_stream (the engine keeps the owner). */
 export type TimelineEntry = Omit<TimelineEntryRow, 'owner_stream'>;

@@ -1,14 +1,14 @@
-import type { DealState } from '../../domain/src/deal/deal.state.js';
-import type { OrganizationState } from '../../domain/src/organization/organization.state.js';
-import type { PersonState } from '../../domain/src/person/person.state.js';
-import type { WorkState } from '../../domain/src/work/work.state.js';
-import { dealPortfolioRows, workPortfolioRows } from './company-portfolio/company-portfolio.rows.js';
-import { organizationNameRows, personNameRows } from './lookups/lookups.rows.js';
-import { personAttachmentRows } from './person-attachments/person-attachments.rows.js';
-import { projectStatusRows } from './project-status/project-status.rows.js';
-import { workRelationRows } from './remake-map/remake-map.rows.js';
-import { emptyRowSet, type RowSet } from './shared/row-set.js';
-import { dealTimelineRows, workTimelineRows } from './timeline/timeline.rows.js';
+import type { DealState } from '../../../../domain/src/deal/deal.state.js';
+import type { OrganizationState } from '../../../../domain/src/organization/organization.state.js';
+import type { PersonState } from '../../../../domain/src/person/person.state.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import { dealPortfolioRows, workPortfolioRows } from './company-portfolio.rows.js';
+import { organizationNameRows, personNameRows } from './lookups.rows.js';
+import { personAttachmentRows } from './person-attachments.rows.js';
+import { projectStatusRows } from './project-status.rows.js';
+import { workRelationRows } from './remake-map.rows.js';
+import { emptyRowSet, type RowSet } from './row-set.js';
+import { dealTimelineRows, workTimelineRows } from './timeline.rows.js';
 
 /** Pure: every read-model row a work stream owns, from its folded state. */
 export function rowsForWork(state: WorkState): RowSet {

@@ -1,85 +1,20 @@
-import type { PartialDate } from '../../../contracts/src/envelope.js';
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import type { WorkStatus } from '../../../contracts/src/vocabulary.js';
-import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { WorkState } from '../../../domain/src/work/work.state.js';
-import { earliest, sortKeyOf } from '../shared/dates.js';
-import { notesOfFact, type FactNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/columns.js';
+/**
+ * Reference (project-status): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../project-status/project-status.handlers.ts) must give the same rows event by event.
+ */
+import type { PartialDate } from '../../../../contracts/src/envelope.js';
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import { earliest, sortKeyOf } from '../../shared/dates.js';
+import { type FactNote } from '../../shared/notes.js';
+import { notesOfFact } from './notes.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { DEVELOPMENT_ENDED, ORIGINAL_RELATIONS, StatusTitle, StatusCompany, StatusPerson, ProjectStatusRow } from '../../project-status/project-status.types.js';
 
 /** Statuses after which a work is no longer "in development" (its development duration stops being reported). */
-export const DEVELOPMENT_ENDED: readonly WorkStatus[] = ['released', 'completed', 'cancelled'];
+
 /** Relations whose target is this work's original. */
-export const ORIGINAL_RELATIONS = ['remake-of', 'localized-version-of'] as const;
-
-export interface StatusTitle {
-  titleId: string;
-  text: string;
-  language: string;
-  class: string;
-  territory?: string;
-  primary: boolean;
-}
-
-export interface StatusCompany {
-  creditId: string;
-  organizationId: string;
-  role: string;
-  country?: string;
-  territory?: string;
-  from?: PartialDate;
-  to?: PartialDate;
-}
-
-export interface StatusPerson {
-  attachmentId: string;
-  personId: string;
-  role: string;
-  character?: string;
-  billing?: string;
-  attachedAt?: PartialDate;
-}
-
-export interface StatusMilestone {
-  milestoneId: string;
-  label: string;
-  kind: string;
-  date: PartialDate;
-}
-
-export interface ProjectStatusRow {
-  work_id: string;
-  owner_stream: string;
-  stream_version: number;
-  primary_title: string | null;
-  primary_title_language: string | null;
-  titles: StatusTitle[];
-  titles_search: string;
-  kind: string | null;
-  original_language: string | null;
-  original_work_id: string | null;
-  original_relation: string | null;
-  status: string | null;
-  status_since: string | null;
-  status_since_precision: string | null;
-  status_since_start: string | null;
-  countries: string[];
-  production_year: number | null;
-  external_ids: Record<string, string>;
-  companies: StatusCompany[];
-  company_ids: string[];
-  people: StatusPerson[];
-  person_ids: string[];
-  latest_milestone: StatusMilestone | null;
-  development_start: string | null;
-  development_start_precision: string | null;
-  development_start_start: string | null;
-  in_development: boolean;
-  first_release: { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
-  withdrawn: boolean;
-  withdrawn_note: string | null;
-  notes: FactNote[];
-}
 
 export const PROJECT_STATUS_COLUMNS: TableColumns<ProjectStatusRow> = {
   work_id: 'text',
@@ -121,6 +56,7 @@ const unique = (values: readonly string[]) => [...new Set(values)];
  * Development start: the earliest current development-start or rights-acquired milestone, or the effective date of
  * the first current move into in-development, whichever is earlier.
  */
+
 export function developmentStartOf(state: WorkState): PartialDate | undefined {
   const milestones = state.milestones.filter((m) => isCurrent(m) && (m.kind === 'development-start' || m.kind === 'rights-acquired')).map((m) => m.date);
   const firstInDevelopment = state.statusHistory.filter((s) => isCurrent(s) && s.to === 'in-development' && s.effective).map((s) => s.effective);
@@ -128,6 +64,7 @@ export function developmentStartOf(state: WorkState): PartialDate | undefined {
 }
 
 /** Every editorial note on the work and its facts, for the record ("the fixed fact disappears or moves, with the note kept"). */
+
 export function workNotes(state: WorkState): FactNote[] {
   const workId = state.workId ?? '';
   return [
@@ -145,6 +82,7 @@ export function workNotes(state: WorkState): FactNote[] {
 }
 
 /** The work's status card: current facts only, plus the notes of everything that was fixed. */
+
 export function projectStatusRows(state: WorkState): ProjectStatusRow[] {
   if (!state.workId) return [];
   const workId = state.workId;

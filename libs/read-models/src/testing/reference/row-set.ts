@@ -1,9 +1,9 @@
-import type { CompanyPortfolioRow } from '../company-portfolio/company-portfolio.rows.js';
-import type { OrganizationNameRow, PersonNameRow } from '../lookups/lookups.rows.js';
-import type { PersonAttachmentRow } from '../person-attachments/person-attachments.rows.js';
-import type { ProjectStatusRow } from '../project-status/project-status.rows.js';
-import type { WorkRelationRow } from '../remake-map/remake-map.rows.js';
-import type { TimelineEntryRow } from '../timeline/timeline.rows.js';
+import type { CompanyPortfolioRow } from '../../company-portfolio/company-portfolio.types.js';
+import type { OrganizationNameRow, PersonNameRow } from '../../lookups/lookups.types.js';
+import type { PersonAttachmentRow } from '../../person-attachments/person-attachments.types.js';
+import type { ProjectStatusRow } from '../../project-status/project-status.types.js';
+import type { WorkRelationRow } from '../../remake-map/remake-map.types.js';
+import type { TimelineEntryRow } from '../../timeline/timeline.types.js';
 
 /**
  * The rows one stream's folded state produces, per read-model table. Keys are the table names in the read-model
@@ -33,4 +33,4 @@ export function mergeRowSets(sets: readonly RowSet[]): RowSet {
   return merged;
 }
 
-export type { ColumnType, TableColumns } from './columns.js';
+export type { ColumnType, TableColumns } from '../../shared/columns.js';

@@ -1,25 +1,15 @@
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import type { DealState } from '../../../domain/src/deal/deal.state.js';
-import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { WorkState } from '../../../domain/src/work/work.state.js';
-import type { TableColumns } from '../shared/columns.js';
+/**
+ * Reference (company-portfolio): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../company-portfolio/company-portfolio.handlers.ts) must give the same rows event by event.
+ */
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import type { DealState } from '../../../../domain/src/deal/deal.state.js';
+import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { CompanyPortfolioRow } from '../../company-portfolio/company-portfolio.types.js';
 
 /** A company's current involvement: a credit on a work, or a side in a deal (with the deal's current works). */
-export interface CompanyPortfolioRow {
-  owner_stream: string;
-  row_key: string;
-  organization_id: string;
-  via: 'credit' | 'deal-party';
-  work_id: string | null;
-  deal_id: string | null;
-  /** Credit role (producer, co-producer, …) or deal side (rights-holder, co-producer, …). */
-  role: string;
-  country: string | null;
-  territory: string | null;
-  /** deal-party: the deal's current works. credit: [work_id]. */
-  work_ids: string[];
-  details: Record<string, unknown>;
-}
 
 export const COMPANY_PORTFOLIO_COLUMNS: TableColumns<CompanyPortfolioRow> = {
   owner_stream: 'text',
@@ -36,6 +26,7 @@ export const COMPANY_PORTFOLIO_COLUMNS: TableColumns<CompanyPortfolioRow> = {
 };
 
 /** Current credits of a work that is not withdrawn. A moved or corrected credit leaves; its replacement comes in. */
+
 export function workPortfolioRows(state: WorkState): CompanyPortfolioRow[] {
   if (!state.workId || state.withdrawn) return [];
   const workId = state.workId;
@@ -61,6 +52,7 @@ export function workPortfolioRows(state: WorkState): CompanyPortfolioRow[] {
 }
 
 /** Current parties of a deal that is not withdrawn, each with the deal's current works. */
+
 export function dealPortfolioRows(state: DealState): CompanyPortfolioRow[] {
   if (!state.dealId || !state.details || state.withdrawn) return [];
   const dealId = state.dealId;

@@ -1,17 +1,14 @@
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { WorkState } from '../../../domain/src/work/work.state.js';
-import type { TableColumns } from '../shared/columns.js';
+/**
+ * Reference (remake-map): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../remake-map/remake-map.handlers.ts) must give the same rows event by event.
+ */
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { WorkRelationRow } from '../../remake-map/remake-map.types.js';
 
 /** "work_id <relation> target_work_id": the current relations of a work that is not withdrawn. */
-export interface WorkRelationRow {
-  owner_stream: string;
-  relation_id: string;
-  work_id: string;
-  relation: string;
-  target_work_id: string;
-  deal_id: string | null;
-}
 
 export const WORK_RELATION_COLUMNS: TableColumns<WorkRelationRow> = {
   owner_stream: 'text',

@@ -1,30 +1,15 @@
-import type { PartialDate } from '../../../contracts/src/envelope.js';
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { WorkState } from '../../../domain/src/work/work.state.js';
-import { displayNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/columns.js';
-
-export type AttachmentState = 'attached' | 'detached' | 'corrected' | 'moved' | 'retracted' | 'withdrawn';
+/**
+ * Reference (person-attachments): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../person-attachments/person-attachments.handlers.ts) must give the same rows event by event.
+ */
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import { displayNote } from './notes.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { AttachmentState, PersonAttachmentRow } from '../../person-attachments/person-attachments.types.js';
 
 /** Every attachment ever stated on a work: `is_current` says whether it still stands (attached or detached). */
-export interface PersonAttachmentRow {
-  owner_stream: string;
-  attachment_id: string;
-  person_id: string;
-  work_id: string;
-  role: string;
-  character: string | null;
-  billing: string | null;
-  attached_at: PartialDate | null;
-  detached: { reason: string; detachedAt?: PartialDate } | null;
-  state: AttachmentState;
-  is_current: boolean;
-  note: string | null;
-  moved_to_work_id: string | null;
-  moved_from: { workId: string; attachmentId: string; note: string } | null;
-  seq: number;
-}
 
 export const PERSON_ATTACHMENT_COLUMNS: TableColumns<PersonAttachmentRow> = {
   owner_stream: 'text',

@@ -1,11 +1,11 @@
-import { fold } from '../../domain/src/shared/decider.js';
-import { dealDecider } from '../../domain/src/deal/deal.decider.js';
-import { organizationDecider } from '../../domain/src/organization/organization.decider.js';
-import { personDecider } from '../../domain/src/person/person.decider.js';
-import { workDecider } from '../../domain/src/work/work.decider.js';
-import { developmentYearsOf } from './project-status/project-status.queries.js';
+import { fold } from '../../../../domain/src/shared/decider.js';
+import { dealDecider } from '../../../../domain/src/deal/deal.decider.js';
+import { organizationDecider } from '../../../../domain/src/organization/organization.decider.js';
+import { personDecider } from '../../../../domain/src/person/person.decider.js';
+import { workDecider } from '../../../../domain/src/work/work.decider.js';
+import { developmentYearsOf } from '../../project-status/project-status.queries.js';
 import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './row-builders.js';
-import { buildScenario, IDS } from './testing/scenario.js';
+import { buildScenario, IDS } from '../scenario.js';
 
 const scenario = buildScenario();
 const eventsOf = (aggregate: string, id: string) => scenario.streams.get(`${aggregate}-${id}`)!.events as never[];

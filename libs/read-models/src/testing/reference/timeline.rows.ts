@@ -1,45 +1,16 @@
-import type { PartialDate } from '../../../contracts/src/envelope.js';
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import type { DealState } from '../../../domain/src/deal/deal.state.js';
-import type { FactAnnotations } from '../../../domain/src/shared/facts.js';
-import type { WorkState } from '../../../domain/src/work/work.state.js';
-import { sortKeyOf } from '../shared/dates.js';
-import { displayNote } from '../shared/notes.js';
-import type { TableColumns } from '../shared/columns.js';
-
-export type TimelineKind =
-  | 'status'
-  | 'milestone'
-  | 'talent-attached'
-  | 'talent-detached'
-  | 'company-credit-start'
-  | 'company-credit-end'
-  | 'release'
-  | 'deal-announced'
-  | 'deal-status';
-
-export interface TimelineEntryRow {
-  owner_stream: string;
-  entry_key: string;
-  work_id: string;
-  kind: TimelineKind;
-  label: string;
-  occurred_at: string;
-  precision: string;
-  sort_key: string;
-  /** Order of statement within the owning stream: ties on sort_key read in the order they were recorded. */
-  seq: number;
-  fact_type: string;
-  fact_id: string;
-  /** The person, organization or deal the entry is about (names are joined at query time). */
-  subject_type: 'person' | 'organization' | 'deal' | null;
-  subject_id: string | null;
-  details: Record<string, unknown>;
-  /** Replaced by a correction (or moved to another work): shown struck through, with the note. */
-  corrected: boolean;
-  retracted: boolean;
-  note: string | null;
-}
+/**
+ * Reference (timeline): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../timeline/timeline.handlers.ts) must give the same rows event by event.
+ */
+import type { PartialDate } from '../../../../contracts/src/envelope.js';
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import type { DealState } from '../../../../domain/src/deal/deal.state.js';
+import type { FactAnnotations } from '../../../../domain/src/shared/facts.js';
+import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import { sortKeyOf } from '../../shared/dates.js';
+import { displayNote } from './notes.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { TimelineEntryRow } from '../../timeline/timeline.types.js';
 
 export const TIMELINE_COLUMNS: TableColumns<TimelineEntryRow> = {
   owner_stream: 'text',
@@ -85,6 +56,7 @@ function dated(date: PartialDate): Pick<TimelineEntryRow, 'occurred_at' | 'preci
  * note; a correction's replacement appears at its own (possibly new) date carrying the same note, so a fixed fact
  * visibly moves. Undated facts (an attachment without attachedAt) are not timeline entries.
  */
+
 export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
   if (!state.workId) return [];
   const workId = state.workId;
@@ -206,6 +178,7 @@ export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
  * A deal's entries on each work it touches (owned by the deal stream): its announcement and its status changes.
  * A deal work that was corrected away or retracted keeps its entries, flagged; a withdrawn deal flags everything.
  */
+
 export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
   if (!state.dealId || !state.details) return [];
   const dealId = state.dealId;
@@ -255,4 +228,3 @@ export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
 export function isCurrentEntry(row: Pick<TimelineEntryRow, 'corrected' | 'retracted'>): boolean {
   return !row.corrected && !row.retracted;
 }
-

@@ -1,36 +1,13 @@
-import { streamIdFor } from '../../../contracts/src/streams.js';
-import type { OrganizationState } from '../../../domain/src/organization/organization.state.js';
-import type { PersonState } from '../../../domain/src/person/person.state.js';
-import { isCurrent } from '../../../domain/src/shared/facts.js';
-import type { TableColumns } from '../shared/columns.js';
-
-export interface LookupName {
-  nameId: string;
-  text: string;
-  language: string;
-  kind?: string;
-  primary: boolean;
-}
-
-export interface OrganizationNameRow {
-  organization_id: string;
-  owner_stream: string;
-  primary_name: string | null;
-  names: LookupName[];
-  kind: string | null;
-  country: string | null;
-  parent_organization_id: string | null;
-  withdrawn: boolean;
-}
-
-export interface PersonNameRow {
-  person_id: string;
-  owner_stream: string;
-  primary_name: string | null;
-  names: LookupName[];
-  nationalities: string[];
-  withdrawn: boolean;
-}
+/**
+ * Reference (lookups): what the model shows, computed from a stream's whole folded domain state. Tests only: the
+ * engine's handlers (../../lookups/lookups.handlers.ts) must give the same rows event by event.
+ */
+import { streamIdFor } from '../../../../contracts/src/streams.js';
+import type { OrganizationState } from '../../../../domain/src/organization/organization.state.js';
+import type { PersonState } from '../../../../domain/src/person/person.state.js';
+import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import type { TableColumns } from '../../shared/columns.js';
+import { LookupName, OrganizationNameRow, PersonNameRow } from '../../lookups/lookups.types.js';
 
 export const ORGANIZATION_NAME_COLUMNS: TableColumns<OrganizationNameRow> = {
   organization_id: 'text',
