@@ -178,7 +178,11 @@ export interface RowLoadRequest {
 
 /** What a store offers the engine: the progress of streams, and their open rows. */
 export interface ProjectionSource {
-  loadProgress(streamIds: readonly string[]): Promise<Map<string, StreamProgress>>;
+  /**
+   * The progress of streams that have any, locked for the caller's transaction where the store has transactions (two
+   * projector instances during a rebalance then take turns on a stream, a new one included).
+   */
+  loadProgress(streams: readonly { id: string; type: string }[]): Promise<Map<string, StreamProgress>>;
   /** Open rows, per request: [stream, key, row]. */
   loadRows(requests: readonly RowLoadRequest[]): Promise<Map<string, { stream: string; key: string; row: Record<string, unknown> }[]>>;
 }
@@ -198,8 +202,9 @@ export interface RunResult {
 export async function computeRun(engine: ProjectionEngine, source: ProjectionSource, inputs: readonly EngineInput[]): Promise<RunResult> {
   const prepared = inputs.map((input) => engine.prepare(input));
   const events = prepared.filter((p): p is Extract<PreparedInput, { kind: 'event' }> => p.kind === 'event');
-  const streamIds = [...new Set(events.map((e) => e.published.streamId))];
-  const stored = streamIds.length ? await source.loadProgress(streamIds) : new Map<string, StreamProgress>();
+  const streamTypes = new Map(events.map((e) => [e.published.streamId, e.published.streamType]));
+  const streamIds = [...streamTypes.keys()];
+  const stored = streamIds.length ? await source.loadProgress([...streamTypes].map(([id, type]) => ({ id, type }))) : new Map<string, StreamProgress>();
   const writes: RowWrites = { inserts: [], closings: [] };
   const views = new Map<string, StreamView>();
   for (const streamId of streamIds) views.set(streamId, new StreamView(streamId, writes, !stored.has(streamId)));

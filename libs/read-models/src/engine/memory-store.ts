@@ -25,9 +25,9 @@ export class MemoryProjectionStore implements ProjectionSource {
     for (const table of engine.tables) this.versions.set(table.name, []);
   }
 
-  async loadProgress(streamIds: readonly string[]): Promise<Map<string, StreamProgress>> {
+  async loadProgress(streams: readonly { id: string }[]): Promise<Map<string, StreamProgress>> {
     const found = new Map<string, StreamProgress>();
-    for (const id of streamIds) {
+    for (const { id } of streams) {
       const progress = this.progress.get(id);
       if (progress) found.set(id, progress);
     }

@@ -110,4 +110,26 @@ describe('the engine on PostgreSQL', () => {
     const card = await db.pool.query<{ production_year: number }>(`SELECT production_year FROM read_models.project_status WHERE work_id = $1 AND valid_to IS NULL`, [workId]);
     expect(card.rows).toEqual([{ production_year: 2031 }]);
   });
+
+  it('two instances applying the first events of a new stream at once (a rebalance) take turns: applied once, no dead letter', async () => {
+    const log = randomLog({ seed: 77, works: 1, people: 0, organizations: 0, deals: 0, commands: 3 }).events;
+    const stream = log[0]!.streamId;
+    const first = await db.pool.connect();
+    const second = await db.pool.connect();
+    try {
+      await beginWithApplyLock(first);
+      const firstOutcomes = await applyRunInTransaction(first, 'read_models', READ_MODELS, log.map((value) => ({ value })));
+      // the second instance gets the same messages while the first has not committed: it waits for the stream's row
+      const secondOutcome = applyMessage(second, 'read_models', READ_MODELS, { value: log[0] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await first.query('COMMIT');
+      expect(firstOutcomes.every((o) => o.outcome === 'applied')).toBe(true);
+      expect(await secondOutcome).toEqual({ outcome: 'skipped', streamId: stream, version: log.length });
+    } finally {
+      first.release();
+      second.release();
+    }
+    const letters = await db.pool.query(`SELECT count(*)::int AS n FROM read_models.dead_letters WHERE stream_id = $1`, [stream]);
+    expect(letters.rows[0].n).toBe(0);
+  });
 });

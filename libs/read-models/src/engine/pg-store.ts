@@ -57,7 +57,15 @@ export class PgProjectionStore implements ProjectionSource {
     this.s = schemaIdent(schema);
   }
 
-  async loadProgress(streamIds: readonly string[]): Promise<Map<string, StreamProgress>> {
+  async loadProgress(streams: readonly { id: string; type: string }[]): Promise<Map<string, StreamProgress>> {
+    // A new stream gets its row first (version 0), so that its first events are serialized like any other stream's:
+    // an instance that inserts it second waits for the first to commit, then reads its progress.
+    await this.client.query(
+      `INSERT INTO ${this.s}.projection_streams (stream_id, stream_type, version)
+       SELECT id, type, 0 FROM unnest($1::text[], $2::text[]) AS s(id, type) ORDER BY id ON CONFLICT (stream_id) DO NOTHING`,
+      [streams.map((s) => s.id), streams.map((s) => s.type)],
+    );
+    const streamIds = streams.map((s) => s.id);
     const { rows } = await this.client.query<{
       stream_id: string;
       stream_type: string;
@@ -71,8 +79,9 @@ export class PgProjectionStore implements ProjectionSource {
        FROM ${this.s}.projection_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
       [streamIds],
     );
+    const progress = rows.filter((r) => r.version > 0 || r.skipped_versions.length > 0);
     return new Map(
-      rows.map((r) => [
+      progress.map((r) => [
         r.stream_id,
         {
           streamType: r.stream_type,
@@ -88,40 +97,38 @@ export class PgProjectionStore implements ProjectionSource {
 
   async loadRows(requests: readonly RowLoadRequest[]): Promise<Map<string, { stream: string; key: string; row: Record<string, unknown> }[]>> {
     // One statement per table, one after the other: a pg client runs one query at a time anyway.
-    const loaded: (readonly [string, { stream: string; key: string; row: Record<string, unknown> }[]])[] = [];
+    const loaded = new Map<string, { stream: string; key: string; row: Record<string, unknown> }[]>();
     for (const request of requests) {
-      loaded.push(
-        await (async () => {
-        const pairs = [...request.keys].flatMap(([stream, keys]) => [...keys].map((key) => [stream, key] as const));
-        const { rows } = await this.client.query<{ owner_stream: string; row_key: string; row: Record<string, unknown> }>(
-          `SELECT t.owner_stream, t.row_key, to_jsonb(t) - $4::text[] AS row FROM ${this.s}.${tableIdent(request.table)} t
-           WHERE t.valid_to IS NULL AND (t.owner_stream = ANY($1::text[])
-             OR (t.owner_stream, t.row_key) IN (SELECT * FROM unnest($2::text[], $3::text[])))`,
-          [[...request.wholeStreams], pairs.map(([stream]) => stream), pairs.map(([, key]) => key), [...SYSTEM_TIME_COLUMNS]],
-        );
-        return [request.table, rows.map((r) => ({ stream: r.owner_stream, key: r.row_key, row: r.row }))] as const;
-        })(),
+      const pairs = [...request.keys].flatMap(([stream, keys]) => [...keys].map((key) => [stream, key] as const));
+      const { rows } = await this.client.query<{ owner_stream: string; row_key: string; row: Record<string, unknown> }>(
+        `SELECT t.owner_stream, t.row_key, to_jsonb(t) - $4::text[] AS row FROM ${this.s}.${tableIdent(request.table)} t
+         WHERE t.valid_to IS NULL AND (t.owner_stream = ANY($1::text[])
+           OR (t.owner_stream, t.row_key) IN (SELECT * FROM unnest($2::text[], $3::text[])))`,
+        [[...request.wholeStreams], pairs.map(([stream]) => stream), pairs.map(([, key]) => key), [...SYSTEM_TIME_COLUMNS]],
       );
+      loaded.set(request.table, rows.map((r) => ({ stream: r.owner_stream, key: r.row_key, row: r.row })));
     }
-    return new Map(loaded);
+    return loaded;
   }
 
   /** Writes what a run computed: row closings and versions, stream progress, dead letters. */
   async write(result: RunResult, projection = PROJECTION_NAME): Promise<void> {
-        for (const table of this.tables) {
-      const closings = result.writes.closings.filter((c) => c.table === table.name);
-      if (closings.length === 0) continue;
-      await this.client.query(
-          `UPDATE ${this.s}.${tableIdent(table.name)} t SET valid_to = u.valid_to, recorded_to = u.recorded_to
-           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(stream, key, valid_to, recorded_to)
-           WHERE t.owner_stream = u.stream AND t.row_key = u.key AND t.valid_to IS NULL`,
-          [closings.map((c) => c.stream), closings.map((c) => c.key), closings.map((c) => c.validTo), closings.map((c) => c.recordedTo)],
-        );
-    }
+    const closingsOf = groupBy(result.writes.closings, (c) => c.table);
+    const insertsOf = groupBy(result.writes.inserts, (v) => v.table);
     // Closings before inserts: an open row and its successor may not both be open (the partial unique index).
     for (const table of this.tables) {
-      const versions = result.writes.inserts.filter((v) => v.table === table.name);
-      if (versions.length === 0) continue;
+      const closings = closingsOf.get(table.name);
+      if (!closings) continue;
+      await this.client.query(
+        `UPDATE ${this.s}.${tableIdent(table.name)} t SET valid_to = u.valid_to, recorded_to = u.recorded_to
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(stream, key, valid_to, recorded_to)
+         WHERE t.owner_stream = u.stream AND t.row_key = u.key AND t.valid_to IS NULL`,
+        [closings.map((c) => c.stream), closings.map((c) => c.key), closings.map((c) => c.validTo), closings.map((c) => c.recordedTo)],
+      );
+    }
+    for (const table of this.tables) {
+      const versions = insertsOf.get(table.name);
+      if (!versions) continue;
       const columns = Object.keys(table.columns);
       for (const column of columns) if (systemColumns.has(column)) throw new Error(`${table.name}.${column} is a system-time column`);
       const records = versions.map((v) => ({
@@ -134,35 +141,41 @@ export class PgProjectionStore implements ProjectionSource {
         recorded_to: v.recordedTo,
       }));
       const all = [...SYSTEM_TIME_COLUMNS, ...columns].map((c) => `"${c}"`).join(', ');
-      await this.client.query(`INSERT INTO ${this.s}.${tableIdent(table.name)} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${this.s}.${tableIdent(table.name)}, $1::json)`, [
-          JSON.stringify(records),
-        ]);
+      const t = `${this.s}.${tableIdent(table.name)}`;
+      await this.client.query(`INSERT INTO ${t} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${t}, $1::json)`, [JSON.stringify(records)]);
     }
     if (result.progress.size) {
-      const progress = [...result.progress];
+      const progress = [...result.progress].map(([streamId, p]) => ({
+        stream_id: streamId,
+        stream_type: p.streamType,
+        version: p.version,
+        skipped: p.skipped,
+        last_event_id: p.lastEventId,
+        last_global_position: p.lastGlobalPosition,
+        last_recorded_at: p.lastRecordedAt,
+      }));
       await this.client.query(
-          `INSERT INTO ${this.s}.projection_streams (stream_id, stream_type, version, skipped_versions, last_event_id, last_global_position, last_recorded_at)
-           SELECT p.stream_id, p.stream_type, p.version, ARRAY(SELECT jsonb_array_elements_text(p.skipped)::integer), p.last_event_id, p.last_global_position, p.last_recorded_at
-           FROM jsonb_to_recordset($1::jsonb) AS p(stream_id text, stream_type text, version integer, skipped jsonb, last_event_id uuid, last_global_position bigint, last_recorded_at timestamptz)
-           ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, skipped_versions = excluded.skipped_versions, last_event_id = excluded.last_event_id,
-             last_global_position = excluded.last_global_position, last_recorded_at = excluded.last_recorded_at, updated_at = now()`,
-          [
-            JSON.stringify(
-              progress.map(([streamId, p]) => ({
-                stream_id: streamId,
-                stream_type: p.streamType,
-                version: p.version,
-                skipped: p.skipped,
-                last_event_id: p.lastEventId,
-                last_global_position: p.lastGlobalPosition,
-                last_recorded_at: p.lastRecordedAt,
-              })),
-            ),
-          ],
-        );
+        `INSERT INTO ${this.s}.projection_streams (stream_id, stream_type, version, skipped_versions, last_event_id, last_global_position, last_recorded_at)
+         SELECT p.stream_id, p.stream_type, p.version, ARRAY(SELECT jsonb_array_elements_text(p.skipped)::integer), p.last_event_id, p.last_global_position, p.last_recorded_at
+         FROM jsonb_to_recordset($1::jsonb) AS p(stream_id text, stream_type text, version integer, skipped jsonb, last_event_id uuid, last_global_position bigint, last_recorded_at timestamptz)
+         ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, skipped_versions = excluded.skipped_versions, last_event_id = excluded.last_event_id,
+           last_global_position = excluded.last_global_position, last_recorded_at = excluded.last_recorded_at, updated_at = now()`,
+        [JSON.stringify(progress)],
+      );
     }
     if (result.deadLetters.length) await insertDeadLetters(this.client, this.s, projection, result.deadLetters);
   }
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(item);
+  }
+  return groups;
 }
 
 /** Table names come from TableSpecs; checked like schema names. */
