@@ -3,7 +3,7 @@ import { readOnlyPool, readWritePool } from '../../../libs/audit/src/pools.js';
 import { createProgress, formatRate } from '../../../libs/audit/src/progress.js';
 import { READ_MODEL_PROJECTIONS, READ_MODELS, tablesOfReadModel } from '../../../libs/read-models/src/read-models.js';
 import { describeDifference } from '../../../libs/read-models/src/rebuild/compare.js';
-import { BOOKKEEPING_TABLES, LIVE_SCHEMA, rebuildAndSwap, SHADOW_SCHEMA, verifyReadModels, type RebuildPhase } from '../../../libs/read-models/src/rebuild/rebuild.js';
+import { BOOKKEEPING_TABLES, engineTables, LIVE_SCHEMA, rebuildAndSwap, SHADOW_SCHEMA, verifyReadModels, type RebuildPhase } from '../../../libs/read-models/src/rebuild/rebuild.js';
 import { database, EXIT, fmt, run, say } from './cli-support.js';
 
 const HELP = `npm run replay -- --projection <name> | --all  [--verify] [--batch-size <n>]
@@ -58,7 +58,7 @@ run('replay', async () => {
     return EXIT.usage;
   }
   const named = [...new Set(names.flatMap((name) => tablesOfReadModel(name)))];
-  const allTables = READ_MODELS.tables.map((t) => t.name);
+  const allTables = engineTables(READ_MODELS);
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
   const partial = !values.all && named.length < allTables.length;
   const db = await database('replay');

@@ -18,4 +18,14 @@ export class LogPositions {
     );
     return Number(rows[0]!.p);
   }
+
+  /** The last event at or before `position`: where a view as of that position stands, and when it was recorded. */
+  async eventAtOrBefore(position: number): Promise<{ globalPosition: string; recordedAt: string } | null> {
+    const { rows } = await this.pool.query<{ p: string; recorded_at: Date }>(
+      'SELECT global_position::text AS p, recorded_at FROM events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT 1',
+      [position],
+    );
+    const row = rows[0];
+    return row ? { globalPosition: row.p, recordedAt: row.recorded_at.toISOString() } : null;
+  }
 }

@@ -107,7 +107,13 @@ export class ReadModelsController {
   private async answer<T extends object>(view: ViewRequest, response: Response, query: (db: Db, options: QueryOptions) => Promise<T>): Promise<T & { freshness: Freshness; asOf?: string; asOfPosition?: string }> {
     const at = view.asOfPosition ?? (view.asOf ? await this.positions.positionAt(view.asOf) : undefined);
     const options: QueryOptions = at === undefined ? {} : { at };
-    const [body, freshness] = await Promise.all([query(this.pool, options), getFreshness(this.pool, options)]);
+    const [body, live] = await Promise.all([query(this.pool, options), getFreshness(this.pool, options)]);
+    let freshness = live;
+    if (at !== undefined && live.globalPosition !== null) {
+      // As of a position, the answer stands at the last event at or before it (as far as the projector has got).
+      const event = await this.positions.eventAtOrBefore(Number(live.globalPosition));
+      freshness = { ...live, globalPosition: event?.globalPosition ?? '0', recordedAt: event?.recordedAt ?? null };
+    }
     response.header('X-Reelwire-Position', freshness.globalPosition ?? '0');
     return { ...body, freshness, ...(view.asOf ? { asOf: view.asOf.toISOString() } : {}), ...(at !== undefined ? { asOfPosition: String(at) } : {}) };
   }

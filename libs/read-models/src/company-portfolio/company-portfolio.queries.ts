@@ -1,4 +1,7 @@
-import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { ORGANIZATION_NAMES } from '../lookups/lookups.handlers.js';
+import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { COMPANY_PORTFOLIO } from './company-portfolio.handlers.js';
 
 export interface PortfolioWork {
   workId: string;
@@ -35,17 +38,16 @@ interface CardSummary {
 
 /** A company's credits on works and its sides in deals, now or as of `options.at`. */
 export async function getCompanyPortfolio(db: Queryable, organizationId: string, options?: QueryOptions): Promise<CompanyPortfolio | null> {
-  const s = schemaOf(options);
   const orgParams = new QueryParams(options);
   const rowParams = new QueryParams(options);
   const [org, rows] = await Promise.all([
     db.query<{ primary_name: string | null; names: unknown[]; country: string | null; kind: string | null }>(
-      `SELECT o.primary_name, o.names, o.country, o.kind FROM ${s}.organization_names o WHERE o.organization_id = ${orgParams.add(organizationId)} AND ${orgParams.at('o')}`,
+      `SELECT o.primary_name, o.names, o.country, o.kind FROM ${orgParams.from(ORGANIZATION_NAMES, 'o')} WHERE o.organization_id = ${orgParams.add(organizationId)}`,
       orgParams.values,
     ),
     db.query<{ via: string; work_id: string | null; deal_id: string | null; role: string; country: string | null; territory: string | null; work_ids: string[]; details: Record<string, unknown> }>(
-      `SELECT p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details FROM ${s}.company_portfolio p
-       WHERE p.organization_id = ${rowParams.add(organizationId)} AND ${rowParams.at('p')} ORDER BY p.via, p.owner_stream, p.row_key`,
+      `SELECT p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details FROM ${rowParams.from(COMPANY_PORTFOLIO, 'p')}
+       WHERE p.organization_id = ${rowParams.add(organizationId)} ORDER BY p.via, p.owner_stream, p.row_key`,
       rowParams.values,
     ),
   ]);
@@ -54,7 +56,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
   const cardParams = new QueryParams(options);
   const works = workIds.length
     ? await db.query<CardSummary>(
-        `SELECT c.work_id, c.primary_title, c.status, c.countries, c.production_year FROM ${s}.project_status c WHERE c.work_id = ANY(${cardParams.add(workIds)}::text[]) AND ${cardParams.at('c')}`,
+        `SELECT c.work_id, c.primary_title, c.status, c.countries, c.production_year FROM ${cardParams.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ANY(${cardParams.add(workIds)}::text[])`,
         cardParams.values,
       )
     : { rows: [] as CardSummary[] };

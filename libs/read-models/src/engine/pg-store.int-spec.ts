@@ -4,15 +4,19 @@ import { randomLog } from '../testing/random-log.js';
 import { MemoryProjectionStore } from './memory-store.js';
 import { applyMessage, applyRunInTransaction } from './pg-apply.js';
 import { beginWithApplyLock, schemaIdent } from './pg-store.js';
-import { SYSTEM_TIME_COLUMNS } from './system-time.js';
+import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from './system-time.js';
 
 /** Every version of every read-model table in Postgres, as the memory store lists them. */
 async function pgVersions(db: TestDatabase, schema: string) {
   const out: Record<string, string[]> = {};
   for (const table of READ_MODELS.tables) {
+    const s = schemaIdent(schema);
     const { rows } = await db.pool.query<{ v: string }>(
-      `SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', valid_to, 'row', to_jsonb(t) - $1::text[])::text AS v
-       FROM ${schemaIdent(schema)}.${table.name} t`,
+      `SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', NULL, 'row', to_jsonb(t) - $1::text[])::text AS v
+       FROM ${s}.${table.name} t
+       UNION ALL
+       SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', valid_to, 'row', to_jsonb(h) - $1::text[])::text
+       FROM ${s}.${historyOf(table.name)} h`,
       [[...SYSTEM_TIME_COLUMNS]],
     );
     out[table.name] = rows.map((r) => canonical(JSON.parse(r.v))).sort();
@@ -50,10 +54,14 @@ describe('the engine on PostgreSQL', () => {
     await db.drop();
   });
 
-  it('the migrated tables have exactly the columns the read models declare, plus the system-time columns', async () => {
+  it('the migrated tables have exactly the columns the read models declare, plus the system-time columns, and so do their histories', async () => {
+    const columnsOf = async (name: string) =>
+      (await db.pool.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'read_models' AND table_name = $1`, [name])).rows
+        .map((r) => r.column_name)
+        .sort();
     for (const table of READ_MODELS.tables) {
-      const { rows } = await db.pool.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'read_models' AND table_name = $1`, [table.name]);
-      expect(rows.map((r) => r.column_name).sort()).toEqual([...SYSTEM_TIME_COLUMNS, ...Object.keys(table.columns)].sort());
+      expect({ table: table.name, columns: await columnsOf(table.name) }).toEqual({ table: table.name, columns: [...CURRENT_SYSTEM_COLUMNS, ...Object.keys(table.columns)].sort() });
+      expect({ table: historyOf(table.name), columns: await columnsOf(historyOf(table.name)) }).toEqual({ table: historyOf(table.name), columns: [...SYSTEM_TIME_COLUMNS, ...Object.keys(table.columns)].sort() });
     }
   });
 
@@ -61,7 +69,7 @@ describe('the engine on PostgreSQL', () => {
     for (const [index, runSize] of [1, 25, 7].entries()) {
       const schema = `engine_check_${index}`;
       await db.pool.query(`CREATE SCHEMA ${schema}`);
-      for (const table of ['projection_streams', 'projection_checkpoints', 'dead_letters', ...READ_MODELS.tables.map((t) => t.name)]) {
+      for (const table of ['projection_streams', 'projection_checkpoints', 'dead_letters', ...READ_MODELS.tables.flatMap((t) => [t.name, historyOf(t.name)])]) {
         await db.pool.query(`CREATE TABLE ${schema}.${table} (LIKE read_models.${table} INCLUDING ALL)`);
       }
       const memory = new MemoryProjectionStore(READ_MODELS);
@@ -107,7 +115,7 @@ describe('the engine on PostgreSQL', () => {
     expect(letters.rows).toEqual([{ reason: 'unknown-event-type', stream_version: poison.streamVersion }]);
     const progress = await db.pool.query<{ version: number; skipped_versions: number[] }>(`SELECT version, skipped_versions FROM read_models.projection_streams WHERE stream_id = $1`, [stream]);
     expect(progress.rows[0]).toEqual({ version: after.streamVersion, skipped_versions: [poison.streamVersion] });
-    const card = await db.pool.query<{ production_year: number }>(`SELECT production_year FROM read_models.project_status WHERE work_id = $1 AND valid_to IS NULL`, [workId]);
+    const card = await db.pool.query<{ production_year: number }>(`SELECT production_year FROM read_models.project_status WHERE work_id = $1`, [workId]);
     expect(card.rows).toEqual([{ production_year: 2031 }]);
   });
 

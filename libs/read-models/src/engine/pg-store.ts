@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { READ_MODELS_APPLY_LOCK_KEY } from '../../../event-store/src/postgres-event-store.js';
 import type { DeadLetterRecord, ProjectionSource, RowLoadRequest, RunResult, StreamProgress } from './engine.js';
 import type { TableSpec } from './projection.js';
-import { SYSTEM_TIME_COLUMNS } from './system-time.js';
+import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from './system-time.js';
 
 /** The live read models. A rebuild writes the same tables in another schema (read_models_shadow) and swaps. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -96,53 +96,87 @@ export class PgProjectionStore implements ProjectionSource {
   }
 
   async loadRows(requests: readonly RowLoadRequest[]): Promise<Map<string, { stream: string; key: string; row: Record<string, unknown> }[]>> {
-    // One statement per table, one after the other: a pg client runs one query at a time anyway.
+    // One statement per table, one after the other: a pg client runs one query at a time anyway. Keys and whole
+    // streams are two index lookups joined by UNION ALL: an OR of the two would not use the primary key.
     const loaded = new Map<string, { stream: string; key: string; row: Record<string, unknown> }[]>();
     for (const request of requests) {
       const pairs = [...request.keys].flatMap(([stream, keys]) => [...keys].map((key) => [stream, key] as const));
-      const { rows } = await this.client.query<{ owner_stream: string; row_key: string; row: Record<string, unknown> }>(
-        `SELECT t.owner_stream, t.row_key, to_jsonb(t) - $4::text[] AS row FROM ${this.s}.${tableIdent(request.table)} t
-         WHERE t.valid_to IS NULL AND (t.owner_stream = ANY($1::text[])
-           OR (t.owner_stream, t.row_key) IN (SELECT * FROM unnest($2::text[], $3::text[])))`,
-        [[...request.wholeStreams], pairs.map(([stream]) => stream), pairs.map(([, key]) => key), [...SYSTEM_TIME_COLUMNS]],
-      );
-      loaded.set(request.table, rows.map((r) => ({ stream: r.owner_stream, key: r.row_key, row: r.row })));
+      const table = `${this.s}.${tableIdent(request.table)}`;
+      const params: unknown[] = [[...CURRENT_SYSTEM_COLUMNS]];
+      const branches: string[] = [];
+      if (pairs.length) {
+        const [streams, keys] = [`$${params.push(pairs.map(([stream]) => stream))}`, `$${params.push(pairs.map(([, key]) => key))}`];
+        branches.push(`SELECT t.owner_stream, t.row_key, to_jsonb(t) - $1::text[] AS row FROM ${table} t JOIN unnest(${streams}::text[], ${keys}::text[]) AS k(stream, key) ON t.owner_stream = k.stream AND t.row_key = k.key`);
+      }
+      if (request.wholeStreams.size) {
+        branches.push(`SELECT t.owner_stream, t.row_key, to_jsonb(t) - $1::text[] AS row FROM ${table} t WHERE t.owner_stream = ANY($${params.push([...request.wholeStreams])}::text[])`);
+      }
+      if (branches.length === 0) continue;
+      const { rows } = await this.client.query<{ owner_stream: string; row_key: string; row: Record<string, unknown> }>(branches.join(' UNION ALL '), params);
+      const seen = new Set<string>();
+      const found: { stream: string; key: string; row: Record<string, unknown> }[] = [];
+      for (const r of rows) {
+        const id = `${r.owner_stream}\u0000${r.row_key}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        found.push({ stream: r.owner_stream, key: r.row_key, row: r.row });
+      }
+      loaded.set(request.table, found);
     }
     return loaded;
   }
 
-  /** Writes what a run computed: row closings and versions, stream progress, dead letters. */
+  /**
+   * Writes what a run computed, per table: the stored current rows the run closed are copied to the history with the
+   * position that closed them; versions the run opened and closed go to the history; each row's last version, if open,
+   * is the current row (inserted, or updated in place); a row the run closed and did not reopen leaves the current
+   * table. Then stream progress and dead letters.
+   */
   async write(result: RunResult, projection = PROJECTION_NAME): Promise<void> {
     const closingsOf = groupBy(result.writes.closings, (c) => c.table);
     const insertsOf = groupBy(result.writes.inserts, (v) => v.table);
-    // Closings before inserts: an open row and its successor may not both be open (the partial unique index).
     for (const table of this.tables) {
-      const closings = closingsOf.get(table.name);
-      if (!closings) continue;
-      await this.client.query(
-        `UPDATE ${this.s}.${tableIdent(table.name)} t SET valid_to = u.valid_to, recorded_to = u.recorded_to
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(stream, key, valid_to, recorded_to)
-         WHERE t.owner_stream = u.stream AND t.row_key = u.key AND t.valid_to IS NULL`,
-        [closings.map((c) => c.stream), closings.map((c) => c.key), closings.map((c) => c.validTo), closings.map((c) => c.recordedTo)],
-      );
-    }
-    for (const table of this.tables) {
-      const versions = insertsOf.get(table.name);
-      if (!versions) continue;
-      const columns = Object.keys(table.columns);
-      for (const column of columns) if (systemColumns.has(column)) throw new Error(`${table.name}.${column} is a system-time column`);
-      const records = versions.map((v) => ({
-        ...v.row,
-        owner_stream: v.stream,
-        row_key: v.key,
-        valid_from: v.validFrom,
-        valid_to: v.validTo,
-        recorded_from: v.recordedFrom,
-        recorded_to: v.recordedTo,
-      }));
-      const all = [...SYSTEM_TIME_COLUMNS, ...columns].map((c) => `"${c}"`).join(', ');
-      const t = `${this.s}.${tableIdent(table.name)}`;
-      await this.client.query(`INSERT INTO ${t} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${t}, $1::json)`, [JSON.stringify(records)]);
+      const closings = closingsOf.get(table.name) ?? [];
+      const versions = insertsOf.get(table.name) ?? [];
+      if (closings.length === 0 && versions.length === 0) continue;
+      const own = Object.keys(table.columns);
+      for (const column of own) if (systemColumns.has(column)) throw new Error(`${table.name}.${column} is a system-time column`);
+      const current = `${this.s}.${tableIdent(table.name)}`;
+      const history = `${this.s}.${tableIdent(historyOf(table.name))}`;
+      const ownList = own.map((c) => `"${c}"`).join(', ');
+      if (closings.length) {
+        await this.client.query(
+          `INSERT INTO ${history} (owner_stream, row_key, valid_from, valid_to, recorded_from, recorded_to, ${ownList})
+           SELECT t.owner_stream, t.row_key, t.valid_from, u.valid_to, t.recorded_from, u.recorded_to, ${own.map((c) => `t."${c}"`).join(', ')}
+           FROM ${current} t JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(stream, key, valid_to, recorded_to)
+             ON t.owner_stream = u.stream AND t.row_key = u.key`,
+          [closings.map((c) => c.stream), closings.map((c) => c.key), closings.map((c) => c.validTo), closings.map((c) => c.recordedTo)],
+        );
+      }
+      const closed = versions.filter((v) => v.validTo !== null);
+      const open = versions.filter((v) => v.validTo === null);
+      if (closed.length) {
+        const all = [...SYSTEM_TIME_COLUMNS, ...own].map((c) => `"${c}"`).join(', ');
+        const records = closed.map((v) => ({ ...v.row, owner_stream: v.stream, row_key: v.key, valid_from: v.validFrom, valid_to: v.validTo, recorded_from: v.recordedFrom, recorded_to: v.recordedTo }));
+        await this.client.query(`INSERT INTO ${history} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${history}, $1::json)`, [JSON.stringify(records)]);
+      }
+      if (open.length) {
+        const all = [...CURRENT_SYSTEM_COLUMNS, ...own].map((c) => `"${c}"`).join(', ');
+        const records = open.map((v) => ({ ...v.row, owner_stream: v.stream, row_key: v.key, valid_from: v.validFrom, recorded_from: v.recordedFrom }));
+        await this.client.query(
+          `INSERT INTO ${current} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${current}, $1::json)
+           ON CONFLICT (owner_stream, row_key) DO UPDATE SET ${['valid_from', 'recorded_from', ...own].map((c) => `"${c}" = excluded."${c}"`).join(', ')}`,
+          [JSON.stringify(records)],
+        );
+      }
+      const reopened = new Set(open.map((v) => `${v.stream}\u0000${v.key}`));
+      const gone = closings.filter((c) => !reopened.has(`${c.stream}\u0000${c.key}`));
+      if (gone.length) {
+        await this.client.query(`DELETE FROM ${current} t USING unnest($1::text[], $2::text[]) AS u(stream, key) WHERE t.owner_stream = u.stream AND t.row_key = u.key`, [
+          gone.map((c) => c.stream),
+          gone.map((c) => c.key),
+        ]);
+      }
     }
     if (result.progress.size) {
       const progress = [...result.progress].map(([streamId, p]) => ({

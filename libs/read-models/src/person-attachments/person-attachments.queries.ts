@@ -1,5 +1,8 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
-import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { PERSON_ATTACHMENTS } from './person-attachments.handlers.js';
 
 export interface PersonAttachment {
   attachmentId: string;
@@ -25,12 +28,11 @@ export interface PersonAttachments {
 
 /** Every attachment ever stated for a person (current first), now or as of `options.at`. */
 export async function getPersonAttachments(db: Queryable, personId: string, options: QueryOptions & { includeDeprecated?: boolean } = {}): Promise<PersonAttachments | null> {
-  const s = schemaOf(options);
   const personParams = new QueryParams(options);
   const q = new QueryParams(options);
   const [person, rows] = await Promise.all([
     db.query<{ primary_name: string | null; names: unknown[] }>(
-      `SELECT n.primary_name, n.names FROM ${s}.person_names n WHERE n.person_id = ${personParams.add(personId)} AND ${personParams.at('n')}`,
+      `SELECT n.primary_name, n.names FROM ${personParams.from(PERSON_NAMES, 'n')} WHERE n.person_id = ${personParams.add(personId)}`,
       personParams.values,
     ),
     db.query<{
@@ -50,8 +52,8 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
     }>(
       `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from,
               w.primary_title
-       FROM ${s}.person_attachments a LEFT JOIN ${s}.project_status w ON w.work_id = a.work_id AND ${q.at('w')}
-       WHERE a.person_id = ${q.add(personId)} AND ${q.at('a')} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
+       FROM ${q.from(PERSON_ATTACHMENTS, 'a')} LEFT JOIN ${q.from(PROJECT_STATUS, 'w')} ON w.work_id = a.work_id
+       WHERE a.person_id = ${q.add(personId)} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
        ORDER BY a.is_current DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
       q.values,
     ),

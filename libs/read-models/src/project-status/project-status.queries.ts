@@ -1,7 +1,10 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
-import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { STREAM_VERSIONS } from '../engine/stream-versions.js';
+import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
 
 type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
@@ -108,18 +111,17 @@ function decodeCursor(cursor: string): [string, string] {
  * of `options.at`: the card versions true then, filtered by the credits and attachments true then.
  */
 export async function listProjects(db: Queryable, filter: ListProjectsFilter = {}, options?: QueryOptions): Promise<Page<ProjectSummary>> {
-  const s = schemaOf(options);
   const q = new QueryParams(options);
-  const where: string[] = [q.at('c')];
+  const where: string[] = [];
   if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
   if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
   if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
   if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
   if (filter.companyId) {
-    where.push(`EXISTS (SELECT 1 FROM ${s}.project_companies pc WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)} AND ${q.at('pc')})`);
+    where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
   }
   if (filter.personId) {
-    where.push(`EXISTS (SELECT 1 FROM ${s}.project_people pp WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)} AND ${q.at('pp')})`);
+    where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
   }
   if (filter.text) where.push(`strpos(c.titles_search, ${q.add(filter.text.toLowerCase())}) > 0`);
   if (filter.cursor) {
@@ -128,8 +130,8 @@ export async function listProjects(db: Queryable, filter: ListProjectsFilter = {
   }
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 20), 1), 100);
   const { rows } = await db.query<CardRow & { sort_title: string }>(
-    `SELECT ${CARD_COLUMNS}, lower(coalesce(c.primary_title, '')) AS sort_title FROM ${s}.project_status c
-     WHERE ${where.join(' AND ')}
+    `SELECT ${CARD_COLUMNS}, lower(coalesce(c.primary_title, '')) AS sort_title FROM ${q.from(PROJECT_STATUS, 'c')}
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY lower(coalesce(c.primary_title, '')), c.work_id LIMIT ${limit + 1}`,
     q.values,
   );
@@ -203,12 +205,11 @@ function present<T extends object>(value: T): T {
 
 /** A project's status card, now or as of `options.at`, with the names of its companies and people as they stood then. */
 export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
-  const s = schemaOf(options);
   const cardParams = new QueryParams(options);
   const { rows } = await db.query<CardRow>(
-    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${s}.project_status c
-     LEFT JOIN ${s}.stream_versions v ON v.owner_stream = c.owner_stream AND v.row_key = 'version' AND ${cardParams.at('v')}
-     WHERE c.work_id = ${cardParams.add(workId)} AND ${cardParams.at('c')}`,
+    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
+     LEFT JOIN ${cardParams.from(STREAM_VERSIONS, 'v')} ON v.owner_stream = c.owner_stream AND v.row_key = 'version'
+     WHERE c.work_id = ${cardParams.add(workId)}`,
     cardParams.values,
   );
   const row = rows[0];
@@ -220,23 +221,23 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
     db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; name: string | null }>(
       `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, o.primary_name AS name
-       FROM ${s}.project_companies pc LEFT JOIN ${s}.organization_names o ON o.organization_id = pc.organization_id AND ${companies.at('o')}
-       WHERE pc.work_id = ${companies.add(workId)} AND ${companies.at('pc')} ORDER BY pc.seq COLLATE "C"`,
+       FROM ${companies.from(PROJECT_COMPANIES, 'pc')} LEFT JOIN ${companies.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = pc.organization_id
+       WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
       companies.values,
     ),
     db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; name: string | null }>(
       `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, n.primary_name AS name
-       FROM ${s}.project_people pp LEFT JOIN ${s}.person_names n ON n.person_id = pp.person_id AND ${people.at('n')}
-       WHERE pp.work_id = ${people.add(workId)} AND ${people.at('pp')} ORDER BY pp.seq COLLATE "C"`,
+       FROM ${people.from(PROJECT_PEOPLE, 'pp')} LEFT JOIN ${people.from(PERSON_NAMES, 'n')} ON n.person_id = pp.person_id
+       WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
     ),
     db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null }>(
-      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${s}.project_notes pn
-       WHERE pn.work_id = ${notes.add(workId)} AND ${notes.at('pn')} ORDER BY pn.seq COLLATE "C"`,
+      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${notes.from(PROJECT_NOTES, 'pn')}
+       WHERE pn.work_id = ${notes.add(workId)} ORDER BY pn.seq COLLATE "C"`,
       notes.values,
     ),
     row.original_work_id
-      ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${s}.project_status c WHERE c.work_id = ${original.add(row.original_work_id)} AND ${original.at('c')}`, original.values)
+      ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${original.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${original.add(row.original_work_id)}`, original.values)
       : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
   ]);
   return {

@@ -2,20 +2,22 @@ import type pg from 'pg';
 import { copyField, copyIn } from './copy-in.js';
 import type { TableSpec } from '../engine/projection.js';
 import { insertDeadLetters, PROJECTION_NAME, schemaIdent } from '../engine/pg-store.js';
-import { SYSTEM_TIME_COLUMNS } from '../engine/system-time.js';
+import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from '../engine/system-time.js';
 import type { FoldedStream } from './stream-fold.js';
 
 const PROGRESS_COLUMNS = ['stream_id', 'stream_type', 'version', 'skipped_versions', 'last_event_id', 'last_global_position', 'last_recorded_at'];
 
 /**
- * Turns folded streams into COPY text per table (every version of every row, the streams' progress) and loads it
- * into empty tables of a schema, inside the caller's transaction. Dead letters, few, go by INSERT.
+ * Turns folded streams into COPY text per table (each row's open version into the table, its closed versions into the
+ * table's history; the streams' progress) and loads it into empty tables of a schema, inside the caller's transaction.
+ * Dead letters, few, go by INSERT.
  */
 export class CopyWriter {
   private readonly buffers = new Map<string, string[]>();
   private readonly deadLetters: FoldedStream['deadLetters'][number][] = [];
   private bytes = 0;
   private readonly s: string;
+  private readonly specs: Map<string, TableSpec>;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -23,7 +25,11 @@ export class CopyWriter {
     private readonly tables: readonly TableSpec[],
   ) {
     this.s = schemaIdent(schema);
-    for (const table of tables) this.buffers.set(table.name, []);
+    this.specs = new Map(tables.map((t) => [t.name, t]));
+    for (const table of tables) {
+      this.buffers.set(table.name, []);
+      this.buffers.set(historyOf(table.name), []);
+    }
     this.buffers.set('projection_streams', []);
   }
 
@@ -34,19 +40,16 @@ export class CopyWriter {
 
   add(stream: FoldedStream): void {
     for (const version of stream.versions) {
-      const table = this.tables.find((t) => t.name === version.table);
+      const table = this.specs.get(version.table);
       if (!table) throw new Error(`no read-model table ${version.table}`);
-      const system = [
-        copyField('text', version.stream),
-        copyField('text', version.key),
-        String(version.validFrom),
-        version.validTo === null ? '\\N' : String(version.validTo),
-        version.recordedFrom,
-        version.recordedTo ?? '\\N',
-      ];
+      // An open version is the current row; a closed one goes to the history.
+      const system =
+        version.validTo === null
+          ? [copyField('text', version.stream), copyField('text', version.key), String(version.validFrom), version.recordedFrom]
+          : [copyField('text', version.stream), copyField('text', version.key), String(version.validFrom), String(version.validTo), version.recordedFrom, version.recordedTo ?? '\\N'];
       const own = Object.entries(table.columns).map(([column, type]) => copyField(type, version.row[column]));
       const line = `${[...system, ...own].join('\t')}\n`;
-      this.buffers.get(table.name)!.push(line);
+      this.buffers.get(version.validTo === null ? table.name : historyOf(table.name))!.push(line);
       this.bytes += line.length;
     }
     const p = stream.progress;
@@ -70,8 +73,9 @@ export class CopyWriter {
   async flush(): Promise<void> {
     for (const [table, lines] of this.buffers) {
       if (lines.length === 0) continue;
-      const spec = this.tables.find((t) => t.name === table);
-      const columns = spec ? [...SYSTEM_TIME_COLUMNS, ...Object.keys(spec.columns)] : PROGRESS_COLUMNS;
+      const spec = this.tables.find((t) => t.name === table || historyOf(t.name) === table);
+      const system = spec && spec.name === table ? CURRENT_SYSTEM_COLUMNS : SYSTEM_TIME_COLUMNS;
+      const columns = spec ? [...system, ...Object.keys(spec.columns)] : PROGRESS_COLUMNS;
       const text = lines.join('');
       this.buffers.set(table, []);
       await copyIn(this.client, `${this.s}.${table} (${columns.map((c) => `"${c}"`).join(', ')})`, text);

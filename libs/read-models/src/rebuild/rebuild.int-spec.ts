@@ -78,9 +78,9 @@ describe('rebuild: blue/green rebuild of the read models from the event log', ()
   it('--verify detects a tampered read-model row, a deleted one and an invented one, and is clean again after a rebuild', async () => {
     const before = await readModelSnapshot(db.pool);
     // a current card edited, a past version of a timeline entry deleted (history matters too), a relation invented
-    await db.pool.query(`UPDATE read_models.project_status SET primary_title = 'Tampered' WHERE valid_to IS NULL AND work_id = (SELECT min(work_id) FROM read_models.project_status)`);
+    await db.pool.query(`UPDATE read_models.project_status SET primary_title = 'Tampered' WHERE work_id = (SELECT min(work_id) FROM read_models.project_status)`);
     await db.pool.query(
-      `DELETE FROM read_models.timeline_entries WHERE (owner_stream, row_key, valid_from) = (SELECT owner_stream, row_key, valid_from FROM read_models.timeline_entries WHERE valid_to IS NOT NULL ORDER BY 1, 2, 3 LIMIT 1)`,
+      `DELETE FROM read_models.timeline_entries_history WHERE (owner_stream, row_key, valid_from) = (SELECT owner_stream, row_key, valid_from FROM read_models.timeline_entries_history ORDER BY 1, 2, 3 LIMIT 1)`,
     );
     await db.pool.query(
       `INSERT INTO read_models.work_relations (owner_stream, row_key, valid_from, recorded_from, relation_id, work_id, relation, target_work_id) VALUES ('work-x', 'r-x', 1, now(), 'r-x', 'x', 'remake-of', 'y')`,
@@ -88,13 +88,13 @@ describe('rebuild: blue/green rebuild of the read models from the event log', ()
     const result = await verifyReadModels({ pool: db.pool });
     expect(result.ok).toBe(false);
     const summary = result.differences.map((d) => `${d.table}:${d.kind}:${d.columns.join(',')}`).sort();
-    expect(summary).toEqual(['project_status:different:primary_title', 'timeline_entries:only-rebuilt:', 'work_relations:only-live:']);
+    expect(summary).toEqual(['project_status:different:primary_title', 'timeline_entries_history:only-rebuilt:', 'work_relations:only-live:']);
     const tampered = result.differences.find((d) => d.table === 'project_status')!;
     expect(tampered.live?.primary_title).toBe('Tampered');
     expect(tampered.rebuilt?.primary_title).not.toBe('Tampered');
 
     // only the named model's tables are compared
-    const onlyLookups = await verifyReadModels({ pool: db.pool, tables: ['organization_names', 'person_names'] });
+    const onlyLookups = await verifyReadModels({ pool: db.pool, tables: ['organization_names', 'organization_names_history', 'person_names', 'person_names_history'] });
     expect(onlyLookups.ok).toBe(true);
 
     await rebuildAndSwap({ pool: db.pool });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { computeRun, type ProjectionEngine } from '../engine/engine.js';
 import { PgProjectionStore, READ_MODELS_APPLY_LOCK_KEY, READ_MODELS_SCHEMA, schemaIdent } from '../engine/pg-store.js';
+import { historyOf } from '../engine/system-time.js';
 import { READ_MODELS } from '../read-models.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { CopyWriter } from './copy-writer.js';
@@ -15,6 +16,11 @@ export const OLD_SCHEMA = `${READ_MODELS_SCHEMA}_old`;
 export const BOOKKEEPING_TABLES = ['projection_streams', 'dead_letters'] as const;
 
 export type RebuildPhase = 'fold' | 'write' | 'indexes' | 'swap';
+
+/** Every table the engine writes: each model table and its history. */
+export function engineTables(engine: ProjectionEngine): string[] {
+  return engine.tables.flatMap((t) => [t.name, historyOf(t.name)]);
+}
 
 export interface RebuildTally {
   events: number;
@@ -239,7 +245,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
     try {
       const { deferredIndexes, deferredKeys } = await createShadowSchema(client, LIVE_SCHEMA, SHADOW_SCHEMA, {
         deferSecondaryIndexes: true,
-        deferPrimaryKeysOf: [...engine.tables.map((t) => t.name), 'projection_streams'],
+        deferPrimaryKeysOf: [...engineTables(engine), 'projection_streams'],
       });
       tally = await foldLogInto(client, options.pool, SHADOW_SCHEMA, { engine, pageSize: options.batchSize ?? DEFAULT_PAGE, ...phaseOptions(options) }, phases);
       options.onPhase?.('indexes');
@@ -287,7 +293,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       throw error;
     }
     await client.query(`DROP SCHEMA IF EXISTS ${schemaIdent(OLD_SCHEMA)} CASCADE`);
-    const tables = [...engine.tables.map((t) => t.name), ...BOOKKEEPING_TABLES];
+    const tables = [...engineTables(engine), ...BOOKKEEPING_TABLES];
     const counts = await Promise.all(tables.map((table) => options.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live}.${table}`)));
     const rows = Object.fromEntries(tables.map((table, i) => [table, counts[i]!.rows[0]!.n]));
     const durationMs = Date.now() - started;
@@ -333,7 +339,7 @@ export interface VerifyReadModelsResult {
 export async function verifyReadModels(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
   const started = Date.now();
   const engine = options.engine ?? READ_MODELS;
-  const tables = options.tables ?? [...engine.tables.map((t) => t.name), ...BOOKKEEPING_TABLES];
+  const tables = options.tables ?? [...engineTables(engine), ...BOOKKEEPING_TABLES];
   const client = await options.pool.connect();
   try {
     // Temporary objects are created in one short read-write transaction (a session whose default is read-only may still
@@ -354,7 +360,7 @@ export async function verifyReadModels(options: VerifyReadModelsOptions): Promis
       const rebuiltVersions = await reflectedVersions(client, 'pg_temp');
       const ahead = [...rebuiltVersions].filter(([stream, version]) => version > (liveVersions.get(stream) ?? 0)).map(([stream]) => stream);
       for (const stream of ahead) {
-        for (const table of engine.tables) await client.query(`DELETE FROM pg_temp.${table.name} WHERE owner_stream = $1`, [stream]);
+        for (const table of engineTables(engine)) await client.query(`DELETE FROM pg_temp.${table} WHERE owner_stream = $1`, [stream]);
         await client.query('DELETE FROM pg_temp.projection_streams WHERE stream_id = $1', [stream]);
         await client.query('DELETE FROM pg_temp.dead_letters WHERE stream_id = $1', [stream]);
       }

@@ -64,6 +64,12 @@ export async function createShadowSchema(
   for (const table of tables) {
     const t = `"${table}"`;
     await client.query(`CREATE TABLE ${s}.${t} (LIKE ${l}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS)`);
+    // LIKE leaves the table's storage parameters behind (a current table's fillfactor, which keeps its edits HOT).
+    const { rows: storage } = await client.query<{ option: string }>(
+      `SELECT unnest(c.reloptions) AS option FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+      [live, table],
+    );
+    if (storage.length) await client.query(`ALTER TABLE ${s}.${t} SET (${storage.map((o) => o.option).join(', ')})`);
     for (const column of await serialColumns(client, live, table)) {
       const sequence = `"${table}_${column}_seq"`;
       await client.query(`CREATE SEQUENCE ${s}.${sequence} AS bigint OWNED BY ${s}.${t}."${column}"`);

@@ -1,4 +1,6 @@
-import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { WORK_RELATIONS } from './remake-map.handlers.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 
 /** Relations whose target is this work's original. */
@@ -34,14 +36,13 @@ export interface RemakeMap {
 
 /** Resolves the original of `workId` (following remake-of / localized-version-of upwards), then all its versions. */
 export async function getRemakeMap(db: Queryable, workId: string, options?: QueryOptions): Promise<RemakeMap | null> {
-  const s = schemaOf(options);
   const upParams = new QueryParams(options);
   const up = await db.query<{ work_id: string }>(
     `WITH RECURSIVE chain(work_id, depth, path) AS (
        SELECT ${upParams.add(workId)}::text, 0, ARRAY[$1::text]
        UNION ALL
        SELECT r.target_work_id, c.depth + 1, c.path || r.target_work_id
-       FROM chain c JOIN ${s}.work_relations r ON r.work_id = c.work_id AND r.relation = ANY(${upParams.add([...ORIGINAL_RELATIONS])}::text[]) AND ${upParams.at('r')}
+       FROM chain c JOIN ${upParams.from(WORK_RELATIONS, 'r')} ON r.work_id = c.work_id AND r.relation = ANY(${upParams.add([...ORIGINAL_RELATIONS])}::text[])
        WHERE NOT r.target_work_id = ANY(c.path) AND c.depth < 20
      )
      SELECT work_id FROM chain ORDER BY depth DESC LIMIT 1`,
@@ -54,10 +55,10 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   const down = await db.query<{ work_id: string; relation: string; of: string; deal_id: string | null; depth: number }>(
     `WITH RECURSIVE versions(work_id, relation, of, deal_id, depth, path) AS (
        SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, 1, ARRAY[${original}::text, r.work_id]
-       FROM ${s}.work_relations r WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[]) AND ${downParams.at('r')}
+       FROM ${downParams.from(WORK_RELATIONS, 'r')} WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[])
        UNION ALL
        SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, v.depth + 1, v.path || r.work_id
-       FROM versions v JOIN ${s}.work_relations r ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[]) AND ${downParams.at('r')}
+       FROM versions v JOIN ${downParams.from(WORK_RELATIONS, 'r')} ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[])
        WHERE NOT r.work_id = ANY(v.path) AND v.depth < 20
      )
      SELECT DISTINCT ON (work_id) work_id, relation, of, deal_id, depth FROM versions ORDER BY work_id, depth`,
@@ -66,8 +67,8 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   const ids = [originalId, ...down.rows.map((r) => r.work_id)];
   const cards = new QueryParams(options);
   const works = await db.query<{ work_id: string; primary_title: string | null; kind: string | null; status: string | null; countries: string[]; production_year: number | null; first_release: FirstRelease }>(
-    `SELECT c.work_id, c.primary_title, c.kind, c.status, c.countries, c.production_year, c.first_release FROM ${s}.project_status c
-     WHERE c.work_id = ANY(${cards.add(ids)}::text[]) AND NOT c.withdrawn AND ${cards.at('c')}`,
+    `SELECT c.work_id, c.primary_title, c.kind, c.status, c.countries, c.production_year, c.first_release FROM ${cards.from(PROJECT_STATUS, 'c')}
+     WHERE c.work_id = ANY(${cards.add(ids)}::text[]) AND NOT c.withdrawn`,
     cards.values,
   );
   const byId = new Map(works.rows.map((w) => [w.work_id, w]));

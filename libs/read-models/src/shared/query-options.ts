@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { READ_MODELS_SCHEMA, schemaIdent } from '../engine/pg-store.js';
-import { versionsAt, type ViewAt } from '../engine/system-time.js';
+import type { TableSpec } from '../engine/projection.js';
+import { tableAt, type ViewAt } from '../engine/system-time.js';
 
 /**
  * What every read-model query takes: the schema (default `read_models`, so the same code answers from a rebuilt
@@ -17,17 +18,20 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 
 export const schemaOf = (options?: QueryOptions) => schemaIdent(options?.schema ?? READ_MODELS_SCHEMA);
 
-/** A query's bind parameters, with versionsAt for each versioned table it reads. */
+/** A query's bind parameters, and the FROM item of each read-model table in the query's view. */
 export class QueryParams {
   readonly values: unknown[] = [];
-  constructor(private readonly view: ViewAt = {}) {}
+  private readonly schema: string;
+  constructor(private readonly options: QueryOptions = {}) {
+    this.schema = schemaOf(options);
+  }
 
   /** Adds a value; returns its placeholder. */
   add = (value: unknown): string => `$${this.values.push(value)}`;
 
-  /** The condition that keeps the versions of `alias` the view sees. */
-  at(alias: string): string {
-    return versionsAt(alias, this.view, this.add);
+  /** `table AS alias` as the view sees it: the current rows, or the versions true at the view's position. */
+  from(table: TableSpec, alias: string): string {
+    return tableAt(this.schema, table, alias, this.options, this.add);
   }
 }
 

@@ -3,13 +3,18 @@ import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { MemoryProjectionStore } from '../engine/memory-store.js';
 import { READ_MODELS } from '../read-models.js';
 import { schemaIdent } from '../engine/pg-store.js';
+import { historyOf } from '../engine/system-time.js';
 
 /**
  * Every row version of a read-model table as JSON text, sorted: equal lists mean equal histories (the open rows and
  * every closed version, with the positions and recordedAt between which each was true).
  */
 export async function tableVersions(db: Pick<pg.Pool, 'query'>, schema: string, table: string): Promise<string[]> {
-  const { rows } = await db.query<{ r: string }>(`SELECT to_jsonb(t)::text AS r FROM ${schemaIdent(schema)}.${table} t`);
+  const s = schemaIdent(schema);
+  const { rows } = await db.query<{ r: string }>(
+    `SELECT (to_jsonb(t) || jsonb_build_object('valid_to', NULL, 'recorded_to', NULL))::text AS r FROM ${s}.${table} t
+     UNION ALL SELECT to_jsonb(h)::text FROM ${s}.${historyOf(table)} h`,
+  );
   return rows.map((row) => row.r).sort();
 }
 
@@ -39,8 +44,10 @@ function sorted(value: unknown): unknown {
 export async function storedVersions(db: Pick<pg.Pool, 'query'>, schema: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of READ_MODELS.tables) {
+    const s = schemaIdent(schema);
     const { rows } = await db.query<{ owner_stream: string; row_key: string; valid_from: string; valid_to: string | null; row: Record<string, unknown> }>(
-      `SELECT owner_stream, row_key, valid_from, valid_to, to_jsonb(t) - $1::text[] AS row FROM ${schemaIdent(schema)}.${table.name} t`,
+      `SELECT owner_stream, row_key, valid_from, NULL AS valid_to, to_jsonb(t) - $1::text[] AS row FROM ${s}.${table.name} t
+       UNION ALL SELECT owner_stream, row_key, valid_from, valid_to, to_jsonb(h) - $1::text[] FROM ${s}.${historyOf(table.name)} h`,
       [SYSTEM],
     );
     out[table.name] = rows

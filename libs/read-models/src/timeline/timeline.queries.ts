@@ -1,5 +1,8 @@
 import { partialDateStart, type PartialDate } from '../../../contracts/src/envelope.js';
-import { QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { TIMELINE_ENTRIES } from './timeline.handlers.js';
 
 export interface TimelineEntry {
   kind: string;
@@ -44,12 +47,11 @@ function partialDateFromString(value: string): PartialDate {
  * knew it now or at `options.at`; names of people and companies as they stood then.
  */
 export async function getTimeline(db: Queryable, workId: string, options: TimelineOptions = {}): Promise<Timeline | null> {
-  const s = schemaOf(options);
   const exists = new QueryParams(options);
-  const found = await db.query(`SELECT 1 FROM ${s}.project_status c WHERE c.work_id = ${exists.add(workId)} AND ${exists.at('c')}`, exists.values);
+  const found = await db.query(`SELECT 1 FROM ${exists.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${exists.add(workId)}`, exists.values);
   if (found.rowCount === 0) return null;
   const q = new QueryParams(options);
-  const where = [`t.work_id = ${q.add(workId)}`, q.at('t')];
+  const where = [`t.work_id = ${q.add(workId)}`];
   if (options.occurredBefore) where.push(`t.sort_key < ${q.add(partialDateStart(partialDateFromString(options.occurredBefore)))}::date`);
   if (options.includeDeprecated === false) where.push('NOT t.corrected AND NOT t.retracted');
   const { rows } = await db.query<{
@@ -72,9 +74,9 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
     `SELECT t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
             t.subject_id, t.details, t.corrected, t.retracted, t.note, t.owner_stream,
             coalesce(o.primary_name, p.primary_name) AS subject_name
-     FROM ${s}.timeline_entries t
-     LEFT JOIN ${s}.organization_names o ON t.subject_type = 'organization' AND o.organization_id = t.subject_id AND ${q.at('o')}
-     LEFT JOIN ${s}.person_names p ON t.subject_type = 'person' AND p.person_id = t.subject_id AND ${q.at('p')}
+     FROM ${q.from(TIMELINE_ENTRIES, 't')}
+     LEFT JOIN ${q.from(ORGANIZATION_NAMES, 'o')} ON t.subject_type = 'organization' AND o.organization_id = t.subject_id
+     LEFT JOIN ${q.from(PERSON_NAMES, 'p')} ON t.subject_type = 'person' AND p.person_id = t.subject_id
      WHERE ${where.join(' AND ')}
      ORDER BY t.sort_key, (t.owner_stream LIKE 'work-%') DESC, t.owner_stream, t.seq`,
     q.values,
