@@ -11,9 +11,12 @@ import { createProjector, DEFAULT_GROUP_ID } from './projector.js';
  * `npm run start:projector`: DATABASE_URL (or the embedded PostgreSQL), migrations, then the projector consuming
  * KAFKA_BROKERS (default 127.0.0.1:19092) as PROJECTOR_GROUP (default reelwire-projector), with /metrics on
  * PROJECTOR_METRICS_PORT (default 9465). PROJECTOR_PARTITIONS_CONCURRENTLY: partitions applied side by side (default 3).
+ * PROJECTOR_RUN_SIZE: messages of a partition applied as one run (createProjector's batchSize, default 200; 1: one
+ * message at a time), a whole number from 1 to 10000; any other value stops the projector before it starts.
  */
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`reelwire projector: ${line}\n`);
+  const runSize = runSizeFrom(process.env);
   const database = await resolveDatabase(process.env, say);
   await runMigrations(database.url);
   const pool = createPool(database.url, { max: 5, applicationName: 'reelwire-projector' });
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     pool,
     groupId: process.env.PROJECTOR_GROUP ?? DEFAULT_GROUP_ID,
     ...(process.env.PROJECTOR_PARTITIONS_CONCURRENTLY ? { partitionsConcurrently: Number(process.env.PROJECTOR_PARTITIONS_CONCURRENTLY) } : {}),
+    ...(runSize !== undefined ? { batchSize: runSize } : {}),
     log: say,
     onOutcome: (outcome, message) => {
       metrics?.applied.inc({ outcome: outcome.outcome });
@@ -52,7 +56,28 @@ async function main(): Promise<void> {
   });
 }
 
+/** The largest PROJECTOR_RUN_SIZE: a run is one transaction, and it holds its messages and the rows they read. */
+const MAX_RUN_SIZE = 10_000;
+
+/** A configuration mistake: reported as its message alone, not as a crash with a stack. */
+class ConfigurationError extends Error {}
+
+/** PROJECTOR_RUN_SIZE (createProjector's batchSize), undefined when unset or empty (the projector's default). */
+function runSizeFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.PROJECTOR_RUN_SIZE;
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 1 && value <= MAX_RUN_SIZE)) {
+    throw new ConfigurationError(`PROJECTOR_RUN_SIZE must be a whole number from 1 to ${MAX_RUN_SIZE}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`reelwire projector: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`reelwire projector: failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
