@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { copyField, copyIn } from './copy-in.js';
 import type { TableSpec } from '../engine/projection.js';
+import type { ColumnType } from '../shared/columns.js';
 import { insertDeadLetters, PROJECTION_NAME, schemaIdent } from '../engine/pg-store.js';
 import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from '../engine/system-time.js';
 import type { FoldedStream } from './stream-fold.js';
@@ -33,6 +34,14 @@ export class CopyWriter {
     this.buffers.set('projection_streams', []);
   }
 
+  private readonly columnLists = new Map<string, [string, ColumnType][]>();
+
+  private columnsOf(table: TableSpec): [string, ColumnType][] {
+    let columns = this.columnLists.get(table.name);
+    if (!columns) this.columnLists.set(table.name, (columns = Object.entries(table.columns)));
+    return columns;
+  }
+
   /** Buffered bytes (roughly): the caller flushes past its threshold. */
   get buffered(): number {
     return this.bytes;
@@ -47,7 +56,7 @@ export class CopyWriter {
         version.validTo === null
           ? [copyField('text', version.stream), copyField('text', version.key), String(version.validFrom), version.recordedFrom]
           : [copyField('text', version.stream), copyField('text', version.key), String(version.validFrom), String(version.validTo), version.recordedFrom, version.recordedTo ?? '\\N'];
-      const own = Object.entries(table.columns).map(([column, type]) => copyField(type, version.row[column]));
+      const own = this.columnsOf(table).map(([column, type]) => copyField(type, version.row[column]));
       const line = `${[...system, ...own].join('\t')}\n`;
       this.buffers.get(version.validTo === null ? table.name : historyOf(table.name))!.push(line);
       this.bytes += line.length;
@@ -69,19 +78,25 @@ export class CopyWriter {
     this.deadLetters.push(...stream.deadLetters);
   }
 
-  /** COPYs everything buffered. */
-  async flush(): Promise<void> {
+  /**
+   * Takes everything buffered and COPYs it, returning when it is loaded. The next adds go to fresh buffers, so the
+   * caller can go on folding while this is sent (and must await it before the next flush: one client, one COPY).
+   */
+  flush(): Promise<void> {
+    const batches: { target: string; text: string }[] = [];
     for (const [table, lines] of this.buffers) {
       if (lines.length === 0) continue;
       const spec = this.tables.find((t) => t.name === table || historyOf(t.name) === table);
       const system = spec && spec.name === table ? CURRENT_SYSTEM_COLUMNS : SYSTEM_TIME_COLUMNS;
       const columns = spec ? [...system, ...Object.keys(spec.columns)] : PROGRESS_COLUMNS;
-      const text = lines.join('');
+      batches.push({ target: `${this.s}.${table} (${columns.map((c) => `"${c}"`).join(', ')})`, text: lines.join('') });
       this.buffers.set(table, []);
-      await copyIn(this.client, `${this.s}.${table} (${columns.map((c) => `"${c}"`).join(', ')})`, text);
     }
-    if (this.deadLetters.length) await insertDeadLetters(this.client, this.s, PROJECTION_NAME, this.deadLetters.splice(0));
+    const deadLetters = this.deadLetters.splice(0);
     this.bytes = 0;
+    return (async () => {
+      for (const batch of batches) await copyIn(this.client, batch.target, batch.text);
+      if (deadLetters.length) await insertDeadLetters(this.client, this.s, PROJECTION_NAME, deadLetters);
+    })();
   }
 }
-
