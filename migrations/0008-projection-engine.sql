@@ -9,7 +9,9 @@
 -- row's history) and <t>_history the closed versions, appended when a version is closed. The current view reads <t>;
 -- a view as of position p reads both, `valid_from <= p AND (valid_to IS NULL OR valid_to > p)`, on indexes that lead
 -- with the model's own column and valid_from (INCLUDE valid_to in the history, so the interval is decided from it).
--- Current tables leave 30% of each page free and index no column an edit changes as a rule (valid_from is not
+-- A model's hidden state (what its handlers keep to decide, never queried) keeps no history: timeline_facts,
+-- project_dated_facts, project_current_releases, project_set_aside, company_portfolio_works / _past_credits / _deals,
+-- remake_map_works. Current tables leave 30% of each page free and index no column an edit changes as a rule (valid_from is not
 -- indexed there), so an edit is a HOT update: the row's index entries stay one per row, whatever its history.
 --
 -- Upgrading: the old tables are dropped and the new ones start empty, with no Kafka checkpoints, so the projector
@@ -244,21 +246,6 @@ CREATE TABLE read_models.project_dated_facts (
   value                        jsonb,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.project_dated_facts_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  work_id                      text,
-  fact_type                    text,
-  fact_id                      text,
-  seq                          text,
-  current                      boolean,
-  value                        jsonb,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.project_current_releases (
   owner_stream                 text        NOT NULL,
@@ -269,17 +256,6 @@ CREATE TABLE read_models.project_current_releases (
   releases                     jsonb,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.project_current_releases_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  work_id                      text,
-  releases                     jsonb,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.project_set_aside (
   owner_stream                 text        NOT NULL,
@@ -294,21 +270,6 @@ CREATE TABLE read_models.project_set_aside (
   detached                     boolean,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.project_set_aside_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  work_id                      text,
-  fact_type                    text,
-  fact_id                      text,
-  seq                          text,
-  current                      boolean,
-  detached                     boolean,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.timeline_entries (
   owner_stream                 text        NOT NULL,
@@ -371,18 +332,6 @@ CREATE TABLE read_models.timeline_facts (
   fact                         jsonb,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.timeline_facts_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  fact_type                    text,
-  fact_id                      text,
-  fact                         jsonb,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.company_portfolio (
   owner_stream                 text        NOT NULL,
@@ -430,17 +379,6 @@ CREATE TABLE read_models.company_portfolio_works (
   withdrawn                    boolean,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.company_portfolio_works_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  work_id                      text,
-  withdrawn                    boolean,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.company_portfolio_past_credits (
   owner_stream                 text        NOT NULL,
@@ -451,17 +389,6 @@ CREATE TABLE read_models.company_portfolio_past_credits (
   end_reason                   text,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.company_portfolio_past_credits_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  credit_id                    text,
-  end_reason                   text,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.company_portfolio_deals (
   owner_stream                 text        NOT NULL,
@@ -475,20 +402,6 @@ CREATE TABLE read_models.company_portfolio_deals (
   withdrawn                    boolean,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.company_portfolio_deals_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  deal_id                      text,
-  details                      jsonb,
-  status_history               jsonb,
-  works                        jsonb,
-  withdrawn                    boolean,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.work_relations (
   owner_stream                 text        NOT NULL,
@@ -530,17 +443,6 @@ CREATE TABLE read_models.remake_map_works (
   withdrawn                    boolean,
   PRIMARY KEY (owner_stream, row_key)
 ) WITH (fillfactor = 70);
-CREATE TABLE read_models.remake_map_works_history (
-  owner_stream                 text        NOT NULL,
-  row_key                      text        NOT NULL,
-  valid_from                   bigint      NOT NULL,
-  valid_to                     bigint      NOT NULL,
-  recorded_from                timestamptz NOT NULL,
-  recorded_to                  timestamptz NOT NULL,
-  work_id                      text,
-  withdrawn                    boolean,
-  PRIMARY KEY (owner_stream, row_key, valid_from)
-);
 
 CREATE TABLE read_models.person_attachments (
   owner_stream                 text        NOT NULL,

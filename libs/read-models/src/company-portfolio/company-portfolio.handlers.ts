@@ -54,18 +54,21 @@ export const COMPANY_PORTFOLIO: TableSpec = {
 /** Hidden: one row per work stream (key `work`). */
 export const COMPANY_PORTFOLIO_WORKS: TableSpec = {
   name: 'company_portfolio_works',
+  keepsHistory: false,
   columns: { work_id: 'text', withdrawn: 'boolean' },
 };
 
 /** Hidden: one row per credit no longer current (key: the creditId), with the endReason a later correction carries. */
 export const COMPANY_PORTFOLIO_PAST_CREDITS: TableSpec = {
   name: 'company_portfolio_past_credits',
+  keepsHistory: false,
   columns: { credit_id: 'text', end_reason: 'text' },
 };
 
 /** Hidden: one row per deal stream (key `deal`). */
 export const COMPANY_PORTFOLIO_DEALS: TableSpec = {
   name: 'company_portfolio_deals',
+  keepsHistory: false,
   columns: { deal_id: 'text', details: 'jsonb', status_history: 'jsonb', works: 'jsonb', withdrawn: 'boolean' },
 };
 

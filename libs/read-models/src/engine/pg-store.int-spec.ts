@@ -4,6 +4,7 @@ import { randomLog } from '../testing/random-log.js';
 import { MemoryProjectionStore } from './memory-store.js';
 import { applyMessage, applyRunInTransaction } from './pg-apply.js';
 import { beginWithApplyLock, schemaIdent } from './pg-store.js';
+import { keepsHistory } from './projection.js';
 import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from './system-time.js';
 
 /** Every version of every read-model table in Postgres, as the memory store lists them. */
@@ -11,14 +12,11 @@ async function pgVersions(db: TestDatabase, schema: string) {
   const out: Record<string, string[]> = {};
   for (const table of READ_MODELS.tables) {
     const s = schemaIdent(schema);
-    const { rows } = await db.pool.query<{ v: string }>(
-      `SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', NULL, 'row', to_jsonb(t) - $1::text[])::text AS v
-       FROM ${s}.${table.name} t
-       UNION ALL
-       SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', valid_to, 'row', to_jsonb(h) - $1::text[])::text
-       FROM ${s}.${historyOf(table.name)} h`,
-      [[...SYSTEM_TIME_COLUMNS]],
-    );
+    const current = `SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', NULL, 'row', to_jsonb(t) - $1::text[])::text AS v
+       FROM ${s}.${table.name} t`;
+    const history = `SELECT jsonb_build_object('stream', owner_stream, 'key', row_key, 'validFrom', valid_from, 'validTo', valid_to, 'row', to_jsonb(h) - $1::text[])::text
+       FROM ${s}.${historyOf(table.name)} h`;
+    const { rows } = await db.pool.query<{ v: string }>(keepsHistory(table) ? `${current} UNION ALL ${history}` : current, [[...SYSTEM_TIME_COLUMNS]]);
     out[table.name] = rows.map((r) => canonical(JSON.parse(r.v))).sort();
   }
   return out;
@@ -27,7 +25,7 @@ async function pgVersions(db: TestDatabase, schema: string) {
 function memoryVersions(store: MemoryProjectionStore) {
   const out: Record<string, string[]> = {};
   for (const table of READ_MODELS.tables) {
-    out[table.name] = store.versions.get(table.name)!.map((v) => canonical({ stream: v.stream, key: v.key, validFrom: v.validFrom, validTo: v.validTo, row: completeRow(table.name, v.row) })).sort();
+    out[table.name] = store.versions.get(table.name)!.filter((v) => v.validTo === null || keepsHistory(table)).map((v) => canonical({ stream: v.stream, key: v.key, validFrom: v.validFrom, validTo: v.validTo, row: completeRow(table.name, v.row) })).sort();
   }
   return out;
 }
@@ -61,7 +59,9 @@ describe('the engine on PostgreSQL', () => {
         .sort();
     for (const table of READ_MODELS.tables) {
       expect({ table: table.name, columns: await columnsOf(table.name) }).toEqual({ table: table.name, columns: [...CURRENT_SYSTEM_COLUMNS, ...Object.keys(table.columns)].sort() });
-      expect({ table: historyOf(table.name), columns: await columnsOf(historyOf(table.name)) }).toEqual({ table: historyOf(table.name), columns: [...SYSTEM_TIME_COLUMNS, ...Object.keys(table.columns)].sort() });
+      const history = historyOf(table.name);
+      const expected = keepsHistory(table) ? [...SYSTEM_TIME_COLUMNS, ...Object.keys(table.columns)].sort() : [];
+      expect({ table: history, columns: await columnsOf(history) }).toEqual({ table: history, columns: expected });
     }
   });
 
@@ -69,7 +69,7 @@ describe('the engine on PostgreSQL', () => {
     for (const [index, runSize] of [1, 25, 7].entries()) {
       const schema = `engine_check_${index}`;
       await db.pool.query(`CREATE SCHEMA ${schema}`);
-      for (const table of ['projection_streams', 'projection_checkpoints', 'dead_letters', ...READ_MODELS.tables.flatMap((t) => [t.name, historyOf(t.name)])]) {
+      for (const table of ['projection_streams', 'projection_checkpoints', 'dead_letters', ...READ_MODELS.tables.flatMap((t) => (keepsHistory(t) ? [t.name, historyOf(t.name)] : [t.name]))]) {
         await db.pool.query(`CREATE TABLE ${schema}.${table} (LIKE read_models.${table} INCLUDING ALL)`);
       }
       const memory = new MemoryProjectionStore(READ_MODELS);

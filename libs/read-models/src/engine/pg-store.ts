@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { READ_MODELS_APPLY_LOCK_KEY } from '../../../event-store/src/postgres-event-store.js';
 import type { DeadLetterRecord, ProjectionSource, RowLoadRequest, RunResult, StreamProgress } from './engine.js';
-import type { TableSpec } from './projection.js';
+import { keepsHistory, type TableSpec } from './projection.js';
 import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from './system-time.js';
 
 /** The live read models. A rebuild writes the same tables in another schema (read_models_shadow) and swaps. */
@@ -128,9 +128,9 @@ export class PgProjectionStore implements ProjectionSource {
 
   /**
    * Writes what a run computed, per table: the stored current rows the run closed are copied to the history with the
-   * position that closed them; versions the run opened and closed go to the history; each row's last version, if open,
-   * is the current row (inserted, or updated in place); a row the run closed and did not reopen leaves the current
-   * table. Then stream progress and dead letters.
+   * position that closed them; versions the run opened and closed go to the history (for a table that keeps one);
+   * each row's last version, if open, is the current row (inserted, or updated in place); a row the run closed and did
+   * not reopen leaves the current table. Then stream progress and dead letters.
    */
   async write(result: RunResult, projection = PROJECTION_NAME): Promise<void> {
     const closingsOf = groupBy(result.writes.closings, (c) => c.table);
@@ -144,7 +144,8 @@ export class PgProjectionStore implements ProjectionSource {
       const current = `${this.s}.${tableIdent(table.name)}`;
       const history = `${this.s}.${tableIdent(historyOf(table.name))}`;
       const ownList = own.map((c) => `"${c}"`).join(', ');
-      if (closings.length) {
+      const withHistory = keepsHistory(table);
+      if (closings.length && withHistory) {
         await this.client.query(
           `INSERT INTO ${history} (owner_stream, row_key, valid_from, valid_to, recorded_from, recorded_to, ${ownList})
            SELECT t.owner_stream, t.row_key, t.valid_from, u.valid_to, t.recorded_from, u.recorded_to, ${own.map((c) => `t."${c}"`).join(', ')}
@@ -153,7 +154,7 @@ export class PgProjectionStore implements ProjectionSource {
           [closings.map((c) => c.stream), closings.map((c) => c.key), closings.map((c) => c.validTo), closings.map((c) => c.recordedTo)],
         );
       }
-      const closed = versions.filter((v) => v.validTo !== null);
+      const closed = withHistory ? versions.filter((v) => v.validTo !== null) : [];
       const open = versions.filter((v) => v.validTo === null);
       if (closed.length) {
         const all = [...SYSTEM_TIME_COLUMNS, ...own].map((c) => `"${c}"`).join(', ');

@@ -38,7 +38,15 @@ export interface ProjectedEvent<TType extends string = string, TData = unknown> 
 export interface TableSpec {
   name: string;
   columns: Readonly<Record<string, ColumnType>>;
+  /**
+   * False for a model's hidden state (what its handlers keep to decide, never queried): its current rows are all
+   * anyone reads, so its closed versions are not kept. Default true: every version goes to `<name>_history`.
+   */
+  keepsHistory?: boolean;
 }
+
+/** Whether a table's closed versions are kept (shown tables), or only its current rows (hidden state). */
+export const keepsHistory = (table: TableSpec) => table.keepsHistory !== false;
 
 /**
  * What a handler reads before it decides: single rows by key, or every open row of the stream in a table. A handler

@@ -115,6 +115,7 @@ export const PROJECT_NOTES: TableSpec = {
 /** Hidden: every status change, milestone and relation ever stated, with its standing. */
 export const PROJECT_DATED_FACTS: TableSpec = {
   name: 'project_dated_facts',
+  keepsHistory: false,
   columns: {
     work_id: 'text',
     fact_type: 'text',
@@ -129,12 +130,14 @@ export const PROJECT_DATED_FACTS: TableSpec = {
 /** Hidden: the work's current releases, in the order the domain lists them (one row per work). */
 export const PROJECT_CURRENT_RELEASES: TableSpec = {
   name: 'project_current_releases',
+  keepsHistory: false,
   columns: { work_id: 'text', releases: 'jsonb' },
 };
 
 /** Hidden: credits, attachments and releases that are no longer on the card, with their order and standing. */
 export const PROJECT_SET_ASIDE: TableSpec = {
   name: 'project_set_aside',
+  keepsHistory: false,
   columns: { work_id: 'text', fact_type: 'text', fact_id: 'text', seq: 'text', current: 'boolean', detached: 'boolean' },
 };
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { copyField, copyIn } from './copy-in.js';
-import type { TableSpec } from '../engine/projection.js';
+import { keepsHistory, type TableSpec } from '../engine/projection.js';
 import type { ColumnType } from '../shared/columns.js';
 import { insertDeadLetters, PROJECTION_NAME, schemaIdent } from '../engine/pg-store.js';
 import { CURRENT_SYSTEM_COLUMNS, historyOf, SYSTEM_TIME_COLUMNS } from '../engine/system-time.js';
@@ -29,7 +29,7 @@ export class CopyWriter {
     this.specs = new Map(tables.map((t) => [t.name, t]));
     for (const table of tables) {
       this.buffers.set(table.name, []);
-      this.buffers.set(historyOf(table.name), []);
+      if (keepsHistory(table)) this.buffers.set(historyOf(table.name), []);
     }
     this.buffers.set('projection_streams', []);
   }
@@ -51,6 +51,7 @@ export class CopyWriter {
     for (const version of stream.versions) {
       const table = this.specs.get(version.table);
       if (!table) throw new Error(`no read-model table ${version.table}`);
+      if (version.validTo !== null && !keepsHistory(table)) continue;
       // An open version is the current row; a closed one goes to the history.
       const system =
         version.validTo === null

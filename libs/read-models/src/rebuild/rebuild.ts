@@ -3,6 +3,7 @@ import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { computeRun, type ProjectionEngine } from '../engine/engine.js';
 import { PgProjectionStore, READ_MODELS_APPLY_LOCK_KEY, READ_MODELS_SCHEMA, schemaIdent } from '../engine/pg-store.js';
 import { historyOf } from '../engine/system-time.js';
+import { keepsHistory } from '../engine/projection.js';
 import { READ_MODELS } from '../read-models.js';
 import { compareSchemas, type Difference } from './compare.js';
 import { CopyWriter } from './copy-writer.js';
@@ -17,9 +18,9 @@ export const BOOKKEEPING_TABLES = ['projection_streams', 'dead_letters'] as cons
 
 export type RebuildPhase = 'fold' | 'write' | 'indexes' | 'swap';
 
-/** Every table the engine writes: each model table and its history. */
+/** Every table the engine writes: each model table and, where it keeps one, its history. */
 export function engineTables(engine: ProjectionEngine): string[] {
-  return engine.tables.flatMap((t) => [t.name, historyOf(t.name)]);
+  return engine.tables.flatMap((t) => (keepsHistory(t) ? [t.name, historyOf(t.name)] : [t.name]));
 }
 
 export interface RebuildTally {

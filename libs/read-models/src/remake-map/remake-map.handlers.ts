@@ -39,6 +39,7 @@ export const WORK_RELATIONS: TableSpec = {
 /** Hidden: one row per work stream (key `work`). */
 export const REMAKE_MAP_WORKS: TableSpec = {
   name: 'remake_map_works',
+  keepsHistory: false,
   columns: { work_id: 'text', withdrawn: 'boolean' },
 };
 

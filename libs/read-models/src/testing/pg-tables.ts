@@ -4,6 +4,7 @@ import { MemoryProjectionStore } from '../engine/memory-store.js';
 import { READ_MODELS } from '../read-models.js';
 import { schemaIdent } from '../engine/pg-store.js';
 import { historyOf } from '../engine/system-time.js';
+import { keepsHistory } from '../engine/projection.js';
 
 /**
  * Every row version of a read-model table as JSON text, sorted: equal lists mean equal histories (the open rows and
@@ -11,10 +12,9 @@ import { historyOf } from '../engine/system-time.js';
  */
 export async function tableVersions(db: Pick<pg.Pool, 'query'>, schema: string, table: string): Promise<string[]> {
   const s = schemaIdent(schema);
-  const { rows } = await db.query<{ r: string }>(
-    `SELECT (to_jsonb(t) || jsonb_build_object('valid_to', NULL, 'recorded_to', NULL))::text AS r FROM ${s}.${table} t
-     UNION ALL SELECT to_jsonb(h)::text FROM ${s}.${historyOf(table)} h`,
-  );
+  const spec = READ_MODELS.tables.find((t) => t.name === table)!;
+  const current = `SELECT (to_jsonb(t) || jsonb_build_object('valid_to', NULL, 'recorded_to', NULL))::text AS r FROM ${s}.${table} t`;
+  const { rows } = await db.query<{ r: string }>(keepsHistory(spec) ? `${current} UNION ALL SELECT to_jsonb(h)::text FROM ${s}.${historyOf(table)} h` : current);
   return rows.map((row) => row.r).sort();
 }
 
@@ -45,9 +45,9 @@ export async function storedVersions(db: Pick<pg.Pool, 'query'>, schema: string)
   const out: Record<string, string[]> = {};
   for (const table of READ_MODELS.tables) {
     const s = schemaIdent(schema);
+    const current = `SELECT owner_stream, row_key, valid_from, NULL AS valid_to, to_jsonb(t) - $1::text[] AS row FROM ${s}.${table.name} t`;
     const { rows } = await db.query<{ owner_stream: string; row_key: string; valid_from: string; valid_to: string | null; row: Record<string, unknown> }>(
-      `SELECT owner_stream, row_key, valid_from, NULL AS valid_to, to_jsonb(t) - $1::text[] AS row FROM ${s}.${table.name} t
-       UNION ALL SELECT owner_stream, row_key, valid_from, valid_to, to_jsonb(h) - $1::text[] FROM ${s}.${historyOf(table.name)} h`,
+      keepsHistory(table) ? `${current} UNION ALL SELECT owner_stream, row_key, valid_from, valid_to, to_jsonb(h) - $1::text[] FROM ${s}.${historyOf(table.name)} h` : current,
       [SYSTEM],
     );
     out[table.name] = rows
@@ -57,11 +57,15 @@ export async function storedVersions(db: Pick<pg.Pool, 'query'>, schema: string)
   return out;
 }
 
-/** Every row version the engine computes for `events` (in memory), as storedVersions lists them. */
+/** Every row version the engine computes for `events` (in memory) and Postgres keeps, as storedVersions lists them. */
 export async function expectedVersions(events: readonly PublishedEvent[]): Promise<Record<string, string[]>> {
   const store = new MemoryProjectionStore(READ_MODELS);
   await store.applyEvents(events);
   const out: Record<string, string[]> = {};
-  for (const table of READ_MODELS.tables) out[table.name] = store.versions.get(table.name)!.map((v) => versionText(table.name, { ...v, row: v.row as Record<string, unknown> })).sort();
+  for (const table of READ_MODELS.tables) {
+    // A model's hidden state keeps only its current rows in Postgres.
+    const kept = store.versions.get(table.name)!.filter((v) => v.validTo === null || keepsHistory(table));
+    out[table.name] = kept.map((v) => versionText(table.name, { ...v, row: v.row as Record<string, unknown> })).sort();
+  }
   return out;
 }

@@ -67,7 +67,7 @@ import type { PersonEvent } from '../../../domain/src/person/person.events.js';
 import type { PersonState } from '../../../domain/src/person/person.state.js';
 import type { DecideContext, Decider, DomainEvent, FixFields, WriteFields } from '../../../domain/src/shared/decider.js';
 import { DomainError } from '../../../domain/src/shared/errors.js';
-import { isCurrent, type Changes, type FactAnnotations } from '../../../domain/src/shared/facts.js';
+import { factsByEventInOrder, isCurrent, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
 import { decideWorkMove } from '../../../domain/src/work/work-move.decider.js';
 import type { TitleInput, WorkCommand, WorkMoveCommand } from '../../../domain/src/work/work.commands.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
@@ -594,9 +594,11 @@ class LogBuilder {
   }
 
   /** A fact named by its id or, now and then, by an event that stated or changed it (the decider resolves both). */
-  refTo<R extends { type: string; id: string }>(fact: NoInfer<R>, factsByEventId: Readonly<Record<string, R>>): R | { type: 'event'; id: string } {
+  refTo<R extends { type: string; id: string }>(fact: NoInfer<R>, factsByEventId: FactsByEvent<R>): R | { type: 'event'; id: string } {
     if (!this.random.chance(EVENT_REFERENCE_SHARE)) return fact;
-    const eventIds = Object.keys(factsByEventId).filter((eventId) => factsByEventId[eventId]!.type === fact.type && factsByEventId[eventId]!.id === fact.id);
+    const eventIds = factsByEventInOrder(factsByEventId)
+      .filter((entry) => entry.fact.type === fact.type && entry.fact.id === fact.id)
+      .map((entry) => entry.eventId);
     return eventIds.length > 0 ? { type: 'event', id: this.random.pick(eventIds) } : fact;
   }
 

@@ -75,6 +75,7 @@ export const TIMELINE_ENTRIES: TableSpec = {
  */
 export const TIMELINE_FACTS: TableSpec = {
   name: 'timeline_facts',
+  keepsHistory: false,
   columns: { fact_type: 'text', fact_id: 'text', fact: 'jsonb' },
 };
 

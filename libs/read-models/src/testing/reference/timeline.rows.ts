@@ -5,7 +5,7 @@
 import type { PartialDate } from '../../../../contracts/src/envelope.js';
 import { streamIdFor } from '../../../../contracts/src/streams.js';
 import type { DealState } from '../../../../domain/src/deal/deal.state.js';
-import type { FactAnnotations } from '../../../../domain/src/shared/facts.js';
+import { eventIdsInOrder, type FactAnnotations, type FactsByEvent } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
 import { sortKeyOf } from '../../shared/dates.js';
 import { displayNote } from './notes.js';
@@ -35,11 +35,11 @@ export const TIMELINE_COLUMNS: TableColumns<TimelineEntryRow> = {
 type Entry = Omit<TimelineEntryRow, 'owner_stream' | 'work_id' | 'occurred_at' | 'precision' | 'sort_key' | 'seq' | 'corrected' | 'retracted' | 'note'>;
 
 /**
- * The position of an event in the stream, from the order facts were recorded in factsByEventId (insertion order;
- * the projector stores state as json, not jsonb, so the order survives). Entries on one day read in that order.
+ * The position of an event in the stream, from the order facts were recorded in factsByEventId (one entry per event,
+ * oldest first). Entries on one day read in that order.
  */
-function eventOrder(factsByEventId: Record<string, unknown>): (eventId: string) => number {
-  const index = new Map(Object.keys(factsByEventId).map((id, i) => [id, i]));
+function eventOrder(factsByEventId: FactsByEvent<unknown>): (eventId: string) => number {
+  const index = new Map(eventIdsInOrder(factsByEventId).map((id, i) => [id, i]));
   return (eventId) => index.get(eventId) ?? index.size;
 }
 
