@@ -1,8 +1,6 @@
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
 import {
   dealDecider,
-  evolveOwning,
-  FactMapOwner,
   isDealEvent,
   isOrganizationEvent,
   isPersonEvent,
@@ -39,22 +37,16 @@ export const AGGREGATES: Record<AggregateType, AggregateDefinition> = {
 };
 
 /**
- * Folds stored events of one stream into the aggregate's state (from its initial state, or onward from `from`).
- *
- * Each event adds to the fact map of the state before it in place (evolveOwning) instead of copying it: a copy per
- * event made a fold quadratic in the stream's length, and on works of 150–200 edits copying the map was the largest
- * item of the API's profile after GC. The states between `from` and the result are this function's own, so that is
- * always safe for them. `from`'s own map is copied unless `owner` is the owner it was folded with — pass it only when
- * `from` is dropped once the result is had (the StreamStateCache entry a command replaces with its result).
+ * Folds stored events of one stream into the aggregate's state (from its initial state, or onward from `from`) with
+ * the decider's evolve. `from` is left as it was: each evolve returns a new state.
  */
 export function foldState(
   definition: AggregateDefinition,
   events: readonly { type: string; data: unknown; metadata: unknown }[],
   from: FoldedState & Record<string, unknown> = definition.decider.initialState(),
-  owner: FactMapOwner = new FactMapOwner(),
 ): FoldedState & Record<string, unknown> {
-  let state = from as FoldedState & Record<string, unknown> & { factsByEventId: object };
-  for (const event of events) state = evolveOwning(owner, state, (current) => definition.decider.evolve(current, event as DomainEvent));
+  let state = from;
+  for (const event of events) state = definition.decider.evolve(state, event as DomainEvent);
   return state;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
-import { DomainError, DomainValidationError, FactMapOwner, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
+import { DomainError, DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
 import { PostgresEventStore, WrongExpectedVersionError, type AppendResult } from '../../../../libs/event-store/src/index.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
@@ -63,17 +63,16 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     const cached = this.cache.get(streamId);
     if (cached) {
       try {
-        return await this.decideAndAppend(definition, id, streamId, cached, this.cache.ownerOf(streamId)!, command, context);
+        return await this.decideAndAppend(definition, id, streamId, cached, command, context);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError || error instanceof DomainError)) throw error;
         this.cache.forget(streamId);
       }
     }
-    const owner = new FactMapOwner();
-    const state = foldState(definition, await this.store.readStream(streamId), undefined, owner);
-    this.cache.remember(streamId, state, owner);
+    const state = foldState(definition, await this.store.readStream(streamId));
+    this.cache.remember(streamId, state);
     try {
-      return await this.decideAndAppend(definition, id, streamId, state, owner, command, context);
+      return await this.decideAndAppend(definition, id, streamId, state, command, context);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) this.cache.forget(streamId);
       throw error;
@@ -85,8 +84,6 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     id: string,
     streamId: string,
     state: CachedState,
-    /** The owner `state` was folded with: the fold after the append adds to its fact map in place (see foldState). */
-    owner: FactMapOwner,
     command: ExecuteDomainCommand['command'],
     context: CommandContext,
   ): Promise<CommandOutcome> {
@@ -99,8 +96,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       this.cache.forget(streamId);
     } else {
       // What was appended is what a read would return (the store answers with the stored, upcast events).
-      // The turn is held and `state` is dropped for the result, so the result may share (and extend) its fact map.
-      this.cache.remember(streamId, foldState(definition, result.events, state, owner), owner);
+      this.cache.remember(streamId, foldState(definition, result.events, state));
     }
     return outcomeOf(definition.type, id, [result], result.replayed);
   }

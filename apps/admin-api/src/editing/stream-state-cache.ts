@@ -1,5 +1,4 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { FactMapOwner } from '../../../../libs/domain/src/index.js';
 import type { FoldedState } from './aggregate-catalog.js';
 
 export type CachedState = FoldedState & Record<string, unknown>;
@@ -10,13 +9,12 @@ export type CachedState = FoldedState & Record<string, unknown>;
  * appends with the remembered version as the expected version and lets the database refuse a stale guess; nothing is
  * answered from this cache that the store has not confirmed (see ExecuteDomainCommandHandler).
  *
- * Deciders never mutate state. Folding on from a remembered state does add to its fact map in place when it is
- * given the entry's owner (ownerOf; see foldState): only the command holding the stream's turn (StreamTurns) does
- * that, after its append succeeded, and it replaces the entry with the result, so no one uses the older state again.
+ * The states are immutable (evolve returns a new state, never changes the one it is given), so a remembered state can
+ * be handed to any number of commands and folded on from without copying it first.
  */
 export class StreamStateCache {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used entry first.
-  private readonly entries = new Map<string, { state: CachedState; owner: FactMapOwner }>();
+  private readonly entries = new Map<string, CachedState>();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`stream state cache capacity must be a whole number ≥ 0, got ${capacity}`);
@@ -27,29 +25,24 @@ export class StreamStateCache {
   }
 
   get(streamId: string): CachedState | undefined {
-    const entry = this.entries.get(streamId);
-    if (entry) {
+    const state = this.entries.get(streamId);
+    if (state) {
       this.entries.delete(streamId);
-      this.entries.set(streamId, entry);
+      this.entries.set(streamId, state);
     }
-    return entry?.state;
-  }
-
-  /** The owner of the remembered state's fact map (the one it was folded with), for the command that replaces it. */
-  ownerOf(streamId: string): FactMapOwner | undefined {
-    return this.entries.get(streamId)?.owner;
+    return state;
   }
 
   /**
-   * Keeps `state` (folded with `owner`) unless a later version of the stream is already kept: a slow read finishing
-   * after a faster command's append must not replace the newer state with an older one.
+   * Keeps `state` unless a later version of the stream is already kept: a slow read finishing after a faster command's
+   * append must not replace the newer state with an older one.
    */
-  remember(streamId: string, state: CachedState, owner: FactMapOwner = new FactMapOwner()): void {
+  remember(streamId: string, state: CachedState): void {
     if (this.capacity === 0 || state.version === 0) return;
     const known = this.entries.get(streamId);
-    if (known && known.state.version >= state.version) return;
+    if (known && known.version >= state.version) return;
     this.entries.delete(streamId);
-    this.entries.set(streamId, { state, owner });
+    this.entries.set(streamId, state);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 

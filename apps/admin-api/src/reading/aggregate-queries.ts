@@ -38,6 +38,7 @@ export class GetAggregateHandler implements IQueryHandler<GetAggregate, Aggregat
     if (!exists(definition, state)) {
       throw new AggregateNotFoundError(aggregate, asOf ? `${id} as of ${asOf.toISOString()}` : id);
     }
+    // factsByEventId is the deciders' index of facts by the event that stated them (a linked list), not the aggregate's view.
     const { version, factsByEventId: _index, ...rest } = state as Record<string, unknown> & { version: number };
     return {
       aggregate,

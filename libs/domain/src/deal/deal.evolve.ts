@@ -8,9 +8,10 @@ import {
   retractedFact,
   statedBy,
   updateFact,
-  withEntry,
+  withFactStatedBy,
   type EditorialNote,
   type FactAnnotations,
+  type FactsByEvent,
 } from '../shared/facts.js';
 import type { DealEvent } from './deal.events.js';
 import { withDealStatus, type DealState, type DealWork } from './deal.state.js';
@@ -19,8 +20,8 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
   return { ...apply(state, event), version: state.version + 1 };
 }
 
-function withFact(state: DealState, eventId: string, fact: DealFactRef): Record<string, DealFactRef> {
-  return withEntry(state.factsByEventId, eventId, fact);
+function withFact(state: DealState, eventId: string, fact: DealFactRef): FactsByEvent<DealFactRef> {
+  return withFactStatedBy(state.factsByEventId, eventId, fact);
 }
 
 /** Deal works are keyed by workId; only the current entry with that id changes. */

@@ -1,7 +1,7 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { DealDetails, DealFactRef, DealStatusChangeValue, DealWorkValue, RegisteredDealParty } from '../../../contracts/src/events/deal.events.js';
 import type { DealStatus } from '../../../contracts/src/vocabulary.js';
-import { isCurrent, type EditorialNote, type FactAnnotations } from '../shared/facts.js';
+import { isCurrent, NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 
 export interface DealParty extends RegisteredDealParty, FactAnnotations {}
 export interface DealWork extends DealWorkValue, FactAnnotations {}
@@ -24,7 +24,7 @@ export interface DealState {
   expiredAt?: PartialDate;
   parties: DealParty[];
   works: DealWork[];
-  factsByEventId: Record<string, DealFactRef>;
+  factsByEventId: FactsByEvent<DealFactRef>;
   version: number;
 }
 
@@ -39,7 +39,7 @@ export function initialDealState(): DealState {
     statusHistory: [],
     parties: [],
     works: [],
-    factsByEventId: {},
+    factsByEventId: NO_FACTS_BY_EVENT,
     version: 0,
   };
 }

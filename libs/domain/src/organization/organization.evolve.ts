@@ -1,6 +1,6 @@
 import type { OrganizationFactRef } from '../../../contracts/src/events/organization.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withEntry } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
 import type { OrganizationEvent } from './organization.events.js';
 import type { OrganizationState } from './organization.state.js';
 
@@ -8,8 +8,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
   return { ...apply(state, event), version: state.version + 1 };
 }
 
-function withFact(state: OrganizationState, eventId: string, fact: OrganizationFactRef): Record<string, OrganizationFactRef> {
-  return withEntry(state.factsByEventId, eventId, fact);
+function withFact(state: OrganizationState, eventId: string, fact: OrganizationFactRef): FactsByEvent<OrganizationFactRef> {
+  return withFactStatedBy(state.factsByEventId, eventId, fact);
 }
 
 function apply(state: OrganizationState, event: OrganizationEvent): OrganizationState {

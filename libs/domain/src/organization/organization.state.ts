@@ -1,6 +1,6 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, RegisteredOrganizationName } from '../../../contracts/src/events/organization.events.js';
-import type { EditorialNote, FactAnnotations } from '../shared/facts.js';
+import { NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 
 export interface OrganizationName extends RegisteredOrganizationName, FactAnnotations {}
 
@@ -13,7 +13,7 @@ export interface OrganizationState {
   names: OrganizationName[];
   /** Every parent change, oldest first (absent parentOrganizationId: none). */
   parentHistory: { parentOrganizationId?: string; effective?: PartialDate; eventId: string }[];
-  factsByEventId: Record<string, OrganizationFactRef>;
+  factsByEventId: FactsByEvent<OrganizationFactRef>;
   version: number;
 }
 
@@ -26,7 +26,7 @@ export function initialOrganizationState(): OrganizationState {
     withdrawn: null,
     names: [],
     parentHistory: [],
-    factsByEventId: {},
+    factsByEventId: NO_FACTS_BY_EVENT,
     version: 0,
   };
 }

@@ -1,6 +1,6 @@
 import type { PersonDetails, PersonFactRef } from '../../../contracts/src/events/person.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withEntry } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
 import type { PersonEvent } from './person.events.js';
 import type { PersonState } from './person.state.js';
 
@@ -13,8 +13,8 @@ export function mergePersonDetails(details: PersonDetails, changes: Partial<Pers
   return compact({ ...details, ...changes, externalIds: { ...details.externalIds, ...(changes.externalIds ?? {}) } });
 }
 
-function withFact(state: PersonState, eventId: string, fact: PersonFactRef): Record<string, PersonFactRef> {
-  return withEntry(state.factsByEventId, eventId, fact);
+function withFact(state: PersonState, eventId: string, fact: PersonFactRef): FactsByEvent<PersonFactRef> {
+  return withFactStatedBy(state.factsByEventId, eventId, fact);
 }
 
 function apply(state: PersonState, event: PersonEvent): PersonState {

@@ -1,5 +1,5 @@
 import type { PersonDetails, PersonFactRef, RegisteredPersonName } from '../../../contracts/src/events/person.events.js';
-import type { EditorialNote, FactAnnotations } from '../shared/facts.js';
+import { NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 
 export interface PersonName extends RegisteredPersonName, FactAnnotations {}
 
@@ -10,10 +10,10 @@ export interface PersonState {
   clarifications: EditorialNote[];
   withdrawn: EditorialNote | null;
   names: PersonName[];
-  factsByEventId: Record<string, PersonFactRef>;
+  factsByEventId: FactsByEvent<PersonFactRef>;
   version: number;
 }
 
 export function initialPersonState(): PersonState {
-  return { personId: null, details: null, detailsCorrections: [], clarifications: [], withdrawn: null, names: [], factsByEventId: {}, version: 0 };
+  return { personId: null, details: null, detailsCorrections: [], clarifications: [], withdrawn: null, names: [], factsByEventId: NO_FACTS_BY_EVENT, version: 0 };
 }

@@ -121,18 +121,18 @@ const CORRECTS_ID: Record<string, [string, string, string]> = {
   DealStatusChangeCorrected: ['status-change', 'statusChangeId', 'replacementStatusChangeId'],
 };
 
-const DETAILS_UPDATED = new Set(['WorkDetailsUpdated', 'OrganizationDetailsUpdated', 'PersonDetailsUpdated', 'DealDetailsUpdated']);
-const DETAILS_CORRECTED = new Set(['WorkDetailsCorrected', 'OrganizationDetailsCorrected', 'PersonDetailsCorrected', 'DealDetailsCorrected']);
-const CLARIFIED = new Set(['WorkFactClarified', 'OrganizationFactClarified', 'PersonFactClarified', 'DealFactClarified']);
-const FACT_RETRACTED = new Set(['WorkFactRetracted', 'OrganizationFactRetracted', 'PersonFactRetracted', 'DealFactRetracted']);
-const WHOLE_RETRACTED = new Set(['WorkRetracted', 'OrganizationRetracted', 'PersonRetracted', 'DealRetracted']);
+const DETAILS_UPDATED: ReadonlySet<string> = new Set(['WorkDetailsUpdated', 'OrganizationDetailsUpdated', 'PersonDetailsUpdated', 'DealDetailsUpdated']);
+const DETAILS_CORRECTED: ReadonlySet<string> = new Set(['WorkDetailsCorrected', 'OrganizationDetailsCorrected', 'PersonDetailsCorrected', 'DealDetailsCorrected']);
+const CLARIFIED: ReadonlySet<string> = new Set(['WorkFactClarified', 'OrganizationFactClarified', 'PersonFactClarified', 'DealFactClarified']);
+const FACT_RETRACTED: ReadonlySet<string> = new Set(['WorkFactRetracted', 'OrganizationFactRetracted', 'PersonFactRetracted', 'DealFactRetracted']);
+const WHOLE_RETRACTED: ReadonlySet<string> = new Set(['WorkRetracted', 'OrganizationRetracted', 'PersonRetracted', 'DealRetracted']);
 const MOVES: Record<string, { direction: 'out' | 'in'; factType: string; id: string; otherWork: string; otherId: string }> = {
   CompanyCreditMovedOut: { direction: 'out', factType: 'company-credit', id: 'creditId', otherWork: 'targetWorkId', otherId: 'targetCreditId' },
   TalentAttachmentMovedOut: { direction: 'out', factType: 'talent-attachment', id: 'attachmentId', otherWork: 'targetWorkId', otherId: 'targetAttachmentId' },
   CompanyCreditMovedIn: { direction: 'in', factType: 'company-credit', id: 'creditId', otherWork: 'sourceWorkId', otherId: 'sourceCreditId' },
   TalentAttachmentMovedIn: { direction: 'in', factType: 'talent-attachment', id: 'attachmentId', otherWork: 'sourceWorkId', otherId: 'sourceAttachmentId' },
 };
-const REGISTRATIONS = new Set(['WorkRegistered', 'OrganizationRegistered', 'PersonRegistered', 'DealAnnounced']);
+const REGISTRATIONS: ReadonlySet<string> = new Set(['WorkRegistered', 'OrganizationRegistered', 'PersonRegistered', 'DealAnnounced']);
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';
 

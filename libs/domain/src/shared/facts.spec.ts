@@ -1,75 +1,80 @@
-import { evolveOwning, FactMapOwner, withEntry } from './facts.js';
+import { eventIdsInOrder, factsByEventInOrder, factStatedBy, NO_FACTS_BY_EVENT, resolveFactRef, withFactStatedBy, type FactsByEvent } from './facts.js';
+import { FactNotFoundError } from './errors.js';
 
-describe('withEntry', () => {
-  it('is { ...record, [key]: value }: same keys, same order, a present key replaced in place, the input untouched', () => {
-    const record: Record<string, number> = { b: 1, a: 2, '10': 3, '2': 4 };
-    const frozen = Object.freeze({ ...record });
-    for (const [key, value] of [['c', 5], ['a', 9], ['1', 7], ['__proto__', 8]] as const) {
-      const spread = { ...frozen, [key]: value };
-      const entry = withEntry(frozen, key, value);
-      expect(Object.keys(entry)).toEqual(Object.keys(spread));
-      expect(JSON.stringify(entry)).toBe(JSON.stringify(spread));
-      expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
-      expect(entry).not.toBe(frozen);
+type Ref = { type: 'work' | 'title'; id: string };
+
+/** A list with one entry per [eventId, id] pair, added in the order given. */
+function listOf(entries: ReadonlyArray<readonly [string, string]>, from: FactsByEvent<Ref> = NO_FACTS_BY_EVENT): FactsByEvent<Ref> {
+  return entries.reduce<FactsByEvent<Ref>>((facts, [eventId, id]) => withFactStatedBy(facts, eventId, { type: 'title', id }), from);
+}
+
+/** Freezes every node of the list, so a write to any of them throws (ESM modules run in strict mode). */
+function deepFreeze<R>(facts: FactsByEvent<R>): FactsByEvent<R> {
+  for (let node = facts; node !== null; node = node.previous) Object.freeze(node);
+  return facts;
+}
+
+describe('FactsByEvent: a persistent list of facts by the event that stated them', () => {
+  it('starts empty: nothing to look up, nothing to list', () => {
+    expect(factStatedBy(NO_FACTS_BY_EVENT, 'e1')).toBeUndefined();
+    expect(eventIdsInOrder(NO_FACTS_BY_EVENT)).toEqual([]);
+    expect(factsByEventInOrder(NO_FACTS_BY_EVENT)).toEqual([]);
+  });
+
+  it('adding never changes the list it was given: the new list shares it whole, every older list reads as before', () => {
+    const kept: Array<{ facts: FactsByEvent<Ref>; ids: string[]; json: string }> = [];
+    let facts: FactsByEvent<Ref> = NO_FACTS_BY_EVENT;
+    for (let i = 0; i < 50; i++) {
+      kept.push({ facts, ids: eventIdsInOrder(facts), json: JSON.stringify(facts) });
+      const given = deepFreeze(facts);
+      facts = withFactStatedBy(given, `e${i}`, { type: 'title', id: `t${i}` });
+      expect(facts!.previous).toBe(given);
+      expect(facts!.size).toBe(i + 1);
     }
-    expect(frozen).toEqual(record);
-    expect(Object.getPrototypeOf(withEntry({}, '__proto__', 1))).toBe(Object.prototype);
-  });
-});
-
-describe('evolveOwning', () => {
-  interface Toy {
-    factsByEventId: Record<string, number>;
-    count: number;
-  }
-  const add = (key: string, value: number) => (state: Toy): Toy => ({ ...state, factsByEventId: withEntry(state.factsByEventId, key, value), count: state.count + 1 });
-  const initial = (): Toy => ({ factsByEventId: {}, count: 0 });
-
-  it('folds what evolve folds, writing the owned map in place after its first copy; a state from elsewhere is never written', () => {
-    const owner = new FactMapOwner();
-    const start: Toy = { factsByEventId: { x: 0 }, count: 0 };
-    let owned = start;
-    let plain = start;
-    for (const [key, value] of [['a', 1], ['b', 2], ['a', 3], ['__proto__', 4], ['c', 5]] as const) {
-      owned = evolveOwning(owner, owned, add(key, value));
-      plain = add(key, value)(plain);
-      expect(JSON.stringify(owned)).toBe(JSON.stringify(plain));
-      expect(Object.keys(owned.factsByEventId)).toEqual(Object.keys(plain.factsByEventId));
+    for (const { facts: old, ids, json } of kept) {
+      expect(eventIdsInOrder(old)).toEqual(ids);
+      expect(JSON.stringify(old)).toBe(json);
     }
-    expect(start).toEqual({ factsByEventId: { x: 0 }, count: 0 });
-    const map = owned.factsByEventId;
-    expect(evolveOwning(owner, owned, add('d', 6)).factsByEventId).toBe(map);
+    // Two lists made from one: each has its own newest entry, neither sees the other's.
+    const base = kept[10]!.facts;
+    const left = withFactStatedBy(base, 'left', { type: 'work', id: 'w' });
+    const right = withFactStatedBy(base, 'right', { type: 'title', id: 'r' });
+    expect(eventIdsInOrder(left).slice(-2)).toEqual(['e9', 'left']);
+    expect(eventIdsInOrder(right).slice(-2)).toEqual(['e9', 'right']);
+    expect(factStatedBy(left, 'right')).toBeUndefined();
+    expect(factStatedBy(right, 'left')).toBeUndefined();
+    expect(eventIdsInOrder(base)).toHaveLength(10);
   });
 
-  it('takes the write back when evolve throws, so the state kept is as it was', () => {
-    const owner = new FactMapOwner();
-    let state = evolveOwning(owner, evolveOwning(owner, initial(), add('a', 1)), add('b', 2));
-    const failing = (s: Toy): Toy => {
-      add('c', 3)(s);
-      throw new Error('evolve failed');
-    };
-    expect(() => evolveOwning(owner, state, failing)).toThrow('evolve failed');
-    expect(Object.keys(state.factsByEventId)).toEqual(['a', 'b']);
-    const replacing = (s: Toy): Toy => {
-      add('a', 9)(s);
-      throw new Error('evolve failed');
-    };
-    expect(() => evolveOwning(owner, state, replacing)).toThrow('evolve failed');
-    expect(state.factsByEventId).toEqual({ a: 1, b: 2 });
-    state = evolveOwning(owner, state, add('c', 3));
-    expect(JSON.stringify(state.factsByEventId)).toBe('{"a":1,"b":2,"c":3}');
+  it('looks a fact up by the event that stated it, oldest to newest and absent ones alike', () => {
+    const facts = listOf([
+      ['e1', 'a'],
+      ['e2', 'b'],
+      ['__proto__', 'c'],
+      ['constructor', 'd'],
+      ['10', 'e'],
+    ]);
+    expect(factStatedBy(facts, 'e1')).toEqual({ type: 'title', id: 'a' });
+    expect(factStatedBy(facts, 'e2')).toEqual({ type: 'title', id: 'b' });
+    expect(factStatedBy(facts, '__proto__')).toEqual({ type: 'title', id: 'c' });
+    expect(factStatedBy(facts, 'constructor')).toEqual({ type: 'title', id: 'd' });
+    expect(factStatedBy(facts, '10')).toEqual({ type: 'title', id: 'e' });
+    expect(factStatedBy(facts, 'e3')).toBeUndefined();
+    expect(factStatedBy(facts, 'toString')).toBeUndefined();
   });
 
-  it('gives what evolve gives when the map is written twice in one event', () => {
-    const owner = new FactMapOwner();
-    const state = evolveOwning(owner, evolveOwning(owner, initial(), add('a', 1)), add('b', 2));
-    const twice = (s: Toy): Toy => ({ ...s, factsByEventId: { ...withEntry(s.factsByEventId, 'c', 3), ...withEntry(s.factsByEventId, 'd', 4) } });
-    expect(Object.keys(twice(evolveOwning(new FactMapOwner(), state, (s) => s)).factsByEventId)).toEqual(['a', 'b', 'c', 'd']);
-    const second = (s: Toy): Toy => {
-      withEntry(s.factsByEventId, 'c', 3);
-      return { ...s, factsByEventId: withEntry(s.factsByEventId, 'd', 4) };
-    };
-    const afterSecond = evolveOwning(owner, state, second);
-    expect(JSON.stringify(afterSecond.factsByEventId)).toBe('{"a":1,"b":2,"d":4}');
+  it('lists the entries in the order they were added, oldest first (integer-like ids too)', () => {
+    const ids = ['z', '10', 'a', '2', '__proto__', 'm'];
+    const facts = listOf(ids.map((id, i) => [id, `t${i}`] as const));
+    expect(eventIdsInOrder(facts)).toEqual(ids);
+    expect(factsByEventInOrder(facts)).toEqual(ids.map((eventId, i) => ({ eventId, fact: { type: 'title', id: `t${i}` } })));
+  });
+
+  it('is what resolveFactRef reads for { type: "event", id }', () => {
+    const facts = withFactStatedBy(listOf([['e1', 't1']]), 'e2', { type: 'work', id: 'w1' });
+    const self = { type: 'work' as const, id: 'w1' };
+    expect(resolveFactRef({ type: 'event', id: 'e1' }, facts, ['work', 'title'], self)).toEqual({ type: 'title', id: 't1' });
+    expect(resolveFactRef({ type: 'event', id: 'e2' }, facts, ['work', 'title'], self)).toEqual({ type: 'work', id: 'w1' });
+    expect(() => resolveFactRef({ type: 'event', id: 'e3' }, facts, ['work', 'title'], self)).toThrow(FactNotFoundError);
   });
 });

@@ -73,116 +73,52 @@ export function clarifiedFact<T extends FactAnnotations>(fact: T, clarification:
 }
 
 /**
- * `{ ...record, [key]: value }`: a new record with the same keys in the same order, then `key` set (replaced in place
- * if present, else appended). Same result as the spread, built differently: a spread keeps the copy in V8's fast
- * mode, where every key never seen before — an event id — makes a new hidden class and copies its descriptor array,
- * so folding a stream spent most of its time making hidden classes (measured: 4× slower than this at 20 events).
- * The copy here is a hash-table ("dictionary mode") object from the start. Pure: `record` is not touched — except
- * inside evolveOwning, where the owner's map is written in place; that relies on every evolve putting what withEntry
- * returns into the state it returns (as `factsByEventId`), never dropping it (contract-conformance.spec checks it for
- * every event type).
- */
-export function withEntry<V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> {
-  const run = activeRun;
-  if (run !== undefined && run.written === undefined && record === run.owner.map) {
-    // The owner's map, written in place (see evolveOwning): only the newest state of its fold holds it.
-    const map = record as Record<string, V>;
-    const had = Object.prototype.hasOwnProperty.call(map, key);
-    run.written = { map, key, had, previous: had ? map[key] : undefined };
-    setOwn(map, key, value);
-    return map;
-  }
-  const next = dictionaryObject() as Record<string, V>;
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) setOwn(next, keys[i]!, record[keys[i]!]!);
-  // A second entry on the map written in place in this run: the copy is of the map as it was before that write.
-  if (run !== undefined && run.written?.map === record) undoWrite(next, run.written);
-  setOwn(next, key, value);
-  if (run !== undefined) run.made = next;
-  return next;
-}
-
-/**
- * The fact map a fold may write in place: the one in the newest state it folded with this owner. One owner per stream
- * being folded; see evolveOwning.
- */
-export class FactMapOwner {
-  /** @internal The map withEntry may write in place during the next evolveOwning of this owner. */
-  map: object | undefined;
-}
-
-/** The in-place write of a run, to take back if the evolve throws or does not keep the map. */
-interface InPlaceWrite {
-  map: Record<string, unknown>;
-  key: string;
-  had: boolean;
-  previous: unknown;
-}
-
-interface OwnedRun {
-  owner: FactMapOwner;
-  written: InPlaceWrite | undefined;
-  /** The last map withEntry copied in the run. */
-  made: object | undefined;
-}
-
-let activeRun: OwnedRun | undefined;
-
-function undoWrite(map: Record<string, unknown>, write: InPlaceWrite): void {
-  // Deleting the key added last leaves the others in their order; a replaced key keeps its place when set back.
-  if (write.had) setOwn(map, write.key, write.previous);
-  else delete map[write.key];
-}
-
-/**
- * `evolve(state)` for a caller that folds a stream and lets go of each state once it has the next: the stream's fact
- * map is then added to in place instead of being copied by every event (a copy per event made folding a stream
- * quadratic in its length). The result is the same value evolve returns; what differs is that the state passed in
- * may share its fact map with the result and see the new entry.
+ * The facts a stream's events stated, by the id of the event that stated each (a `{ type: 'event', id }` fact
+ * reference names one this way): an immutable singly linked list, newest first — `null` when empty, else a node
+ * holding one event's entry and the list as it was before that event.
  *
- * Safe when, for each `owner`: every state passed in is the last one this function returned for the owner (or one
- * whose map the owner never made, such as an initial state or a stored snapshot: its map is copied as usual), and no
- * earlier state of the owner's stream is used again. A state handed to anyone else must not be evolved with the owner
- * afterwards (make a new owner, or none). The write is taken back if evolve throws (the caller keeps the old state),
- * and evolve is run again the ordinary way if the result holds another map than the one written.
+ * Every evolve that states or fixes a fact adds an entry, so adding has to cost the same at the 1,000th event as at the
+ * first: withFactStatedBy makes one node pointing at the list it was given and changes nothing, so a state and every
+ * state folded on from it share the older nodes (a copied map made each event cost the stream's length, and a fold
+ * quadratic in it). Reads are rare — resolving an event reference in a command, listing events in tests — and walk
+ * the list (O(n)).
  */
-export function evolveOwning<S extends { factsByEventId: object }>(owner: FactMapOwner, state: S, evolve: (state: S) => S): S {
-  if (state.factsByEventId !== owner.map) owner.map = undefined;
-  const outer = activeRun;
-  const run: OwnedRun = { owner, written: undefined, made: undefined };
-  activeRun = run;
-  let next: S;
-  try {
-    next = evolve(state);
-  } catch (error) {
-    if (run.written) undoWrite(run.written.map, run.written);
-    throw error;
-  } finally {
-    activeRun = outer;
-  }
-  const map = next.factsByEventId;
-  if (run.written && map !== run.written.map) {
-    // Not the shape this relies on (the new entry goes into the state's own map): undo, and evolve without owning.
-    undoWrite(run.written.map, run.written);
-    owner.map = undefined;
-    return evolve(state);
-  }
-  owner.map = map === run.made || map === owner.map ? map : undefined;
-  return next;
+export type FactsByEvent<R> = FactsByEventNode<R> | null;
+
+export interface FactsByEventNode<R> {
+  /** The event that stated (or fixed) `fact`. */
+  readonly eventId: string;
+  readonly fact: R;
+  /** The entries recorded before this one. */
+  readonly previous: FactsByEvent<R>;
+  /** How many entries the list holds, this one included: its position (from 1) in the stream's order of entries. */
+  readonly size: number;
 }
 
-/** An empty plain object ({} with Object.prototype) already in V8's dictionary mode: deleting a property not added last does that. */
-function dictionaryObject(): Record<string, unknown> {
-  const object: Record<string, unknown> = { dictionary: 0, mode: 0 };
-  delete object.dictionary;
-  delete object.mode;
-  return object;
+/** The empty list: a state before any event. */
+export const NO_FACTS_BY_EVENT: FactsByEvent<never> = null;
+
+/** `facts` with `fact` recorded as stated by `eventId`, newest; `facts` itself is not changed. O(1). */
+export function withFactStatedBy<R>(facts: FactsByEvent<R>, eventId: string, fact: R): FactsByEventNode<R> {
+  return { eventId, fact, previous: facts, size: facts === null ? 1 : facts.size + 1 };
 }
 
-/** Defines an own enumerable property as a spread or object literal does (an assignment of `__proto__` would set the prototype). */
-function setOwn<V>(target: Record<string, V>, key: string, value: V): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
+/** The fact `eventId` stated, or undefined if no entry names that event. The newest entry wins. O(n). */
+export function factStatedBy<R>(facts: FactsByEvent<R>, eventId: string): R | undefined {
+  for (let node = facts; node !== null; node = node.previous) if (node.eventId === eventId) return node.fact;
+  return undefined;
+}
+
+/** Every entry, oldest first: the order of the stream's events (an evolve adds at most one entry per event). O(n). */
+export function factsByEventInOrder<R>(facts: FactsByEvent<R>): Array<{ eventId: string; fact: R }> {
+  const entries: Array<{ eventId: string; fact: R }> = [];
+  for (let node = facts; node !== null; node = node.previous) entries.push({ eventId: node.eventId, fact: node.fact });
+  return entries.reverse();
+}
+
+/** The ids of the events with an entry, oldest first. */
+export function eventIdsInOrder(facts: FactsByEvent<unknown>): string[] {
+  return factsByEventInOrder(facts).map((entry) => entry.eventId);
 }
 
 /** Drops keys whose value is undefined, so events and state compare and serialize cleanly. */
@@ -229,7 +165,7 @@ function sortKeys(value: unknown): unknown {
  */
 export function resolveFactRef<T extends string>(
   ref: { type: string; id: string } | undefined,
-  factsByEventId: Record<string, { type: T; id: string }>,
+  factsByEventId: FactsByEvent<{ type: T; id: string }>,
   factTypes: readonly T[],
   self: { type: T; id: string | null },
 ): { type: T; id: string } {
@@ -237,7 +173,7 @@ export function resolveFactRef<T extends string>(
     throw new DomainValidationError([{ field: 'fact', message: `is required: { type, id } of the fact (type one of ${[...factTypes, 'event'].join(', ')})` }]);
   }
   if (ref.type === 'event') {
-    const fact = factsByEventId[ref.id];
+    const fact = factStatedBy(factsByEventId, ref.id);
     if (!fact) throw new FactNotFoundError('event', ref.id);
     return fact;
   }

@@ -17,7 +17,7 @@ import { WORK_FACT_TYPES } from '../../../contracts/src/events/work.events.js';
 import { RELEASE_STATUSES, type ReleaseStatus, WORK_STATUSES } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, FactNotFoundError, IllegalStatusTransitionError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, findEditableFact, isCurrent, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, compact, factStatedBy, findEditableFact, isCurrent, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
 import { check, validationError, Violations } from '../shared/validation.js';
 import type {
@@ -195,7 +195,7 @@ export function resolveWorkFact(state: WorkState, ref: WorkFactRefInput): WorkFa
     throw validationError('fact', "is required: { type, id } of the fact, e.g. { type: 'company-credit', id: '<creditId>' } or { type: 'event', id: '<eventId>' }");
   }
   if (ref.type === 'event') {
-    const fact = state.factsByEventId[ref.id];
+    const fact = factStatedBy(state.factsByEventId, ref.id);
     if (!fact) throw new FactNotFoundError('event', ref.id);
     return fact;
   }

@@ -1,6 +1,6 @@
 import type { WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { assertNever } from '../shared/decider.js';
-import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withEntry, type EditorialNote, type FactAnnotations } from '../shared/facts.js';
+import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 import type { WorkEvent } from './work.events.js';
 import { mergeDetails, type WorkState } from './work.state.js';
 import { statusOf } from './work.status.js';
@@ -16,8 +16,8 @@ export function evolveWork(state: WorkState, event: WorkEvent): WorkState {
   return next;
 }
 
-function withFact(state: WorkState, eventId: string, fact: WorkFactRef): Record<string, WorkFactRef> {
-  return withEntry(state.factsByEventId, eventId, fact);
+function withFact(state: WorkState, eventId: string, fact: WorkFactRef): FactsByEvent<WorkFactRef> {
+  return withFactStatedBy(state.factsByEventId, eventId, fact);
 }
 
 function withStatus(state: WorkState): WorkState {

@@ -11,7 +11,7 @@ import type {
 } from '../../../contracts/src/events/work.events.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { WorkStatus } from '../../../contracts/src/vocabulary.js';
-import { compact, type EditorialNote, type FactAnnotations } from '../shared/facts.js';
+import { compact, NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 
 export interface Title extends RegisteredTitle, FactAnnotations {}
 
@@ -86,8 +86,8 @@ export interface WorkState {
   attachments: TalentAttachment[];
   releases: Release[];
   milestones: Milestone[];
-  /** eventId → the fact that event stated, so fixes can reference "the event that said it". */
-  factsByEventId: Record<string, WorkFactRef>;
+  /** eventId → the fact that event stated, so fixes can reference "the event that said it" (a persistent list, see FactsByEvent). */
+  factsByEventId: FactsByEvent<WorkFactRef>;
   /** Number of events folded: the stream version this state reflects. */
   version: number;
 }
@@ -108,7 +108,7 @@ export function initialWorkState(): WorkState {
     attachments: [],
     releases: [],
     milestones: [],
-    factsByEventId: {},
+    factsByEventId: NO_FACTS_BY_EVENT,
     version: 0,
   };
 }
