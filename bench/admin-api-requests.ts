@@ -28,3 +28,20 @@ export function requestJson(agent: http.Agent, port: number, method: string, pat
     req.end(body);
   });
 }
+
+/** The dev auditor key (README): the benches' reads of the read models, as of a past instant or position. */
+export const AUDITOR = { authorization: 'Bearer dev-auditor-key' };
+
+/** One GET as the auditor, on a keep-alive agent; the answer's status and body (read whole). */
+export function getAsAuditor(agent: http.Agent, port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'GET', path, agent, headers: AUDITOR }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

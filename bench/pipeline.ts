@@ -12,6 +12,8 @@ import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { backendCpu, cpuSecondsOf, freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
+import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store.js';
+import { appendWorkLog, WorkLog } from './work-log.js';
 
 
 export interface ApiRun {
@@ -43,6 +45,8 @@ export const E2E_WORKS = {
   longHistory: 'works edited in (2b)',
   /** The long-history row again, with a second projector instance in the consumer group. */
   longHistoryTwoProjectors: 'works edited in (2b), 2 projector instances',
+  /** Works built to a long history (1,000 events) by appending straight to the event store; one projector instance. */
+  appendedHistory: 'works built by appending to the store, 1 projector instance',
 } as const;
 
 export interface PipelineFigures {
@@ -53,7 +57,24 @@ export interface PipelineFigures {
   api: ApiFigures;
   /** works: which works were edited (the section's own, or (2b)'s); eventsPerWorkAtStart: their mean history then. */
   e2e: Array<{ offeredPerSecond: number; works: string; eventsPerWorkAtStart: number; runs: E2eRun[]; median: { achievedPerSecond: number; p50: number; p95: number; p99: number; max: number; httpP99: number } }>;
-  rssMb: { apiAlone: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>; e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }> };
+  rssMb: {
+    apiAlone: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>;
+    api: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>;
+    e2e: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>;
+    /** During the row on works built by appending (after `e2e` was taken, so `e2e` covers what it covered before). */
+    e2eAppendedHistory?: Record<string, { sampledPeakRssMb: number; vmHwmMb: number }>;
+  };
+  /** How the works of the E2E_WORKS.appendedHistory row were built. */
+  appendedHistory?: {
+    works: number;
+    eventsPerWork: number;
+    events: number;
+    appendSeconds: number;
+    /** From the last append to the read models reflecting every event (relay → Kafka → projector). */
+    catchUpSeconds: number;
+    /** One command per work through the API before the row (its state cache then holds each work's folded state). */
+    warmUpCommands: number;
+  };
   profiles?: string;
 }
 
@@ -66,6 +87,12 @@ export interface PipelineOptions {
   e2eSeconds: number;
   /** Directory for `node --cpu-prof` profiles of the apps, when profiling. */
   profileDir?: string;
+  /**
+   * A last row of (3), after the others: `works` works built to `eventsPerWork` events by appending straight to the
+   * event store (bench/work-log.ts; through the API it would take too long), the relay and the projector left to catch
+   * up, then `rate` (default the highest of `rates`) with one projector instance (the second is stopped first).
+   */
+  appendedHistory?: { works: number; eventsPerWork: number; rate?: number };
 }
 
 export async function benchPipeline(options: PipelineOptions): Promise<PipelineFigures> {
@@ -174,7 +201,52 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
       await e2eLevel(top, works, nextPath, E2E_WORKS.longHistoryTwoProjectors);
     }
     const e2eRss = sampler.peak();
-    return { works: works.length, apiAlone, api: apiWhole, e2e, rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss }, ...(options.profileDir ? { profiles: options.profileDir } : {}) };
+    let appendedHistory: PipelineFigures['appendedHistory'];
+    let appendedRss: PipelineFigures['rssMb']['e2eAppendedHistory'];
+    if (options.appendedHistory && options.rates.length > 0) {
+      const { works: count, eventsPerWork: history } = options.appendedHistory;
+      const rate = options.appendedHistory.rate ?? Math.max(...options.rates);
+      // One projector instance: the second leaves the consumer group, the first takes every partition back.
+      const second = apps.find((app) => app.name === 'projector-2');
+      if (second) {
+        await second.stop();
+        apps.splice(apps.indexOf(second), 1);
+        await sleep(8_000);
+      }
+      await caughtUp(pool, 120_000);
+      const built = new WorkLog(count, 'Bench appended');
+      const appendSeconds = await appendWorkLog(new PostgresEventStore(pool), built, history, { perRound: 5, perCall: 1000, inFlight: 2, label: 'pipeline: appended history' });
+      const catchUpStarted = performance.now();
+      await caughtUp(pool, 1_800_000);
+      const catchUpSeconds = round((performance.now() - catchUpStarted) / 1000, 1);
+      log(`pipeline: ${count} works × ${history} events appended to the store in ${round(appendSeconds, 1)} s; relay and projector caught up ${catchUpSeconds} s later`);
+      const ids = built.works.map((w) => w.workId);
+      // The API folds a work's stream from the store the first time it is edited, then keeps its state: one edit per
+      // work first, so the row measures works the API has in hand, as the other rows' works are.
+      let warm = 0;
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (warm < ids.length) {
+          const id = ids[warm++]!;
+          const res = await requestJson(agent, port, 'POST', `/works/${id}/milestones`, milestoneBody());
+          if (res.status !== 200) throw new Error(`POST /works/:id/milestones (warm-up): ${res.status} ${res.body}`);
+        }
+      }));
+      await caughtUp(pool, 300_000);
+      appendedHistory = { works: count, eventsPerWork: history, events: count * history, appendSeconds: round(appendSeconds, 1), catchUpSeconds, warmUpCommands: ids.length };
+      let nextAppended = 0;
+      sampler.reset();
+      await e2eLevel(rate, ids, () => `/works/${ids[nextAppended++ % ids.length]}/milestones`, E2E_WORKS.appendedHistory);
+      appendedRss = Object.fromEntries(Object.entries(sampler.peak()).filter(([, m]) => Number.isFinite(m.vmHwmMb)));
+    }
+    return {
+      works: works.length,
+      apiAlone,
+      api: apiWhole,
+      e2e,
+      rssMb: { apiAlone: apiAloneRss, api: apiRss, e2e: e2eRss, ...(appendedRss ? { e2eAppendedHistory: appendedRss } : {}) },
+      ...(appendedHistory ? { appendedHistory } : {}),
+      ...(options.profileDir ? { profiles: options.profileDir } : {}),
+    };
   } catch (error) {
     for (const app of apps) log(`${app.name} output:\n${app.output().slice(-3000)}`);
     throw error;

@@ -1,6 +1,8 @@
 /** Renders docs/benchmarks.md from the raw figures (docs/benchmarks.json). */
 import type { BenchReport } from './run.js';
 import { E2E_WORKS } from './pipeline.js';
+import type { AsOfSectionFigures, ProjectorHistoryFigures } from './sections.js';
+import { median } from './support.js';
 
 const f = (n: number | undefined, digits = 0): string =>
   n === undefined || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -80,13 +82,20 @@ export function renderReport(r: BenchReport): string {
 
     out.push('## 3. End to end at fixed offered rates', '');
     out.push(
-      'Open loop: commands sent on a fixed schedule (a slow answer does not slow the sender). For each 200/201 the bench polls `read_models.projection_snapshots` every 5 ms until the work\'s version there reaches the version the API answered (ETag); visible = first poll that sees it − the HTTP answer (so figures include up to ~5 ms of polling granularity). Path: admin API → events + outbox → relay (NOTIFY-woken) → Kafka (dev broker) → projector → read models.',
+      'Open loop: commands sent on a fixed schedule (a slow answer does not slow the sender). For each 200/201 the bench polls `read_models.projection_streams` every 5 ms until the work\'s version there reaches the version the API answered (ETag); visible = first poll that sees it − the HTTP answer (so figures include up to ~5 ms of polling granularity). Path: admin API → events + outbox → relay (NOTIFY-woken) → Kafka (dev broker) → projector → read models.',
       '',
     );
     out.push(
-      `Section 3 edits ${f(p.works)} works registered for it (their histories grow only during it), then runs the highest rate once more on the works (2b) edited, whose histories are as long as (2b) made them: the projector's cost per event grows with a work's history (each batch rewrites the stream's state and rebuilds its rows), so the column *events per work* gives the mean history at the start of each row. The last row runs it again with a second projector instance started in the same consumer group (each takes 3 of the 6 partitions), the architecture's way to scale the projector, on the same 2 cores.`,
+      `Section 3 edits ${f(p.works)} works registered for it (their histories grow only during it), then runs the highest rate once more on the works (2b) edited, whose histories are as long as (2b) made them: the fold-based projector's cost per event grew with a work's history (section 6 measures whether the projection engine's still does), so the column *events per work* gives the mean history at the start of each row. The last row runs it again with a second projector instance started in the same consumer group (each takes 3 of the 6 partitions), the architecture's way to scale the projector, on the same 2 cores.`,
       '',
     );
+    if (p.appendedHistory) {
+      const h = p.appendedHistory;
+      out.push(
+        `The row *${E2E_WORKS.appendedHistory}* is the issue's "works of 1,000 events": run last, after the second projector instance is stopped (the first takes every partition back), on ${f(h.works)} works built to ${f(h.eventsPerWork)} events each — registered, then dated milestones decided by the work decider — by appending **straight to the event store** (bench/work-log.ts, ${f(h.events)} events in ${f(h.appendSeconds, 1)} s; through the API it would take far longer), the relay and projector then left to catch up (${f(h.catchUpSeconds, 1)} s after the last append), and one edit per work through the API before the row (${f(h.warmUpCommands)} commands), so the API holds each work's folded state as it does for the other rows' works. Then the rate as in the rows above.`,
+        '',
+      );
+    }
     out.push('| offered cmd/s | works | events per work at start | achieved cmd/s | visible p50 ms | p95 ms | p99 ms | max lag ms | HTTP p99 ms | failed (per run) |', '|---|---|---|---|---|---|---|---|---|---|');
     for (const e of p.e2e) out.push(`| ${e.offeredPerSecond} | ${e.works ?? 'as (2b)'} | ${f(e.eventsPerWorkAtStart, 1)} | ${f(e.median.achievedPerSecond)} | ${f(e.median.p50, 1)} | ${f(e.median.p95, 1)} | ${f(e.median.p99, 1)} | ${f(e.median.max, 1)} | ${f(e.median.httpP99, 1)} | ${e.runs.map((x) => (x.failed && x.failures ? `${x.failed} (${Object.entries(x.failures).map(([why, n]) => `${why}: ${n}`).join(', ')})` : String(x.failed))).join(', ')} |`);
     out.push('');
@@ -100,17 +109,30 @@ export function renderReport(r: BenchReport): string {
       `own works: ${where500(at500)}; works edited in (2b): ${where500(at500Long)}${at500LongTwo ? `; the same with 2 projector instances: ${where500(at500LongTwo)}` : ''}`,
       ok500(at500) && at500Long && !ok500(at500Long) ? `**met on works of short history, missed on works of ${f(at500Long.eventsPerWorkAtStart)} events**` : yes(ok500(at500) === undefined ? undefined : ok500(at500) && ok500(at500Long) !== false),
     ]);
+    const appended = p.e2e.find((e) => e.works === E2E_WORKS.appendedHistory);
+    if (appended) {
+      targets.push([
+        `end-to-end p99 ≤ 100 ms at ${appended.offeredPerSecond} cmd/s on works of 1,000 events, 1 projector`,
+        `visible p50 ${f(appended.median.p50, 1)} ms, p99 ${where500(appended)}`,
+        appended.offeredPerSecond !== 500 ? `${yes(ok500(appended))} (at ${appended.offeredPerSecond}/s, not 500)` : yes(ok500(appended)),
+      ]);
+    }
 
     out.push('## 5. Memory', '');
     out.push('Peak RSS of each app: the largest `VmRSS` sampled every 200 ms from /proc/<pid>/status during the phase, and `VmHWM` (the kernel\'s peak since the process started) at the end of the phase.', '');
-    out.push('| app | peak RSS during (2), MB | VmHWM after (2), MB | peak RSS during (3), MB | VmHWM after (3), MB |', '|---|---|---|---|---|');
+    const appendedRss = p.rssMb.e2eAppendedHistory;
+    out.push(
+      `| app | peak RSS during (2), MB | VmHWM after (2), MB | peak RSS during (3), MB | VmHWM after (3), MB |${appendedRss ? ' peak RSS during (3) on works of 1,000 events, MB | VmHWM after it, MB |' : ''}`,
+      `|---|---|---|---|---|${appendedRss ? '---|---|' : ''}`,
+    );
     let worst = 0;
-    // projector-2 runs only in the last row of (3).
+    // projector-2 runs only in the last rows of (3) before the row on works of 1,000 events.
     for (const name of new Set([...Object.keys(p.rssMb.api), ...Object.keys(p.rssMb.e2e)])) {
       const a = p.rssMb.api[name];
       const e = p.rssMb.e2e[name];
-      worst = Math.max(worst, a?.vmHwmMb ?? 0, e?.vmHwmMb ?? 0, p.rssMb.apiAlone?.[name]?.vmHwmMb ?? 0);
-      out.push(`| ${name} | ${a ? f(a.sampledPeakRssMb) : '–'} | ${a ? f(a.vmHwmMb) : '–'} | ${e ? f(e.sampledPeakRssMb) : '–'} | ${e ? f(e.vmHwmMb) : '–'} |`);
+      const l = appendedRss?.[name];
+      worst = Math.max(worst, a?.vmHwmMb ?? 0, e?.vmHwmMb ?? 0, p.rssMb.apiAlone?.[name]?.vmHwmMb ?? 0, l?.vmHwmMb ?? 0);
+      out.push(`| ${name} | ${a ? f(a.sampledPeakRssMb) : '–'} | ${a ? f(a.vmHwmMb) : '–'} | ${e ? f(e.sampledPeakRssMb) : '–'} | ${e ? f(e.vmHwmMb) : '–'} |${appendedRss ? ` ${l ? f(l.sampledPeakRssMb) : '–'} | ${l ? f(l.vmHwmMb) : '–'} |` : ''}`);
     }
     out.push('');
     targets.push(['each app < 300 MB RSS', `largest VmHWM ${f(worst)} MB`, yes(worst < 300)]);
@@ -123,10 +145,10 @@ export function renderReport(r: BenchReport): string {
       '',
     );
     out.push('| replay | events | events/s |', '|---|---|---|');
-    out.push(`| projector path: \`applyEvent\`, one transaction per event (time-bounded sample) | ${f(b.applyEventPerTransaction.events)} | ${f(b.applyEventPerTransaction.eventsPerSecond)} |`);
-    out.push(`| \`applyEventsInTransaction\`, 500 events per transaction — the projector's and replay's batch path (time-bounded sample) | ${f(b.applyEventBatched500.events)} | ${f(b.applyEventBatched500.eventsPerSecond)} |`);
+    out.push(`| projector path: \`applyMessage\`, one transaction per event (time-bounded sample) | ${f(b.applyEventPerTransaction.events)} | ${f(b.applyEventPerTransaction.eventsPerSecond)} |`);
+    out.push(`| \`applyRunInTransaction\`, 500 events per transaction — the projector's run and the swap's catch-up (time-bounded sample) | ${f(b.applyEventBatched500.events)} | ${f(b.applyEventBatched500.eventsPerSecond)} |`);
     out.push(
-      `| the product's rebuild: \`rebuildAndSwap\` (\`npm run replay -- --all\`) — log read through the gate, folded in memory with the projector's rule, each stream's rows written once by COPY as soon as its last event is folded (reading, folding and writing overlap), secondary indexes built after the load, then catch-up and swap | ${f(b.replay.events)} | ${f(b.replay.eventsPerSecond)} (waiting for the log ${f(b.replay.readSeconds, 1)} s, folding ${f(b.replay.foldSeconds, 1)} s, waiting for PostgreSQL ${f(b.replay.writeSeconds, 1)} s${b.replay.indexSeconds === undefined ? '' : ` of which indexes ${f(b.replay.indexSeconds, 1)} s`}, of ${f(b.replay.seconds, 1)} s; ${f(b.replay.rows)} rows; ${f(b.replay.nodeCpuSeconds, 1)} s CPU in the Node process${b.replay.postgresCpuSeconds === undefined ? '' : `, ${f(b.replay.postgresCpuSeconds, 1)} s in PostgreSQL`}${b.replay.peakRssMb === undefined ? '' : `; peak RSS ${f(b.replay.peakRssMb)} MB`}) |`,
+      `| the product's rebuild: \`rebuildAndSwap\` (\`npm run replay -- --all\`) — log read stream by stream in one snapshot, every stream stepped through the projection engine from nothing, every version of every row loaded by COPY while the next page is read, keys and indexes built after the load, then catch-up and swap | ${f(b.replay.events)} | ${f(b.replay.eventsPerSecond)} (waiting for the log ${f(b.replay.readSeconds, 1)} s, folding ${f(b.replay.foldSeconds, 1)} s, waiting for PostgreSQL ${f(b.replay.writeSeconds, 1)} s${b.replay.indexSeconds === undefined ? '' : ` of which indexes ${f(b.replay.indexSeconds, 1)} s`}, of ${f(b.replay.seconds, 1)} s; ${f(b.replay.rows)} rows; ${f(b.replay.nodeCpuSeconds, 1)} s CPU in the Node process${b.replay.postgresCpuSeconds === undefined ? '' : `, ${f(b.replay.postgresCpuSeconds, 1)} s in PostgreSQL`}${b.replay.peakRssMb === undefined ? '' : `; peak RSS ${f(b.replay.peakRssMb)} MB`}) |`,
     );
     if (b.verifyChainOneThread) {
       out.push(`| chain verification, \`npm run verify-chain\` (\`verifyChainStreaming\`: ${b.verifyChain.workers ?? '?'} worker threads each read and hash their share of the log in the verification's snapshot; every link checked in order) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
@@ -134,7 +156,7 @@ export function renderReport(r: BenchReport): string {
     } else out.push(`| \`PostgresEventStore.verifyChain\` (recompute every hash, check every link) | ${f(b.verifyChain.events)} | ${f(b.verifyChain.eventsPerSecond)} (ok: ${b.verifyChain.ok}) |`);
     out.push('');
     out.push(
-      "The rebuild row is `rebuildAndSwap` from libs/audit, the code `npm run replay -- --all` runs, over the whole log with no live projector or writer: its events/s is every event stored divided by the whole call (creating the shadow schema, the first phase, the catch-up, the swap, the final row counts). Its first phase reads, folds and writes at once: a page of the gated read is fetched, as text, while the previous one is folded, and a stream's rows and snapshot are turned into COPY text the moment its last event is folded and loaded by PostgreSQL (two connections, committed every 16 MB) while the fold goes on. So the three figures are what held the Node process up, not phases one after the other: *waiting for the log* is time spent waiting for the next page, *folding* is parsing each event's JSON, folding it with the projector's rule (upcast, evolve, skips, dead letters) and building the COPY text of finished streams, and *waiting for PostgreSQL* is time the fold waited because the COPYs had fallen behind, then the rest: the streams still open, dead letters, the secondary indexes built after the load. The CPU seconds are the Node process's own (user + system) during the call and, where /proc shows them, those of the PostgreSQL backends serving it; unlike the wall clock they do not grow much when other processes compete for the 2 cores. The peak RSS is the bench process's during the call: the rebuild holds the states of the streams it is in the middle of, not of the whole log.",
+      "The rebuild row is `rebuildAndSwap` from libs/read-models (rebuild/), the code `npm run replay -- --all` runs, over the whole log with no live projector or writer: its events/s is every event stored divided by the whole call (creating the shadow schema, the first phase, the keys and indexes, the catch-up, the swap, the final row counts). Its first phase reads and folds at once: the next page of the log (stream by stream, in one REPEATABLE READ snapshot) is fetched while the previous one is stepped through the engine, and the row versions are sent by COPY whenever 8 MB are buffered. So the three figures are what held the Node process up, not phases one after the other: *waiting for the log* is time spent waiting for the next page, *folding* is stepping each event through the engine (upcast, the rule, every model's handlers, the versions) and building the COPY text, and *waiting for PostgreSQL* is time spent in the COPYs, then the keys and secondary indexes built after the load. The CPU seconds are the Node process's own (user + system) during the call and, where /proc shows them, those of the PostgreSQL backends serving it; unlike the wall clock they do not grow much when other processes compete for the 2 cores. The peak RSS is the bench process's during the call: the rebuild holds one stream's rows at a time, not the whole log's.",
       '',
     );
     const e = r.emmettRebuild;
@@ -145,7 +167,7 @@ export function renderReport(r: BenchReport): string {
         '',
         '| rebuild | what it rebuilds | events | seconds | events/s |',
         '|---|---|---|---|---|',
-        `| reelwire \`rebuildAndSwap\` | every read model (${f(b.replay.rows)} rows) from the hash-chained log read through the gate, into a shadow schema, then swap | ${f(b.replay.events)} | ${f(b.replay.seconds, 1)} | ${f(b.replay.eventsPerSecond)} |`,
+        `| reelwire \`rebuildAndSwap\` | every read model (${f(b.replay.rows)} rows) (every version of every row) from the hash-chained log read stream by stream, into a shadow schema, then swap | ${f(b.replay.events)} | ${f(b.replay.seconds, 1)} | ${f(b.replay.eventsPerSecond)} |`,
         `| Emmett \`${e.rebuild.api}\` | one table, one row per work (${f(e.rebuild.rows)} rows, check ${e.rebuild.rowsCheck ? 'ok' : 'FAILED'}), in place${e.rebuild.complete ? '' : '; **stopped by its time budget before the end**'} | ${f(e.rebuild.events)} | ${f(e.rebuild.seconds, 1)} (handler ${f(e.rebuild.handlerSeconds, 1)}) | ${f(e.rebuild.eventsPerSecond)} |`,
         '',
         `reelwire / Emmett: **${f(b.replay.eventsPerSecond / e.rebuild.eventsPerSecond, 1)}×**${same ? '' : ' (over different event counts)'}. Read it with its scope: reelwire does more work per event (all its read models, the gated read of a hash-chained log, the swap) and Emmett the narrower model${b.replay.eventsPerSecond > e.rebuild.eventsPerSecond ? ', so the ratio understates reelwire\'s lead rather than overstating it' : ''}; what separates them is the shape — reelwire folds in memory and writes each stream's rows once in bulk, Emmett runs one upsert and one checkpoint per event (*handler* is the time in the upserts; the rest is Emmett's batch reads, which scan \`emt_messages\` as it has no index on the read order, checkpoints and commits). Timings on a 2-core machine shared with other work are noisy.`,
@@ -156,11 +178,93 @@ export function renderReport(r: BenchReport): string {
     }
     targets.push(['rebuild ≥ 50,000 events/s', `\`npm run replay -- --all\` ${f(b.replay.eventsPerSecond)} ev/s over ${f(b.replay.events)} events`, yes(b.replay.eventsPerSecond >= 50_000)]);
   }
+  if (r.projectorHistory) renderProjectorHistory(r.projectorHistory, out, targets);
+  if (r.asOf) renderAsOf(r.asOf, out, targets);
   out.push('## Targets', '', '| target | where we land | |', '|---|---|---|');
   for (const [t, v, ok] of targets) out.push(`| ${t} | ${v} | ${ok} |`);
   out.push('');
   out.push(CHANGES);
   return `${out.join('\n')}\n`;
+}
+
+type Targets = Array<[string, string, string]>;
+
+/** (6) The projector's CPU per event by the works' length of history. */
+function renderProjectorHistory(h: ProjectorHistoryFigures, out: string[], targets: Targets): void {
+  out.push('## 6. Projector CPU per event by history', '');
+  out.push(
+    `\`${h.command}\` (bench/projector-history.ts, ${h.runs.length} run${h.runs.length > 1 ? 's' : ''}, each on a fresh scratch database): ${f(h.works)} work streams, registered then edited with dated milestones (the work decider's events, as the relay publishes them${h.sameDate ? "; every milestone dated 2018-05 as the admin API benches' edits are, so each one becomes the card's latest milestone and every event changes the same rows whatever the history" : ''}), interleaved round robin as live edits are and applied **in process** through the projection engine's own path (\`applyRunInTransaction\`, ${f(h.run)} events per transaction, one connection) — not through the projector app and Kafka, to keep building ${f(h.works)} works to ${f(Math.max(...h.histories))} events affordable (${h.runs.map((r) => `${f(r.seconds)} s`).join(', ')} per run). First ${f(h.warmup)} unmeasured events on each of ${f(h.works)} other works (V8 compiles the engine there), then the works are built, unmeasured, to each history and ${f(h.measure)} more events per work are measured (${f(h.works * h.measure)} events per window): Node CPU of the apply calls and their commits (process.cpuUsage; the events are decided beforehand) and CPU of the connection's PostgreSQL backend (/proc, 10 ms ticks), per 1,000 events. Medians of the runs; the ratios are taken within each run, then their median.`,
+    '',
+  );
+  out.push('| events of history per work (at the window\'s start) | events measured | Node CPU ms / 1k events | PostgreSQL CPU ms / 1k events | total CPU ms / 1k events | wall ms / 1k events |', '|---|---|---|---|---|---|');
+  for (const m of h.median) out.push(`| ${f(m.history)} | ${f(m.events)} | ${f(m.nodeCpuMsPer1k, 1)} | ${f(m.pgCpuMsPer1k, 1)} | ${f(m.totalCpuMsPer1k, 1)} | ${f(m.wallMsPer1k, 1)} |`);
+  const rt = h.ratio;
+  out.push(`| **${f(rt.longest)} vs ${f(rt.shortest)}** | | **${f(rt.node, 2)}×** | **${f(rt.postgres, 2)}×** | **${f(rt.total, 2)}×** | |`);
+  out.push('');
+  if (h.runs.length > 1) out.push(`Ratio of total CPU per run: ${rt.perRun.map((r) => `${f(r.total, 2)}×`).join(', ')} (Node ${rt.perRun.map((r) => `${f(r.node, 2)}×`).join(', ')}; PostgreSQL ${rt.perRun.map((r) => `${f(r.postgres, 2)}×`).join(', ')}).`, '');
+  targets.push([
+    `projector CPU per event at ${f(rt.longest)} events of history ≤ 1.3× at ${f(rt.shortest)}`,
+    `${f(rt.total, 2)}× (Node ${f(rt.node, 2)}×, PostgreSQL ${f(rt.postgres, 2)}×): ${f(h.median.find((m) => m.history === rt.longest)?.totalCpuMsPer1k, 1)} vs ${f(h.median.find((m) => m.history === rt.shortest)?.totalCpuMsPer1k, 1)} ms CPU per 1,000 events, in process, ${f(h.works)} works`,
+    yes(Number.isFinite(rt.total) ? rt.total <= 1.3 : undefined),
+  ]);
+}
+
+/** (7) As-of reads through the admin API on a long log. */
+function renderAsOf(a: AsOfSectionFigures, out: string[], targets: Targets): void {
+  const kinds = Object.keys(a.median.sequential) as Array<keyof AsOfSectionFigures['median']['sequential']>;
+  out.push(`## 7. As-of reads on a log of ${f(a.events)} events`, '');
+  out.push(
+    `\`${a.command}\` (bench/as-of.ts). The log: ${f(a.works)} works registered, then edited with dated milestones (the work decider's events) in rounds of 5 events per work until it holds ${f(a.events)} events (${f(a.eventsPerWork)} per work), appended straight to the event store (bench/work-log.ts, ${f(a.populate.eventsPerSecond)} events/s), so every work's history runs through the whole log. The read models — every version of every row — are loaded by the product's rebuild (\`rebuildAndSwap\`, ${f(a.rebuild.seconds, 1)} s, ${f(a.rebuild.rows)} row versions of which ${f(a.rebuild.projectStatusRows)} in project_status and ${f(a.rebuild.timelineRows)} in timeline_entries), then ANALYZEd. The admin API runs as a child process with the apps' flags (\`node ${a.api.nodeArgs.join(' ')} dist/apps/admin-api/src/main.js\`) and is asked with the auditor's dev key: each request takes a random position of the log (uniform over its events) — for \`asOf\`, the recordedAt of the event there, rounded up to the millisecond — and, for a card or a timeline, a random work registered by then; the list is its first page (20 projects by title). Latency is the client's, from sending the request to reading the whole answer, on a keep-alive connection.`,
+    '',
+    `*Sequential*: ${f(a.requestsPerKind)} requests of each kind per run, one at a time, the kinds interleaved. *Concurrent*: ${f(a.runs[0]?.concurrent.concurrency)} requests in flight for ${f(a.runs[0]?.concurrent.seconds)} s, kinds drawn at random. ${a.runs.length} run${a.runs.length > 1 ? 's' : ''} on the same log; medians of the runs' p50 and p99.`,
+    '',
+  );
+  const target = (kind: string) => (kind.startsWith('list') ? 100 : 50);
+  out.push(`| read | sequential p50 ms | sequential p99 ms | target p99 | ${f(a.runs[0]?.concurrent.concurrency)} concurrent p50 ms | ${f(a.runs[0]?.concurrent.concurrency)} concurrent p99 ms |`, '|---|---|---|---|---|---|');
+  const route = (kind: string) => {
+    const [what, view] = kind.split(' ');
+    const path = what === 'card' ? '/projects/{id}' : what === 'timeline' ? '/projects/{id}/timeline' : '/projects';
+    return `\`GET ${path}?${view}=\``;
+  };
+  for (const k of kinds) {
+    const s = a.median.sequential[k];
+    const c = a.median.concurrent.byKind[k];
+    out.push(`| ${route(k)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ≤ ${target(k)} ms | ${f(c.p50, 1)} | ${f(c.p99, 1)} |`);
+  }
+  out.push(`| all six, concurrent | | | | ${f(a.median.concurrent.p50, 1)} | ${f(a.median.concurrent.p99, 1)} |`, '');
+  const cpuApi = median(a.runs.map((r) => r.concurrent.apiCpuMsPerRequest ?? NaN));
+  const cpuPg = median(a.runs.map((r) => r.concurrent.postgresCpuMsPerRequest ?? NaN));
+  const non200 = a.runs.map((r) => {
+    const all = { ...r.sequentialNon200 };
+    for (const [k, v] of Object.entries(r.concurrent.non200)) all[k] = (all[k] ?? 0) + v;
+    return Object.keys(all).length ? Object.entries(all).map(([k, v]) => `${k}: ${v}`).join(', ') : '0';
+  });
+  out.push(
+    `Under ${f(a.runs[0]?.concurrent.concurrency)} concurrent requests: ${f(a.median.concurrent.requestsPerSecond)} requests/s (median of the runs); CPU per request: admin API ${f(cpuApi, 2)} ms, its PostgreSQL backends ${f(cpuPg, 2)} ms. Answers other than 200 (per run, both parts): ${non200.join('; ')}. The admin API ${a.api.alive ? 'stayed up' : '**did not stay up**'} (${f(a.api.serverErrors)} 5xx; process ${a.api.alive ? 'alive' : 'gone'} at the end); its peak RSS: VmHWM ${f(a.api.vmHwmMb)} MB (largest 200 ms sample during the concurrent parts ${f(a.api.sampledPeakRssMb)} MB), against the 300 MB target, with its heap capped at ${f(a.api.heapCapMb)} MB (\`--max-old-space-size\`).`,
+    '',
+  );
+  const onLog = a.events >= 1_000_000 ? '' : ` — on a log of ${f(a.events)} events, not the target's 1,000,000`;
+  const worst = (match: (k: string) => boolean, from: 'sequential' | 'concurrent') =>
+    Math.max(...kinds.filter(match).map((k) => (from === 'sequential' ? a.median.sequential[k].p99 : a.median.concurrent.byKind[k].p99)));
+  const cardTimeline = worst((k) => !k.startsWith('list'), 'sequential');
+  const list = worst((k) => k.startsWith('list'), 'sequential');
+  const cardTimelineConcurrent = worst((k) => !k.startsWith('list'), 'concurrent');
+  const listConcurrent = worst((k) => k.startsWith('list'), 'concurrent');
+  targets.push([
+    `as-of p99 ≤ 50 ms: status card and timeline, on a log of 1,000,000 events`,
+    `worst of \`?asOf=\` / \`?asOfPosition=\`: ${f(cardTimeline, 1)} ms sequential; ${f(cardTimelineConcurrent, 1)} ms with ${f(a.runs[0]?.concurrent.concurrency)} in flight${onLog}`,
+    `${yes(cardTimeline <= 50)}${onLog ? ' (smaller log)' : ''}`,
+  ]);
+  targets.push([
+    `as-of p99 ≤ 100 ms: /projects, on a log of 1,000,000 events`,
+    `worst of \`?asOf=\` / \`?asOfPosition=\`: ${f(list, 1)} ms sequential; ${f(listConcurrent, 1)} ms with ${f(a.runs[0]?.concurrent.concurrency)} in flight${onLog}`,
+    `${yes(list <= 100)}${onLog ? ' (smaller log)' : ''}`,
+  ]);
+  targets.push([
+    `admin API stays up under ${f(a.runs[0]?.concurrent.concurrency)} concurrent as-of requests, < 300 MB RSS`,
+    `${a.api.alive ? 'alive' : 'gone'}, ${f(a.api.serverErrors)} 5xx, VmHWM ${f(a.api.vmHwmMb)} MB (heap cap ${f(a.api.heapCapMb)} MB)`,
+    yes(a.api.alive && a.api.serverErrors === 0 && a.api.vmHwmMb < 300),
+  ]);
 }
 
 const CHANGES = `## What changed to get here, and what is left
@@ -365,5 +469,6 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
 Reproduce: \`npm run bench\` (full, ~30 min: ~11 of them Emmett's populate and rebuild, ~6 waiting for the relay and projector to drain (2a)'s backlog) or \`npm run bench -- --quick\` (~5 min); \`-- --only=append,pipeline,rebuild\`
 selects sections, \`-- --profile\` writes \`node --cpu-prof\` profiles of the three apps to bench-profiles/. For the
 rebuild, \`-- --reuse-db\` keeps the scratch database and reuses the log an earlier \`--reuse-db\` run stored there
-(skipping the populate), \`-- --skip=emmett,apply\` leaves out Emmett's rebuild and the apply samples.
+(skipping the populate), \`-- --skip=emmett,apply\` leaves out Emmett's rebuild and the apply samples, \`-- --skip=appended\` the
+end-to-end row on works of 1,000 events; \`-- --only=projector-history,as-of\` runs sections 6 and 7 alone.
 `;

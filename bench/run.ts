@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=append,pipeline,rebuild] [-- --profile] [-- --reuse-db] [-- --skip=emmett,apply]`:
+ * `npm run bench [-- --quick] [-- --only=append,pipeline,rebuild,projector-history,as-of] [-- --profile] [-- --reuse-db] [-- --skip=emmett,apply,appended]`:
  * measures reelwire on this machine and writes docs/benchmarks.md (the report) and docs/benchmarks.json (raw figures).
  * Benchmarks report; they never fail CI. DATABASE_URL names the PostgreSQL server (default
  * postgres://postgres@127.0.0.1:5432/postgres); a scratch database `reelwire_bench` (BENCH_DATABASE) is created there
@@ -8,7 +8,12 @@
  * `--reuse-db` (for iterating on the rebuild): the scratch database is kept at the end, and the rebuild section reuses
  * the log a previous `--reuse-db` run stored there when it holds as many events as this run wants (1M, or 50,000 with
  * --quick) instead of populating it again (~80 s for 1M). `--skip=emmett` leaves out Emmett's rebuild (its populate
- * and rebuild of 1M events take ~20 min); `--skip=apply` the rebuild section's applyEvent/applyEventsInTransaction samples.
+ * and rebuild of 1M events take ~20 min); `--skip=apply` the rebuild section's applyEvent/applyEventsInTransaction samples;
+ * `--skip=appended` the pipeline's end-to-end row on works of 1,000 events built by appending to the store.
+ * `--out=<dir>` writes benchmarks.md and benchmarks.json there instead of docs/ (a trial run that must not replace the report).
+ *
+ * `projector-history` (6) and `as-of` (7) run bench/projector-history.ts and bench/as-of.ts as child processes, each on
+ * a scratch database of its own (`<BENCH_DATABASE>_history`, `<BENCH_DATABASE>_as_of`), dropped when it ends.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +23,7 @@ import { benchAppend, type AppendFigures } from './append.js';
 import { benchPipeline, type PipelineFigures } from './pipeline.js';
 import { benchRebuild, type RebuildFigures } from './rebuild.js';
 import { benchEmmettRebuild, type EmmettRebuildFigures } from './emmett-rebuild.js';
+import { benchAsOf, benchProjectorHistory, type AsOfSectionFigures, type ProjectorHistoryFigures } from './sections.js';
 import { dropDatabase, log, SERVER_URL } from './support.js';
 import { renderReport } from './report.js';
 
@@ -32,6 +38,10 @@ export interface BenchReport {
   rebuild?: RebuildFigures;
   /** Emmett's rebuildPostgreSQLProjections of a project_status-like model over as many events of the same shape. */
   emmettRebuild?: EmmettRebuildFigures;
+  /** (6) The projector's CPU per event on works of 10, 100 and 1,000 events of history (bench/projector-history.ts). */
+  projectorHistory?: ProjectorHistoryFigures;
+  /** (7) The admin API's as-of reads on a log of 1,000,000 events (bench/as-of.ts). */
+  asOf?: AsOfSectionFigures;
   durationSeconds?: number;
 }
 
@@ -100,6 +110,8 @@ async function main(): Promise<void> {
         apiSeconds: quick ? 4 : 8,
         e2eSeconds: quick ? 4 : 10,
         ...(profileDir ? { profileDir } : {}),
+        // The end-to-end row on works of 1,000 events at 500/s, one projector: 100 works, built by appending to the store.
+        ...(skip.includes('appended') ? {} : { appendedHistory: { works: 100, eventsPerWork: 1000, rate: 500 } }),
       });
     }
     if (want('rebuild')) {
@@ -110,16 +122,30 @@ async function main(): Promise<void> {
       );
       if (!skip.includes('emmett')) report.emmettRebuild = await benchEmmettRebuild({ quick, events: report.rebuild.eventsStored });
     }
+    if (want('projector-history')) {
+      // In process (applyRunInTransaction, the projector's own path), 100 works so that building them to 1,000 events
+      // (100,000 events) stays within minutes; windows of 20 events per work (2,000 events, ≈0.5 s of CPU, so the
+      // 10 ms /proc ticks and one garbage collection more or less weigh a few percent).
+      report.projectorHistory = await benchProjectorHistory({ works: 100, measure: 20, histories: [10, 100, 1000], repetitions });
+    }
+    if (want('as-of')) {
+      report.asOf = await benchAsOf(
+        quick
+          ? { events: 50_000, works: 1_000, requests: 150, concurrency: 8, seconds: 5, runs: 1 }
+          : { events: 1_000_000, works: 20_000, requests: 500, concurrency: 8, seconds: 20, runs: 3 },
+      );
+    }
   } finally {
     if (reuseDb) log('--reuse-db: the scratch database is kept for the next run');
     else await dropDatabase().catch((error: unknown) => log(`could not drop the scratch database: ${String(error)}`));
   }
   report.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
-  mkdirSync('docs', { recursive: true });
-  writeFileSync('docs/benchmarks.json', `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync('docs/benchmarks.md', renderReport(report));
-  log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${report.durationSeconds} s`);
+  const outDir = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'docs';
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}/benchmarks.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${outDir}/benchmarks.md`, renderReport(report));
+  log(`wrote ${outDir}/benchmarks.md and ${outDir}/benchmarks.json in ${report.durationSeconds} s`);
 }
 
 main().then(

@@ -304,3 +304,22 @@ export function runScript(name: string, main: () => Promise<void>): void {
     },
   );
 }
+
+/**
+ * Runs a standalone bench script (`node <entry> <args>`) as a child process on a scratch database of its own
+ * (BENCH_DATABASE=`database`, so it cannot drop the one this process uses), its stderr passed through; resolves with
+ * the last JSON line it printed on stdout.
+ */
+export function runBenchScript<T>(entry: string, args: string[], database: string, nodeArgs: string[] = []): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { env: { ...process.env, BENCH_DATABASE: database }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+      if (code !== 0 || !line) reject(new Error(`${entry} ${args.join(' ')}: exit ${code ?? signal}${line ? '' : ', no JSON line on stdout'}`));
+      else resolve(JSON.parse(line) as T);
+    });
+  });
+}

@@ -15,7 +15,12 @@ export class BenchWorks {
   private readonly works: { workId: string; state: WorkState; version: number }[] = [];
   private position = 0;
 
-  constructor(count: number) {
+  /**
+   * `sameDate`: every milestone dated 2018-05 (the admin API benches' typical edit, bench/admin-api-requests.ts), so
+   * every one becomes the card's latest milestone — the same rows change whatever a work's history. By default the
+   * dates cycle over 2010–2024, so a milestone changes the card on a work's first 15 milestones, then once in 15.
+   */
+  constructor(count: number, private readonly options: { sameDate?: boolean } = {}) {
     for (let i = 0; i < count; i++) this.works.push({ workId: randomUUID(), state: workDecider.initialState(), version: 0 });
   }
 
@@ -36,7 +41,7 @@ export class BenchWorks {
     const command =
       work.version === 0
         ? { type: 'RegisterWork', data: { workId: work.workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `Bench ${index}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE } }
-        : { type: 'RecordMilestone', data: { workId: work.workId, label: `Remake rights acquired #${work.version}`, kind: 'rights-acquired', date: { date: `20${10 + (work.version % 15)}-05`, precision: 'month' }, source: SOURCE } };
+        : { type: 'RecordMilestone', data: { workId: work.workId, label: `Remake rights acquired #${work.version}`, kind: 'rights-acquired', date: { date: this.options.sameDate ? '2018-05' : `20${10 + (work.version % 15)}-05`, precision: 'month' }, source: SOURCE } };
     const [event] = workDecider.decide(command as never, work.state, { now: new Date(), newId: randomUUID }) as DomainEvent[];
     work.state = workDecider.evolve(work.state, event as never);
     work.version += 1;
