@@ -176,7 +176,7 @@ export function renderReport(r: BenchReport): string {
     } else {
       out.push("Emmett's projection rebuild (`rebuildPostgreSQLProjections`) was not measured in this run.", '');
     }
-    targets.push(['rebuild ≥ 50,000 events/s', `\`npm run replay -- --all\` ${f(b.replay.eventsPerSecond)} ev/s over ${f(b.replay.events)} events`, yes(b.replay.eventsPerSecond >= 50_000)]);
+    targets.push(['rebuild ≥ 60,000 events/s', `\`npm run replay -- --all\` ${f(b.replay.eventsPerSecond)} ev/s over ${f(b.replay.events)} events`, yes(b.replay.eventsPerSecond >= 60_000)]);
   }
   if (r.projectorHistory) renderProjectorHistory(r.projectorHistory, out, targets);
   if (r.asOf) renderAsOf(r.asOf, out, targets);
@@ -271,6 +271,25 @@ const CHANGES = `## What changed to get here, and what is left
 
 Each step below was chosen from a measurement or a \`node --cpu-prof\` profile (\`npm run bench -- --profile\` writes
 the apps' profiles to bench-profiles/) and is covered by tests against real PostgreSQL and Kafka.
+
+- **One projection engine** (libs/read-models README; \`migrations/0008-projection-engine.sql\`). The projector used to
+  re-read, re-fold and re-write each stream's whole folded state per event and diff all its rows, so the cost of an
+  edit grew with the project's history; five event→row paths, a heap-sized snapshot cache, \`StateJson\`, lz4
+  snapshot columns and in-place folds in libs/domain kept it affordable, and \`?asOf=\` folded the whole log into
+  temporary tables per request. Every read model is now a set of pure per-event handlers that read and write a few
+  rows by key; one engine applies them live, in rebuilds and in verification; rows are system-versioned (each table's
+  current rows, updated in place, and its history), so as-of is an indexed query. The steps below about the snapshot
+  cache, \`StateJson\`, the batch path, the row diff, the bulk rebuild fold and \`evolveOwning\` describe that
+  replaced core: none of it exists any more. Section 6 measures the cost per event by history, section 7 as-of reads.
+  Two things the first version of the engine got wrong and the history bench found: loading a run's rows by key OR by
+  stream in one statement scanned tables that grow with the log (now two index lookups), and keeping open and closed
+  versions in one table made every edit a new tuple and new index entries that lookups by key walked (now current
+  rows and their history, the current tables with room for HOT updates). The rebuild writes every version of every
+  row (about three per event in this bench's log) where the old one wrote each stream's final rows once, and steps
+  each event through every model's handlers; it is slower per event than the old bulk fold (section 4), and what is
+  left there is Node's CPU per event (handlers, COPY text) with the COPY overlapped.
+- **Domain: immutable again.** The fact index (\`factsByEventId\`) is a persistent list (one node per fact, older
+  nodes shared), so recording a fact is O(1) without writing in place; the admin API folds with the plain evolve.
 
 - **Event store: one statement per append** (libs/event-store README; \`migrations/0004-single-statement-append.sql\`).
   An append used to be six round trips (BEGIN, idempotency claim, stream locks, chain lock + positions, insert,
