@@ -42,11 +42,10 @@ async function serialColumns(client: pg.ClientBase, schema: string, table: strin
  * builds the rest once, after the load, which is several times faster than growing them row by row.
  *
  * With `deferPrimaryKeysOf`, the primary keys of those tables are not created either but returned as `deferredKeys`
- * (the statements that make them, in order): a bulk load into them (keyed by stream, in log order, so every row lands
- * on a random page of the key) spent more on the key than on the rows — measured on timeline_entries: 950k rows in
- * 1.1 s without the key, 3.6 s with it, against 1.1–1.5 s to build it afterwards from sorted rows (and 113 MB instead
- * of 169 MB of index). The caller builds them as soon as the load is in, before anything else writes the tables; a
- * duplicate key then fails the build as it would have failed the load.
+ * (the statements that make them, in order): maintaining a key row by row during a bulk load costs more than the rows
+ * themselves, and building it once from the loaded rows is cheaper and makes a smaller index (docs/benchmarks.md,
+ * section 4). The caller builds them as soon as the load is in, before anything else writes the tables; a duplicate key
+ * then fails the build as it would have failed the load.
  */
 export async function createShadowSchema(
   client: pg.ClientBase,
