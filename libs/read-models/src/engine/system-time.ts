@@ -26,14 +26,22 @@ export interface ViewAt {
  * The FROM item for `table` in a view: the current table, or (as of `at`) the versions true then — the current rows
  * opened at or before it and the closed versions whose interval contains it, one relation with `valid_to` (null for
  * current rows). `param` adds a bind parameter and returns its placeholder.
+ *
+ * The interval test sits outside the UNION ALL on purpose: PostgreSQL flattens a UNION ALL into an append relation
+ * only when its branches have no WHERE of their own, and only an append relation can take a join's condition into
+ * each branch's index (a parameterized path). With the test inside the branches, a join to this view (the card's
+ * stream version, a credit's company name) hashed every version true at `at` instead of looking up one key.
  */
 export function tableAt(schema: string, table: TableSpec, alias: string, view: ViewAt, param: (value: unknown) => string): string {
   if (view.at === undefined) return `${schema}.${table.name} ${alias}`;
   const p = param(view.at);
   const own = Object.keys(table.columns).map((c) => `"${c}"`).join(', ');
-  return `(SELECT owner_stream, row_key, valid_from, NULL::bigint AS valid_to, recorded_from, NULL::timestamptz AS recorded_to, ${own}
-           FROM ${schema}.${table.name} WHERE valid_from <= ${p}
-         UNION ALL
-         SELECT owner_stream, row_key, valid_from, valid_to, recorded_from, recorded_to, ${own}
-           FROM ${schema}.${historyOf(table.name)} WHERE valid_from <= ${p} AND valid_to > ${p}) ${alias}`;
+  const versions = `${alias}_versions`;
+  return `(SELECT * FROM (
+             SELECT owner_stream, row_key, valid_from, NULL::bigint AS valid_to, recorded_from, NULL::timestamptz AS recorded_to, ${own}
+               FROM ${schema}.${table.name}
+             UNION ALL
+             SELECT owner_stream, row_key, valid_from, valid_to, recorded_from, recorded_to, ${own}
+               FROM ${schema}.${historyOf(table.name)}) ${versions}
+           WHERE ${versions}.valid_from <= ${p} AND (${versions}.valid_to IS NULL OR ${versions}.valid_to > ${p})) ${alias}`;
 }
