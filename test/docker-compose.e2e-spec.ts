@@ -25,7 +25,7 @@ describeWithTool('docker-compose', 'apt-get install -y docker-compose', 'docker-
     for (const app of ['admin-api', 'outbox-relay', 'projector']) {
       const service = services.find((block) => block.startsWith(`  ${app}:\n`));
       expect(service).toBeDefined();
-      expect(service).toMatch(/\n    restart: unless-stopped\n/);
+      expect(service).toMatch(/\n    restart: unless-stopped(\n|$)/);
     }
   });
 

@@ -121,7 +121,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (!isDatabaseUnavailable(error) || stopping || giveUp()) throw error;
         failures += 1;
         const delay = Math.min(mostBackoffMs, firstBackoffMs * 2 ** Math.min(failures - 1, 20));
-        if (failures === 1 || failures % 10 === 0) log(`${what}: PostgreSQL unavailable (${(error as Error).message}); attempt ${failures} failed, retrying every ${delay} ms or less`);
+        if (failures === 1 || failures % 10 === 0) log(`${what}: PostgreSQL unavailable (${(error as Error).message}); attempt ${failures} failed, trying again in ${delay} ms`);
         for (let waited = 0; waited < delay && !stopping; waited += HEARTBEAT_WHILE_WAITING_MS) {
           await pause(Math.min(HEARTBEAT_WHILE_WAITING_MS, delay - waited));
           await heartbeat?.();
