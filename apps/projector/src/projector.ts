@@ -124,8 +124,9 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (failures === 1 || failures % 10 === 0) log(`${what}: PostgreSQL unavailable (${(error as Error).message}); attempt ${failures} failed, trying again in ${delay} ms`);
         for (let waited = 0; waited < delay && !stopping; waited += HEARTBEAT_WHILE_WAITING_MS) {
           await pause(Math.min(HEARTBEAT_WHILE_WAITING_MS, delay - waited));
-          await heartbeat?.();
+          if (!stopping) await heartbeat?.();
         }
+        if (stopping) throw error;
       }
     }
   };
