@@ -113,9 +113,10 @@ describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay 
   /**
    * Sends one write until it is acknowledged, as a careful client does: a 503 is retried after its Retry-After with
    * the same Idempotency-Key (so a write that was recorded although its answer was a 503 is answered, not recorded
-   * twice). Returns the events the API says it recorded, or undefined after an answer that fails the test.
+   * twice). Returns the events the API says it recorded, or undefined after an answer that fails the test or when told
+   * to stop before an answer came (a write never acknowledged is not counted).
    */
-  async function write(tally: Tally, path: string, body: unknown): Promise<{ id: string; streamId: string } | undefined> {
+  async function write(tally: Tally, path: string, body: unknown, stop: () => boolean): Promise<{ id: string; streamId: string } | undefined> {
     const key = randomUUID();
     for (;;) {
       let answer: Answer;
@@ -123,6 +124,7 @@ describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay 
         answer = await call('POST', path, body, { ...EDITOR, 'Idempotency-Key': key });
       } catch (error) {
         tally.transportErrors.push(`${path}: ${(error as Error).message}`);
+        if (stop()) return undefined;
         await sleep(200);
         continue;
       }
@@ -131,6 +133,7 @@ describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay 
         if (!answer.contentType?.startsWith('application/problem+json') || !answer.retryAfter || !/^\d+$/.test(answer.retryAfter)) {
           tally.unexpected.push(`503 without problem+json and Retry-After: ${answer.contentType} ${answer.retryAfter} ${JSON.stringify(answer.body)}`);
         }
+        if (stop()) return undefined;
         await sleep(Number(answer.retryAfter ?? 1) * 1000);
         continue;
       }
@@ -158,12 +161,12 @@ describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay 
         countries: ['KR'],
         titles: [{ text: `Restart drill ${writer}-${round}`, language: 'en', class: 'working' }],
         source: SOURCE,
-      });
+      }, stop);
       if (!registered) continue;
       tally.works.push(registered.id);
       for (const [index, language] of ['fr', 'de'].entries()) {
         if (stop()) break;
-        await write(tally, `/works/${registered.id}/titles`, { text: `Exercice ${writer}-${round}-${index}`, language, class: 'translated', source: SOURCE });
+        await write(tally, `/works/${registered.id}/titles`, { text: `Exercice ${writer}-${round}-${index}`, language, class: 'translated', source: SOURCE }, stop);
       }
     }
   }
