@@ -18,6 +18,17 @@ describeWithTool('docker-compose', 'apt-get install -y docker-compose', 'docker-
     for (const app of ['admin-api', 'outbox-relay', 'projector']) expect(result.stdout).toContain(`dist/apps/${app}/src/main.js`);
   });
 
+  it('restarts every app that stops (unless someone stopped it)', () => {
+    const result = config({ REELWIRE_API_KEYS: 'ops:admin:0123456789abcdef' });
+    expect(result.status).toBe(0);
+    const services = result.stdout.split(/\n(?=  [a-z][a-z-]*:\n)/);
+    for (const app of ['admin-api', 'outbox-relay', 'projector']) {
+      const service = services.find((block) => block.startsWith(`  ${app}:\n`));
+      expect(service).toBeDefined();
+      expect(service).toMatch(/\n    restart: unless-stopped(\n|$)/);
+    }
+  });
+
   it('refuses to render without API keys, so production never runs on the public dev keys', () => {
     const env = { ...process.env };
     delete env.REELWIRE_API_KEYS;

@@ -233,4 +233,29 @@ describe('OutboxRelay', () => {
     await waitFor(() => instance.isActive, 'takeover');
     await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'outbox drained');
   });
+
+  it('reconnects after the server ends its session (as a PostgreSQL restart does) and LISTENs again: the next event comes on its NOTIFY', async () => {
+    const kafkaBroker = await brokerWithTopics();
+    const collector = await collect(kafkaBroker.brokers);
+    // Polls a minute apart: within this test only a NOTIFY can wake the relay.
+    const instance = relay(kafkaBroker.brokers, { pollIntervalMs: 60_000, minBackoffMs: 50 });
+    await waitFor(() => instance.isActive, 'the relay active');
+    const streams = makeStreams(2);
+    await appendEvents(store, streams, 4);
+    await waitFor(async () => (await unpublishedCount(db.pool)) === 0, 'the first events published');
+
+    const session = `reelwire-outbox-relay:${instance.instanceId}`;
+    const { rows } = await db.pool.query<{ ended: boolean }>('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1', [session]);
+    expect(rows.map((row) => row.ended)).toEqual([true]);
+    await waitFor(() => instance.stats.activations === 2 && instance.isActive, 'the relay active again on a new session');
+    // Its first read on the new session is done and it sleeps on LISTEN: an event appended now is not picked up by that
+    // read. (pg_stat_activity shows the start of the last statement: the batch read begins with the gate's CTE.)
+    await waitFor(async () => {
+      const { rows: idle } = await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = $2 AND query LIKE $3', [session, 'idle', '%WITH gate_snapshot AS%']);
+      return idle.length === 1;
+    }, 'the relay waiting for a NOTIFY');
+
+    const [late] = await appendEvents(store, streams, 1).then(() => storedEvents(db.pool)).then((events) => events.slice(-1));
+    await waitFor(() => collector.received.some((message) => message.event.eventId === late!.eventId), 'the event appended after the reconnect on Kafka', 10_000);
+  });
 });

@@ -273,6 +273,8 @@ export class OutboxRelay {
         client = await this.options.pool.connect();
         client.on('error', (error) => {
           sessionError = error;
+          // The session (its lock and its LISTEN) is gone: reconnect now, not when the poll interval runs out.
+          this.waker.poke();
         });
         await client.query(`SELECT set_config('application_name', $1, false)`, [`reelwire-outbox-relay:${this.instanceId}`]);
         if (!(await this.acquire(client))) break;

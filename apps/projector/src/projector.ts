@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import { TOPICS } from '../../../libs/contracts/src/streams.js';
+import { isDatabaseUnavailable } from '../../../libs/database/src/unavailable.js';
 import type { ApplyOutcome, EngineInput, ProjectionEngine } from '../../../libs/read-models/src/engine/engine.js';
 import { applyMessage as applyOneMessage, applyRunInTransaction } from '../../../libs/read-models/src/engine/pg-apply.js';
 import { beginWithApplyLock, loadCheckpoints, READ_MODELS_SCHEMA, type Checkpoint } from '../../../libs/read-models/src/engine/pg-store.js';
@@ -32,6 +33,8 @@ export interface ProjectorOptions {
   maxMessagesPerTransaction?: number;
   /** The read models to apply (default: every read model, READ_MODELS). */
   engine?: ProjectionEngine;
+  /** Waits before applying again after PostgreSQL could not be reached: doubling from the first to the second (default 100 ms, 5 s). */
+  retryBackoffMs?: readonly [first: number, most: number];
   /** Called after each message's transaction committed (metrics, tests). */
   onOutcome?: (outcome: ApplyOutcome | { outcome: 'behind-checkpoint' }, message: { topic: string; partition: number; offset: string }) => void;
 }
@@ -53,6 +56,9 @@ export const DEFAULT_MESSAGES_PER_TRANSACTION = 600;
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** How often a wait for PostgreSQL tells the group coordinator that this member is alive (well inside sessionTimeout). */
+const HEARTBEAT_WHILE_WAITING_MS = 1_000;
 
 /** The log position a message's event carries, for the checkpoint (freshness). */
 function positionOf(value: unknown): Pick<Checkpoint, 'globalPosition' | 'recordedAt'> {
@@ -84,6 +90,46 @@ export function createProjector(options: ProjectorOptions): Projector {
   const checkpoints = new Map<string, bigint>();
   let refreshing: Promise<void> = Promise.resolve();
   let stopping = false;
+  const [firstBackoffMs, mostBackoffMs] = options.retryBackoffMs ?? [100, 5_000];
+  /** Wakes the waits for PostgreSQL when the projector stops, so stop() does not wait out a backoff. */
+  const onStop = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        onStop.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      onStop.add(done);
+    });
+
+  /**
+   * Runs `attempt` until it succeeds, again and again (with a doubling pause) while PostgreSQL cannot be reached: a
+   * restart of the server is waited out, not turned into a consumer crash. Any other error is thrown at once, and so is
+   * the database's when `giveUp` says the work is no longer this projector's (stopping, partition reassigned). Nothing
+   * is resolved in Kafka until the transaction committed, so a run retried here is a run not yet applied, or applied
+   * by a COMMIT whose answer was lost: the engine passes over stream versions it has applied, so never twice.
+   */
+  const whileUnavailable = async <T>(what: string, attempt: () => Promise<T>, giveUp: () => boolean, heartbeat?: () => Promise<void>): Promise<T> => {
+    for (let failures = 0; ; ) {
+      try {
+        const result = await attempt();
+        if (failures > 0) log(`${what}: done after ${failures + 1} attempts (PostgreSQL is back)`);
+        return result;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || stopping || giveUp()) throw error;
+        failures += 1;
+        const delay = Math.min(mostBackoffMs, firstBackoffMs * 2 ** Math.min(failures - 1, 20));
+        if (failures === 1 || failures % 10 === 0) log(`${what}: PostgreSQL unavailable (${(error as Error).message}); attempt ${failures} failed, trying again in ${delay} ms`);
+        for (let waited = 0; waited < delay && !stopping; waited += HEARTBEAT_WHILE_WAITING_MS) {
+          await pause(Math.min(HEARTBEAT_WHILE_WAITING_MS, delay - waited));
+          if (!stopping) await heartbeat?.();
+        }
+        if (stopping) throw error;
+      }
+    }
+  };
 
   const refreshCheckpoints = async (assignment: Record<string, number[]>) => {
     const stored = await loadCheckpoints(options.pool, schema, groupId);
@@ -99,9 +145,27 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
   };
 
+  // Each join supersedes the previous one's refresh, which stops retrying.
+  let joins = 0;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    refreshing = refreshCheckpoints(event.payload.memberAssignment).catch((error: unknown) => log(`checkpoint refresh failed: ${(error as Error).message}`));
+    const join = ++joins;
+    refreshing = whileUnavailable('checkpoint refresh', () => refreshCheckpoints(event.payload.memberAssignment), () => join !== joins).catch((error: unknown) =>
+      log(`checkpoint refresh failed: ${(error as Error).message}`),
+    );
   });
+
+  /** Waits for `work`, heartbeating meanwhile, so a wait for PostgreSQL does not cost this member its place in the group. */
+  const awaitWithHeartbeats = async (work: Promise<void>, heartbeat: () => Promise<void>) => {
+    let settled = false;
+    const done = work.finally(() => (settled = true));
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, HEARTBEAT_WHILE_WAITING_MS)))]);
+      clearTimeout(timer);
+      if (settled) return done;
+      await heartbeat();
+    }
+  };
 
   /** A Kafka message as the engine takes it: its parsed value, or its raw text when it is not JSON. */
   const inputOf = (topic: string, partition: number, message: KafkaMessage): EngineInput => {
@@ -164,6 +228,8 @@ export function createProjector(options: ProjectorOptions): Projector {
       return runs.map(({ run }) => outcomes.slice(next, (next += run.length)));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // PostgreSQL is away: no event is at fault, so message by message would only fail again; the caller waits and retries.
+      if (isDatabaseUnavailable(error)) throw error;
       const where = runs.map(({ topic, partition, run }) => `${run.length} at ${topic}/${partition}@${run[0]!.message.offset}`).join(', ');
       log(`batch of ${where} failed (${(error as Error).message}); applying ${runs.length > 1 ? 'each run on its own' : 'it message by message'}`);
       return undefined;
@@ -238,7 +304,9 @@ export function createProjector(options: ProjectorOptions): Projector {
     });
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) => {
-    await refreshing;
+    await awaitWithHeartbeats(refreshing, heartbeat);
+    const gone = () => !isRunning() || isStale();
+    const where = (offset: string) => `apply at ${batch.topic}/${batch.partition}@${offset}`;
     const messages = batch.messages;
     for (let index = 0; index < messages.length; ) {
       if (!isRunning() || isStale() || stopping) break;
@@ -264,11 +332,13 @@ export function createProjector(options: ProjectorOptions): Projector {
         index += 1;
       }
       if (run.length > 0) {
-        // Database errors propagate: kafkajs retries the batch from the first unresolved message (applying is idempotent).
-        await applyRunTogether({ topic: batch.topic, partition: batch.partition, run, weight: run.length });
+        // PostgreSQL away: the same run again after a pause (whileUnavailable). Other database errors propagate: kafkajs
+        // retries the batch from the first unresolved message (applying is idempotent).
+        const partitionRun = { topic: batch.topic, partition: batch.partition, run, weight: run.length };
+        await whileUnavailable(where(message.offset), () => applyRunTogether(partitionRun), gone, heartbeat);
         for (const { message: applied } of run) resolveOffset(applied.offset);
       } else {
-        await applyMessage(batch.topic, batch.partition, message);
+        await whileUnavailable(where(message.offset), () => applyMessage(batch.topic, batch.partition, message), gone, heartbeat);
         resolveOffset(message.offset);
         index += 1;
       }
@@ -299,6 +369,7 @@ export function createProjector(options: ProjectorOptions): Projector {
     },
     async stop() {
       stopping = true;
+      for (const wake of [...onStop]) wake();
       await consumer.disconnect();
     },
   };

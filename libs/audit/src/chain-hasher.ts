@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { parentPort, workerData } from 'node:worker_threads';
+import { clientSurvivingConnectionLoss } from '../../database/src/pool.js';
 import { eventHash } from '../../event-store/src/canonical-hash.js';
 
 /**
@@ -75,7 +76,7 @@ export interface HasherData {
 if (parentPort && workerData) {
   const port = parentPort;
   const { connection, snapshot } = workerData as HasherData;
-  const client = new pg.Client(connection);
+  const client = clientSurvivingConnectionLoss(new pg.Client(connection));
   const ready = (async () => {
     await client.connect();
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

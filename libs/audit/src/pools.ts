@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { survivingConnectionLoss } from '../../database/src/pool.js';
 
 /**
  * A pool whose sessions default to READ ONLY transactions (`default_transaction_read_only=on`): an auditors' tool that
@@ -6,12 +7,10 @@ import pg from 'pg';
  */
 export function readOnlyPool(url: string, applicationName: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: applicationName, options: '-c default_transaction_read_only=on' });
-  pool.on('error', () => undefined);
-  return pool;
+  return survivingConnectionLoss(pool);
 }
 
 export function readWritePool(url: string, applicationName: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: applicationName });
-  pool.on('error', () => undefined);
-  return pool;
+  return survivingConnectionLoss(pool);
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { clientSurvivingConnectionLoss } from './pool.js';
 import { projectRoot } from './project-root.js';
 
 export interface ResolvedDatabase {
@@ -48,7 +49,7 @@ export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, log:
 }
 
 async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = clientSurvivingConnectionLoss(new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 }));
   try {
     await client.connect();
     await client.query('SELECT 1');

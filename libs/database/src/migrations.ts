@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { clientSurvivingConnectionLoss } from './pool.js';
 import { projectRoot } from './project-root.js';
 
 export interface MigrationFile {
@@ -48,7 +49,7 @@ export function loadMigrations(dir = defaultMigrationsDir()): MigrationFile[] {
  */
 export async function runMigrations(databaseUrl: string, dir = defaultMigrationsDir()): Promise<MigrationReport> {
   const migrations = loadMigrations(dir);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = clientSurvivingConnectionLoss(new pg.Client({ connectionString: databaseUrl }));
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

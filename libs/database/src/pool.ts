@@ -10,7 +10,25 @@ export function createPool(url: string, options: { max?: number; applicationName
     application_name: options.applicationName ?? 'reelwire',
     idleTimeoutMillis: 30_000,
   });
-  // An idle client that loses its connection emits 'error' on the pool; without a listener Node would crash.
+  return survivingConnectionLoss(pool);
+}
+
+/**
+ * A server that restarts or goes away makes node-postgres emit 'error': on the pool for an idle client, and on the
+ * client itself for one that is checked out. Either without a listener is Node's "Unhandled 'error' event", which ends
+ * the process. The statement in flight is rejected with the same error anyway, and a broken client is dropped when it
+ * is released (pg-pool checks that it is still queryable), so the listeners only have to exist.
+ */
+export function survivingConnectionLoss(pool: pg.Pool): pg.Pool {
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
+}
+
+/** The same for a client of its own (migrations, probes): its error is reported by the call it interrupts. */
+export function clientSurvivingConnectionLoss(client: pg.Client): pg.Client {
+  client.on('error', () => undefined);
+  return client;
 }

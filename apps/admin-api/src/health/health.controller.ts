@@ -17,10 +17,34 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: is PostgreSQL reachable and migrated?' })
+  @ApiOperation({ summary: 'Is PostgreSQL reachable and migrated? (the same check as /health/ready)' })
   @ApiOkResponse({ description: 'Up', schema: { example: { status: 'ok', info: { postgres: { status: 'up', migrations: 2 } }, error: {}, details: { postgres: { status: 'up', migrations: 2 } } } } })
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL is down or unmigrated' })
   check() {
+    return this.ready();
+  }
+
+  /**
+   * Liveness: the process answers HTTP. It does not look at PostgreSQL on purpose: an orchestrator restarts a process
+   * whose liveness fails, and restarting the API does not bring a database back (the API reconnects by itself).
+   */
+  @Get('live')
+  @Public()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is up and answering (PostgreSQL is not consulted)' })
+  @ApiOkResponse({ description: 'Up', schema: { example: { status: 'ok', info: {}, error: {}, details: {} } } })
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: requests can be served, i.e. PostgreSQL is reachable and migrated; 503 while it is not. */
+  @Get('ready')
+  @Public()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: is PostgreSQL reachable and migrated?' })
+  @ApiOkResponse({ description: 'Ready', schema: { example: { status: 'ok', info: { postgres: { status: 'up', migrations: 2 } }, error: {}, details: { postgres: { status: 'up', migrations: 2 } } } } })
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL is down, restarting or unmigrated (problem+json with Retry-After)' })
+  ready() {
     return this.health.check([() => this.postgres()]);
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
 import { wasRefused, type CommandsInFlightObserver } from '../overload/commands-in-flight.js';
 import { PG_POOL } from '../database/database.module.js';
 
@@ -41,11 +42,18 @@ export class MetricsService {
       help: 'Events recorded but not yet published to Kafka',
       registers: [this.registry],
       async collect() {
-        const { rows } = await pool.query<{ backlog: string; oldest: number | null }>(
-          'SELECT count(*)::text AS backlog, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE published_at IS NULL',
-        );
-        this.set(Number(rows[0].backlog));
-        oldestUnpublished.set(rows[0].oldest ?? 0);
+        // While PostgreSQL is away the gauges keep their last values: the process's own metrics are still worth serving.
+        const result = await pool
+          .query<{ backlog: string; oldest: number | null }>(
+            'SELECT count(*)::text AS backlog, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE published_at IS NULL',
+          )
+          .catch((error: unknown) => {
+            if (isDatabaseUnavailable(error)) return undefined;
+            throw error;
+          });
+        if (!result) return;
+        this.set(Number(result.rows[0].backlog));
+        oldestUnpublished.set(result.rows[0].oldest ?? 0);
       },
     });
     const oldestUnpublished = new Gauge({

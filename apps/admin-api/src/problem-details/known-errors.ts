@@ -7,6 +7,7 @@ import {
   IllegalStatusTransitionError,
   RetractedError,
 } from '../../../../libs/domain/src/index.js';
+import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../../../../libs/event-store/src/index.js';
 import { ProblemType, type ProblemDetails } from './problem-details.js';
 
@@ -55,5 +56,24 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
   if (error instanceof RetractedError) {
     return { type: ProblemType.retracted, title: 'Retracted', status: 422, detail: error.message, retraction: error.retraction };
   }
+  if (isDatabaseUnavailable(error)) return databaseUnavailableProblem();
   return undefined;
+}
+
+/** Seconds a client is asked to wait (Retry-After) while PostgreSQL is away: a restart takes a few. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * PostgreSQL cannot be reached or is restarting: the client is not at fault and the same request will work once it is
+ * back, so 503 with Retry-After rather than 500. A write whose connection broke while it committed may have been
+ * recorded, hence "retry with the same Idempotency-Key" (which answers the first outcome) rather than "nothing was recorded".
+ */
+export function databaseUnavailableProblem(): ProblemDetails {
+  return {
+    type: ProblemType.databaseUnavailable,
+    title: 'Database unavailable',
+    status: 503,
+    detail: `The database cannot be reached right now. Retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds; retry a write with the same Idempotency-Key, so that it is recorded once even if this attempt was.`,
+    retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+  };
 }

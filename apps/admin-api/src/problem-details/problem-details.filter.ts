@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, type ProblemDetails } from './problem-details.js';
-import { mapKnownError } from './known-errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, mapKnownError } from './known-errors.js';
 
 /** Fastify's reply: `sent` once an answer went out (or the reply was hijacked). */
 interface ResponseLike {
   status(code: number): ResponseLike;
+  header(name: string, value: string): ResponseLike;
   type(contentType: string): ResponseLike;
   send(body: string): void;
   sent?: boolean;
@@ -40,8 +41,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<ResponseLike>();
     const request = http.getRequest<RequestLike>();
-    const problem = { ...this.toProblem(exception, request), instance: request.originalUrl ?? request.url };
+    const problem: ProblemDetails = { ...this.toProblem(exception, request), instance: request.originalUrl ?? request.url };
     if (response.sent) return;
+    // A 503 is temporary by definition: say when to come back (RFC 9110 §10.2.3), as the overload refusal does.
+    if (problem.status === 503) response.header('Retry-After', String(typeof problem.retryAfter === 'number' ? problem.retryAfter : DATABASE_RETRY_AFTER_SECONDS));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

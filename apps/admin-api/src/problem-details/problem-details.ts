@@ -35,6 +35,7 @@ export const ProblemType = {
   retracted: '/problems/retracted',
   internal: '/problems/internal-error',
   overloaded: '/problems/overloaded',
+  databaseUnavailable: '/problems/database-unavailable',
   other: 'about:blank',
 } as const;
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isDatabaseUnavailable } from '../../../database/src/unavailable.js';
 import { computeRun, type ApplyOutcome, type EngineInput, type ProjectionEngine, type RunResult } from './engine.js';
 import { beginWithApplyLock, PgProjectionStore, saveCheckpoints, type Checkpoint } from './pg-store.js';
 
@@ -31,6 +32,8 @@ export async function applyMessage(client: pg.ClientBase, schema: string, engine
       await store.write(result);
       await client.query('RELEASE SAVEPOINT apply_message');
     } catch (error) {
+      // A write cut off by a lost connection says nothing about the event: never dead-letter it for that.
+      if (isDatabaseUnavailable(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT apply_message');
       const refused = writeFailed(engine, input, result, error);
       await store.write(refused);

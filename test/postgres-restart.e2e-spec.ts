@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { projectRoot } from '../libs/database/src/project-root.js';
+import { createPool } from '../libs/database/src/pool.js';
+import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { createKafka, REELWIRE_TOPICS } from '../libs/messaging/src/kafka.js';
+import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
+import { startChild, type RunningChild } from './support/child-app.js';
+import { freePort } from './support/free-port.js';
+import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
+
+/**
+ * PostgreSQL restarted under load, with the admin API, the outbox relay and the projector running as the processes
+ * they are in production: `pg_ctl restart -m immediate` (a crash: recovery from the WAL), `-m fast` (clients are
+ * disconnected) and a stop long enough to see the API answer 503. Writers keep sending throughout and retry a 503 with
+ * the same Idempotency-Key, as a client should. Afterwards every write that was acknowledged is in the events table
+ * exactly once, on Kafka, and in the read models; no answer was a 500; no app exited.
+ */
+
+const WRITERS = 4;
+const EDITOR = { Authorization: 'Bearer dev-editor-key', 'Content-Type': 'application/json' };
+const AUDITOR = { Authorization: 'Bearer dev-auditor-key' };
+const SOURCE = { publisher: 'reelwire restart drill' };
+
+type Answer = { status: number; retryAfter: string | null; contentType: string | null; body: unknown };
+
+interface Tally {
+  /** Answers by status code, every attempt counted (a 503 then its retry's 201 are two). */
+  statuses: Map<number, number>;
+  /** Events of acknowledged writes, by stream: what the API said it recorded. */
+  acknowledged: Map<string, string[]>;
+  /** Works the API acknowledged registering. */
+  works: string[];
+  /** Answers that are neither a success nor a 503 (each one fails the test), and 503s that were not problem+json. */
+  unexpected: string[];
+  /** Requests that got no HTTP answer at all (the API gone). */
+  transportErrors: string[];
+  acks: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 50 ms until it holds; fails with `what` after `timeoutMs`. Returns how long it took. */
+async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await condition()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay and projector as processes)', () => {
+  let postgres: RestartablePostgres;
+  let broker: DevBroker;
+  let pool: pg.Pool;
+  let base: string;
+  const apps: { name: string; child: RunningChild }[] = [];
+
+  beforeAll(async () => {
+    postgres = await startRestartablePostgres('reelwire_restart_test');
+    broker = await startDevBroker({ port: 0, defaultPartitions: 3 });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const { NODE_OPTIONS: _, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      NODE_ENV: 'test',
+      DATABASE_URL: postgres.url,
+      KAFKA_BROKERS: broker.brokers,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RELAY_METRICS_PORT: '0',
+      RELAY_POLL_INTERVAL_MS: '100',
+      RELAY_MAX_BACKOFF_MS: '1000',
+      PROJECTOR_METRICS_PORT: String(await freePort()),
+    };
+    const start = (name: string, extra: NodeJS.ProcessEnv = {}) => {
+      const child = startChild(process.execPath, [...APP_NODE_ARGS, join(projectRoot(), `dist/apps/${name}/src/main.js`)], { ...env, ...extra });
+      apps.push({ name, child });
+      return child;
+    };
+    // The API first: it applies the migrations, which the relay and the projector then find done.
+    await start('admin-api').waitFor(/admin API listening/, 90_000);
+    await Promise.all([start('outbox-relay', { LOG_LEVEL: 'info' }).waitFor(/relay: active/, 90_000), start('projector').waitFor(/projector consuming/, 90_000)]);
+    pool = createPool(postgres.url, { max: 2, applicationName: 'reelwire-restart-test' });
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const { child } of apps) await child.stop('SIGTERM');
+    await pool?.end();
+    await broker?.stop();
+    await postgres?.destroy();
+  }, 120_000);
+
+  const problems = () => apps.filter(({ child }) => child.process.exitCode !== null || child.process.signalCode !== null);
+  const outputs = () => apps.map(({ name, child }) => `--- ${name} ---\n${child.output().slice(-4000)}`).join('\n');
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = EDITOR): Promise<Answer> {
+    const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* kept as text */
+    }
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), contentType: response.headers.get('content-type'), body: parsed };
+  }
+
+  /**
+   * Sends one write until it is acknowledged, as a careful client does: a 503 is retried after its Retry-After with
+   * the same Idempotency-Key (so a write that was recorded although its answer was a 503 is answered, not recorded
+   * twice). Returns the events the API says it recorded, or undefined after an answer that fails the test or when told
+   * to stop before an answer came (a write never acknowledged is not counted).
+   */
+  async function write(tally: Tally, path: string, body: unknown, stop: () => boolean): Promise<{ id: string; streamId: string } | undefined> {
+    const key = randomUUID();
+    for (;;) {
+      let answer: Answer;
+      try {
+        answer = await call('POST', path, body, { ...EDITOR, 'Idempotency-Key': key });
+      } catch (error) {
+        tally.transportErrors.push(`${path}: ${(error as Error).message}`);
+        if (stop()) return undefined;
+        await sleep(200);
+        continue;
+      }
+      tally.statuses.set(answer.status, (tally.statuses.get(answer.status) ?? 0) + 1);
+      if (answer.status === 503) {
+        if (!answer.contentType?.startsWith('application/problem+json') || !answer.retryAfter || !/^\d+$/.test(answer.retryAfter)) {
+          tally.unexpected.push(`503 without problem+json and Retry-After: ${answer.contentType} ${answer.retryAfter} ${JSON.stringify(answer.body)}`);
+        }
+        if (stop()) return undefined;
+        await sleep(Number(answer.retryAfter ?? 1) * 1000);
+        continue;
+      }
+      if (answer.status !== 200 && answer.status !== 201) {
+        tally.unexpected.push(`${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
+        return undefined;
+      }
+      const outcome = answer.body as { id: string; events: { eventId: string; streamId: string }[] };
+      for (const event of outcome.events) {
+        const events = tally.acknowledged.get(event.streamId) ?? [];
+        events.push(event.eventId);
+        tally.acknowledged.set(event.streamId, events);
+      }
+      tally.acks += 1;
+      return { id: outcome.id, streamId: outcome.events[0]!.streamId };
+    }
+  }
+
+  /** One editor: registers a work, adds two titles to it, and again, until told to stop. */
+  async function editor(tally: Tally, writer: number, stop: () => boolean): Promise<void> {
+    for (let round = 0; !stop(); round++) {
+      const registered = await write(tally, '/works', {
+        kind: 'feature-film',
+        originalLanguage: 'ko',
+        countries: ['KR'],
+        titles: [{ text: `Restart drill ${writer}-${round}`, language: 'en', class: 'working' }],
+        source: SOURCE,
+      }, stop);
+      if (!registered) continue;
+      tally.works.push(registered.id);
+      for (const [index, language] of ['fr', 'de'].entries()) {
+        if (stop()) break;
+        await write(tally, `/works/${registered.id}/titles`, { text: `Exercice ${writer}-${round}-${index}`, language, class: 'translated', source: SOURCE }, stop);
+      }
+    }
+  }
+
+  const ready = async () => (await call('GET', '/health/ready', undefined, {}).catch(() => undefined))?.status === 200;
+
+  it('answers 503 (never 500) while it is down, exits nowhere, and loses or doubles no acknowledged write', async () => {
+    const tally: Tally = { statuses: new Map(), acknowledged: new Map(), works: [], unexpected: [], transportErrors: [], acks: 0 };
+    let stopWriting = false;
+    const writers = Array.from({ length: WRITERS }, (_, writer) => editor(tally, writer, () => stopWriting));
+    const recoveries: Record<string, { readyMs: number; writingMs: number }> = {};
+    const outage = { ready: undefined as Answer | undefined, live: undefined as Answer | undefined };
+
+    const faults: [string, () => Promise<void>][] = [
+      ['pg_ctl restart -m immediate', () => postgres.restart('immediate')],
+      ['pg_ctl restart -m fast', () => postgres.restart('fast')],
+      [
+        'pg_ctl stop -m immediate, then start',
+        async () => {
+          const refusedBefore = tally.statuses.get(503) ?? 0;
+          await postgres.stop('immediate');
+          // While it is down: the process is alive, not ready, and writers are told to come back later.
+          await waitUntil('the API reports not ready and a writer got 503', async () => {
+            expect(tally.unexpected).toEqual([]);
+            outage.ready = await call('GET', '/health/ready', undefined, {});
+            return outage.ready.status === 503 && (tally.statuses.get(503) ?? 0) > refusedBefore;
+          }, 30_000);
+          outage.live = await call('GET', '/health/live', undefined, {});
+          await postgres.start();
+        },
+      ],
+    ];
+    try {
+      for (const [fault, inflict] of faults) {
+        const before = tally.acks;
+        await waitUntil(`30 more writes were acknowledged before "${fault}"`, () => tally.acks >= before + 30, 60_000);
+        await inflict();
+        // The server is back (pg_ctl waited for it): the API must notice by itself, with no restart of its own.
+        const backAt = tally.acks;
+        const readyMs = await waitUntil(`the API is ready again after "${fault}"`, ready, 15_000);
+        const writingMs = await waitUntil(`writes are acknowledged again after "${fault}"`, () => tally.acks > backAt + WRITERS, 20_000);
+        recoveries[fault] = { readyMs, writingMs };
+      }
+      const last = tally.acks;
+      await waitUntil('30 more writes were acknowledged after the last fault', () => tally.acks >= last + 30, 60_000);
+    } finally {
+      stopWriting = true;
+      await Promise.all(writers);
+    }
+
+    const exited = problems().map(({ name, child }) => `${name} exited (${child.process.exitCode ?? child.process.signalCode})`);
+    if (exited.length > 0) throw new Error(`${exited.join(', ')}; the apps' output:\n${outputs()}`);
+    expect(tally.unexpected).toEqual([]);
+    expect(tally.transportErrors).toEqual([]);
+    expect([...tally.statuses.keys()].filter((status) => status >= 500 && status !== 503)).toEqual([]);
+    expect(tally.statuses.get(503) ?? 0).toBeGreaterThan(0);
+    expect(outage.ready).toMatchObject({ status: 503, contentType: expect.stringMatching(/^application\/problem\+json/), retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(outage.live?.status).toBe(200);
+    expect(await call('GET', '/health', undefined, {})).toMatchObject({ status: 200 });
+
+    // Stored exactly once: every acknowledged event is in the log, and the streams hold nothing else.
+    const streams = [...tally.acknowledged.keys()];
+    const acknowledgedIds = [...tally.acknowledged.values()].flat();
+    const { rows: stored } = await pool.query<{ event_id: string; stream_id: string }>('SELECT event_id::text, stream_id FROM events WHERE stream_id = ANY($1)', [streams]);
+    expect(stored.map((row) => row.event_id).sort()).toEqual([...acknowledgedIds].sort());
+
+    // Published: the relay drains the outbox, and every event is on Kafka.
+    await waitUntil('the outbox is drained', async () => (await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 60_000);
+    const onKafka = new Set<string>();
+    const kafka = createKafka({ brokers: broker.brokers, clientId: 'reelwire-restart-test' });
+    const consumer = kafka.consumer({ groupId: `restart-test-check-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: REELWIRE_TOPICS.map((topic) => topic.topic), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          onKafka.add((JSON.parse(message.value!.toString('utf8')) as { eventId: string }).eventId);
+        },
+      });
+      await waitUntil('every acknowledged event was read back from Kafka', () => acknowledgedIds.every((id) => onKafka.has(id)), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+
+    // Projected, each event once: every stream's version in the read models is the number of its acknowledged events.
+    const versions = async () =>
+      new Map(
+        (await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [streams])).rows.map((row) => [
+          row.stream_id,
+          row.version,
+        ]),
+      );
+    await waitUntil('the read models reflect every acknowledged write', async () => {
+      const projected = await versions();
+      return streams.every((stream) => projected.get(stream) === tally.acknowledged.get(stream)!.length);
+    }, 90_000);
+    expect((await pool.query('SELECT count(*)::int AS n FROM read_models.dead_letters')).rows[0].n).toBe(0);
+    for (const id of tally.works) {
+      const card = await call('GET', `/projects/${id}`, undefined, AUDITOR);
+      expect(card.status).toBe(200);
+    }
+    expect(problems().map(({ name }) => name)).toEqual([]);
+    expect(outputs()).not.toMatch(/Unhandled 'error' event/);
+
+    const figures = {
+      writers: WRITERS,
+      acknowledged: tally.acks,
+      events: acknowledgedIds.length,
+      answers: Object.fromEntries([...tally.statuses].sort(([a], [b]) => a - b)),
+      recoveries,
+    };
+    process.stdout.write(`postgres-restart drill: ${JSON.stringify(figures)}\n`);
+  }, 600_000);
+});
