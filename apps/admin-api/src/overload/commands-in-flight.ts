@@ -24,7 +24,8 @@ export function wasRefused(response: ServerResponse): boolean {
   return refusedResponses.has(response);
 }
 
-export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver) {
+/** `answerHeaders` go on every refusal (written straight to the socket, so no hook adds them). */
+export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver, answerHeaders: Record<string, string> = {}) {
   let inFlight = 0;
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     if (READS.has(request.method ?? 'GET')) return next();
@@ -37,7 +38,7 @@ export function limitCommandsInFlight(limit: number, observer?: CommandsInFlight
         instance: request.url,
       };
       refusedResponses.add(response);
-      response.writeHead(503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
+      response.writeHead(503, { ...answerHeaders, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
       response.end(JSON.stringify(problem));
       observer?.refused();
       return;

@@ -35,6 +35,10 @@ export const ProblemType = {
   retracted: '/problems/retracted',
   internal: '/problems/internal-error',
   overloaded: '/problems/overloaded',
+  malformedRequest: '/problems/malformed-request',
+  requestTimeout: '/problems/request-timeout',
+  bodyTooLarge: '/problems/body-too-large',
+  unsupportedMediaType: '/problems/unsupported-media-type',
   other: 'about:blank',
 } as const;
 
