@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
  */
 const MAIN = 'dist/apps/admin-api/src/main.js';
 const BODY_TIMEOUT_MS = 2000;
+const KEEP_ALIVE_TIMEOUT_MS = 3000;
+const MAX_CONNECTIONS = 400;
 const EDITOR_KEY = `edge-editor-${randomBytes(12).toString('hex')}`;
 const AUDITOR_KEY = `edge-auditor-${randomBytes(12).toString('hex')}`;
 
@@ -37,6 +39,8 @@ describe('admin API: the HTTP edge', () => {
       REELWIRE_API_KEYS: `edge-editor:editor:${EDITOR_KEY},edge-auditor:auditor:${AUDITOR_KEY}`,
       HTTP_HEADERS_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
       HTTP_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
+      HTTP_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
     });
     await app.waitFor(/admin API listening on/, 60_000);
   });
@@ -126,6 +130,35 @@ describe('admin API: the HTTP edge', () => {
     const wrongKey = await rawExchange(port, partial('not-a-key-of-this-api'), BODY_TIMEOUT_MS + 20_000);
     expect(wrongKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
     expect(expectProblem(wrongKey, 401)).toMatchObject({ detail: 'The API key is not valid.' });
+  });
+
+  it('closes a connection that sends nothing at the header deadline, and a kept-alive one after the keep-alive timeout', async () => {
+    const silent = await rawExchange(port, '', BODY_TIMEOUT_MS + 20_000);
+    expect(silent.closed).toBe(true);
+    expect(silent.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 5_000);
+    expectProblem(silent, 408);
+
+    const keptAlive = await rawExchange(port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', KEEP_ALIVE_TIMEOUT_MS + 20_000);
+    expect(keptAlive.status).toBe(200);
+    expect(keptAlive.closed).toBe(true);
+    expect(keptAlive.elapsedMs).toBeGreaterThanOrEqual(KEEP_ALIVE_TIMEOUT_MS - 100);
+    expect(keptAlive.elapsedMs).toBeLessThan(KEEP_ALIVE_TIMEOUT_MS + 5_000);
+  });
+
+  it('closes connections beyond HTTP_MAX_CONNECTIONS as they arrive', async () => {
+    const extra = 20;
+    // Each connection stays silent: the server closes those within the cap at the header deadline with a 408, and
+    // those beyond it at once, without a word.
+    const outcomes = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS + extra }, () => rawExchange(port, '', BODY_TIMEOUT_MS + 30_000)),
+    );
+    const droppedAtOnce = outcomes.filter((outcome) => outcome.closed && outcome.raw === '').length;
+    const timedOut = outcomes.filter((outcome) => outcome.status === 408).length;
+    expect(droppedAtOnce + timedOut).toBe(MAX_CONNECTIONS + extra);
+    // The API's own keep-alive connections from the tests before count against the cap too.
+    expect(droppedAtOnce).toBeGreaterThanOrEqual(extra);
+    expect(droppedAtOnce).toBeLessThanOrEqual(extra + 10);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 
   it("keeps a normal client's writes flowing while 300 keyless connections trickle bodies", async () => {
