@@ -17,9 +17,9 @@ import { createClientErrorHandler, createFrameworkErrorHandler } from './client-
  * - routing ignores a trailing slash and letter case; a path parameter may be long (ParseUUIDPipe answers for it);
  * - an ETag on every answer that has none (weak, of the body) and 304 to a GET/HEAD whose If-None-Match matches.
  * The request id is the correlation id (X-Correlation-Id when it is a valid one), as pino-http made it.
- * Beyond Express: JSON nested deeper than MAX_JSON_DEPTH is refused before it is parsed, HTTP that Node's parser or
- * Fastify's router refuses is answered with problem+json (client-errors.ts), and the limits in HttpLimits bound how
- * long and how many connections a client holds.
+ * Beyond Express: JSON nested deeper than MAX_JSON_DEPTH is refused before a DTO is built from it, HTTP that Node's
+ * parser or Fastify's router refuses is answered with problem+json (client-errors.ts), and the limits in HttpLimits
+ * bound how long and how many connections a client holds.
  */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -35,7 +35,7 @@ export function createHttpAdapter(limits: HttpLimits, answerHeaders: Record<stri
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: correlationIdOf,
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 2048 },
-    // Node checks the header and whole-request deadlines on a timer: checked often enough to end a request close to its deadline.
+    // Node checks the header and whole-request deadlines on a timer, often enough to end a request close to its deadline.
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
     requestTimeout: limits.bodyTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
