@@ -111,7 +111,7 @@ describe('admin API: the HTTP edge', () => {
     expect(Number(rows[0]!.count)).toBe(0);
   });
 
-  it('ends a request whose body never arrives within the body timeout, and refuses one without a key before reading it', async () => {
+  it('ends a request whose body never arrives within the body timeout, and refuses one without a key or role before reading it', async () => {
     const partial = (key: string | undefined) =>
       `POST /works HTTP/1.1\r\nHost: x\r\n${key ? `Authorization: Bearer ${key}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kind":"feature-`;
     const withKey = await rawExchange(port, partial(EDITOR_KEY), BODY_TIMEOUT_MS + 20_000);
@@ -130,6 +130,11 @@ describe('admin API: the HTTP edge', () => {
     const wrongKey = await rawExchange(port, partial('not-a-key-of-this-api'), BODY_TIMEOUT_MS + 20_000);
     expect(wrongKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
     expect(expectProblem(wrongKey, 401)).toMatchObject({ detail: 'The API key is not valid.' });
+
+    // A valid key whose role may not write is refused as early, with the guard's words.
+    const auditor = await rawExchange(port, partial(AUDITOR_KEY), BODY_TIMEOUT_MS + 20_000);
+    expect(auditor.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
+    expect(expectProblem(auditor, 403)).toMatchObject({ type: '/problems/forbidden', detail: 'The role "auditor" may not do this; allowed: editor, admin.' });
   });
 
   it('closes a connection that sends nothing at the header deadline, and a kept-alive one after the keep-alive timeout', async () => {

@@ -32,9 +32,8 @@ export class ApiKeyGuard implements CanActivate {
     const principal = request.principal ?? this.authenticate(request);
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
-    if (principal.role !== 'admin' && !allowed.includes(principal.role)) {
-      throw new ForbiddenException(`The role "${principal.role}" may not do this; allowed: ${[...new Set([...allowed, 'admin'])].join(', ')}.`);
-    }
+    const refusal = roleRefusal(principal.role, allowed);
+    if (refusal) throw new ForbiddenException(refusal);
     return true;
   }
 
@@ -45,6 +44,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!principal) throw new UnauthorizedException(KEY_NOT_VALID);
     return principal;
   }
+}
+
+/** Why a role may not call an endpoint open to `allowed`, or undefined when it may. */
+export function roleRefusal(role: Role, allowed: readonly Role[]): string | undefined {
+  if (role === 'admin' || allowed.includes(role)) return undefined;
+  return `The role "${role}" may not do this; allowed: ${[...new Set([...allowed, 'admin'])].join(', ')}.`;
 }
 
 export function presentedKey(headers: HttpRequestLike['headers']): string | undefined {
