@@ -3,8 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, type AppConfig } from './config/app-config.js';
+import { ApiKeyRegistry } from './auth/api-key-registry.js';
+import { registerEarlyAuthentication } from './auth/early-authentication.js';
+import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, resolveHttpLimits, type AppConfig } from './config/app-config.js';
 import { createHttpAdapter, registerBodyParsers, registerEtags } from './http/fastify-http.js';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { createAppLogger, PinoNestLogger, registerRequestLogging } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { limitCommandsInFlight } from './overload/commands-in-flight.js';
@@ -15,19 +18,27 @@ import { limitCommandsInFlight } from './overload/commands-in-flight.js';
  */
 export async function createAdminApi(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createAppLogger(config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), { logger: new PinoNestLogger(logger), bodyParser: false });
+  const limits = resolveHttpLimits(config.httpLimits);
+  const answerHeaders = securityHeaders(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(limits, answerHeaders), { logger: new PinoNestLogger(logger), bodyParser: false });
+  app.getHttpServer().maxConnections = limits.maxConnections;
   const fastify = app.getHttpAdapter().getInstance();
-  // The principal is set on every authenticated request (ApiKeyGuard): declared, so every request has one shape.
+  // The principal is set on every authenticated request (early authentication or ApiKeyGuard): declared, so every
+  // request has one shape.
   fastify.decorateRequest('principal', undefined);
-  // Admission first: a refused write is answered before anything else is done for it, its body unread, and is left
+  const keys = app.get(ApiKeyRegistry);
+  registerRequestLogging(fastify, logger, (value) => keys.isKey(value));
+  app.get(MetricsService).observeRequests(fastify);
+  registerSecurityHeaders(fastify, answerHeaders);
+  // The key before admission: a client without one never holds a write slot (early-authentication.ts).
+  registerEarlyAuthentication(fastify, keys);
+  // Admission next: a refused write is answered before anything else is done for it, its body unread, and is left
   // out of the request log and the request metrics (the refusal counter counts it), as it was under Express.
-  const admit = limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight);
+  const admit = limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight, answerHeaders);
   fastify.addHook('onRequest', (request, reply, done) => {
     admit(request.raw, reply.raw, done);
     if (reply.raw.writableEnded) reply.hijack();
   });
-  registerRequestLogging(fastify, logger);
-  app.get(MetricsService).observeRequests(fastify);
   registerBodyParsers(fastify);
   registerEtags(fastify);
   const document = SwaggerModule.createDocument(

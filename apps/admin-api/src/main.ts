@@ -4,18 +4,25 @@ import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { loadAppConfig } from './config/app-config.js';
 import { createAdminApi } from './create-admin-api.js';
 
-/** `npm start`: PostgreSQL (DATABASE_URL or embedded), migrations, then the admin API on PORT (default 3000). */
+/**
+ * `npm start`: PostgreSQL (DATABASE_URL or embedded), migrations, then the admin API on HOST:PORT (default
+ * 127.0.0.1:3000). The configuration is checked first, so a refused one starts nothing.
+ */
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`reelwire: ${line}\n`);
+  const settings = loadAppConfig(process.env);
   const database = await resolveDatabase(process.env, say);
   const migrations = await runMigrations(database.url);
   say(migrations.applied.length ? `migrations applied: ${migrations.applied.join(', ')}` : `migrations: up to date (${migrations.alreadyApplied})`);
-  const config = loadAppConfig(process.env, database.url);
+  const config = { ...settings, databaseUrl: database.url };
   const app = await createAdminApi(config);
-  await app.listen(config.port, '0.0.0.0');
+  const listenHost = config.host ?? '127.0.0.1';
+  await app.listen(config.port, listenHost);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = `http://localhost:${port}`;
+  // A wildcard address is reached on this machine through loopback; any other is printed as it is.
+  const host = ['127.0.0.1', '0.0.0.0', '::'].includes(listenHost) ? 'localhost' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const base = `http://${host}:${port}`;
   // One write, so whoever watches for the "listening" line sees the whole block with it.
   const lines = [
     `admin API listening on ${base}`,

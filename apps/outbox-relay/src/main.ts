@@ -17,8 +17,8 @@ function intFromEnv(name: string, fallback: number, min = 1): number {
   return value;
 }
 
-/** GET /metrics on the given port (0 = any free port); everything else is 404. */
-function serveMetrics(registry: Registry, port: number): Promise<Server> {
+/** GET /metrics on the given address and port (0 = any free port); everything else is 404. */
+function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -31,13 +31,14 @@ function serveMetrics(registry: Registry, port: number): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
 /**
  * `npm run start:relay`: PostgreSQL (DATABASE_URL or the embedded server), migrations, then the outbox relay publishing to
- * KAFKA_BROKERS (default 127.0.0.1:19092, e.g. `npm run kafka:dev`). Prometheus metrics on RELAY_METRICS_PORT (9464).
+ * KAFKA_BROKERS (default 127.0.0.1:19092, e.g. `npm run kafka:dev`). Prometheus metrics on RELAY_METRICS_PORT (9464)
+ * of HOST (default 127.0.0.1: loopback unless told otherwise, e.g. 0.0.0.0 in a container).
  */
 async function main(): Promise<void> {
   const logger = pino({ name: 'outbox-relay', level: process.env.LOG_LEVEL ?? 'info' });
@@ -68,10 +69,11 @@ async function main(): Promise<void> {
     logger,
     metrics,
   });
-  const server = await serveMetrics(registry, intFromEnv('RELAY_METRICS_PORT', 9464, 0));
+  const host = process.env.HOST || '127.0.0.1';
+  const server = await serveMetrics(registry, intFromEnv('RELAY_METRICS_PORT', 9464, 0), host);
   const address = server.address();
   const metricsPort = typeof address === 'object' && address ? address.port : 0;
-  logger.info({ brokers, database: database.description, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
+  logger.info({ brokers, database: database.description, metricsHost: host, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
   relay.start();
 
   onShutdownSignal(async (signal) => {

@@ -10,7 +10,7 @@ import { createProjector, DEFAULT_GROUP_ID } from './projector.js';
 /**
  * `npm run start:projector`: DATABASE_URL (or the embedded PostgreSQL), migrations, then the projector consuming
  * KAFKA_BROKERS (default 127.0.0.1:19092) as PROJECTOR_GROUP (default reelwire-projector), with /metrics on
- * PROJECTOR_METRICS_PORT (default 9465). PROJECTOR_PARTITIONS_CONCURRENTLY: partitions applied side by side (default 3).
+ * PROJECTOR_METRICS_PORT (default 9465) of HOST (default 127.0.0.1; 0.0.0.0 in a container). PROJECTOR_PARTITIONS_CONCURRENTLY: partitions applied side by side (default 3).
  * PROJECTOR_RUN_SIZE: messages of a partition applied as one run (createProjector's batchSize, default 200; 1: one
  * message at a time), a whole number from 1 to 10000; any other value stops the projector before it starts.
  */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   });
   metrics = createProjectorMetrics({ admin, pool, schema: projector.schema, groupId: projector.groupId, topics: projector.topics });
   const port = Number(process.env.PROJECTOR_METRICS_PORT ?? 9465);
-  const server = await serveMetrics(metrics.registry, port);
+  const server = await serveMetrics(metrics.registry, port, process.env.HOST || '127.0.0.1');
   say(`metrics on http://localhost:${port}/metrics; database: ${database.description}; kafka: ${brokers.join(',')}`);
   await projector.start();
   onShutdownSignal(async (signal) => {

@@ -66,8 +66,8 @@ export function createProjectorMetrics(options: { admin: Admin; pool: pg.Pool; s
   return { registry, applied, deadLetters, refreshLag };
 }
 
-/** GET /metrics (Prometheus text) and GET /health on node:http. */
-export async function serveMetrics(registry: client.Registry, port: number, host = '0.0.0.0'): Promise<Server> {
+/** GET /metrics (Prometheus text) and GET /health on node:http, on loopback unless `host` says otherwise. */
+export async function serveMetrics(registry: client.Registry, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
       registry

@@ -26,14 +26,22 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The NODE_ENV values under which a missing DATABASE_URL means the embedded development server. */
+const EMBEDDED_ENVIRONMENTS = new Set([undefined, '', 'development', 'test']);
+
 /**
  * DATABASE_URL when set (production, CI, your own Postgres); otherwise an embedded real PostgreSQL whose data lives
  * in `.data/postgres` (git-ignored) and survives restarts. If another reelwire process on this machine already runs
- * the embedded server, this one connects to it instead of starting a second.
+ * the embedded server, this one connects to it instead of starting a second. The embedded server is a development
+ * default: under any other NODE_ENV (`production`, `prod`…) a missing DATABASE_URL is refused rather than answered
+ * with a local database whose password is public and whose data lives in the app's container.
  */
 export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) {
     return { url: env.DATABASE_URL, description: `external PostgreSQL at ${redactUrl(env.DATABASE_URL)}`, stop: async () => undefined };
+  }
+  if (!EMBEDDED_ENVIRONMENTS.has(env.NODE_ENV)) {
+    throw new Error(`DATABASE_URL must be set when NODE_ENV is "${env.NODE_ENV}": the embedded PostgreSQL is used only when NODE_ENV is unset, "development" or "test"`);
   }
   const dataDir = env.REELWIRE_DATA_DIR ? join(env.REELWIRE_DATA_DIR, 'postgres') : join(projectRoot(), '.data', 'postgres');
   const port = Number(env.EMBEDDED_POSTGRES_PORT ?? DEFAULT_EMBEDDED_PORT);

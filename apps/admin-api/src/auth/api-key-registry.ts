@@ -9,9 +9,16 @@ import type { Principal } from './principal.js';
  */
 export class ApiKeyRegistry {
   private readonly entries: Array<{ digest: Buffer; principal: Principal }>;
+  private readonly shortestKey: number;
 
   constructor(keys: ApiKeyConfig[]) {
     this.entries = keys.map((entry) => ({ digest: digest(entry.key), principal: { id: entry.principal, role: entry.role } }));
+    this.shortestKey = Math.min(...keys.map((entry) => entry.key.length));
+  }
+
+  /** Whether a value is one of the keys (the request log hides it); shorter values are not hashed at all. */
+  isKey(value: string): boolean {
+    return value.length >= this.shortestKey && this.authenticate(value) !== undefined;
   }
 
   authenticate(presented: string): Principal | undefined {

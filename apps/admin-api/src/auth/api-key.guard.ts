@@ -9,10 +9,14 @@ interface HttpRequestLike extends RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
 }
 
+export const KEY_MISSING = 'An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>".';
+export const KEY_NOT_VALID = 'The API key is not valid.';
+
 /**
  * Every endpoint needs a key unless marked @Public(): `Authorization: Bearer <key>` or `X-API-Key: <key>`.
  * 401 when the key is missing or unknown, 403 when the key's role may not do this.
  * Endpoints without @Roles() are admin-only, so a forgotten decorator fails closed.
+ * A request that can carry a body was already authenticated when its headers arrived (early-authentication.ts).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -25,20 +29,30 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<HttpRequestLike>();
-    const presented = presentedKey(request.headers);
-    if (!presented) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>".');
-    const principal = this.registry.authenticate(presented);
-    if (!principal) throw new UnauthorizedException('The API key is not valid.');
+    const principal = request.principal ?? this.authenticate(request);
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
-    if (principal.role !== 'admin' && !allowed.includes(principal.role)) {
-      throw new ForbiddenException(`The role "${principal.role}" may not do this; allowed: ${[...new Set([...allowed, 'admin'])].join(', ')}.`);
-    }
+    const refusal = roleRefusal(principal.role, allowed);
+    if (refusal) throw new ForbiddenException(refusal);
     return true;
+  }
+
+  private authenticate(request: HttpRequestLike) {
+    const presented = presentedKey(request.headers);
+    if (!presented) throw new UnauthorizedException(KEY_MISSING);
+    const principal = this.registry.authenticate(presented);
+    if (!principal) throw new UnauthorizedException(KEY_NOT_VALID);
+    return principal;
   }
 }
 
-function presentedKey(headers: HttpRequestLike['headers']): string | undefined {
+/** Why a role may not call an endpoint open to `allowed`, or undefined when it may. */
+export function roleRefusal(role: Role, allowed: readonly Role[]): string | undefined {
+  if (role === 'admin' || allowed.includes(role)) return undefined;
+  return `The role "${role}" may not do this; allowed: ${[...new Set([...allowed, 'admin'])].join(', ')}.`;
+}
+
+export function presentedKey(headers: HttpRequestLike['headers']): string | undefined {
   const authorization = single(headers.authorization);
   if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim() || undefined;
   return single(headers['x-api-key'])?.trim() || undefined;

@@ -10,6 +10,8 @@ export interface ApiKeyConfig {
 
 export interface AppConfig {
   port: number;
+  /** The address the API listens on (HOST, default 127.0.0.1: loopback unless told otherwise, e.g. 0.0.0.0 in a container). */
+  host?: string;
   databaseUrl: string;
   apiKeys: ApiKeyConfig[];
   logLevel: string;
@@ -19,7 +21,44 @@ export interface AppConfig {
   streamStateCacheSize?: number;
   /** Writes in flight beyond which a write is answered 503 at once (COMMANDS_IN_FLIGHT_LIMIT). */
   commandsInFlightLimit?: number;
+  /** How long and how many clients may hold the server; any left out take the defaults below. */
+  httpLimits?: Partial<HttpLimits>;
+  /** Strict-Transport-Security on every answer: only for NODE_ENV=production, where TLS ends in front of the API. */
+  strictTransportSecurity?: boolean;
 }
+
+/**
+ * What a slow or greedy client may hold. Node checks the header and body deadlines together for requests still being
+ * received (HTTP_HEADERS_TIMEOUT_MS ≤ HTTP_BODY_TIMEOUT_MS); a request past either is answered 408 and its connection
+ * closed, so a client that announces more body than it sends cannot keep a connection or a write slot.
+ */
+export interface HttpLimits {
+  /** From the connection's first byte to the end of the request headers (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** From the first byte to the last byte of the body: the whole request (HTTP_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed, whatever it waits for (HTTP_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs: number;
+  /** An idle kept-alive connection between requests is closed after this (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive (HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
+}
+
+/**
+ * A 100 KiB body reaches the deadline only below roughly 30 kbit/s; keep-alive outlasts the 60 s idle timeout common
+ * to load balancers, so the balancer, not the API, closes an idle connection (a close racing a new request is a 502).
+ */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 72_000,
+  maxConnections: 1024,
+};
+
+/** The NODE_ENV values under which the public dev keys may stand in for REELWIRE_API_KEYS. */
+const DEV_KEY_ENVIRONMENTS = new Set([undefined, '', 'development', 'test']);
 
 /**
  * A work's folded state measured 2 KB on the heap when registered, 12 KB with 20 milestones and 27 KB with 50, so
@@ -38,8 +77,9 @@ export const DEFAULT_COMMANDS_IN_FLIGHT_LIMIT = 256;
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
- * Development keys, documented in the README. Used only when REELWIRE_API_KEYS is not set and NODE_ENV is not
- * 'production' — a production start without configured keys is refused.
+ * Development keys, documented in the README. Used only when REELWIRE_API_KEYS is not set and NODE_ENV is unset,
+ * `development` or `test`: any other NODE_ENV (`production`, `Production`, `prod`, `staging`…) without configured keys
+ * is refused, so a misspelt environment never runs on public keys.
  */
 export const DEV_API_KEYS: ApiKeyConfig[] = [
   { principal: 'dev-editor', role: 'editor', key: 'dev-editor-key' },
@@ -68,15 +108,19 @@ export function parseApiKeys(value: string): ApiKeyConfig[] {
   return keys;
 }
 
-export function loadAppConfig(env: NodeJS.ProcessEnv, databaseUrl: string): AppConfig {
+/** Everything but the database, which main.ts resolves after the configuration was found valid. */
+export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'databaseUrl'> {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${env.PORT}"`);
+  const host = env.HOST || '127.0.0.1';
   let apiKeys: ApiKeyConfig[];
   let usingDevKeys = false;
   if (env.REELWIRE_API_KEYS) {
     apiKeys = parseApiKeys(env.REELWIRE_API_KEYS);
-  } else if (env.NODE_ENV === 'production') {
-    throw new Error('REELWIRE_API_KEYS must be set in production (the dev keys are public)');
+  } else if (!DEV_KEY_ENVIRONMENTS.has(env.NODE_ENV)) {
+    throw new Error(
+      `REELWIRE_API_KEYS must be set when NODE_ENV is "${env.NODE_ENV}": the public dev keys are used only when NODE_ENV is unset, "development" or "test"`,
+    );
   } else {
     apiKeys = DEV_API_KEYS;
     usingDevKeys = true;
@@ -89,5 +133,40 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, databaseUrl: string): AppC
   if (!Number.isInteger(commandsInFlightLimit) || commandsInFlightLimit < 1) {
     throw new Error(`COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "${env.COMMANDS_IN_FLIGHT_LIMIT}"`);
   }
-  return { port, databaseUrl, apiKeys, logLevel: env.LOG_LEVEL ?? 'info', usingDevKeys, streamStateCacheSize, commandsInFlightLimit };
+  const httpLimits = resolveHttpLimits({
+    headersTimeoutMs: positiveWholeNumber(env, 'HTTP_HEADERS_TIMEOUT_MS'),
+    bodyTimeoutMs: positiveWholeNumber(env, 'HTTP_BODY_TIMEOUT_MS'),
+    idleTimeoutMs: positiveWholeNumber(env, 'HTTP_IDLE_TIMEOUT_MS'),
+    keepAliveTimeoutMs: positiveWholeNumber(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+    maxConnections: positiveWholeNumber(env, 'HTTP_MAX_CONNECTIONS'),
+  });
+  return {
+    port,
+    host,
+    apiKeys,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    usingDevKeys,
+    streamStateCacheSize,
+    commandsInFlightLimit,
+    httpLimits,
+    strictTransportSecurity: env.NODE_ENV === 'production',
+  };
+}
+
+/** The limits with the defaults filled in; refuses a header deadline beyond the whole request's. */
+export function resolveHttpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...defined };
+  if (limits.headersTimeoutMs > limits.bodyTimeoutMs) {
+    throw new Error(`HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the body deadline covers the headers too`);
+  }
+  return limits;
+}
+
+function positiveWholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 1)) throw new Error(`${name} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
 }

@@ -4,7 +4,9 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BadRequestException, HttpException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
+import type { HttpLimits } from '../config/app-config.js';
 import { correlationIdOf } from '../logging/logging.module.js';
+import { createClientErrorHandler, createFrameworkErrorHandler } from './client-errors.js';
 
 /**
  * The admin API's HTTP layer is Fastify (it replaced Express: same routes, same answers, a fraction of the CPU per
@@ -15,14 +17,31 @@ import { correlationIdOf } from '../logging/logging.module.js';
  * - routing ignores a trailing slash and letter case; a path parameter may be long (ParseUUIDPipe answers for it);
  * - an ETag on every answer that has none (weak, of the body) and 304 to a GET/HEAD whose If-None-Match matches.
  * The request id is the correlation id (X-Correlation-Id when it is a valid one), as pino-http made it.
+ * Beyond Express: JSON nested deeper than MAX_JSON_DEPTH is refused before a DTO is built from it, HTTP that Node's
+ * parser or Fastify's router refuses is answered with problem+json (client-errors.ts), and the limits in HttpLimits
+ * bound how long and how many connections a client holds.
  */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-export function createHttpAdapter(): FastifyAdapter {
+/**
+ * Objects and arrays nested deeper than this are refused with 400. The deepest body the API defines nests a handful
+ * of levels; without a bound, a 100 KiB body of brackets is 100,000 levels, which class-transformer walks recursively
+ * until the stack overflows.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+export function createHttpAdapter(limits: HttpLimits, answerHeaders: Record<string, string>): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: correlationIdOf,
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 2048 },
+    // Node checks the header and whole-request deadlines on a timer, often enough to end a request close to its deadline.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
+    requestTimeout: limits.bodyTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    clientErrorHandler: createClientErrorHandler(answerHeaders, limits),
+    frameworkErrors: createFrameworkErrorHandler(answerHeaders),
   });
 }
 
@@ -62,11 +81,37 @@ export function parseStrictJson(body: string): unknown {
     const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(body)?.[1];
     if (first !== '{' && first !== '[') throw new BadRequestException(strictViolationMessage(body, first));
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch (error) {
     throw new BadRequestException((error as Error).message);
   }
+  // Only JSON that parses is measured, so a body both too deep and malformed gets JSON.parse's message, as before.
+  if (exceedsDepth(body, MAX_JSON_DEPTH)) {
+    throw new BadRequestException(`JSON nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays; the API reads at most ${MAX_JSON_DEPTH}`);
+  }
+  return parsed;
+}
+
+/** Whether valid JSON text opens more than `limit` objects or arrays inside each other (brackets in strings do not count). */
+export function exceedsDepth(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const code = json.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index++; // a backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function strictViolationMessage(body: string, first: string | undefined): string {

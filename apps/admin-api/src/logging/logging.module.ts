@@ -4,6 +4,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { wasRefused } from '../overload/commands-in-flight.js';
+import { urlForLog } from './url-for-log.js';
 
 /** Accepted from clients so one edit can be followed across services; anything else gets a fresh id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,7 +17,8 @@ export function correlationIdOf(request: IncomingMessage): string {
 
 /**
  * The app's one pino logger: Nest's own messages (through PinoNestLogger) and one JSON line per request.
- * API keys travel in headers that are redacted, so a key never reaches a log (no request log line carries headers).
+ * API keys travel in headers that are redacted, so a key never reaches a log (no request log line carries headers);
+ * a key sent in the URL is hidden from the logged URL (urlForLog).
  */
 export function createAppLogger(level: string): PinoLogger {
   return pino({
@@ -37,7 +39,7 @@ export function createAppLogger(level: string): PinoLogger {
  * child logger or AsyncLocalStorage is kept: the only logs written inside a request (ProblemDetailsFilter's
  * unexpected errors) name the request themselves.
  */
-export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLogger): void {
+export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLogger, isKey: (value: string) => boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Correlation-Id', request.id);
     done();
@@ -45,20 +47,20 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLog
   fastify.addHook('onResponse', (request, reply, done) => {
     // A write refused by admission is counted in writes_refused_total instead: under overload, no line per refusal.
     if (wasRefused(reply.raw)) return done();
-    logRequest(logger, request, reply, reply.statusCode >= 500 ? new Error(`failed with status code ${reply.statusCode}`) : undefined, 'request completed');
+    logRequest(logger, isKey, request, reply, reply.statusCode >= 500 ? new Error(`failed with status code ${reply.statusCode}`) : undefined, 'request completed');
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    logRequest(logger, request, undefined, undefined, 'request aborted');
+    logRequest(logger, isKey, request, undefined, undefined, 'request aborted');
     done();
   });
 }
 
-function logRequest(logger: PinoLogger, request: FastifyRequest, reply: FastifyReply | undefined, err: Error | undefined, message: string): void {
+function logRequest(logger: PinoLogger, isKey: (value: string) => boolean, request: FastifyRequest, reply: FastifyReply | undefined, err: Error | undefined, message: string): void {
   const level = err ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const line = {
-    req: { id: request.id, method: request.method, url: request.url },
+    req: { id: request.id, method: request.method, url: urlForLog(request.url, isKey) },
     correlationId: request.id,
     // An aborted request has no answer: pino-http showed the status the response had not sent (200).
     res: { statusCode: reply ? reply.statusCode : 200 },

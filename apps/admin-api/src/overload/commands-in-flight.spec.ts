@@ -13,7 +13,7 @@ describe('limitCommandsInFlight', () => {
   beforeEach(async () => {
     hold();
     observed = { inFlight: [], refused: 0 };
-    const limit = limitCommandsInFlight(2, { inFlight: (count) => observed.inFlight.push(count), refused: () => (observed.refused += 1) });
+    const limit = limitCommandsInFlight(2, { inFlight: (count) => observed.inFlight.push(count), refused: () => (observed.refused += 1) }, { 'X-Content-Type-Options': 'nosniff' });
     server = http.createServer((request, response) =>
       limit(request, response, () => {
         // A write waits until the test releases it, as a command waits for its commit; reads answer at once.
@@ -46,6 +46,8 @@ describe('limitCommandsInFlight', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
     expect(refused.headers.get('retry-after')).toBe('1');
+    // Written straight to the socket, so the answer headers every other answer gets are added here.
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await refused.json()).toMatchObject({ type: '/problems/overloaded', status: 503, instance: '/works' });
     expect((await call('GET').answer).status).toBe(200);
 

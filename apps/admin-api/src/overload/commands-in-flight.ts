@@ -3,14 +3,6 @@ import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../probl
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Admission control for writes. Without it, writes offered faster than PostgreSQL commits them all wait inside the
- * process (for a pool connection or the store's group commit), each holding its request, body and handler state, for
- * as many as the clients or a load balancer send: nothing else bounds the heap or the wait, and answers seconds late
- * help no editor. Beyond `limit` writes in flight, a write is answered at once with 503 and Retry-After, before its
- * body is read; nothing is recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics
- * are never refused.
- */
 /** Told about admission, so the metrics show the writes in flight and the writes refused. */
 export interface CommandsInFlightObserver {
   inFlight(count: number): void;
@@ -24,7 +16,15 @@ export function wasRefused(response: ServerResponse): boolean {
   return refusedResponses.has(response);
 }
 
-export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver) {
+/**
+ * Admission control for writes. Without it, writes offered faster than PostgreSQL commits them all wait inside the
+ * process (for a pool connection or the store's group commit), each holding its request, body and handler state, for
+ * as many as the clients or a load balancer send: nothing else bounds the heap or the wait, and answers seconds late
+ * help no editor. Beyond `limit` writes in flight, a write is answered at once with 503 and Retry-After, before its
+ * body is read; nothing is recorded, so a client retries it (with the same Idempotency-Key). Reads, health and metrics
+ * are never refused. `answerHeaders` go on every refusal (written straight to the socket, so no hook adds them).
+ */
+export function limitCommandsInFlight(limit: number, observer?: CommandsInFlightObserver, answerHeaders: Record<string, string> = {}) {
   let inFlight = 0;
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     if (READS.has(request.method ?? 'GET')) return next();
@@ -37,7 +37,7 @@ export function limitCommandsInFlight(limit: number, observer?: CommandsInFlight
         instance: request.url,
       };
       refusedResponses.add(response);
-      response.writeHead(503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
+      response.writeHead(503, { ...answerHeaders, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
       response.end(JSON.stringify(problem));
       observer?.refused();
       return;

@@ -1,4 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
+import { ApiKeyRegistry } from '../auth/api-key-registry.js';
+import { urlForLog } from '../logging/url-for-log.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, type ProblemDetails } from './problem-details.js';
 import { DATABASE_RETRY_AFTER_SECONDS, mapKnownError } from './known-errors.js';
 
@@ -28,7 +30,10 @@ const TITLES: Record<number, { title: string; type: string }> = {
   401: { title: 'Unauthorized', type: ProblemType.unauthorized },
   403: { title: 'Forbidden', type: ProblemType.forbidden },
   404: { title: 'Not found', type: ProblemType.notFound },
+  408: { title: 'Request timeout', type: ProblemType.requestTimeout },
   409: { title: 'Conflict', type: ProblemType.conflict },
+  413: { title: 'Request body too large', type: ProblemType.bodyTooLarge },
+  415: { title: 'Unsupported media type', type: ProblemType.unsupportedMediaType },
   422: { title: 'Unprocessable request', type: ProblemType.unprocessable },
 };
 
@@ -36,6 +41,8 @@ const TITLES: Record<number, { title: string; type: string }> = {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
+
+  constructor(@Inject(ApiKeyRegistry) private readonly keys: ApiKeyRegistry) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -57,7 +64,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (clientError) return fromHttpException(new HttpException(clientError.message, clientError.statusCode));
     // With the request it failed (its id is the correlation id), to match the request log line and the client's answer.
     const err = exception instanceof Error ? exception : new Error(String(exception));
-    this.logger.error({ req: { id: request.id, method: request.method, url: request.originalUrl ?? request.url }, err }, 'unexpected error');
+    const url = urlForLog(request.originalUrl ?? request.url ?? '', (value) => this.keys.isKey(value));
+    this.logger.error({ req: { id: request.id, method: request.method, url }, err }, 'unexpected error');
     return { type: ProblemType.internal, title: 'Internal error', status: 500, detail: 'Something went wrong on our side; nothing you sent was recorded unless a later read shows it.' };
   }
 }

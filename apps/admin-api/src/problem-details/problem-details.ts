@@ -36,6 +36,10 @@ export const ProblemType = {
   internal: '/problems/internal-error',
   overloaded: '/problems/overloaded',
   databaseUnavailable: '/problems/database-unavailable',
+  malformedRequest: '/problems/malformed-request',
+  requestTimeout: '/problems/request-timeout',
+  bodyTooLarge: '/problems/body-too-large',
+  unsupportedMediaType: '/problems/unsupported-media-type',
   other: 'about:blank',
 } as const;
 

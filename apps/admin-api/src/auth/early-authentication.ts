@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+import type { ApiKeyRegistry } from './api-key-registry.js';
+import type { Role } from '../config/app-config.js';
+import { KEY_MISSING, KEY_NOT_VALID, presentedKey, roleRefusal } from './api-key.guard.js';
+import type { RequestWithPrincipal } from './principal.js';
+import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator.js';
+
+const WITHOUT_BODY = new Set(['GET', 'HEAD']);
+
+/**
+ * Authenticates every request that can carry a body as soon as its headers are in, before admission gives it a write
+ * slot and before its body is read: a client without a valid key, or whose role may not call the route, holds no slot
+ * and no buffer, however slowly it sends. Its 401 or 403 closes the connection, so the body it still sends is not
+ * read either. Requests without a body (GET, HEAD), @Public() routes and routes whose roles are not in their route
+ * config (unknown routes: 404 for a valid key) are left to ApiKeyGuard.
+ */
+export function registerEarlyAuthentication(fastify: FastifyInstance, registry: ApiKeyRegistry): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+    if (WITHOUT_BODY.has(request.method) || config?.[PUBLIC_ROUTE]) return done();
+    const presented = presentedKey(request.headers);
+    const principal = presented ? registry.authenticate(presented) : undefined;
+    const roles = config?.[ROUTE_ROLES] as Role[] | undefined;
+    const refusal = principal && roles ? roleRefusal(principal.role, roles) : undefined;
+    if (principal && !refusal) {
+      (request as RequestWithPrincipal).principal = principal;
+      return done();
+    }
+    const problem: ProblemDetails = principal
+      ? { type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail: refusal, instance: request.url }
+      : { type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: presented ? KEY_NOT_VALID : KEY_MISSING, instance: request.url };
+    // Answered here instead of calling done(): nothing after this hook runs for the request.
+    void reply.code(problem.status).header('Connection', 'close').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  });
+}

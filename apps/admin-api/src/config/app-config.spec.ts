@@ -1,0 +1,37 @@
+import { DEFAULT_HTTP_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
+
+describe('loadAppConfig', () => {
+  const KEYS = 'desk:editor:0123456789abcdef';
+
+  it.each([undefined, '', 'development', 'test'])('uses the dev keys without REELWIRE_API_KEYS when NODE_ENV is %p', (nodeEnv) => {
+    const config = loadAppConfig({ NODE_ENV: nodeEnv });
+    expect(config).toMatchObject({ apiKeys: DEV_API_KEYS, usingDevKeys: true, strictTransportSecurity: false });
+  });
+
+  it.each(['production', 'Production', 'prod', 'staging', 'Development', ' test'])('refuses NODE_ENV=%p without REELWIRE_API_KEYS, naming both', (nodeEnv) => {
+    expect(() => loadAppConfig({ NODE_ENV: nodeEnv })).toThrow(`REELWIRE_API_KEYS must be set when NODE_ENV is "${nodeEnv}"`);
+  });
+
+  it('takes configured keys in any environment, and HSTS only in production', () => {
+    expect(loadAppConfig({ NODE_ENV: 'prod', REELWIRE_API_KEYS: KEYS })).toMatchObject({ usingDevKeys: false, strictTransportSecurity: false });
+    expect(loadAppConfig({ NODE_ENV: 'production', REELWIRE_API_KEYS: KEYS })).toMatchObject({ usingDevKeys: false, strictTransportSecurity: true });
+  });
+
+  it('listens on loopback unless HOST says otherwise', () => {
+    expect(loadAppConfig({}).host).toBe('127.0.0.1');
+    expect(loadAppConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('reads the HTTP limits, refusing values that are not whole numbers and a header deadline beyond the body deadline', () => {
+    expect(loadAppConfig({}).httpLimits).toEqual(DEFAULT_HTTP_LIMITS);
+    expect(loadAppConfig({ HTTP_BODY_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_MAX_CONNECTIONS: '64' }).httpLimits).toMatchObject({
+      bodyTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      maxConnections: 64,
+      keepAliveTimeoutMs: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+    });
+    expect(() => loadAppConfig({ HTTP_IDLE_TIMEOUT_MS: '1.5' })).toThrow('HTTP_IDLE_TIMEOUT_MS must be a whole number ≥ 1, got "1.5"');
+    expect(() => loadAppConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow('HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number ≥ 1');
+    expect(() => loadAppConfig({ HTTP_BODY_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow('HTTP_HEADERS_TIMEOUT_MS (2000) must not exceed HTTP_BODY_TIMEOUT_MS (1000)');
+  });
+});

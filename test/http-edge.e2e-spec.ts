@@ -1,0 +1,327 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { startChild, type RunningChild } from './support/child-app.js';
+import { BRIEF } from './support/admin-api.js';
+import { freePort } from './support/free-port.js';
+import { rawExchange, type RawAnswer } from './support/raw-http.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+/**
+ * The admin API's HTTP edge as an outsider meets it, over real sockets to the real app (dist/…/main.js, as `npm run
+ * start:admin-api` runs it): malformed HTTP and bodies get problem+json, slow and keyless clients cannot hold the
+ * server, every answer carries the security headers, keys never reach the log, and the dev keys are not a fallback
+ * outside development.
+ */
+const MAIN = 'dist/apps/admin-api/src/main.js';
+const BODY_TIMEOUT_MS = 2000;
+const KEEP_ALIVE_TIMEOUT_MS = 3000;
+const MAX_CONNECTIONS = 400;
+const EDITOR_KEY = `edge-editor-${randomBytes(12).toString('hex')}`;
+const AUDITOR_KEY = `edge-auditor-${randomBytes(12).toString('hex')}`;
+
+describe('admin API: the HTTP edge', () => {
+  let db: TestDatabase;
+  let app: RunningChild;
+  let port: number;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = startChild(process.execPath, [MAIN], {
+      PATH: process.env.PATH,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      REELWIRE_API_KEYS: `edge-editor:editor:${EDITOR_KEY},edge-auditor:auditor:${AUDITOR_KEY}`,
+      HTTP_HEADERS_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
+      HTTP_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
+      HTTP_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+    });
+    await app.waitFor(/admin API listening on/, 60_000);
+  });
+  afterAll(async () => {
+    await app?.stop('SIGTERM');
+    await db?.drop();
+  });
+
+  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF });
+  const postWork = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/works`, { method: 'POST', headers: { Authorization: `Bearer ${EDITOR_KEY}`, 'Content-Type': 'application/json', ...headers }, body });
+  const expectProblem = (answer: RawAnswer, status: number) => {
+    expect({ status: answer.status, type: answer.headers['content-type'] }).toEqual({ status, type: expect.stringMatching(/^application\/problem\+json/) });
+    const problem = JSON.parse(answer.body) as Record<string, unknown>;
+    expect(problem).toMatchObject({ status, type: expect.stringMatching(/^\/problems\//), title: expect.any(String), detail: expect.any(String) });
+    // Not Fastify's own dialect.
+    expect(problem).not.toHaveProperty('statusCode');
+    expect(problem).not.toHaveProperty('error');
+    return problem;
+  };
+
+  it('answers HTTP that the parser or router refuses with problem+json and closes the connection', async () => {
+    const post = (headers: string, body = '{}') => `POST /works HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${EDITOR_KEY}\r\nContent-Type: application/json\r\n${headers}\r\n${body}`;
+    const cases: Array<{ name: string; bytes: string; status: number; detail: RegExp }> = [
+      { name: 'a control byte in a header value', bytes: post('X-Note: a\x01b\r\nContent-Length: 2\r\n'), status: 400, detail: /not valid HTTP\/1\.1/ },
+      { name: 'a space in a header name', bytes: post('X Note: ab\r\nContent-Length: 2\r\n'), status: 400, detail: /not valid HTTP\/1\.1/ },
+      { name: 'two Content-Length headers', bytes: post('Content-Length: 2\r\nContent-Length: 3\r\n'), status: 400, detail: /Content-Length/ },
+      { name: 'Content-Length with Transfer-Encoding', bytes: post('Content-Length: 2\r\nTransfer-Encoding: chunked\r\n', '2\r\n{}\r\n0\r\n\r\n'), status: 400, detail: /Transfer-Encoding|Content-Length/ },
+      { name: 'a Content-Length that is not a number', bytes: post('Content-Length: two\r\n'), status: 400, detail: /not valid HTTP\/1\.1/ },
+      { name: 'headers beyond the size the parser reads', bytes: post(`X-Padding: ${'p'.repeat(20_000)}\r\nContent-Length: 2\r\n`), status: 431, detail: /bytes the API reads/ },
+      // The router's refusal leaves the connection usable; the client closes it.
+      { name: 'a path that does not percent-decode', bytes: `GET /works/%E0%A4%A HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${AUDITOR_KEY}\r\nConnection: close\r\n\r\n`, status: 400, detail: /percent-encoded/ },
+    ];
+    for (const { name, bytes, status, detail } of cases) {
+      const answer = await rawExchange(port, bytes);
+      try {
+        expect(expectProblem(answer, status).detail).toMatch(detail);
+        expect(answer.headers['x-content-type-options']).toBe('nosniff');
+        expect(answer.closed).toBe(true);
+      } catch (error) {
+        throw new Error(`${name}: ${(error as Error).message}\nanswer:\n${answer.raw}`);
+      }
+    }
+  });
+
+  it('answers bad bodies with problem+json: JSON that does not parse, too deep, too large, or of an unsupported charset', async () => {
+    const check = async (response: Response, status: number) => {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await response.json()) as Record<string, unknown>;
+      expect(problem).not.toHaveProperty('statusCode');
+      return problem;
+    };
+    expect((await check(await postWork('{"kind":'), 400)).detail).toBe('Unexpected end of JSON input');
+    // Ten thousand levels crashed class-transformer with a stack overflow (500); the bound is named in the answer.
+    const deep = await check(await postWork('['.repeat(10_000) + ']'.repeat(10_000)), 400);
+    expect(deep).toMatchObject({ type: '/problems/validation-error', detail: expect.stringContaining('deeper than 32 levels') });
+    const nested = (levels: number) => `{"note":${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
+    expect((await check(await postWork(nested(33)), 400)).detail).toContain('32');
+    // 32 levels are read, and the body is then refused for what it says, field by field.
+    expect((await check(await postWork(nested(32)), 400)).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'source' })]));
+
+    expect(await check(await postWork(JSON.stringify({ ...work(), note: 'x'.repeat(101 * 1024) })), 413)).toMatchObject({ type: '/problems/body-too-large', title: 'Request body too large' });
+    expect(await check(await postWork('{}', { 'Content-Type': 'application/json; charset=latin1' }), 415)).toMatchObject({ type: '/problems/unsupported-media-type' });
+    expect(await check(await postWork('not gzip', { 'Content-Encoding': 'gzip' }), 400)).toMatchObject({ type: '/problems/validation-error' });
+    expect(await check(await postWork('{}', { 'Content-Encoding': 'zip' }), 415)).toMatchObject({ detail: 'unsupported content encoding "zip"' });
+    const { rows } = await db.pool.query<{ count: string }>('SELECT count(*) FROM events');
+    expect(Number(rows[0]!.count)).toBe(0);
+  });
+
+  it('ends a request whose body never arrives within the body timeout, and refuses one without a key or role before reading it', async () => {
+    const partial = (key: string | undefined) =>
+      `POST /works HTTP/1.1\r\nHost: x\r\n${key ? `Authorization: Bearer ${key}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kind":"feature-`;
+    const withKey = await rawExchange(port, partial(EDITOR_KEY), BODY_TIMEOUT_MS + 20_000);
+    expect(withKey.closed).toBe(true);
+    // Node checks deadlines on a timer a quarter of the header deadline apart; the rest is a busy machine's slack.
+    expect(withKey.elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
+    expect(withKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 5_000);
+    expect(expectProblem(withKey, 408)).toMatchObject({ type: '/problems/request-timeout' });
+
+    const withoutKey = await rawExchange(port, partial(undefined), BODY_TIMEOUT_MS + 20_000);
+    expect(withoutKey.closed).toBe(true);
+    expect(withoutKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
+    expect(expectProblem(withoutKey, 401)).toMatchObject({ type: '/problems/unauthorized' });
+    expect(withoutKey.headers.connection).toBe('close');
+
+    const wrongKey = await rawExchange(port, partial('not-a-key-of-this-api'), BODY_TIMEOUT_MS + 20_000);
+    expect(wrongKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
+    expect(expectProblem(wrongKey, 401)).toMatchObject({ detail: 'The API key is not valid.' });
+
+    // A valid key whose role may not write is refused as early, with the guard's words.
+    const auditor = await rawExchange(port, partial(AUDITOR_KEY), BODY_TIMEOUT_MS + 20_000);
+    expect(auditor.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
+    expect(expectProblem(auditor, 403)).toMatchObject({ type: '/problems/forbidden', detail: 'The role "auditor" may not do this; allowed: editor, admin.' });
+  });
+
+  it('closes a connection that sends nothing at the header deadline, and a kept-alive one after the keep-alive timeout', async () => {
+    const silent = await rawExchange(port, '', BODY_TIMEOUT_MS + 20_000);
+    expect(silent.closed).toBe(true);
+    expect(silent.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 5_000);
+    expectProblem(silent, 408);
+
+    const keptAlive = await rawExchange(port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', KEEP_ALIVE_TIMEOUT_MS + 20_000);
+    expect(keptAlive.status).toBe(200);
+    expect(keptAlive.closed).toBe(true);
+    expect(keptAlive.elapsedMs).toBeGreaterThanOrEqual(KEEP_ALIVE_TIMEOUT_MS - 100);
+    expect(keptAlive.elapsedMs).toBeLessThan(KEEP_ALIVE_TIMEOUT_MS + 5_000);
+  });
+
+  it('closes connections beyond HTTP_MAX_CONNECTIONS as they arrive', async () => {
+    const extra = 20;
+    // Each connection stays silent: the server closes those within the cap at the header deadline with a 408, and
+    // those beyond it at once, without a word.
+    const outcomes = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS + extra }, () => rawExchange(port, '', BODY_TIMEOUT_MS + 30_000)),
+    );
+    const droppedAtOnce = outcomes.filter((outcome) => outcome.closed && outcome.raw === '').length;
+    const timedOut = outcomes.filter((outcome) => outcome.status === 408).length;
+    expect(droppedAtOnce + timedOut).toBe(MAX_CONNECTIONS + extra);
+    // The API's own keep-alive connections from the tests before count against the cap too.
+    expect(droppedAtOnce).toBeGreaterThanOrEqual(extra);
+    expect(droppedAtOnce).toBeLessThanOrEqual(extra + 10);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  it("keeps a normal client's writes flowing while 300 keyless connections trickle bodies", async () => {
+    const writeLatencies = async (count: number) => {
+      const latencies: number[] = [];
+      const statuses: number[] = [];
+      for (let index = 0; index < count; index++) {
+        const started = performance.now();
+        const response = await postWork(JSON.stringify(work()));
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+        statuses.push(response.status);
+      }
+      return { statuses, p99: percentile(latencies, 0.99) };
+    };
+    await writeLatencies(20); // warm-up: connections, plans, JIT
+    const quiet = await writeLatencies(150);
+
+    const trickle = startTrickle(port, 300);
+    await trickle.allStarted;
+    const underTrickle = await writeLatencies(150);
+    const trickled = trickle.stop();
+
+    expect(quiet.statuses.every((status) => status === 201)).toBe(true);
+    expect(underTrickle.statuses.filter((status) => status !== 201)).toEqual([]);
+    expect(trickled.connections).toBeGreaterThanOrEqual(300);
+    // Within twice the quiet p99, with an absolute allowance for two cores shared with other work.
+    expect(underTrickle.p99).toBeLessThan(2 * quiet.p99 + 250);
+    process.stdout.write(`http-edge: normal client p99 ${quiet.p99.toFixed(1)} ms quiet, ${underTrickle.p99.toFixed(1)} ms beside ${trickled.connections} keyless trickling connections\n`);
+  }, 180_000);
+
+  it('puts the security headers on every answer, a page with its own policy included', async () => {
+    const answers = [
+      await fetch(`${base}/health`),
+      await fetch(`${base}/works`),
+      await fetch(`${base}/works/${randomUUID()}`, { headers: { Authorization: `Bearer ${AUDITOR_KEY}` } }),
+      await fetch(`${base}/works`, { method: 'POST' }),
+      await fetch(`${base}/docs`),
+      await fetch(`${base}/timeline`),
+    ];
+    for (const answer of answers) {
+      expect({ url: answer.url, nosniff: answer.headers.get('x-content-type-options'), referrer: answer.headers.get('referrer-policy'), frame: answer.headers.get('x-frame-options') }).toEqual({
+        url: answer.url,
+        nosniff: 'nosniff',
+        referrer: 'no-referrer',
+        frame: 'DENY',
+      });
+      expect(answer.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      // HSTS only under NODE_ENV=production (this app runs as test).
+      expect(answer.headers.get('strict-transport-security')).toBeNull();
+      await answer.arrayBuffer();
+    }
+    expect(answers[5]!.headers.get('content-security-policy')).toMatch(/^default-src 'self'; .*; frame-ancestors 'none'$/);
+  });
+
+  it('never writes a key to the log, even one sent in the URL', async () => {
+    const refused = await fetch(`${base}/history?api_key=${AUDITOR_KEY}`);
+    expect(refused.status).toBe(401);
+    await fetch(`${base}/history?cursor=${encodeURIComponent(AUDITOR_KEY)}&limit=5`);
+    await fetch(`${base}/works/${EDITOR_KEY}`, { method: 'POST', headers: { 'X-API-Key': EDITOR_KEY } });
+    await app.waitFor(/"url":"\/works\/\[redacted\]"/);
+    const output = app.output();
+    expect(output).toContain('"url":"/history?api_key=[redacted]"');
+    expect(output).toContain('"url":"/history?cursor=[redacted]&limit=5"');
+    expect(output).not.toContain(EDITOR_KEY);
+    expect(output).not.toContain(AUDITOR_KEY);
+  });
+
+  it('listens on loopback only unless HOST says otherwise', async () => {
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    if (outside) await expect(connectOnce(outside.address, port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('admin API: NODE_ENV and the dev keys', () => {
+  const run = (env: NodeJS.ProcessEnv) =>
+    startChild(process.execPath, [MAIN], { PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, PORT: '0', LOG_LEVEL: 'warn', ...env });
+
+  it.each(['prod', 'Production', 'staging'])('refuses to start with NODE_ENV=%s and no REELWIRE_API_KEYS, naming the variable', async (nodeEnv) => {
+    const child = run({ NODE_ENV: nodeEnv });
+    const exitCode = await new Promise<number | null>((resolve) => child.process.once('exit', resolve));
+    expect(exitCode).toBe(1);
+    expect(child.output()).toContain(`REELWIRE_API_KEYS must be set when NODE_ENV is "${nodeEnv}"`);
+    expect(child.output()).not.toContain('listening');
+  });
+
+  it('sends HSTS under NODE_ENV=production with configured keys', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const child = run({ NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(port), REELWIRE_API_KEYS: `ops:admin:${randomBytes(16).toString('hex')}` });
+    try {
+      await child.waitFor(/admin API listening on/, 60_000);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(child.output()).not.toContain('dev-editor-key');
+    } finally {
+      await child.stop('SIGTERM');
+      await db.drop();
+    }
+  });
+});
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+function connectOnce(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * `count` connections that each announce a 100 KB write without a key and send it a byte every half second, as the
+ * attack in issue 17 did; a connection the server closes is opened again a second later, so `count` keep trying.
+ */
+function startTrickle(port: number, count: number) {
+  let running = true;
+  let connections = 0;
+  let started = 0;
+  const sockets = new Set<Socket>();
+  let allStartedResolve: () => void = () => undefined;
+  const allStarted = new Promise<void>((resolve) => (allStartedResolve = resolve));
+  const open = (first: boolean) => {
+    if (!running) return;
+    const socket = connect({ port, host: '127.0.0.1' });
+    sockets.add(socket);
+    let timer: NodeJS.Timeout | undefined;
+    socket.once('connect', () => {
+      connections += 1;
+      if (first && ++started === count) allStartedResolve();
+      socket.write(`POST /works HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"kind":"`);
+      timer = setInterval(() => socket.write('x'), 500);
+    });
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+      if (running) setTimeout(() => open(false), 1000);
+    });
+  };
+  for (let index = 0; index < count; index++) open(true);
+  return {
+    allStarted,
+    stop() {
+      running = false;
+      for (const socket of sockets) socket.destroy();
+      return { connections };
+    },
+  };
+}
