@@ -197,6 +197,23 @@ describe('admin API: text and ids at the edge, strict parsing', () => {
     expect((await get(`/organizations/${studio}`)).body.state.details.parentOrganizationId).toBeUndefined();
   });
 
+  it("updates a deal's rights window bound by bound: the end moved, the start kept", async () => {
+    const studio = await registerOrganization('Window Films');
+    const announced = await post('/deals', {
+      type: 'remake-rights',
+      parties: [{ organizationId: studio, side: 'licensor' }],
+      termsDisclosed: false,
+      announcedAt: { date: '2024', precision: 'year' },
+      rightsWindow: { from: { date: '2024', precision: 'year' }, to: { date: '2030', precision: 'year' } },
+      source: BRIEF,
+    });
+    expect(announced.status).toBe(201);
+    const dealId = announced.body.id as string;
+
+    expect((await http().patch(`/deals/${dealId}`).set('Authorization', EDITOR).send({ changes: { rightsWindow: { to: { date: '2032', precision: 'year' } } }, source: BRIEF })).status).toBe(200);
+    expect((await get(`/deals/${dealId}`)).body.state.details.rightsWindow).toEqual({ from: { date: '2024', precision: 'year' }, to: { date: '2032', precision: 'year' } });
+  });
+
   it('refuses a move without targetWorkId with a 400 naming the field', async () => {
     const workId = await registerWork();
     const company = await registerOrganization('Moved Films');
