@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
@@ -12,12 +12,11 @@ import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter.js';
-import { validationProblem } from './problem-details/problem-details.js';
-import { flattenValidationErrors } from './problem-details/validation-errors.js';
 import { DealsModule } from './deals/deals.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
+import { EdgeValidationPipe } from './shared/edge-validation.pipe.js';
 import { memoizeValidationMetadata } from './shared/validation-metadata-cache.js';
 import { WorksModule } from './works/works.module.js';
 
@@ -34,16 +33,7 @@ export class AppModule {
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        {
-          provide: APP_PIPE,
-          useFactory: () =>
-            new ValidationPipe({
-              whitelist: true,
-              forbidNonWhitelisted: true,
-              transform: true,
-              exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
-            }),
-        },
+        { provide: APP_PIPE, useClass: EdgeValidationPipe },
       ],
     };
   }

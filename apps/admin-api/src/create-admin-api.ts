@@ -11,6 +11,7 @@ import { registerSecurityHeaders, securityHeaders } from './http/security-header
 import { createAppLogger, PinoNestLogger, registerRequestLogging } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { limitCommandsInFlight } from './overload/commands-in-flight.js';
+import { documentTextLimits, TEXT_RULES } from './shared/openapi-text-limits.js';
 
 /**
  * Builds the admin API (used by main.ts and by the e2e tests, so both run the same wiring). A test that sends requests
@@ -41,20 +42,21 @@ export async function createAdminApi(config: AppConfig): Promise<NestFastifyAppl
   });
   registerBodyParsers(fastify);
   registerEtags(fastify);
-  const document = SwaggerModule.createDocument(
+  const document = documentTextLimits(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('reelwire admin API')
       .setDescription(
         'Editors record film-industry deal facts (every fact cites its source); auditors read everything including history. ' +
           'Authenticate with `Authorization: Bearer <key>` or `X-API-Key`. Writes accept an `Idempotency-Key` header. ' +
-          'Errors are RFC 9457 application/problem+json.',
+          'Errors are RFC 9457 application/problem+json. ' +
+          TEXT_RULES,
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (see README: dev keys)' }, 'api-key')
       .addSecurityRequirements('api-key')
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

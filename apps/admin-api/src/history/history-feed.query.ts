@@ -1,10 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGGREGATE_TYPES } from '../../../../libs/contracts/src/streams.js';
+import { StreamIdFilter } from '../shared/id-filter.js';
+import { IsInstant, IsPartialDateText } from '../shared/strict-dates.js';
 
-const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
-const PARTIAL_DATE_MESSAGE = (field: string) => `${field} must be a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'`;
+const PARTIAL_DATE_MESSAGE = (field: string) => `${field} must be a date that exists: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'`;
+
+/** Global positions are PostgreSQL bigints; the same bound as asOfPosition keeps a cursor in range. */
+const CURSOR = /^\d{1,15}$/;
 
 /** `?type=A&type=B` or `?type=A,B` → ['A', 'B']. */
 const toList = ({ value }: { value: unknown }) =>
@@ -37,18 +41,19 @@ export class HistoryFeedQuery {
 
   @ApiPropertyOptional({ example: 'work-5eed0c00-0000-4000-8000-000000000002', description: 'Only events of this stream (`<aggregate>-<id>`)' })
   @IsOptional()
+  @StreamIdFilter()
   @IsString()
   @MaxLength(200)
   streamId?: string;
 
   @ApiPropertyOptional({ example: '2025-11-24T00:00:00Z', description: 'Recorded (desk time) at or after this ISO 8601 instant' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'recordedFrom must be an ISO 8601 instant, e.g. 2025-11-24T00:00:00Z' })
+  @IsInstant({ message: 'recordedFrom must be a real ISO 8601 instant with its time zone, e.g. 2025-11-24T00:00:00Z' })
   recordedFrom?: string;
 
   @ApiPropertyOptional({ example: '2025-11-25T23:59:59Z', description: 'Recorded at or before this ISO 8601 instant' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'recordedTo must be an ISO 8601 instant, e.g. 2025-11-25T23:59:59Z' })
+  @IsInstant({ message: 'recordedTo must be a real ISO 8601 instant with its time zone, e.g. 2025-11-25T23:59:59Z' })
   recordedTo?: string;
 
   @ApiPropertyOptional({
@@ -56,7 +61,7 @@ export class HistoryFeedQuery {
     description: "Happened in the world (occurredAt) on or after this date. Partial dates compare by their start: '2018' is 2018-01-01, so an event that occurred in '2018-05' matches. Events without occurredAt are left out.",
   })
   @IsOptional()
-  @Matches(PARTIAL_DATE, { message: PARTIAL_DATE_MESSAGE('occurredFrom') })
+  @IsPartialDateText({ message: PARTIAL_DATE_MESSAGE('occurredFrom') })
   occurredFrom?: string;
 
   @ApiPropertyOptional({
@@ -64,7 +69,7 @@ export class HistoryFeedQuery {
     description: "Happened on or before this date, by start: '2020-06' is 2020-06-01, so an event that occurred in '2020' (2020-01-01) matches and one on 2020-06-15 does not.",
   })
   @IsOptional()
-  @Matches(PARTIAL_DATE, { message: PARTIAL_DATE_MESSAGE('occurredTo') })
+  @IsPartialDateText({ message: PARTIAL_DATE_MESSAGE('occurredTo') })
   occurredTo?: string;
 
   @ApiPropertyOptional({ example: 'variety', description: "The cited source's publisher, case-insensitive (exact otherwise)" })
@@ -86,8 +91,8 @@ export class HistoryFeedQuery {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ example: '1042', description: 'nextCursor of the previous page (a global position; the page continues after it in `order`)' })
+  @ApiPropertyOptional({ example: '1042', pattern: '^\\d{1,15}$', description: 'nextCursor of the previous page (a global position; the page continues after it in `order`)' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  @Matches(CURSOR, { message: 'cursor must be the nextCursor of a previous page: a whole number of at most 15 digits' })
   cursor?: string;
 }

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WORK_KINDS, WORK_STATUSES } from '../../../../libs/contracts/src/vocabulary.js';
+import { IdFilter } from '../shared/id-filter.js';
 
 /** Filters of GET /projects; all optional, combined with AND. */
 export class ListProjectsQuery {
@@ -17,12 +18,12 @@ export class ListProjectsQuery {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Works this company is credited on' })
   @IsOptional()
-  @IsUUID('all', { message: 'companyId must be a UUID' })
+  @IdFilter('companyId')
   companyId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Works this person is attached to' })
   @IsOptional()
-  @IsUUID('all', { message: 'personId must be a UUID' })
+  @IdFilter('personId')
   personId?: string;
 
   @ApiPropertyOptional({ enum: WORK_KINDS })

@@ -16,6 +16,7 @@ import {
 import { PG_POOL } from '../database/database.module.js';
 import { ProblemException, ProblemType, validationProblem } from '../problem-details/problem-details.js';
 import { ReadEndpoint, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
+import { isPartialDateText } from '../shared/strict-dates.js';
 import { ListProjectsQuery } from './list-projects.query.js';
 import { LogPositions } from './log-positions.js';
 import { ViewAt, ViewAtQuery, type ViewRequest } from './view-at.js';
@@ -23,8 +24,6 @@ import { ViewAt, ViewAtQuery, type ViewRequest } from './view-at.js';
 type Db = Pick<pg.Pool, 'query'>;
 
 type Response = { header(name: string, value: string): unknown };
-
-const OCCURRED_BEFORE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
 /**
  * The Kafka-fed read models: what editors and readers ask. Every answer carries `freshness` (the last global position
@@ -70,8 +69,8 @@ export class ReadModelsController {
     @ViewAt() view: ViewRequest,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (occurredBefore !== undefined && !OCCURRED_BEFORE.test(occurredBefore)) {
-      throw validationProblem([{ field: 'occurredBefore', message: "occurredBefore must be 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'" }]);
+    if (occurredBefore !== undefined && !isPartialDateText(occurredBefore)) {
+      throw validationProblem([{ field: 'occurredBefore', message: "occurredBefore must be a date that exists: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'" }]);
     }
     return this.answer(view, response, async (db, options) => found(await getTimeline(db, workId, { ...options, occurredBefore }), 'project', workId, view));
   }

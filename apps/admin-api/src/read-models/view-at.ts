@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { validationProblem } from '../problem-details/problem-details.js';
+import { parseInstant } from '../shared/strict-dates.js';
 
 /** Which view of the read models a request asks for: now (neither), as of an instant, or as of a log position. */
 export interface ViewRequest {
@@ -8,14 +9,12 @@ export interface ViewRequest {
   asOfPosition?: number;
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 function parseView(query: Record<string, unknown>): ViewRequest {
   const view: ViewRequest = {};
   const asOf = query.asOf;
   if (asOf !== undefined && asOf !== '') {
-    const date = typeof asOf === 'string' && INSTANT.test(asOf) ? new Date(asOf) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw validationProblem([{ field: 'asOf', message: 'asOf must be an ISO 8601 instant with a time zone, e.g. 2025-11-25T12:00:00Z' }]);
+    const date = parseInstant(asOf);
+    if (!date) throw validationProblem([{ field: 'asOf', message: 'asOf must be a real ISO 8601 instant with a time zone, e.g. 2025-11-25T12:00:00Z' }]);
     view.asOf = date;
   }
   const position = query.asOfPosition;

@@ -9,6 +9,8 @@ import { ExecuteDomainCommand } from '../editing/execute-command.js';
 import { validationProblem } from '../problem-details/problem-details.js';
 import { GetAggregate, GetAggregateHistory, type AggregateView } from '../reading/aggregate-queries.js';
 import type { CommandContext } from './command-context.js';
+import { parseInstant } from './strict-dates.js';
+import { NIL_UUID } from './text-at-the-edge.js';
 
 interface ResponseLike {
   header(name: string, value: string): unknown;
@@ -32,21 +34,35 @@ export const EditEndpoint = (summary: string) =>
 export const ReadEndpoint = (summary: string) => applyDecorators(CanRead(), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }));
 
 export const AsOfQuery = () =>
-  ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: answer as the desk knew it then (by recordedAt)', example: '2025-11-25T12:00:00Z' });
+  ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO 8601 instant with its time zone, or a date (its midnight UTC): answer as the desk knew it then (by recordedAt)',
+    example: '2025-11-25T12:00:00Z',
+  });
 
-/** A path id that must be a UUID; a bad one is a 400 naming the parameter. */
+/**
+ * A path id that must be a UUID, read in lower case (an id typed in upper case names the same record); a malformed
+ * one or the nil UUID is a 400 naming the parameter.
+ */
 export const UuidParam = (name: string) =>
-  Param(name, new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: name, message: `${name} must be a UUID` }]) }));
+  Param(name, new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: name, message: `${name} must be a UUID` }]) }), {
+    transform(value: string): string {
+      const id = value.toLowerCase();
+      if (id === NIL_UUID) throw validationProblem([{ field: name, message: `${name} must not be the nil UUID (all zeros): name a real record` }]);
+      return id;
+    },
+  });
 
 export const UuidPath = (name: string) => ApiParam({ name, format: 'uuid' });
 
-/** `?asOf=` as a Date, or a 400 naming it. */
+/** `?asOf=` as a Date, or a 400 naming it (a date that does not exist, such as 2025-02-30, included). */
 export const AsOf = () =>
   Query('asOf', {
     transform(value: unknown): Date | undefined {
       if (value === undefined || value === '') return undefined;
-      const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-      if (Number.isNaN(date.getTime())) throw validationProblem([{ field: 'asOf', message: 'asOf must be an ISO 8601 instant, e.g. 2025-11-25T12:00:00Z' }]);
+      const date = parseInstant(value, { dateOnly: true });
+      if (!date) throw validationProblem([{ field: 'asOf', message: 'asOf must be a real ISO 8601 instant with its time zone, e.g. 2025-11-25T12:00:00Z, or a date such as 2025-11-25' }]);
       return date;
     },
   });

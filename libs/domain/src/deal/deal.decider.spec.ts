@@ -114,6 +114,22 @@ describe('Deal decider', () => {
     spec.given([]).when({ type: 'UpdateDealDetails', data: { dealId: DEAL, changes: { termsDisclosed: true }, source: SOURCE } }).thenThrows(AggregateNotFoundError);
   });
 
+  it('UpdateDealDetails: a rights window bound left out stays; null removes it', () => {
+    const windowed = { ...franchise, data: { ...franchise.data, rightsWindow: { from: { date: '2014', precision: 'year' }, to: { date: '2024', precision: 'year' } } } } as GivenEvent<DealEvent>;
+    spec
+      .given([windowed])
+      .when({ type: 'UpdateDealDetails', data: { dealId: DEAL, changes: { rightsWindow: { to: { date: '2026', precision: 'year' } } }, source: SOURCE } })
+      .then([{ type: 'DealDetailsUpdated', data: { dealId: DEAL, changes: { rightsWindow: { from: { date: '2014', precision: 'year' }, to: { date: '2026', precision: 'year' } } } } }]);
+    spec
+      .given([windowed])
+      .when({ type: 'UpdateDealDetails', data: { dealId: DEAL, changes: { rightsWindow: { to: null } } as never, source: SOURCE } })
+      .then([{ type: 'DealDetailsUpdated', data: { dealId: DEAL, changes: { rightsWindow: { from: { date: '2014', precision: 'year' } } } } }]);
+    spec
+      .given([windowed])
+      .when({ type: 'UpdateDealDetails', data: { dealId: DEAL, changes: { rightsWindow: { to: { date: '2010', precision: 'year' } } }, source: SOURCE } })
+      .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['changes.rightsWindow.to']));
+  });
+
   it('AddDealParty: the Vietnamese partners join; shares stay within 100%', () => {
     spec
       .given([coProduction])

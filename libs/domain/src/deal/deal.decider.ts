@@ -27,6 +27,7 @@ import type {
   RetractDealFact,
   UpdateDealDetails,
 } from './deal.commands.js';
+import type { RightsWindow } from '../../../contracts/src/events/deal.events.js';
 import type { DealEvent, DealEventOf } from './deal.events.js';
 import { evolveDeal } from './deal.evolve.js';
 import { findDealWork, initialDealState, type DealParty, type DealState, type DealWork } from './deal.state.js';
@@ -191,13 +192,26 @@ function updateDetails(command: UpdateDealDetails, state: DealState, context: De
   requireLive(state, d.dealId);
   const v = new Violations();
   check.writeFields(v, d);
+  const changes = withRightsWindowMerged(state.details.rightsWindow, d.changes);
   if (checkChangeKeys(v, d.changes, UPDATABLE_FIELDS, 'deal (type and announcedAt change only by correction)')) {
-    validateDetails(v, d.changes, 'changes', context.now, true);
+    validateDetails(v, changes, 'changes', context.now, true);
     if (d.changes.coProductionTreaty !== undefined) v.check(state.details.type === 'co-production', 'changes.coProductionTreaty', 'applies to co-production deals only');
   }
   v.throwIfAny();
-  if (sameJson({ ...state.details, ...d.changes }, state.details)) throw validationError('changes', 'changes nothing: the deal already has these values');
-  return [emitter(context, d)('DealDetailsUpdated', { dealId: d.dealId, changes: d.changes })];
+  if (sameJson({ ...state.details, ...changes }, state.details)) throw validationError('changes', 'changes nothing: the deal already has these values');
+  return [emitter(context, d)('DealDetailsUpdated', { dealId: d.dealId, changes })];
+}
+
+/**
+ * An update's rights window names the bounds that change: a bound left out stays as it was (it is not "no end any
+ * more"), null removes it. The event carries the whole window that results, as DealDetailsUpdated always has.
+ */
+function withRightsWindowMerged(current: RightsWindow | undefined, changes: UpdateDealDetails['data']['changes']): UpdateDealDetails['data']['changes'] {
+  const given: unknown = changes?.rightsWindow;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return changes;
+  const merged: Record<string, unknown> = { ...current, ...given };
+  for (const [bound, value] of Object.entries(merged)) if (value === null) delete merged[bound];
+  return { ...changes, rightsWindow: merged as RightsWindow };
 }
 
 function addParty(command: AddDealParty, state: DealState, context: DecideContext): DealEvent[] {

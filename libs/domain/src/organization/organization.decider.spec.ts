@@ -77,6 +77,17 @@ describe('Organization decider', () => {
     spec.given([registered]).when({ type: 'ChangeParentOrganization', data: { organizationId: CJ_ENM, parentOrganizationId: null, source: SOURCE } }).thenThrows(DomainValidationError);
   });
 
+  it('ChangeParentOrganization without parentOrganizationId keeps the parent: only null clears it', () => {
+    const withParent = spec
+      .given([registered])
+      .when({ type: 'ChangeParentOrganization', data: { organizationId: CJ_ENM, parentOrganizationId: CJ_GROUP, source: SOURCE } })
+      .then([{ type: 'OrganizationParentChanged', data: { organizationId: CJ_ENM, parentOrganizationId: CJ_GROUP } }]);
+    spec
+      .given([registered, ...withParent])
+      .when({ type: 'ChangeParentOrganization', data: { organizationId: CJ_ENM, source: SOURCE } as never })
+      .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['parentOrganizationId']));
+  });
+
   it('AddOrganizationName / SetPrimaryOrganizationName', () => {
     spec
       .given([registered])

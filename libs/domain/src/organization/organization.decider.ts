@@ -140,7 +140,9 @@ function changeParent(command: ChangeParentOrganization, state: OrganizationStat
   requireLive(state, d.organizationId);
   const v = new Violations();
   check.writeFields(v, d);
-  if (d.parentOrganizationId !== null) validateDetails(v, { parentOrganizationId: d.parentOrganizationId }, '', d.organizationId, true);
+  // Only an explicit null clears the parent: a field left out says nothing, and must not be read as "no parent".
+  if (d.parentOrganizationId === undefined) v.add('parentOrganizationId', 'is required: the parent company id, or null to clear the parent');
+  else if (d.parentOrganizationId !== null) validateDetails(v, { parentOrganizationId: d.parentOrganizationId }, '', d.organizationId, true);
   check.optionalPartialDate(v, d.effective, 'effective');
   check.notInFuture(v, d.effective, context.now, 'effective');
   v.throwIfAny();

@@ -72,8 +72,14 @@ export function isFactId(value: unknown): value is string {
 
 const ISO_DATE_OR_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Date.parse rolls 2025-02-30 over to 2 March: the day itself must exist, and year 0 is no year to PostgreSQL. */
 function isIsoDateOrDateTime(value: string): boolean {
-  return ISO_DATE_OR_DATETIME.test(value) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
+  return (
+    ISO_DATE_OR_DATETIME.test(value) &&
+    !value.startsWith('0000') &&
+    isValidPartialDate({ date: value.slice(0, 10), precision: 'day' }) &&
+    !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value))
+  );
 }
 
 /** Field-level checks shared by every aggregate. */

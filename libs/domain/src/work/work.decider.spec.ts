@@ -96,6 +96,17 @@ describe('Work decider', () => {
         });
     });
 
+    it("rejects a source dated on a day that does not exist (JavaScript's Date reads 2025-02-30 as 2 March)", () => {
+      for (const publishedAt of ['2025-02-30', '2023-02-29T10:00:00Z', '0000-01-01']) {
+        spec
+          .given([])
+          .when(register({ source: { publisher: 'Variety', publishedAt } }))
+          .thenThrows(DomainValidationError, (error) => expect(fields(error)).toEqual(['source.publishedAt']));
+      }
+      const [registered] = spec.given([]).when(register({ source: { publisher: 'Variety', publishedAt: '2024-02-29' } })).then([{ type: 'WorkRegistered', data: expect.objectContaining({ workId: ORIGINAL }) }]);
+      expect(registered!.metadata.source.publishedAt).toBe('2024-02-29');
+    });
+
     it('rejects malformed partial dates, unknown kinds and external ids, and a status dated in the future', () => {
       spec
         .given([])

@@ -1,4 +1,5 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
+import { isUuid } from '../../../contracts/src/streams.js';
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
@@ -99,7 +100,10 @@ function encodeCursor(sortTitle: string, workId: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+    // Only what encodeCursor writes: a title PostgreSQL can compare (no NUL, no lone surrogate) and a work id.
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string' && !/[\u0000\p{Surrogate}]/u.test(v)) && isUuid(value[1] as string)) {
+      return value as [string, string];
+    }
   } catch {
     // fall through
   }

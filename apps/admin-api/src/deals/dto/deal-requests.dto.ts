@@ -39,7 +39,7 @@ export class AnnounceDealDto extends WriteRequestDto {
 }
 
 export class UpdateDealDetailsDto extends WriteRequestDto {
-  @ApiProperty({ example: { territories: ['KR', 'VN', 'TH'] }, description: 'New information: name, territories, languages, rightsWindow, termsDisclosed, coProductionTreaty' })
+  @ApiProperty({ example: { territories: ['KR', 'VN', 'TH'] }, description: 'New information: name, territories, languages, rightsWindow, termsDisclosed, coProductionTreaty. A field left out is unchanged; in rightsWindow a bound left out stays and null removes it' })
   @Allow()
   changes!: Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow } from 'class-validator';
+import { Allow, ValidateBy } from 'class-validator';
 import { NAME_KINDS, ORGANIZATION_KINDS } from '../../../../../libs/contracts/src/vocabulary.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
@@ -27,7 +27,10 @@ export class UpdateOrganizationDetailsDto extends WriteRequestDto {
 }
 
 export class ChangeParentOrganizationDto extends WriteRequestDto {
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'null: no parent any more (spun off)' }) @Allow() parentOrganizationId!: string | null;
+  /** Required, so that a field left out is never read as "no parent": only an explicit null clears it. */
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'Required: the parent company, or null for no parent any more (spun off)' })
+  @ValidateBy({ name: 'isPresent', validator: { validate: (value) => value !== undefined } }, { message: 'parentOrganizationId is required: the parent company id, or null to clear the parent' })
+  parentOrganizationId!: string | null;
   @ApiPropertyOptional({ type: () => PartialDateDto }) @Allow() effective?: PartialDateDto;
 }
 

@@ -1,12 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, Matches, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { isPartialDateText } from '../strict-dates.js';
 import { isValidPartialDate, type DatePrecision, type PartialDate } from '../../../../../libs/contracts/src/envelope.js';
 
 @ValidatorConstraint({ name: 'partialDateMatchesPrecision' })
 class PartialDateMatchesPrecision implements ValidatorConstraintInterface {
   validate(_value: unknown, args: ValidationArguments): boolean {
     const date = args.object as PartialDate;
-    return typeof date.date === 'string' && typeof date.precision === 'string' && isValidPartialDate(date);
+    // Year 0 is no year in PostgreSQL's calendar (1 BC is followed by AD 1), which the read models date by.
+    return typeof date.date === 'string' && typeof date.precision === 'string' && isValidPartialDate(date) && isPartialDateText(date.date);
   }
   defaultMessage(args: ValidationArguments): string {
     const date = args.object as PartialDate;

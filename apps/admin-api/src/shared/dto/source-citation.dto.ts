@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import type { SourceCitation } from '../../../../../libs/contracts/src/envelope.js';
+import { IsIsoDateOrInstant } from '../strict-dates.js';
 
 /** Every write cites where the fact comes from. */
 export class SourceCitationDto implements SourceCitation {
@@ -23,12 +24,12 @@ export class SourceCitationDto implements SourceCitation {
 
   @ApiPropertyOptional({ example: '2025-11-24', description: 'When the source published it (ISO 8601)' })
   @IsOptional()
-  @IsDateString({}, { message: 'source.publishedAt must be an ISO 8601 date or date-time' })
+  @IsIsoDateOrInstant({ message: 'source.publishedAt must be a real ISO 8601 date (2025-11-24) or instant with its time zone' })
   publishedAt?: string;
 
   @ApiPropertyOptional({ example: '2025-11-25', description: 'When the desk read it (ISO 8601)' })
   @IsOptional()
-  @IsDateString({}, { message: 'source.retrievedAt must be an ISO 8601 date or date-time' })
+  @IsIsoDateOrInstant({ message: 'source.retrievedAt must be a real ISO 8601 date (2025-11-25) or instant with its time zone' })
   retrievedAt?: string;
 
   @ApiPropertyOptional({ example: 'en', description: 'BCP 47 language of the source' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Allow, IsDefined, IsUUID } from 'class-validator';
 import {
   BILLINGS,
   COMPANY_CREDIT_ROLES,
@@ -135,15 +136,22 @@ export class RecordMilestoneDto extends WriteRequestDto {
   @ApiProperty(PARTIAL_DATE) @Allow() date!: PartialDateDto;
 }
 
+/** A move names the work it moves to before anything is read: the two works' streams are locked together. */
+const TargetWorkId = () =>
+  applyDecorators(
+    IsDefined({ message: 'targetWorkId is required: the id of the work the fact belongs to' }),
+    IsUUID('all', { message: 'targetWorkId must be a UUID: the id of the work the fact belongs to' }),
+  );
+
 /** Moving a credit or attachment to the work it belongs to: one correction (note required) on both works at once. */
 export class MoveCompanyCreditDto extends NotedWriteRequestDto {
-  @ApiProperty({ format: 'uuid', description: 'The work the credit belongs to' }) @Allow() targetWorkId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The work the credit belongs to' }) @TargetWorkId() targetWorkId!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() targetCreditId?: string;
   @ApiPropertyOptional({ example: { role: 'co-producer' } }) @Allow() changes?: Record<string, unknown>;
 }
 
 export class MoveTalentAttachmentDto extends NotedWriteRequestDto {
-  @ApiProperty({ format: 'uuid', description: 'The work the attachment belongs to' }) @Allow() targetWorkId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The work the attachment belongs to' }) @TargetWorkId() targetWorkId!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() targetAttachmentId?: string;
   @ApiPropertyOptional({ example: { billing: 'lead' } }) @Allow() changes?: Record<string, unknown>;
 }
