@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
+import { DEV_API_KEYS, type AppConfig } from '../apps/admin-api/src/config/app-config.js';
+import { createAdminApi } from '../apps/admin-api/src/create-admin-api.js';
 import { ADMIN, AUDITOR, BETTER_SOURCE, BRIEF, EDITOR, startTestAdminApi, type TestAdminApi } from './support/admin-api.js';
 
 /**
@@ -221,8 +223,8 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
   };
 
   /** The API on a real port, for clients that supertest cannot play. */
-  const listeningPort = async (): Promise<number> => {
-    const server = api.app.getHttpServer() as Server;
+  const listeningPort = async (app = api.app): Promise<number> => {
+    const server = app.getHttpServer() as Server;
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return (server.address() as AddressInfo).port;
   };
@@ -231,17 +233,17 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
    * n identical requests that reach the API at the same moment: each on its own connection, sent but for the last
    * byte of its body, then every last byte in the same tick — so none can finish before the others have arrived.
    */
-  const sendAtOnce = async (n: number, path: string, body: object, key: string) => {
+  const sendAtOnce = async (n: number, path: string, body: object, key: string, apps = [api.app]) => {
     // The chain lock every append takes (migrations/0006): held here until the first append waits for it, so the
     // first request cannot be recorded before the others have arrived and are being decided alongside it.
     const chainLock = await api.db.pool.connect();
     await chainLock.query('SELECT pg_advisory_lock(7123002)');
-    const port = await listeningPort();
+    const ports = await Promise.all(apps.map((app) => listeningPort(app)));
     const payload = Buffer.from(JSON.stringify(body));
     const requests = await Promise.all(
-      Array.from({ length: n }, async () => {
+      Array.from({ length: n }, async (_, index) => {
         const request = httpRequest({
-          port,
+          port: ports[index % ports.length],
           host: '127.0.0.1',
           method: 'POST',
           path,
@@ -351,6 +353,25 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     expect(registrations.map(answerOf)).toEqual(registrations.map(() => answerOf(firstRegistration!)));
     expect(await eventsOfType('PersonRegistered')).toHaveLength(registeredBefore + 1);
     expect((await api.http().get(firstRegistration!.headers.location!).set('Authorization', AUDITOR)).status).toBe(200);
+  });
+
+  it('32 identical registrations sent at once to two API instances with one key all get the first answer', async () => {
+    const config: AppConfig = { port: 0, databaseUrl: api.db.url, apiKeys: DEV_API_KEYS, logLevel: 'silent', usingDevKeys: true };
+    const other = await createAdminApi(config);
+    try {
+      await other.init();
+      await other.getHttpAdapter().getInstance().ready();
+      const registeredBefore = (await eventsOfType('PersonRegistered')).length;
+      const answers = await sendAtOnce(32, '/people', personBody(), `register-${randomUUID()}`, [api.app, other]);
+      const [first, ...others] = firstAnswerOf(answers);
+      expect(others).toEqual([]);
+      expect(answerOf(first!)).toMatchObject({ status: 201, body: expect.stringContaining('"PersonRegistered"') });
+      expect(answers.map(answerOf)).toEqual(answers.map(() => answerOf(first!)));
+      expect(await eventsOfType('PersonRegistered')).toHaveLength(registeredBefore + 1);
+      expect((await api.http().get(first!.headers.location!).set('Authorization', AUDITOR)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('a registration without a client id retried after its answer was lost gets the same id, and its Location resolves', async () => {
