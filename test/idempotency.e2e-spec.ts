@@ -312,6 +312,7 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       expect(first.headers['idempotent-replayed']).toBeUndefined();
       expect(first.headers.etag).toBe(`"${first.body.version}"`);
       if (first.status === 201) expect(first.headers.location).toBe(`${url}/${first.body.id}`);
+      expect([otherBody.headers['content-type'], otherRoute.headers['content-type']]).toEqual(['application/problem+json; charset=utf-8', 'application/problem+json; charset=utf-8']);
       outcomes.push(
         `${route}: recorded ${afterFirst - before > 0 ? 'once' : 'never'}, replay recorded ${afterReplay - afterFirst}, ` +
           `other body ${otherBody.status} ${otherBody.body.type} recorded ${afterOtherBody - afterReplay}, ` +
