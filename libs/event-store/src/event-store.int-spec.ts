@@ -114,6 +114,19 @@ describe('PostgresEventStore', () => {
     expect(await count('events', stream.id)).toBe(1);
   });
 
+  it('finds a first answer under the key an earlier release stored it as, only for the same request and only when the key itself is unknown', async () => {
+    const stream = work();
+    const formerKey = `former-${stream.id}`;
+    const first = await store.append(stream, 'no-stream', [testEvent('A')], { idempotency: { key: formerKey, fingerprint: 'request-1' } });
+    const scoped = `editor ${formerKey}`;
+    expect(await store.findIdempotentResult(scoped, 'request-1', { formerKey })).toEqual([{ ...first, replayed: true }]);
+    expect(await store.findIdempotentResult(scoped, 'request-2', { formerKey })).toBeUndefined();
+
+    const other = work();
+    const own = await store.append(other, 'no-stream', [testEvent('B')], { idempotency: { key: scoped, fingerprint: 'request-1' } });
+    expect(await store.findIdempotentResult(scoped, 'request-1', { formerKey })).toEqual([{ ...own, replayed: true }]);
+  });
+
   it('lets only one of concurrent requests with the same idempotency key write', async () => {
     const stream = work();
     const idempotency = { key: `key-${stream.id}`, fingerprint: 'same' };

@@ -546,16 +546,22 @@ export class PostgresEventStore {
    * The first answer given to an Idempotency-Key (one AppendResult per stream, replayed: true), or undefined when the
    * key is unknown or its transaction has not committed. With a fingerprint, a key first used for a different request
    * throws IdempotencyKeyReusedError. Lets an HTTP layer answer a retry before deciding the command again.
+   * `formerKey`: the same key as an earlier release stored it; its answer counts only for the same fingerprint (a
+   * retry that straddles an upgrade), and only when `key` itself is unknown. One round trip either way.
    */
-  async findIdempotentResult(key: string, fingerprint?: string): Promise<AppendResult[] | undefined> {
-    const { rows } = await this.pool.query<{ fingerprint: string; result: StoredIdempotentResult | null }>(
-      'SELECT fingerprint, result FROM idempotency_keys WHERE key = $1 AND result IS NOT NULL',
-      [key],
+  async findIdempotentResult(key: string, fingerprint?: string, options: { formerKey?: string } = {}): Promise<AppendResult[] | undefined> {
+    const formerKey = options.formerKey !== undefined && options.formerKey !== key ? options.formerKey : undefined;
+    const { rows } = await this.pool.query<{ key: string; fingerprint: string; result: StoredIdempotentResult | null }>(
+      'SELECT key, fingerprint, result FROM idempotency_keys WHERE key = ANY($1::text[]) AND result IS NOT NULL',
+      [formerKey === undefined ? [key] : [key, formerKey]],
     );
-    const row = rows[0];
-    if (!row?.result) return undefined;
-    if (fingerprint !== undefined && fingerprint !== row.fingerprint) throw new IdempotencyKeyReusedError(key);
-    return this.replay(row.result);
+    const own = rows.find((row) => row.key === key);
+    if (own?.result) {
+      if (fingerprint !== undefined && fingerprint !== own.fingerprint) throw new IdempotencyKeyReusedError(key);
+      return this.replay(own.result);
+    }
+    const former = rows.find((row) => row.key === formerKey && (fingerprint === undefined || row.fingerprint === fingerprint));
+    return former?.result ? this.replay(former.result) : undefined;
   }
 
   /** A stream's events in version order, optionally up to a version and/or as recorded at an instant. */

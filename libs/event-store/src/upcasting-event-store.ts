@@ -45,8 +45,8 @@ export class UpcastingEventStore extends PostgresEventStore {
     return (await super.appendMany(appends, options)).map((result) => this.upcastResult(result));
   }
 
-  override async findIdempotentResult(key: string, fingerprint?: string): Promise<AppendResult[] | undefined> {
-    return (await super.findIdempotentResult(key, fingerprint))?.map((result) => this.upcastResult(result));
+  override async findIdempotentResult(key: string, fingerprint?: string, options?: { formerKey?: string }): Promise<AppendResult[] | undefined> {
+    return (await super.findIdempotentResult(key, fingerprint, options))?.map((result) => this.upcastResult(result));
   }
 
   /** Events matching an auditor's filter (see EventLogFilter), upcast. */

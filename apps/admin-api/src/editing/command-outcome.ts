@@ -1,6 +1,10 @@
 import type { AppendResult } from '../../../../libs/event-store/src/index.js';
 
-/** What a write answers: the aggregate, its new version (the next If-Match), and the events recorded. */
+/**
+ * What a write answers: the aggregate, its new version (the next If-Match), and the events recorded. Everything in it
+ * is what was stored (ids, versions, positions, recordedAt), so a retry with the same Idempotency-Key gets the same
+ * answer byte for byte; `replayed` is said by a header (Idempotent-Replayed), never in the body.
+ */
 export interface CommandOutcome {
   aggregate: string;
   id: string;

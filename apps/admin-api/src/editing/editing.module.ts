@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { GetAggregateHandler, GetAggregateHistoryHandler } from '../reading/aggregate-queries.js';
 import { EditorialGateway } from '../shared/edit-endpoint.js';
 import { ExecuteDomainCommandHandler } from './execute-command.js';
+import { FirstAnswers } from './first-answers.js';
 import { MoveWorkFactHandler } from './move-work-fact.js';
 import { StreamTurns } from './stream-turns.js';
 
 /** The command and query handlers every aggregate's controller uses. */
 @Module({
-  providers: [StreamTurns, ExecuteDomainCommandHandler, MoveWorkFactHandler, GetAggregateHandler, GetAggregateHistoryHandler, EditorialGateway],
+  providers: [StreamTurns, FirstAnswers, ExecuteDomainCommandHandler, MoveWorkFactHandler, GetAggregateHandler, GetAggregateHistoryHandler, EditorialGateway],
   exports: [EditorialGateway],
 })
 export class EditingModule {}

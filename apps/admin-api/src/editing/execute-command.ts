@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
+import { parseStreamId, streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { DomainError, DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
-import { PostgresEventStore, WrongExpectedVersionError, type AppendResult } from '../../../../libs/event-store/src/index.js';
+import { PostgresEventStore, WrongExpectedVersionError, type AppendOptions, type AppendResult } from '../../../../libs/event-store/src/index.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
+import { FirstAnswers } from './first-answers.js';
 import { findReferences, missingReferences } from './references.js';
 import { StreamStateCache, type CachedState } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
@@ -32,6 +33,8 @@ export class ExecuteDomainCommand {
  *
  * Commands of this instance on one stream take turns (StreamTurns), so the edits that can conflict are those made
  * through another instance, or an If-Match naming a version the editor saw before someone else's edit.
+ *
+ * With an Idempotency-Key, FirstAnswers makes every request with the key get the first one's answer.
  */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand, CommandOutcome> {
@@ -39,17 +42,21 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly store: PostgresEventStore,
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
+    private readonly firstAnswers: FirstAnswers,
   ) {}
 
-  async execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
+  execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const definition = AGGREGATES[aggregate];
     const id = String(command.data[definition.idField]);
-    const earlier = await replayIfRetried(this.store, aggregate, id, context);
-    if (earlier) return earlier;
-
-    await assertReferencesExist(this.store, command.data, definition.idField);
-    const streamId = streamIdFor(aggregate, id);
-    return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));
+    return this.firstAnswers.once(
+      context,
+      (stored) => outcomeOfOneStream(aggregate, stored, true),
+      async () => {
+        await assertReferencesExist(this.store, command.data, definition.idField);
+        const streamId = streamIdFor(aggregate, id);
+        return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));
+      },
+    );
   }
 
   /** With the stream's turn held: the cached state, else (or if the store refuses it) the stored one. */
@@ -98,8 +105,18 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       // What was appended is what a read would return (the store answers with the stored, upcast events).
       this.cache.remember(streamId, foldState(definition, result.events, state));
     }
-    return outcomeOf(definition.type, id, [result], result.replayed);
+    return outcomeOfOneStream(definition.type, [result], result.replayed);
   }
+}
+
+/**
+ * The answer of a command on one stream, whose id is the stream's: on a replay that is the id the first request
+ * recorded, not the one this request would have made (a create without a client-chosen id makes a new one each time).
+ */
+function outcomeOfOneStream(aggregate: string, results: AppendResult[], replayed: boolean): CommandOutcome {
+  const recorded = parseStreamId(results[0]!.streamId);
+  if (!recorded) throw new Error(`stream ${results[0]!.streamId} does not name its aggregate's id`);
+  return outcomeOf(aggregate, recorded.id, results, replayed);
 }
 
 export function envelopeOf(context: CommandContext) {
@@ -111,15 +128,8 @@ export function envelopeOf(context: CommandContext) {
   };
 }
 
-export function idempotencyOf(context: CommandContext) {
-  return context.idempotency ? { idempotency: context.idempotency } : undefined;
-}
-
-/** A retried request answers with what was recorded the first time, before deciding again (which would refuse). */
-export async function replayIfRetried(store: PostgresEventStore, aggregate: string, id: string, context: CommandContext): Promise<CommandOutcome | undefined> {
-  if (!context.idempotency) return undefined;
-  const earlier: AppendResult[] | undefined = await store.findIdempotentResult(context.idempotency.key, context.idempotency.fingerprint);
-  return earlier ? outcomeOf(aggregate, id, earlier, true) : undefined;
+export function idempotencyOf(context: CommandContext): AppendOptions | undefined {
+  return context.idempotency ? { idempotency: { key: context.idempotency.key, fingerprint: context.idempotency.fingerprint } } : undefined;
 }
 
 /** If-Match: the editor saw version N; anything else recorded since means they would overwrite unseen changes. */

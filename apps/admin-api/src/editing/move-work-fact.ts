@@ -6,7 +6,8 @@ import { PostgresEventStore } from '../../../../libs/event-store/src/index.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
-import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf, replayIfRetried } from './execute-command.js';
+import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf } from './execute-command.js';
+import { FirstAnswers } from './first-answers.js';
 import { StreamStateCache } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
 
@@ -24,17 +25,22 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
     private readonly store: PostgresEventStore,
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
+    private readonly firstAnswers: FirstAnswers,
   ) {}
 
-  async execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
+  execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
     const { sourceWorkId, targetWorkId } = workMoveStreams(command);
-    const earlier = await replayIfRetried(this.store, 'work', sourceWorkId, context);
-    if (earlier) return earlier;
-
-    await assertReferencesExist(this.store, command.data as unknown as Record<string, unknown>, 'workId');
-    const sourceStream = streamIdFor('work', sourceWorkId);
-    const targetStream = streamIdFor('work', targetWorkId);
-    return this.turns.run([sourceStream, targetStream], () => this.moveInTurn(command, context, sourceWorkId, sourceStream, targetStream));
+    // The answer names the work in the URL, which the Idempotency-Key's fingerprint includes: a replay has the same one.
+    return this.firstAnswers.once(
+      context,
+      (stored) => outcomeOf('work', sourceWorkId, stored, true),
+      async () => {
+        await assertReferencesExist(this.store, command.data as unknown as Record<string, unknown>, 'workId');
+        const sourceStream = streamIdFor('work', sourceWorkId);
+        const targetStream = streamIdFor('work', targetWorkId);
+        return this.turns.run([sourceStream, targetStream], () => this.moveInTurn(command, context, sourceWorkId, sourceStream, targetStream));
+      },
+    );
   }
 
   /** With both works' turns held: read both, decide, append to both in one transaction. */

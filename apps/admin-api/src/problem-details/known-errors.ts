@@ -32,7 +32,8 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
       type: ProblemType.idempotencyKeyReused,
       title: 'Idempotency-Key reused for a different request',
       status: 422,
-      detail: 'This Idempotency-Key was already used for a different request; use a new key for a new request. Nothing was recorded.',
+      detail:
+        'This Idempotency-Key was already used by your API key for a different request (another body, route or method): a key names one request, and a retry must repeat it exactly. Use a new key for a new request. Nothing was recorded.',
     };
   }
   if (error instanceof DomainValidationError) {

@@ -10,10 +10,12 @@ export interface CommandContext {
   /** A fresh id for this command; every event it records names it as causation. */
   commandId: string;
   /**
-   * Idempotency-Key header: a retry with the same key records nothing new. The fingerprint (a hash of the request)
+   * Idempotency-Key header: a retry with the same key records nothing new. The key is the caller's: stored as
+   * `<principal id> <key>`, so two API keys choosing the same key never meet. The fingerprint (a hash of the request)
    * distinguishes a genuine retry from the key reused for another request; it is only computed when a key is sent.
+   * `sentKey` is the header as sent, which is how keys were stored before they were scoped (see FirstAnswers).
    */
-  idempotency?: { key: string; fingerprint: string };
+  idempotency?: { key: string; fingerprint: string; sentKey: string };
   /** If-Match header: the stream version the editor based the edit on. */
   expectedVersion?: number;
 }
@@ -48,10 +50,18 @@ export const WriteContext = createParamDecorator((_data: unknown, context: Execu
     principal: request.principal,
     correlationId: typeof request.id === 'string' ? request.id : String(request.id ?? ''),
     commandId: randomUUID(),
-    idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+    idempotency:
+      idempotencyKey === undefined
+        ? undefined
+        : { key: scopedIdempotencyKey(request.principal.id, idempotencyKey), fingerprint: fingerprintOf(request), sentKey: idempotencyKey },
     expectedVersion,
   };
 });
+
+/** A key is 1–200 visible ASCII characters, so a space cannot occur in it: the principal ends at the last space. */
+function scopedIdempotencyKey(principalId: string, key: string): string {
+  return `${principalId} ${key}`;
+}
 
 function header(request: HttpRequestLike, name: string): string | undefined {
   const value = request.headers[name];

@@ -12,12 +12,20 @@ import type { CommandContext } from './command-context.js';
 import { parseInstant } from './strict-dates.js';
 import { NIL_UUID } from './text-at-the-edge.js';
 
+/** The body of a write's answer. */
+export type WriteAnswer = Omit<CommandOutcome, 'replayed'>;
+
 interface ResponseLike {
   header(name: string, value: string): unknown;
 }
 
 const WRITE_HEADERS = [
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key records nothing new and returns the first answer' }),
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Per API key. A retry with the same key, route and body records nothing new and gets the first answer again, byte for byte (status, body, Location, ETag; Idempotent-Replayed: true); the key with another request is 422 /problems/idempotency-key-reused',
+  }),
   ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) you based the edit on; 409 if someone else edited since' }),
   ApiResponse({ status: 400, description: 'Malformed request (problem+json with field errors)' }),
   ApiResponse({ status: 409, description: 'Edited by someone else since If-Match (problem+json with currentVersion)' }),
@@ -82,16 +90,21 @@ export class EditorialGateway {
     context: CommandContext,
     response: ResponseLike,
     options: { created?: boolean } = {},
-  ): Promise<CommandOutcome> {
+  ): Promise<WriteAnswer> {
     const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context));
     return this.answer(outcome, response, options);
   }
 
-  answer(outcome: CommandOutcome, response: ResponseLike, options: { created?: boolean } = {}): CommandOutcome {
+  /**
+   * Status (the route's), ETag, Location and body depend only on the route and the stored outcome, so a replayed
+   * Idempotency-Key answers exactly what the first request was answered; only Idempotent-Replayed tells them apart.
+   */
+  answer(outcome: CommandOutcome, response: ResponseLike, options: { created?: boolean } = {}): WriteAnswer {
     response.header('ETag', `"${outcome.version}"`);
     if (outcome.replayed) response.header('Idempotent-Replayed', 'true');
     if (options.created) response.header('Location', `/${AGGREGATES[outcome.aggregate as AggregateType].collection}/${outcome.id}`);
-    return outcome;
+    const { replayed: _replayed, ...body } = outcome;
+    return body;
   }
 
   async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
