@@ -288,6 +288,10 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   row (about three per event in this bench's log) where the old one wrote each stream's final rows once, and steps
   each event through every model's handlers; it is slower per event than the old bulk fold (section 4), and what is
   left there is Node's CPU per event (handlers, COPY text) with the COPY overlapped.
+  After this run, section 7's card and list were found to pay for a plan, not for the data: the as-of view kept its
+  interval test inside each UNION ALL branch, which stops PostgreSQL from flattening it, so a join to it (the card's
+  stream version) hashed every row version true at the position instead of looking up one key (EXPLAIN ANALYZE on
+  section 7's log: 327 ms for one card, 3.9 ms with the test outside the union). Section 7's figures predate that fix.
 - **Domain: immutable again.** The fact index (\`factsByEventId\`) is a persistent list (one node per fact, older
   nodes shared), so recording a fact is O(1) without writing in place; the admin API folds with the plain evolve.
 
