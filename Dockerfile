@@ -1,5 +1,6 @@
-# One image for every reelwire app; docker-compose.yml picks the entry point per service.
-FROM node:20-bookworm-slim AS build
+# One image for every reelwire app; docker-compose.yml picks the entry point per service. Node 24 LTS, the newest
+# runtime CI tests (README, "Supported runtimes").
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +9,7 @@ COPY apps apps
 COPY libs libs
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
