@@ -291,7 +291,9 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   After this run, section 7's card and list were found to pay for a plan, not for the data: the as-of view kept its
   interval test inside each UNION ALL branch, which stops PostgreSQL from flattening it, so a join to it (the card's
   stream version) hashed every row version true at the position instead of looking up one key (EXPLAIN ANALYZE on
-  section 7's log: 327 ms for one card, 3.9 ms with the test outside the union). Section 7's figures predate that fix.
+  section 7's log: 327 ms for one card, 3.9 ms with the test outside the union; the queries in process on that log, 150 random positions each, before
+  and after, with the 2 cores shared by other work at load 10: card p50 341.6 → 13.2 ms, p99 612.5 → 58.4 ms; list
+  p50 610.4 → 69.4 ms, p99 1,161.7 → 308.8 ms). Section 7's figures predate that fix.
 - **Domain: immutable again.** The fact index (\`factsByEventId\`) is a persistent list (one node per fact, older
   nodes shared), so recording a fact is O(1) without writing in place; the admin API folds with the plain evolve.
 
