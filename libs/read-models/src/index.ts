@@ -16,3 +16,5 @@ export * from './company-portfolio/company-portfolio.queries.js';
 export * from './person-attachments/person-attachments.queries.js';
 export { yearsSince, sortKeyOf } from './shared/dates.js';
 export type { FactNote, NoteKind } from './shared/notes.js';
+export * from './lookups/lookups.queries.js';
+export { MATCH_KINDS, WORD_SIMILARITY_THRESHOLD, type MatchKind, type NameMatch } from './shared/name-search.js';

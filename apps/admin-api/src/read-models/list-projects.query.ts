@@ -31,7 +31,15 @@ export class ListProjectsQuery {
   @IsIn(WORK_KINDS as unknown as string[], { message: `kind must be one of ${WORK_KINDS.join(', ')}` })
   kind?: string;
 
-  @ApiPropertyOptional({ example: 'green planet', description: 'Case-insensitive text in any current title, any language' })
+  @ApiPropertyOptional({
+    example: 'green planet',
+    maxLength: 200,
+    description:
+      'Any current title, in any script: case, accents and diacritics ignored (“me di bo” finds “Mang Mẹ Đi Bỏ”), punctuation taken ' +
+      'as a space, substrings and small typos found. With q the projects are ranked instead of listed by title: a title equal to q, ' +
+      'then one starting with it, then a word starting with it, then any other substring, then similar titles; within each by ' +
+      'similarity, then by title. Each result says how it matched (`match.kind`, `match.similarity`).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -55,7 +63,7 @@ export class ListProjectsQuery {
   @IsString()
   asOfPosition?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'Opaque: nextCursor of the previous page, with the same filters' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)

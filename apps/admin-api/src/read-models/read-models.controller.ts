@@ -10,6 +10,8 @@ import {
   getTimeline,
   InvalidCursorError,
   listProjects,
+  searchOrganizations,
+  searchPeople,
   type Freshness,
   type QueryOptions,
 } from '../../../../libs/read-models/src/index.js';
@@ -18,10 +20,11 @@ import { ProblemException, ProblemType, validationProblem } from '../problem-det
 import { ReadEndpoint, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
 import { isPartialDateText } from '../shared/strict-dates.js';
 import { ListProjectsQuery } from './list-projects.query.js';
+import { NameSearchQuery } from './name-search.query.js';
 import { LogPositions } from './log-positions.js';
 import { ViewAt, ViewAtQuery, type ViewRequest } from './view-at.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = Pick<pg.Pool, 'query' | 'connect'>;
 
 type Response = { header(name: string, value: string): unknown };
 
@@ -38,16 +41,27 @@ export class ReadModelsController {
   ) {}
 
   @Get('projects')
-  @ReadEndpoint('List projects by status, country, company, person, kind or title text, with cursor pagination')
+  @ReadEndpoint('List projects by status, country, company, person, kind or title text (q: ranked, accent- and typo-tolerant), with cursor pagination')
   @ViewAtQuery()
-  async list(@Query() query: ListProjectsQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    try {
-      const filter = { status: query.status, country: query.country, companyId: query.companyId, personId: query.personId, kind: query.kind, text: query.q, limit: query.limit, cursor: query.cursor };
-      return await this.answer(view, response, (db, options) => listProjects(db, filter, options));
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw validationProblem([{ field: 'cursor', message: 'cursor must be the nextCursor of a previous page' }]);
-      throw error;
-    }
+  list(@Query() query: ListProjectsQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
+    const filter = { status: query.status, country: query.country, companyId: query.companyId, personId: query.personId, kind: query.kind, text: query.q || undefined, limit: query.limit, cursor: query.cursor };
+    return withCursor(() => this.answer(view, response, (db, options) => listProjects(db, filter, options)));
+  }
+
+  @Get('people')
+  @ReadEndpoint('Find people by any current name in any script (accent-, case- and typo-tolerant), ranked, with cursor pagination')
+  @ViewAtQuery()
+  people(@Query() query: NameSearchQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
+    const filter = { q: query.q || undefined, limit: query.limit, cursor: query.cursor };
+    return withCursor(() => this.answer(view, response, (db, options) => searchPeople(db, filter, options)));
+  }
+
+  @Get('organizations')
+  @ReadEndpoint('Find organizations by any current name in any script (accent-, case- and typo-tolerant), ranked, with cursor pagination')
+  @ViewAtQuery()
+  organizations(@Query() query: NameSearchQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
+    const filter = { q: query.q || undefined, limit: query.limit, cursor: query.cursor };
+    return withCursor(() => this.answer(view, response, (db, options) => searchOrganizations(db, filter, options)));
   }
 
   @Get('projects/:workId')
@@ -115,6 +129,16 @@ export class ReadModelsController {
     }
     response.header('X-Reelwire-Position', freshness.globalPosition ?? '0');
     return { ...body, freshness, ...(view.asOf ? { asOf: view.asOf.toISOString() } : {}), ...(at !== undefined ? { asOfPosition: String(at) } : {}) };
+  }
+}
+
+/** A cursor that is not a previous page's (or was made for another q) is a 400 naming it. */
+async function withCursor<T>(list: () => Promise<T>): Promise<T> {
+  try {
+    return await list();
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw validationProblem([{ field: 'cursor', message: 'cursor must be the nextCursor of a previous page with the same q' }]);
+    throw error;
   }
 }
 

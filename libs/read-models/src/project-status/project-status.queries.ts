@@ -5,6 +5,18 @@ import type { FactNote } from '../shared/notes.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
 import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import {
+  afterSearchPosition,
+  decodeSearchCursor,
+  encodeSearchCursor,
+  InvalidCursorError,
+  matchOf,
+  nameSearchSql,
+  searchOrder,
+  withSearchKey,
+  type NameMatch,
+  type SearchDb,
+} from '../shared/name-search.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
 
@@ -55,7 +67,10 @@ export interface ListProjectsFilter {
   companyId?: string;
   personId?: string;
   kind?: string;
-  /** Case-insensitive substring of any current title. */
+  /**
+   * Any current title, case-, accent- and diacritic-insensitive, with typos (shared/name-search.ts); the projects then
+   * come ranked by how well they match instead of by title.
+   */
   text?: string;
   includeWithdrawn?: boolean;
   /** 1–100, default 20. */
@@ -78,6 +93,8 @@ export interface ProjectSummary {
   developmentStart: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
+  /** With a `text` filter: how the project matched. */
+  match?: NameMatch;
 }
 
 export interface Page<T> {
@@ -86,12 +103,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('invalid cursor');
-    this.name = 'InvalidCursorError';
-  }
-}
+export { InvalidCursorError };
 
 function encodeCursor(sortTitle: string, workId: string): string {
   return Buffer.from(JSON.stringify([sortTitle, workId]), 'utf8').toString('base64url');
@@ -111,39 +123,65 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
- * Projects ordered by primary title (case-insensitive), then id; keyset pagination with an opaque cursor. Now, or as
- * of `options.at`: the card versions true then, filtered by the credits and attachments true then.
+ * Projects ordered by primary title (case-insensitive), then id — or, with a `text` filter, ranked by how well a title
+ * matches it; keyset pagination with an opaque cursor. Now, or as of `options.at`: the card versions true then,
+ * filtered by the credits and attachments true then.
  */
-export async function listProjects(db: Queryable, filter: ListProjectsFilter = {}, options?: QueryOptions): Promise<Page<ProjectSummary>> {
-  const q = new QueryParams(options);
-  const where: string[] = [];
-  if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
-  if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
-  if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
-  if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
-  if (filter.companyId) {
-    where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
-  }
-  if (filter.personId) {
-    where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
-  }
-  if (filter.text) where.push(`strpos(c.titles_search, ${q.add(filter.text.toLowerCase())}) > 0`);
-  if (filter.cursor) {
-    const [title, id] = decodeCursor(filter.cursor);
-    where.push(`(lower(coalesce(c.primary_title, '')), c.work_id) > (${q.add(title)}, ${q.add(id)})`);
-  }
+export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}, options?: QueryOptions): Promise<Page<ProjectSummary>> {
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 20), 1), 100);
-  const { rows } = await db.query<CardRow & { sort_title: string }>(
-    `SELECT ${CARD_COLUMNS}, lower(coalesce(c.primary_title, '')) AS sort_title FROM ${q.from(PROJECT_STATUS, 'c')}
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY lower(coalesce(c.primary_title, '')), c.work_id LIMIT ${limit + 1}`,
-    q.values,
-  );
+  const searchCursor = filter.text !== undefined && filter.cursor !== undefined ? decodeSearchCursor(filter.cursor) : undefined;
+  const titleCursor = filter.text === undefined && filter.cursor !== undefined ? decodeCursor(filter.cursor) : undefined;
+  const run = async (client: Queryable, key: string | null) => {
+    const q = new QueryParams(options);
+    const where: string[] = [];
+    if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
+    if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
+    if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
+    if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
+    if (filter.companyId) {
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
+    }
+    if (filter.personId) {
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
+    }
+    const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+    if (key !== null) {
+      const search = nameSearchSql('public.names_search_key(c.titles)', key, q.add);
+      where.push(search.where);
+      const ranked = `SELECT ${CARD_COLUMNS}, ${search.rank} AS rank, ${search.similarity} AS similarity,
+                        public.search_key(coalesce(c.primary_title, '')) AS sort_key
+                      FROM ${q.from(PROJECT_STATUS, 'c')} ${whereSql()}`;
+      const { rows } = await client.query<CardRow & { rank: number; similarity: number; sort_key: string }>(
+        `SELECT * FROM (${ranked}) r ${searchCursor ? `WHERE ${afterSearchPosition(searchCursor, 'work_id', q.add)}` : ''}
+         ORDER BY ${searchOrder('work_id')} LIMIT ${limit + 1}`,
+        q.values,
+      );
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        rows: rows.slice(0, limit).map((row) => ({ row, match: matchOf(row) })),
+        nextCursor: last ? encodeSearchCursor({ rank: last.rank, similarity: Number(last.similarity), sortKey: last.sort_key, id: last.work_id }) : null,
+      };
+    }
+    if (titleCursor) {
+      const [title, id] = titleCursor;
+      where.push(`(lower(coalesce(c.primary_title, '')), c.work_id) > (${q.add(title)}, ${q.add(id)})`);
+    }
+    const { rows } = await client.query<CardRow & { sort_title: string }>(
+      `SELECT ${CARD_COLUMNS}, lower(coalesce(c.primary_title, '')) AS sort_title FROM ${q.from(PROJECT_STATUS, 'c')}
+       ${whereSql()}
+       ORDER BY lower(coalesce(c.primary_title, '')), c.work_id LIMIT ${limit + 1}`,
+      q.values,
+    );
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { rows: rows.slice(0, limit).map((row) => ({ row, match: undefined })), nextCursor: last ? encodeCursor(last.sort_title, last.work_id) : null };
+  };
+  const { rows, nextCursor } =
+    filter.text === undefined
+      ? await run(db, null)
+      : await withSearchKey(db, filter.text, async (client, key) => (key === null ? { rows: [], nextCursor: null } : run(client, key)));
   const now = options?.now ?? new Date();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
   return {
-    items: page.map((row) => ({
+    items: rows.map(({ row, match }) => ({
       workId: row.work_id,
       primaryTitle: row.primary_title,
       titles: row.titles.map((t) => ({ text: t.text, language: t.language, class: t.class })),
@@ -157,8 +195,9 @@ export async function listProjects(db: Queryable, filter: ListProjectsFilter = {
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
+      ...(match ? { match } : {}),
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.sort_title, last.work_id) : null,
+    nextCursor,
   };
 }
 
