@@ -13,12 +13,12 @@ function start(main: string, env: NodeJS.ProcessEnv) {
 
 describe('an app started with a variable outside its allowed values', () => {
   it.each([
-    ['admin API', 'dist/apps/admin-api/src/main.js', { COMMANDS_IN_FLIGHT_LIMIT: 'unlimited' }, 'reelwire: COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "unlimited"'],
-    ['outbox relay', 'dist/apps/outbox-relay/src/main.js', { RELAY_BATCH_SIZE: '0' }, 'outbox-relay: RELAY_BATCH_SIZE must be a whole number ≥ 1, got "0"'],
-    ['projector', 'dist/apps/projector/src/main.js', { PROJECTOR_PARTITIONS_CONCURRENTLY: 'all' }, 'reelwire projector: PROJECTOR_PARTITIONS_CONCURRENTLY must be a whole number ≥ 1, got "all"'],
-    ['projector', 'dist/apps/projector/src/main.js', { KAFKA_BROKERS: 'PLAINTEXT://kafka-1:9092' }, 'reelwire projector: KAFKA_BROKERS must be comma-separated host:port entries'],
-    ['npm start', 'dist/scripts/start.js', { RELAY_METRICS_PORT: '99999' }, 'reelwire: RELAY_METRICS_PORT must be a TCP port from 0 to 65535 (0: any free port), got "99999"'],
-  ])('the %s exits 1 with one line naming it (%p)', (_app, main, env, line) => {
+    ['admin API', 'COMMANDS_IN_FLIGHT_LIMIT', 'dist/apps/admin-api/src/main.js', { COMMANDS_IN_FLIGHT_LIMIT: 'unlimited' }, 'reelwire: COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "unlimited"'],
+    ['outbox relay', 'RELAY_BATCH_SIZE', 'dist/apps/outbox-relay/src/main.js', { RELAY_BATCH_SIZE: '0' }, 'outbox-relay: RELAY_BATCH_SIZE must be a whole number ≥ 1, got "0"'],
+    ['projector', 'PROJECTOR_PARTITIONS_CONCURRENTLY', 'dist/apps/projector/src/main.js', { PROJECTOR_PARTITIONS_CONCURRENTLY: 'all' }, 'reelwire projector: PROJECTOR_PARTITIONS_CONCURRENTLY must be a whole number ≥ 1, got "all"'],
+    ['projector', 'KAFKA_BROKERS', 'dist/apps/projector/src/main.js', { KAFKA_BROKERS: 'PLAINTEXT://kafka-1:9092' }, 'reelwire projector: KAFKA_BROKERS must be comma-separated host:port entries'],
+    ['npm start', 'RELAY_METRICS_PORT', 'dist/scripts/start.js', { RELAY_METRICS_PORT: '99999' }, 'reelwire: RELAY_METRICS_PORT must be a TCP port from 0 to 65535 (0: any free port), got "99999"'],
+  ])('the %s given a bad %s exits 1 with one line naming it', (_app, _variable, main, env, line) => {
     const result = start(main, env);
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(1);
