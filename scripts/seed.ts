@@ -1,3 +1,4 @@
+import { exitWithStartError, flag, given, httpUrl, port } from '../libs/config/src/env.js';
 import { isSeedMissing, runSeed } from './seed/run-seed.js';
 
 /**
@@ -6,13 +7,15 @@ import { isSeedMissing, runSeed } from './seed/run-seed.js';
  * Under `npm start -- --seed` it waits for the API and seeds only an empty database.
  */
 async function main(): Promise<void> {
+  const env = process.env;
   const options = {
-    baseUrl: process.env.REELWIRE_API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
-    apiKey: process.env.REELWIRE_SEED_API_KEY ?? 'dev-editor-key',
+    baseUrl: httpUrl(env, 'REELWIRE_API_URL', `http://localhost:${port(env, 'PORT', 3000)}`),
+    apiKey: given(env, 'REELWIRE_SEED_API_KEY') ?? 'dev-editor-key',
     log: (line: string) => process.stdout.write(`reelwire: ${line}\n`),
   };
-  if (process.env.REELWIRE_SEED_WAIT === 'true') await waitForApi(options.baseUrl);
-  if (process.env.REELWIRE_SEED_ONLY_IF_EMPTY === 'true' && !(await isSeedMissing(options))) {
+  const onlyIfEmpty = flag(env, 'REELWIRE_SEED_ONLY_IF_EMPTY');
+  if (flag(env, 'REELWIRE_SEED_WAIT')) await waitForApi(options.baseUrl);
+  if (onlyIfEmpty && !(await isSeedMissing(options))) {
     options.log('seed: demo data already present, nothing to do');
     return;
   }

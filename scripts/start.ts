@@ -5,6 +5,10 @@ import { runMigrations } from '../libs/database/src/migrations.js';
 import { projectRoot } from '../libs/database/src/project-root.js';
 import { onShutdownSignal } from '../libs/database/src/shutdown.js';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { loadAppConfig } from '../apps/admin-api/src/config/app-config.js';
+import { loadRelayConfig } from '../apps/outbox-relay/src/relay-config.js';
+import { loadProjectorConfig } from '../apps/projector/src/projector-config.js';
+import { exitWithStartError, given, port } from '../libs/config/src/env.js';
 import { APP_NODE_ARGS } from './app-node-args.js';
 
 /**
@@ -25,18 +29,23 @@ const say = (line: string) => process.stdout.write(`reelwire: ${line}\n`);
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const root = projectRoot();
-  const dataRoot = process.env.REELWIRE_DATA_DIR ?? join(root, '.data');
+  const dataRoot = given(process.env, 'REELWIRE_DATA_DIR') ?? join(root, '.data');
+  const devBrokerPort = port(process.env, 'KAFKA_DEV_PORT', 19092, { allowAnyFree: true });
+  // The apps check their own variables too, but a child refused at start would be restarted again and again.
+  loadAppConfig(process.env);
+  loadRelayConfig(process.env);
+  loadProjectorConfig(process.env);
 
   const database = await resolveDatabase(process.env, say);
   const migrations = await runMigrations(database.url);
   say(migrations.applied.length ? `migrations applied: ${migrations.applied.join(', ')}` : `migrations: up to date (${migrations.alreadyApplied})`);
 
   let stopBroker = async () => undefined as void;
-  let brokers = process.env.KAFKA_BROKERS;
+  let brokers = given(process.env, 'KAFKA_BROKERS');
   let brokerDescription = `external Kafka at ${brokers}`;
   if (!brokers) {
     const dataDir = join(dataRoot, 'kafka');
-    const broker = await startDevBroker({ port: Number(process.env.KAFKA_DEV_PORT ?? 19092), dataDir, logger: { warn: say, error: say } });
+    const broker = await startDevBroker({ port: devBrokerPort, dataDir, logger: { warn: say, error: say } });
     brokers = broker.brokers;
     brokerDescription = `dev Kafka broker on ${brokers}, data in ${dataDir}`;
     stopBroker = () => broker.stop();
@@ -123,7 +132,4 @@ class Supervisor {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`reelwire: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartError('reelwire', error));

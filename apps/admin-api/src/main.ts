@@ -1,6 +1,7 @@
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
 import { runMigrations } from '../../../libs/database/src/migrations.js';
 import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
+import { exitWithStartError } from '../../../libs/config/src/env.js';
 import { loadAppConfig } from './config/app-config.js';
 import { createAdminApi } from './create-admin-api.js';
 
@@ -42,7 +43,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`reelwire: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartError('reelwire', error));

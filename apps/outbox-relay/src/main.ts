@@ -6,16 +6,10 @@ import { runMigrations } from '../../../libs/database/src/migrations.js';
 import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { createPool } from '../../../libs/database/src/pool.js';
 import { createKafka, LogLevel } from '../../../libs/messaging/src/kafka.js';
+import { exitWithStartError } from '../../../libs/config/src/env.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { loadRelayConfig } from './relay-config.js';
 import { createRelayMetrics } from './relay-metrics.js';
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
-}
 
 /** GET /metrics on the given address and port (0 = any free port); everything else is 404. */
 function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
@@ -38,15 +32,17 @@ function serveMetrics(registry: Registry, port: number, host: string): Promise<S
 /**
  * `npm run start:relay`: PostgreSQL (DATABASE_URL or the embedded server), migrations, then the outbox relay publishing to
  * KAFKA_BROKERS (default 127.0.0.1:19092, e.g. `npm run kafka:dev`). Prometheus metrics on RELAY_METRICS_PORT (9464)
- * of HOST (default 127.0.0.1: loopback unless told otherwise, e.g. 0.0.0.0 in a container).
+ * of HOST (default 127.0.0.1: loopback unless told otherwise, e.g. 0.0.0.0 in a container). Every variable is checked
+ * first (docs/configuration.md), so a refused one starts nothing.
  */
 async function main(): Promise<void> {
-  const logger = pino({ name: 'outbox-relay', level: process.env.LOG_LEVEL ?? 'info' });
+  const config = loadRelayConfig(process.env);
+  const logger = pino({ name: 'outbox-relay', level: config.logLevel });
   const database = await resolveDatabase(process.env, (line) => logger.info(line));
   const migrations = await runMigrations(database.url);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
   const pool = createPool(database.url, { max: 2, applicationName: 'reelwire-outbox-relay' });
-  const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:19092';
+  const brokers = config.brokers.join(',');
   const kafkaLog = logger.child({ component: 'kafkajs' });
   const kafka = createKafka({
     brokers,
@@ -61,16 +57,17 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay({
     pool,
     kafka,
-    batchSize: intFromEnv('RELAY_BATCH_SIZE', 500),
-    pollIntervalMs: intFromEnv('RELAY_POLL_INTERVAL_MS', 500),
-    minBatchIntervalMs: intFromEnv('RELAY_MIN_BATCH_INTERVAL_MS', 5, 0),
-    lockPollMs: intFromEnv('RELAY_LOCK_POLL_MS', 1000),
-    maxBackoffMs: intFromEnv('RELAY_MAX_BACKOFF_MS', 5000),
+    topics: config.topics,
+    batchSize: config.batchSize,
+    pollIntervalMs: config.pollIntervalMs,
+    minBatchIntervalMs: config.minBatchIntervalMs,
+    lockPollMs: config.lockPollMs,
+    maxBackoffMs: config.maxBackoffMs,
     logger,
     metrics,
   });
-  const host = process.env.HOST || '127.0.0.1';
-  const server = await serveMetrics(registry, intFromEnv('RELAY_METRICS_PORT', 9464, 0), host);
+  const host = config.host;
+  const server = await serveMetrics(registry, config.metricsPort, host);
   const address = server.address();
   const metricsPort = typeof address === 'object' && address ? address.port : 0;
   logger.info({ brokers, database: database.description, metricsHost: host, metricsPort, instance: relay.instanceId }, `outbox relay started; metrics on http://127.0.0.1:${metricsPort}/metrics`);
@@ -86,7 +83,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`outbox-relay: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartError('outbox-relay', error));

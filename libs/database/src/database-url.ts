@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ConfigurationError, given, port } from '../../config/src/env.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { clientSurvivingConnectionLoss } from './pool.js';
 import { projectRoot } from './project-root.js';
@@ -37,14 +38,19 @@ const EMBEDDED_ENVIRONMENTS = new Set([undefined, '', 'development', 'test']);
  * with a local database whose password is public and whose data lives in the app's container.
  */
 export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, description: `external PostgreSQL at ${redactUrl(env.DATABASE_URL)}`, stop: async () => undefined };
+  const databaseUrl = given(env, 'DATABASE_URL');
+  if (databaseUrl) {
+    if (!isPostgresUrl(databaseUrl)) {
+      throw new ConfigurationError(`DATABASE_URL must be a postgres://, postgresql:// or socket: URL, e.g. postgres://user:password@host:5432/reelwire, got ${JSON.stringify(redactUrl(databaseUrl))}`);
+    }
+    return { url: databaseUrl, description: `external PostgreSQL at ${redactUrl(databaseUrl)}`, stop: async () => undefined };
   }
   if (!EMBEDDED_ENVIRONMENTS.has(env.NODE_ENV)) {
-    throw new Error(`DATABASE_URL must be set when NODE_ENV is "${env.NODE_ENV}": the embedded PostgreSQL is used only when NODE_ENV is unset, "development" or "test"`);
+    throw new ConfigurationError(`DATABASE_URL must be set when NODE_ENV is "${env.NODE_ENV}": the embedded PostgreSQL is used only when NODE_ENV is unset, "development" or "test"`);
   }
-  const dataDir = env.REELWIRE_DATA_DIR ? join(env.REELWIRE_DATA_DIR, 'postgres') : join(projectRoot(), '.data', 'postgres');
-  const port = Number(env.EMBEDDED_POSTGRES_PORT ?? DEFAULT_EMBEDDED_PORT);
+  const port = embeddedPostgresPort(env);
+  const dataRoot = given(env, 'REELWIRE_DATA_DIR');
+  const dataDir = dataRoot ? join(dataRoot, 'postgres') : join(projectRoot(), '.data', 'postgres');
   const database = 'reelwire';
   const url = `postgres://postgres:reelwire@127.0.0.1:${port}/${database}`;
   if (existsSync(join(dataDir, 'postmaster.pid')) && (await canConnect(url))) {
@@ -54,6 +60,20 @@ export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, log:
   log(`starting embedded PostgreSQL on port ${port}, data in ${dataDir}`);
   const handle = await startEmbeddedPostgres({ dataDir, port, database });
   return { url: handle.url, description: `embedded PostgreSQL on port ${port}, data in ${dataDir}`, stop: handle.stop };
+}
+
+/** EMBEDDED_POSTGRES_PORT: where the embedded development server listens (default 54329). */
+export function embeddedPostgresPort(env: NodeJS.ProcessEnv): number {
+  return port(env, 'EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_PORT);
+}
+
+function isPostgresUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return ['postgres:', 'postgresql:', 'socket:'].includes(parsed.protocol);
+  } catch {
+    return false;
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {

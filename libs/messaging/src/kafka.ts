@@ -1,4 +1,5 @@
 import kafkajs, { type Admin, type ITopicConfig, type Kafka, type KafkaConfig, type logCreator } from 'kafkajs';
+import { wholeNumber } from '../../config/src/env.js';
 import { AGGREGATE_TYPES, topicFor } from '../../contracts/src/streams.js';
 
 const { Kafka: KafkaClient, logLevel: LogLevel } = kafkajs;
@@ -38,21 +39,14 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
   });
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return parsed;
-}
-
 /**
  * reelwire's topics: one per aggregate type, `reelwire.<aggregate>.v1`. Partitions KAFKA_TOPIC_PARTITIONS (default 6),
  * replication KAFKA_REPLICATION_FACTOR (default 1), infinite retention (the event store is the source of truth, but
  * consumers may replay from the beginning at any time).
  */
 export function reelwireTopics(env: NodeJS.ProcessEnv = process.env): ITopicConfig[] {
-  const numPartitions = positiveInt(env.KAFKA_TOPIC_PARTITIONS, 6, 'KAFKA_TOPIC_PARTITIONS');
-  const replicationFactor = positiveInt(env.KAFKA_REPLICATION_FACTOR, 1, 'KAFKA_REPLICATION_FACTOR');
+  const numPartitions = wholeNumber(env, 'KAFKA_TOPIC_PARTITIONS', 6, { min: 1 });
+  const replicationFactor = wholeNumber(env, 'KAFKA_REPLICATION_FACTOR', 1, { min: 1 });
   return AGGREGATE_TYPES.map((aggregate) => ({
     topic: topicFor(aggregate),
     numPartitions,
@@ -65,7 +59,11 @@ export function reelwireTopics(env: NodeJS.ProcessEnv = process.env): ITopicConf
   }));
 }
 
-export const REELWIRE_TOPICS: readonly ITopicConfig[] = reelwireTopics();
+/**
+ * The topics with the default settings. The apps pass reelwireTopics(env) instead, read when their configuration is
+ * checked at start, so a bad KAFKA_TOPIC_PARTITIONS is reported there rather than thrown while modules load.
+ */
+export const REELWIRE_TOPICS: readonly ITopicConfig[] = reelwireTopics({});
 
 /**
  * Creates the missing topics (and waits for their leaders); existing topics are left as they are. Idempotent, and safe

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../../../libs/config/src/env.js';
 import { DEFAULT_HTTP_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
 
 describe('loadAppConfig', () => {
@@ -33,5 +34,26 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ HTTP_IDLE_TIMEOUT_MS: '1.5' })).toThrow('HTTP_IDLE_TIMEOUT_MS must be a whole number ≥ 1, got "1.5"');
     expect(() => loadAppConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow('HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number ≥ 1');
     expect(() => loadAppConfig({ HTTP_BODY_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow('HTTP_HEADERS_TIMEOUT_MS (2000) must not exceed HTTP_BODY_TIMEOUT_MS (1000)');
+  });
+
+  it.each([
+    ['PORT', '80a', 'PORT must be a TCP port from 0 to 65535 (0: any free port), got "80a"'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    ['HOST', 'http://0.0.0.0', 'HOST must be an IP address or host name to listen on'],
+    ['STREAM_STATE_CACHE_SIZE', '-1', 'STREAM_STATE_CACHE_SIZE must be a whole number ≥ 0, got "-1"'],
+    ['COMMANDS_IN_FLIGHT_LIMIT', '0', 'COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "0"'],
+    ['REELWIRE_API_KEYS', 'desk:writer:0123456789abcdef', 'REELWIRE_API_KEYS: role "writer" of desk must be one of editor, auditor, admin'],
+  ])('refuses %s=%p as a configuration error naming the variable and the allowed values', (name, value, message) => {
+    expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigurationError);
+    expect(() => loadAppConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads the port, the log level and the in-memory limits', () => {
+    expect(loadAppConfig({ PORT: '0', LOG_LEVEL: 'debug', STREAM_STATE_CACHE_SIZE: '0', COMMANDS_IN_FLIGHT_LIMIT: '8' })).toMatchObject({
+      port: 0,
+      logLevel: 'debug',
+      streamStateCacheSize: 0,
+      commandsInFlightLimit: 8,
+    });
   });
 });

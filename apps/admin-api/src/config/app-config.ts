@@ -1,3 +1,5 @@
+import { ConfigurationError, given, listenHost, logLevel, port, wholeNumber } from '../../../../libs/config/src/env.js';
+
 export type Role = 'editor' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['editor', 'auditor', 'admin'];
 
@@ -99,52 +101,50 @@ export function parseApiKeys(value: string): ApiKeyConfig[] {
     .map((entry) => {
       const [principal, role, ...rest] = entry.split(':');
       const key = rest.join(':');
-      if (!principal || !role || !key) throw new Error(`REELWIRE_API_KEYS entry must be principal:role:key (got an entry for "${principal ?? ''}")`);
-      if (!ROLES.includes(role as Role)) throw new Error(`REELWIRE_API_KEYS: role "${role}" of ${principal} must be one of ${ROLES.join(', ')}`);
-      if (key.length < 12) throw new Error(`REELWIRE_API_KEYS: the key of ${principal} is shorter than 12 characters`);
+      if (!principal || !role || !key) throw new ConfigurationError(`REELWIRE_API_KEYS entry must be principal:role:key (got an entry for "${principal ?? ''}")`);
+      if (!ROLES.includes(role as Role)) throw new ConfigurationError(`REELWIRE_API_KEYS: role "${role}" of ${principal} must be one of ${ROLES.join(', ')}`);
+      if (key.length < 12) throw new ConfigurationError(`REELWIRE_API_KEYS: the key of ${principal} is shorter than 12 characters`);
       return { principal, role: role as Role, key };
     });
-  if (keys.length === 0) throw new Error('REELWIRE_API_KEYS is set but lists no keys');
+  if (keys.length === 0) throw new ConfigurationError('REELWIRE_API_KEYS is set but lists no keys');
   return keys;
 }
 
-/** Everything but the database, which main.ts resolves after the configuration was found valid. */
+/**
+ * Everything but the database, which main.ts resolves after the configuration was found valid. Throws a
+ * ConfigurationError naming the first variable whose value is not allowed (docs/configuration.md lists them all).
+ */
 export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'databaseUrl'> {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${env.PORT}"`);
-  const host = env.HOST || '127.0.0.1';
+  const listenPort = port(env, 'PORT', 3000, { allowAnyFree: true });
+  const host = listenHost(env);
   let apiKeys: ApiKeyConfig[];
   let usingDevKeys = false;
-  if (env.REELWIRE_API_KEYS) {
-    apiKeys = parseApiKeys(env.REELWIRE_API_KEYS);
+  const configuredKeys = given(env, 'REELWIRE_API_KEYS');
+  if (configuredKeys) {
+    apiKeys = parseApiKeys(configuredKeys);
   } else if (!DEV_KEY_ENVIRONMENTS.has(env.NODE_ENV)) {
-    throw new Error(
+    throw new ConfigurationError(
       `REELWIRE_API_KEYS must be set when NODE_ENV is "${env.NODE_ENV}": the public dev keys are used only when NODE_ENV is unset, "development" or "test"`,
     );
   } else {
     apiKeys = DEV_API_KEYS;
     usingDevKeys = true;
   }
-  const streamStateCacheSize = Number(env.STREAM_STATE_CACHE_SIZE ?? DEFAULT_STREAM_STATE_CACHE_SIZE);
-  if (!Number.isInteger(streamStateCacheSize) || streamStateCacheSize < 0) {
-    throw new Error(`STREAM_STATE_CACHE_SIZE must be a whole number ≥ 0, got "${env.STREAM_STATE_CACHE_SIZE}"`);
-  }
-  const commandsInFlightLimit = Number(env.COMMANDS_IN_FLIGHT_LIMIT ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT);
-  if (!Number.isInteger(commandsInFlightLimit) || commandsInFlightLimit < 1) {
-    throw new Error(`COMMANDS_IN_FLIGHT_LIMIT must be a whole number ≥ 1, got "${env.COMMANDS_IN_FLIGHT_LIMIT}"`);
-  }
+  const streamStateCacheSize = wholeNumber(env, 'STREAM_STATE_CACHE_SIZE', DEFAULT_STREAM_STATE_CACHE_SIZE, { min: 0 });
+  const commandsInFlightLimit = wholeNumber(env, 'COMMANDS_IN_FLIGHT_LIMIT', DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, { min: 1 });
+  const atLeastOne = { min: 1 };
   const httpLimits = resolveHttpLimits({
-    headersTimeoutMs: positiveWholeNumber(env, 'HTTP_HEADERS_TIMEOUT_MS'),
-    bodyTimeoutMs: positiveWholeNumber(env, 'HTTP_BODY_TIMEOUT_MS'),
-    idleTimeoutMs: positiveWholeNumber(env, 'HTTP_IDLE_TIMEOUT_MS'),
-    keepAliveTimeoutMs: positiveWholeNumber(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
-    maxConnections: positiveWholeNumber(env, 'HTTP_MAX_CONNECTIONS'),
+    headersTimeoutMs: wholeNumber(env, 'HTTP_HEADERS_TIMEOUT_MS', undefined, atLeastOne),
+    bodyTimeoutMs: wholeNumber(env, 'HTTP_BODY_TIMEOUT_MS', undefined, atLeastOne),
+    idleTimeoutMs: wholeNumber(env, 'HTTP_IDLE_TIMEOUT_MS', undefined, atLeastOne),
+    keepAliveTimeoutMs: wholeNumber(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', undefined, atLeastOne),
+    maxConnections: wholeNumber(env, 'HTTP_MAX_CONNECTIONS', undefined, atLeastOne),
   });
   return {
-    port,
+    port: listenPort,
     host,
     apiKeys,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: logLevel(env),
     usingDevKeys,
     streamStateCacheSize,
     commandsInFlightLimit,
@@ -158,15 +158,7 @@ export function resolveHttpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...defined };
   if (limits.headersTimeoutMs > limits.bodyTimeoutMs) {
-    throw new Error(`HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the body deadline covers the headers too`);
+    throw new ConfigurationError(`HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the body deadline covers the headers too`);
   }
   return limits;
-}
-
-function positiveWholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= 1)) throw new Error(`${name} must be a whole number ≥ 1, got "${raw}"`);
-  return value;
 }
