@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
 import { chainHeadMismatch, chainLinkMismatch, type ChainLink } from './chain-check.js';
@@ -107,6 +107,17 @@ class AppendStatementFailed extends Error {
   constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+}
+
+/**
+ * Whether a failed append statement may have committed: PostgreSQL answered with an error for it (it was rolled back),
+ * unless the answer is a connection-level one (class 08, or 57P0x: the server terminating sessions), or there was no
+ * answer at all (a socket error, "Connection terminated unexpectedly").
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError)) return true;
+  const code = error.code ?? '';
+  return code.startsWith('08') || code.startsWith('57P');
 }
 
 /** An event as it will be stored, minus what the database fixes under the lock. */
@@ -522,7 +533,18 @@ export class PostgresEventStore {
     const statement = { name: 'event_store_append', text: APPEND_STATEMENT, values: appendStatementValues(calls) };
     let row: AppendStatementRow;
     if (!this.hooks.beforeLock && !this.hooks.beforeCommit) {
-      row = (await this.pool.query<AppendStatementRow>(statement).catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)))).rows[0]!;
+      // Not pool.query: it closes the connection after any error, so every refused append would cost a new session
+      // (and its first, unplanned, call of event_store_append). A statement PostgreSQL refused leaves its session usable.
+      const client = await this.pool.connect().catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)));
+      let broken: Error | undefined;
+      try {
+        row = (await client.query<AppendStatementRow>(statement)).rows[0]!;
+      } catch (error) {
+        if (outcomeUnknown(error)) broken = error instanceof Error ? error : new Error(String(error));
+        throw new AppendStatementFailed(error);
+      } finally {
+        client.release(broken);
+      }
     } else {
       const client = await this.pool.connect();
       try {
