@@ -485,20 +485,16 @@ export class PostgresEventStore {
    * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
    * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
    * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
-   * event id that already exists, a lost connection), nothing of it committed and every call runs again on its own,
-   * one after another in the group's order (calls of one stream keep their order; the chain lock would serialize
-   * their commits anyway).
+   * event id that already exists, a value PostgreSQL refuses, a lost connection), nothing of it committed and the group
+   * is split: see retryFailedGroup.
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
     let settled: SettledCall[];
     try {
       settled = await this.runAppendStatement(batch.map((request) => request.call));
     } catch (error) {
-      if (error instanceof AppendStatementFailed) {
-        for (const request of batch) await this.settleAlone(request);
-      } else {
-        for (const request of batch) request.reject(error);
-      }
+      if (error instanceof AppendStatementFailed) await this.retryFailedGroup(batch);
+      else for (const request of batch) request.reject(error);
       return;
     }
     const deferred: QueuedAppend[] = [];
@@ -509,6 +505,29 @@ export class PostgresEventStore {
       else deferred.push(request);
     });
     await Promise.all(deferred.map((request) => this.settleAlone(request)));
+  }
+
+  /**
+   * A group whose statement failed is split in two halves, each committed as a group again (both at once, or the first
+   * half first when they share a stream or key, so calls of one stream keep their order), and a half that fails is
+   * split again: one bad call among n costs about 2·log2(n) statements, where retrying every call on its own cost n,
+   * and the good calls of the group commit together in a few statements instead of one commit each. A call left alone
+   * is settled on its own (and fails alone).
+   */
+  private async retryFailedGroup(pending: QueuedAppend[]): Promise<void> {
+    if (pending.length === 0) return;
+    if (pending.length === 1) return this.settleAlone(pending[0]!);
+    // A half of one call runs on its own path at once: as a group of one it would fail, then run alone again.
+    const commit = (part: QueuedAppend[]): Promise<void> => (part.length === 1 ? this.settleAlone(part[0]!) : this.commitGroup(part));
+    const middle = Math.ceil(pending.length / 2);
+    const [first, second] = [pending.slice(0, middle), pending.slice(middle)];
+    const firstResources = new Set(first.flatMap((request) => request.call.resources));
+    if (second.some((request) => request.call.resources.some((resource) => firstResources.has(resource)))) {
+      await commit(first);
+      await commit(second);
+    } else {
+      await Promise.all([commit(first), commit(second)]);
+    }
   }
 
   /** One call in its own event_store_append statement: the path of an uncontended append. */
