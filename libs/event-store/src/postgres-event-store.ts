@@ -485,15 +485,15 @@ export class PostgresEventStore {
    * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
    * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
    * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
-   * event id that already exists, a value PostgreSQL refuses, a lost connection), nothing of it committed and the group
-   * is split: see retryFailedGroup.
+   * event id that already exists, a value PostgreSQL refuses, a lost connection), nothing of it committed, or, when the
+   * connection broke, perhaps all of it did: see retryFailedGroup.
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
     let settled: SettledCall[];
     try {
       settled = await this.runAppendStatement(batch.map((request) => request.call));
     } catch (error) {
-      if (error instanceof AppendStatementFailed) await this.retryFailedGroup(batch);
+      if (error instanceof AppendStatementFailed) await this.retryFailedGroup(batch, error);
       else for (const request of batch) request.reject(error);
       return;
     }
@@ -513,8 +513,29 @@ export class PostgresEventStore {
    * split again: one bad call among n costs about 2·log2(n) statements, where retrying every call on its own cost n,
    * and the good calls of the group commit together in a few statements instead of one commit each. A call left alone
    * is settled on its own (and fails alone).
+   *
+   * When the statement's outcome is unknown (the connection broke, so its COMMIT may have gone through), the calls
+   * whose events are stored are answered from them before anything is retried: retried, such a call would be refused
+   * as a conflict (or for its event ids) although it was recorded.
    */
-  private async retryFailedGroup(pending: QueuedAppend[]): Promise<void> {
+  private async retryFailedGroup(batch: QueuedAppend[], failure: AppendStatementFailed): Promise<void> {
+    let pending = batch;
+    if (outcomeUnknown(failure.cause)) {
+      let recorded: Array<AppendResult[] | undefined>;
+      try {
+        recorded = await this.recordedResults(batch.map((request) => request.call));
+      } catch {
+        // PostgreSQL is still away: the calls cannot be told apart from calls that never ran, and retrying them would fail the same way.
+        for (const request of batch) request.reject(failure.cause);
+        return;
+      }
+      pending = [];
+      batch.forEach((request, c) => {
+        const results = recorded[c];
+        if (results) request.resolve(results);
+        else pending.push(request);
+      });
+    }
     if (pending.length === 0) return;
     if (pending.length === 1) return this.settleAlone(pending[0]!);
     // A half of one call runs on its own path at once: as a group of one it would fail, then run alone again.
@@ -528,6 +549,25 @@ export class PostgresEventStore {
     } else {
       await Promise.all([commit(first), commit(second)]);
     }
+  }
+
+  /**
+   * Per call, its results when every one of its events is stored in the stream it was appended to (the call was
+   * recorded), else undefined. One round trip for all the calls.
+   */
+  private async recordedResults(calls: PreparedCall[]): Promise<Array<AppendResult[] | undefined>> {
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`, [calls.flatMap((call) => call.eventIds)]);
+    const byEventId = new Map(rows.map((row) => [row.event_id, row]));
+    return calls.map(({ appends }) => {
+      const results: AppendResult[] = [];
+      for (const { stream, events } of appends) {
+        const stored = events.map((event) => byEventId.get(event.metadata.eventId.toLowerCase()));
+        if (stored.some((row) => row === undefined || row.stream_id !== stream.id)) return undefined;
+        const storedEvents = (stored as EventRow[]).map(toStoredEvent).sort((a, b) => a.streamVersion - b.streamVersion);
+        results.push({ streamId: stream.id, streamVersion: storedEvents[storedEvents.length - 1]!.streamVersion, events: storedEvents, replayed: false });
+      }
+      return results;
+    });
   }
 
   /** One call in its own event_store_append statement: the path of an uncontended append. */
