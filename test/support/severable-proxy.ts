@@ -5,8 +5,13 @@ export interface SeverableProxy {
   port: number;
   /** Cuts every open connection and refuses new ones, as a server that went away does to its clients. */
   sever(): void;
-  /** Lets connections through again. */
+  /** Lets connections through again (and their answers, after dropAnswers). */
   restore(): void;
+  /**
+   * From now on, what the server sends is thrown away while what the clients send still reaches it: a statement runs
+   * (and commits) but its client never hears so, as when a connection breaks just after a COMMIT.
+   */
+  dropAnswers(): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export interface SeverableProxy {
 export async function startSeverableProxy(target: { host: string; port: number }): Promise<SeverableProxy> {
   const open = new Set<Socket>();
   let severed = false;
+  let droppingAnswers = false;
   const server: Server = createServer((client) => {
     if (severed) {
       client.destroy();
@@ -34,7 +40,9 @@ export async function startSeverableProxy(target: { host: string; port: number }
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!droppingAnswers) client.write(chunk);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -51,6 +59,10 @@ export async function startSeverableProxy(target: { host: string; port: number }
     sever,
     restore() {
       severed = false;
+      droppingAnswers = false;
+    },
+    dropAnswers() {
+      droppingAnswers = true;
     },
     close() {
       sever();

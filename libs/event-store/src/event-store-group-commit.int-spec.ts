@@ -1,7 +1,9 @@
+import { createPool } from '../../database/src/pool.js';
+import { startSeverableProxy } from '../../../test/support/severable-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { PostgresEventStore, WrongExpectedVersionError } from './index.js';
 import type { AppendResult } from './event-store.types.js';
-import { testEvent } from './test-events.js';
+import { sleep, testEvent } from './test-events.js';
 
 /**
  * Group commit: concurrent append() calls of one store commit together in one transaction, yet each keeps its own
@@ -74,7 +76,7 @@ describe('PostgresEventStore group commit', () => {
     expect(head.rows[0]!.position).toBe(chain.headPosition);
   });
 
-  it('fails a call whose events break a constraint alone: the group is retried call by call', async () => {
+  it('fails a call whose events break a constraint alone: the group is split until it stands alone', async () => {
     const a = { id: `work-dup-a-${Date.now()}`, type: 'work' };
     const b = { id: `work-dup-b-${Date.now()}`, type: 'work' };
     const c = { id: `work-dup-c-${Date.now()}`, type: 'work' };
@@ -87,6 +89,7 @@ describe('PostgresEventStore group commit', () => {
       store.append(c, 'no-stream', [testEvent('C1')]),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
     expect(await store.streamVersion(b.id)).toBe(0);
     expect((await store.readStream(a.id)).map((e) => e.type)).toEqual(['Reused', 'A2']);
     expect((await store.verifyChain()).ok).toBe(true);
@@ -230,6 +233,56 @@ describe('PostgresEventStore group commit', () => {
     expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
     expect(await store.streamVersion(streams[1]!.id)).toBe(0);
     expect((await store.readStream(streams[2]!.id)).map((e) => e.data)).toEqual([{ amount: 10 }]);
+  });
+
+  it('answers the calls of a group whose COMMIT went through although its connection broke, instead of retrying them', async () => {
+    const url = new URL(db.url);
+    const proxy = await startSeverableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const proxiedPool = createPool(url.toString(), { max: 4, applicationName: 'reelwire-lost-commit-test' });
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let statements = 0;
+    // One statement in flight at a time that is not full: the first call commits alone and holds its COMMIT until the
+    // other calls queued behind it; they then go in one group, whose COMMIT reaches the server but whose answer does not.
+    const lossy = new PostgresEventStore(proxiedPool, {
+      eagerGroupsInFlight: 1,
+      testHooks: {
+        beforeCommit: async () => {
+          statements += 1;
+          if (statements === 1) await firstHeld;
+          else if (statements === 2) proxy.dropAnswers();
+        },
+      },
+    });
+    try {
+      const tag = Date.now();
+      const first = lossy.append({ id: `work-held-${tag}`, type: 'work' }, 'no-stream', [testEvent('Held')]);
+      const streams = Array.from({ length: 3 }, (_, i) => ({ id: `work-lost-answer-${i}-${tag}`, type: 'work' }));
+      const grouped = streams.map((stream) => lossy.append(stream, 'no-stream', [testEvent('Recorded')]));
+      releaseFirst();
+      await first;
+      // The group's COMMIT is through once its events are visible to another session; then its connection breaks.
+      for (;;) {
+        const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1)', [streams.map((s) => s.id)]);
+        if (rows[0]!.n === streams.length) break;
+        await sleep(10);
+      }
+      proxy.sever();
+      proxy.restore();
+      const results = await Promise.all(grouped);
+      expect(statements).toBe(2);
+      results.forEach((result, i) => {
+        expect(result).toMatchObject({ streamId: streams[i]!.id, streamVersion: 1, replayed: false });
+        expect(result.events.map((e) => [e.type, e.streamVersion])).toEqual([['Recorded', 1]]);
+      });
+      for (const stream of streams) expect(await store.streamVersion(stream.id)).toBe(1);
+      expect((await store.verifyChain()).ok).toBe(true);
+    } finally {
+      await proxiedPool.end();
+      await proxy.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
 import { chainHeadMismatch, chainLinkMismatch, type ChainLink } from './chain-check.js';
@@ -107,6 +107,17 @@ class AppendStatementFailed extends Error {
   constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+}
+
+/**
+ * Whether a failed append statement may have committed: PostgreSQL answered with an error for it (it was rolled back),
+ * unless the answer is a connection-level one (class 08, or 57P0x: the server terminating sessions), or there was no
+ * answer at all (a socket error, "Connection terminated unexpectedly").
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError)) return true;
+  const code = error.code ?? '';
+  return code.startsWith('08') || code.startsWith('57P');
 }
 
 /** An event as it will be stored, minus what the database fixes under the lock. */
@@ -474,20 +485,16 @@ export class PostgresEventStore {
    * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
    * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
    * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
-   * event id that already exists, a lost connection), nothing of it committed and every call runs again on its own,
-   * one after another in the group's order (calls of one stream keep their order; the chain lock would serialize
-   * their commits anyway).
+   * event id that already exists, a value PostgreSQL refuses, a lost connection), nothing of it committed, or, when the
+   * connection broke, perhaps all of it did: see retryFailedGroup.
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
     let settled: SettledCall[];
     try {
       settled = await this.runAppendStatement(batch.map((request) => request.call));
     } catch (error) {
-      if (error instanceof AppendStatementFailed) {
-        for (const request of batch) await this.settleAlone(request);
-      } else {
-        for (const request of batch) request.reject(error);
-      }
+      if (error instanceof AppendStatementFailed) await this.retryFailedGroup(batch, error);
+      else for (const request of batch) request.reject(error);
       return;
     }
     const deferred: QueuedAppend[] = [];
@@ -498,6 +505,69 @@ export class PostgresEventStore {
       else deferred.push(request);
     });
     await Promise.all(deferred.map((request) => this.settleAlone(request)));
+  }
+
+  /**
+   * A group whose statement failed is split in two halves, each committed as a group again (both at once, or the first
+   * half first when they share a stream or key, so calls of one stream keep their order), and a half that fails is
+   * split again: one bad call among n costs about 2·log2(n) statements, where retrying every call on its own cost n,
+   * and the good calls of the group commit together in a few statements instead of one commit each. A call left alone
+   * is settled on its own (and fails alone).
+   *
+   * When the statement's outcome is unknown (the connection broke, so its COMMIT may have gone through), the calls
+   * whose events are stored are answered from them before anything is retried: retried, such a call would be refused
+   * as a conflict (or for its event ids) although it was recorded.
+   */
+  private async retryFailedGroup(batch: QueuedAppend[], failure: AppendStatementFailed): Promise<void> {
+    let pending = batch;
+    if (outcomeUnknown(failure.cause)) {
+      let recorded: Array<AppendResult[] | undefined>;
+      try {
+        recorded = await this.recordedResults(batch.map((request) => request.call));
+      } catch {
+        // PostgreSQL is still away: the calls cannot be told apart from calls that never ran, and retrying them would fail the same way.
+        for (const request of batch) request.reject(failure.cause);
+        return;
+      }
+      pending = [];
+      batch.forEach((request, c) => {
+        const results = recorded[c];
+        if (results) request.resolve(results);
+        else pending.push(request);
+      });
+    }
+    if (pending.length === 0) return;
+    if (pending.length === 1) return this.settleAlone(pending[0]!);
+    // A half of one call runs on its own path at once: as a group of one it would fail, then run alone again.
+    const commit = (part: QueuedAppend[]): Promise<void> => (part.length === 1 ? this.settleAlone(part[0]!) : this.commitGroup(part));
+    const middle = Math.ceil(pending.length / 2);
+    const [first, second] = [pending.slice(0, middle), pending.slice(middle)];
+    const firstResources = new Set(first.flatMap((request) => request.call.resources));
+    if (second.some((request) => request.call.resources.some((resource) => firstResources.has(resource)))) {
+      await commit(first);
+      await commit(second);
+    } else {
+      await Promise.all([commit(first), commit(second)]);
+    }
+  }
+
+  /**
+   * Per call, its results when every one of its events is stored in the stream it was appended to (the call was
+   * recorded), else undefined. One round trip for all the calls.
+   */
+  private async recordedResults(calls: PreparedCall[]): Promise<Array<AppendResult[] | undefined>> {
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`, [calls.flatMap((call) => call.eventIds)]);
+    const byEventId = new Map(rows.map((row) => [row.event_id, row]));
+    return calls.map(({ appends }) => {
+      const results: AppendResult[] = [];
+      for (const { stream, events } of appends) {
+        const stored = events.map((event) => byEventId.get(event.metadata.eventId.toLowerCase()));
+        if (stored.some((row) => row === undefined || row.stream_id !== stream.id)) return undefined;
+        const storedEvents = (stored as EventRow[]).map(toStoredEvent).sort((a, b) => a.streamVersion - b.streamVersion);
+        results.push({ streamId: stream.id, streamVersion: storedEvents[storedEvents.length - 1]!.streamVersion, events: storedEvents, replayed: false });
+      }
+      return results;
+    });
   }
 
   /** One call in its own event_store_append statement: the path of an uncontended append. */
@@ -522,7 +592,18 @@ export class PostgresEventStore {
     const statement = { name: 'event_store_append', text: APPEND_STATEMENT, values: appendStatementValues(calls) };
     let row: AppendStatementRow;
     if (!this.hooks.beforeLock && !this.hooks.beforeCommit) {
-      row = (await this.pool.query<AppendStatementRow>(statement).catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)))).rows[0]!;
+      // Not pool.query: it closes the connection after any error, so every refused append would cost a new session
+      // (and its first, unplanned, call of event_store_append). A statement PostgreSQL refused leaves its session usable.
+      const client = await this.pool.connect().catch((error: unknown) => Promise.reject(new AppendStatementFailed(error)));
+      let broken: Error | undefined;
+      try {
+        row = (await client.query<AppendStatementRow>(statement)).rows[0]!;
+      } catch (error) {
+        if (outcomeUnknown(error)) broken = error instanceof Error ? error : new Error(String(error));
+        throw new AppendStatementFailed(error);
+      } finally {
+        client.release(broken);
+      }
     } else {
       const client = await this.pool.connect();
       try {

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../libs/database/src/project-root.js';
+import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
+import { createKafka, REELWIRE_TOPICS } from '../libs/messaging/src/kafka.js';
+import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
+import { startChild, type RunningChild } from './support/child-app.js';
+import { freePort } from './support/free-port.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+/**
+ * The Kafka broker stopped for 10 s under concurrent writers, with the admin API, the outbox relay and the projector
+ * running as the processes they are in production, then started again on the same port with the same data directory
+ * (a broker restart keeps its log and its consumer groups' offsets on disk). The API does not need Kafka: every write
+ * is acknowledged throughout. Afterwards every acknowledged write is stored once, on Kafka and in the read models; no
+ * app exited and none reported an unhandled error event.
+ */
+
+const WRITERS = 4;
+const EDITOR = { Authorization: 'Bearer dev-editor-key', 'Content-Type': 'application/json' };
+const AUDITOR = { Authorization: 'Bearer dev-auditor-key' };
+const SOURCE = { publisher: 'reelwire broker drill' };
+
+type Answer = { status: number; retryAfter: string | null; contentType: string | null; body: unknown };
+
+interface Tally {
+  /** Answers by status code, every attempt counted (a 503 then its retry's 201 are two). */
+  statuses: Map<number, number>;
+  /** Events of acknowledged writes, by stream: what the API said it recorded. */
+  acknowledged: Map<string, string[]>;
+  /** Works the API acknowledged registering. */
+  works: string[];
+  /** Answers that are neither a success nor a 503 (each one fails the test), and 503s that were not problem+json. */
+  unexpected: string[];
+  /** Requests that got no HTTP answer at all (the API gone). */
+  transportErrors: string[];
+  acks: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 50 ms until it holds; fails with `what` after `timeoutMs`. Returns how long it took. */
+async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await condition()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+const OUTAGE_MS = 10_000;
+
+describe('Kafka broker outage under concurrent writers (admin API, outbox relay and projector as processes)', () => {
+  let db: TestDatabase;
+  let broker: DevBroker | undefined;
+  let brokerPort: number;
+  let dataDir: string;
+  let base: string;
+  const apps: { name: string; child: RunningChild }[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'reelwire-broker-outage-'));
+    broker = await startDevBroker({ port: 0, defaultPartitions: 3, dataDir });
+    brokerPort = broker.port;
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const { NODE_OPTIONS: _, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.brokers,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RELAY_METRICS_PORT: '0',
+      RELAY_POLL_INTERVAL_MS: '100',
+      RELAY_MAX_BACKOFF_MS: '1000',
+      PROJECTOR_METRICS_PORT: String(await freePort()),
+    };
+    const start = (name: string, extra: NodeJS.ProcessEnv = {}) => {
+      const child = startChild(process.execPath, [...APP_NODE_ARGS, join(projectRoot(), `dist/apps/${name}/src/main.js`)], { ...env, ...extra });
+      apps.push({ name, child });
+      return child;
+    };
+    await start('admin-api').waitFor(/admin API listening/, 90_000);
+    await Promise.all([start('outbox-relay', { LOG_LEVEL: 'info' }).waitFor(/relay: active/, 90_000), start('projector').waitFor(/projector consuming/, 90_000)]);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const { child } of apps) await child.stop('SIGTERM');
+    await broker?.stop();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+
+  const problems = () => apps.filter(({ child }) => child.process.exitCode !== null || child.process.signalCode !== null);
+  const outputs = () => apps.map(({ name, child }) => `--- ${name} ---\n${child.output().slice(-4000)}`).join('\n');
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = EDITOR): Promise<Answer> {
+    const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* kept as text */
+    }
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), contentType: response.headers.get('content-type'), body: parsed };
+  }
+
+  /**
+   * Sends one write until it is acknowledged, as a careful client does: a 503 is retried after its Retry-After with
+   * the same Idempotency-Key (so a write that was recorded although its answer was a 503 is answered, not recorded
+   * twice). Returns the events the API says it recorded, or undefined after an answer that fails the test or when told
+   * to stop before an answer came (a write never acknowledged is not counted).
+   */
+  async function write(tally: Tally, path: string, body: unknown, stop: () => boolean): Promise<{ id: string; streamId: string } | undefined> {
+    const key = randomUUID();
+    for (;;) {
+      let answer: Answer;
+      try {
+        answer = await call('POST', path, body, { ...EDITOR, 'Idempotency-Key': key });
+      } catch (error) {
+        tally.transportErrors.push(`${path}: ${(error as Error).message}`);
+        if (stop()) return undefined;
+        await sleep(200);
+        continue;
+      }
+      tally.statuses.set(answer.status, (tally.statuses.get(answer.status) ?? 0) + 1);
+      if (answer.status === 503) {
+        if (!answer.contentType?.startsWith('application/problem+json') || !answer.retryAfter || !/^\d+$/.test(answer.retryAfter)) {
+          tally.unexpected.push(`503 without problem+json and Retry-After: ${answer.contentType} ${answer.retryAfter} ${JSON.stringify(answer.body)}`);
+        }
+        if (stop()) return undefined;
+        await sleep(Number(answer.retryAfter ?? 1) * 1000);
+        continue;
+      }
+      if (answer.status !== 200 && answer.status !== 201) {
+        tally.unexpected.push(`${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
+        return undefined;
+      }
+      const outcome = answer.body as { id: string; events: { eventId: string; streamId: string }[] };
+      for (const event of outcome.events) {
+        const events = tally.acknowledged.get(event.streamId) ?? [];
+        events.push(event.eventId);
+        tally.acknowledged.set(event.streamId, events);
+      }
+      tally.acks += 1;
+      return { id: outcome.id, streamId: outcome.events[0]!.streamId };
+    }
+  }
+
+  /** One editor: registers a work, adds two titles to it, and again, until told to stop. */
+  async function editor(tally: Tally, writer: number, stop: () => boolean): Promise<void> {
+    for (let round = 0; !stop(); round++) {
+      const registered = await write(tally, '/works', {
+        kind: 'feature-film',
+        originalLanguage: 'ko',
+        countries: ['KR'],
+        titles: [{ text: `Broker drill ${writer}-${round}`, language: 'en', class: 'working' }],
+        source: SOURCE,
+      }, stop);
+      if (!registered) continue;
+      tally.works.push(registered.id);
+      for (const [index, language] of ['fr', 'de'].entries()) {
+        if (stop()) break;
+        await write(tally, `/works/${registered.id}/titles`, { text: `Exercice ${writer}-${round}-${index}`, language, class: 'translated', source: SOURCE }, stop);
+      }
+    }
+  }
+
+
+  it('acknowledges every write while the broker is away, exits nowhere, and publishes and projects every write once it is back', async () => {
+    const tally: Tally = { statuses: new Map(), acknowledged: new Map(), works: [], unexpected: [], transportErrors: [], acks: 0 };
+    let stopWriting = false;
+    const writers = Array.from({ length: WRITERS }, (_, writer) => editor(tally, writer, () => stopWriting));
+    let acknowledgedDuringOutage = 0;
+    let projectedBeforeOutage = 0;
+    try {
+      await waitUntil('30 writes were acknowledged and projected before the outage', async () => {
+        if (tally.acks < 30) return false;
+        projectedBeforeOutage = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM read_models.projection_streams')).rows[0]!.n;
+        return projectedBeforeOutage > 0;
+      }, 60_000);
+      await broker!.stop();
+      broker = undefined;
+      const atStop = tally.acks;
+      await sleep(OUTAGE_MS);
+      acknowledgedDuringOutage = tally.acks - atStop;
+      broker = await startDevBroker({ port: brokerPort, defaultPartitions: 3, dataDir });
+      const back = tally.acks;
+      await waitUntil('30 more writes were acknowledged after the broker returned', () => tally.acks >= back + 30, 60_000);
+    } finally {
+      stopWriting = true;
+      await Promise.all(writers);
+    }
+    expect(acknowledgedDuringOutage).toBeGreaterThan(WRITERS * 5);
+    const pool = db.pool;
+
+    const exited = problems().map(({ name, child }) => `${name} exited (${child.process.exitCode ?? child.process.signalCode})`);
+    if (exited.length > 0) throw new Error(`${exited.join(', ')}; the apps' output:\n${outputs()}`);
+    expect(tally.unexpected).toEqual([]);
+    expect(tally.transportErrors).toEqual([]);
+    // The API does not need Kafka: not even a 503.
+    expect([...tally.statuses.keys()].filter((status) => status !== 200 && status !== 201)).toEqual([]);
+    expect(await call('GET', '/health', undefined, {})).toMatchObject({ status: 200 });
+
+    // Stored exactly once: every acknowledged event is in the log, and the streams hold nothing else.
+    const streams = [...tally.acknowledged.keys()];
+    const acknowledgedIds = [...tally.acknowledged.values()].flat();
+    const { rows: stored } = await pool.query<{ event_id: string; stream_id: string }>('SELECT event_id::text, stream_id FROM events WHERE stream_id = ANY($1)', [streams]);
+    expect(stored.map((row) => row.event_id).sort()).toEqual([...acknowledgedIds].sort());
+
+    // Published: the relay drains the outbox, and every event is on Kafka.
+    await waitUntil('the outbox is drained', async () => (await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 60_000);
+    const onKafka = new Set<string>();
+    const kafka = createKafka({ brokers: broker!.brokers, clientId: 'reelwire-broker-outage-test' });
+    const consumer = kafka.consumer({ groupId: `broker-outage-check-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: REELWIRE_TOPICS.map((topic) => topic.topic), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          onKafka.add((JSON.parse(message.value!.toString('utf8')) as { eventId: string }).eventId);
+        },
+      });
+      await waitUntil('every acknowledged event was read back from Kafka', () => acknowledgedIds.every((id) => onKafka.has(id)), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+
+    // Projected, each event once: every stream's version in the read models is the number of its acknowledged events.
+    const versions = async () =>
+      new Map(
+        (await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [streams])).rows.map((row) => [
+          row.stream_id,
+          row.version,
+        ]),
+      );
+    await waitUntil('the read models reflect every acknowledged write', async () => {
+      const projected = await versions();
+      return streams.every((stream) => projected.get(stream) === tally.acknowledged.get(stream)!.length);
+    }, 90_000);
+    expect((await pool.query('SELECT count(*)::int AS n FROM read_models.dead_letters')).rows[0].n).toBe(0);
+    for (const id of tally.works) {
+      const card = await call('GET', `/projects/${id}`, undefined, AUDITOR);
+      expect(card.status).toBe(200);
+    }
+    expect(problems().map(({ name }) => name)).toEqual([]);
+    expect(outputs()).not.toMatch(/Unhandled 'error' event/);
+    // The outage reached the two apps that talk to Kafka (they were refused while it lasted) and they rode it out.
+    for (const name of ['outbox-relay', 'projector']) expect(apps.find((app) => app.name === name)!.child.output()).toMatch(/ECONNREFUSED/);
+    expect(apps.map(({ child }) => child.output()).join('\n')).not.toMatch(/Unhandled 'error' event|uncaughtException|unhandledRejection/i);
+
+    const figures = {
+      writers: WRITERS,
+      outageMs: OUTAGE_MS,
+      acknowledged: tally.acks,
+      acknowledgedDuringOutage,
+      events: acknowledgedIds.length,
+      answers: Object.fromEntries([...tally.statuses].sort(([a], [b]) => a - b)),
+    };
+    process.stdout.write(`broker-outage drill: ${JSON.stringify(figures)}\n`);
+  }, 600_000);
+});
