@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
+import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS_PORT, DEFAULT_RATE_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
 
 describe('loadAppConfig', () => {
   const KEYS = 'desk:editor:0123456789abcdef';
@@ -33,5 +33,18 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ HTTP_IDLE_TIMEOUT_MS: '1.5' })).toThrow('HTTP_IDLE_TIMEOUT_MS must be a whole number ≥ 1, got "1.5"');
     expect(() => loadAppConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow('HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number ≥ 1');
     expect(() => loadAppConfig({ HTTP_BODY_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow('HTTP_HEADERS_TIMEOUT_MS (2000) must not exceed HTTP_BODY_TIMEOUT_MS (1000)');
+  });
+
+  it('reads the rate limits a minute, refusing values that are not whole numbers ≥ 1', () => {
+    expect(loadAppConfig({}).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(loadAppConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '5' }).rateLimits).toEqual({ writesPerMinute: 5, readsPerMinute: DEFAULT_RATE_LIMITS.readsPerMinute });
+    expect(() => loadAppConfig({ RATE_LIMIT_READS_PER_MINUTE: '0' })).toThrow('RATE_LIMIT_READS_PER_MINUTE must be a whole number ≥ 1, got "0"');
+    expect(() => loadAppConfig({ RATE_LIMIT_WRITES_PER_MINUTE: 'many' })).toThrow('RATE_LIMIT_WRITES_PER_MINUTE must be a whole number ≥ 1');
+  });
+
+  it('serves metrics on their own port of loopback unless METRICS_PORT and METRICS_HOST say otherwise', () => {
+    expect(loadAppConfig({ HOST: '0.0.0.0' })).toMatchObject({ metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1' });
+    expect(loadAppConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 0, metricsHost: '0.0.0.0' });
+    expect(() => loadAppConfig({ METRICS_PORT: '70000' })).toThrow('METRICS_PORT must be a TCP port number, got "70000"');
   });
 });

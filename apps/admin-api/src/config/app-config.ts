@@ -25,7 +25,34 @@ export interface AppConfig {
   httpLimits?: Partial<HttpLimits>;
   /** Strict-Transport-Security on every answer: only for NODE_ENV=production, where TLS ends in front of the API. */
   strictTransportSecurity?: boolean;
+  /** Requests one key (or one address without a key) may make a minute; any left out take the defaults below. */
+  rateLimits?: Partial<RateLimits>;
+  /** Where main.ts serves /metrics: its own port (METRICS_PORT, 0 = any free port), not the API's. */
+  metricsPort?: number;
+  /** The address of the metrics port (METRICS_HOST, default 127.0.0.1 whatever HOST is). */
+  metricsHost?: string;
 }
+
+/**
+ * Per API key (by its principal), or per client address for requests without a valid key: writes and reads are
+ * counted apart, each in a window of a minute (@fastify/rate-limit's fixed window); beyond its count a request is
+ * answered 429 with Retry-After until the window ends.
+ */
+export interface RateLimits {
+  /** POST, PATCH, PUT, DELETE a minute (RATE_LIMIT_WRITES_PER_MINUTE). */
+  writesPerMinute: number;
+  /** GET, HEAD, OPTIONS a minute (RATE_LIMIT_READS_PER_MINUTE). */
+  readsPerMinute: number;
+}
+
+/**
+ * Sized for people at a desk and the page they keep open: an editor records a fact in seconds, not several a second,
+ * and a page polls a few reads a second at most. A script that imports or a benchmark under one key sets more.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 600, readsPerMinute: 3000 };
+
+/** The port of the admin API's own /metrics listener when METRICS_PORT is not set (the relay's is 9464, the projector's 9465). */
+export const DEFAULT_METRICS_PORT = 9463;
 
 /**
  * What a slow or greedy client may hold. Node checks the header and body deadlines together for requests still being
@@ -140,6 +167,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     keepAliveTimeoutMs: positiveWholeNumber(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
     maxConnections: positiveWholeNumber(env, 'HTTP_MAX_CONNECTIONS'),
   });
+  const metricsPort = Number(env.METRICS_PORT ?? DEFAULT_METRICS_PORT);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new Error(`METRICS_PORT must be a TCP port number, got "${env.METRICS_PORT}"`);
   return {
     port,
     host,
@@ -150,6 +179,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     commandsInFlightLimit,
     httpLimits,
     strictTransportSecurity: env.NODE_ENV === 'production',
+    rateLimits: resolveRateLimits({
+      writesPerMinute: positiveWholeNumber(env, 'RATE_LIMIT_WRITES_PER_MINUTE'),
+      readsPerMinute: positiveWholeNumber(env, 'RATE_LIMIT_READS_PER_MINUTE'),
+    }),
+    metricsPort,
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
   };
 }
 
@@ -161,6 +196,12 @@ export function resolveHttpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
     throw new Error(`HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the body deadline covers the headers too`);
   }
   return limits;
+}
+
+/** The rate limits with the defaults filled in. */
+export function resolveRateLimits(given: Partial<RateLimits> = {}): RateLimits {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_RATE_LIMITS, ...defined };
 }
 
 function positiveWholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
