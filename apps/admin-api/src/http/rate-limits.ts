@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { ApiKeyRegistry } from '../auth/api-key-registry.js';
 import { presentedKey } from '../auth/api-key.guard.js';
 import { PUBLIC_ROUTE } from '../auth/roles.decorator.js';
@@ -32,25 +32,26 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: RateL
   const writes = fastify.createRateLimit({ max: limits.writesPerMinute, timeWindow: MINUTE_MS, keyGenerator: callerOf });
   const reads = fastify.createRateLimit({ max: limits.readsPerMinute, timeWindow: MINUTE_MS, keyGenerator: callerOf });
 
-  return async function refuseOverRate(request: FastifyRequest, reply: import('fastify').FastifyReply): Promise<void> {
+  return function refuseOverRate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
-    if (config?.[PUBLIC_ROUTE]) return;
+    if (config?.[PUBLIC_ROUTE]) return done();
     const isRead = READS.has(request.method);
-    const counted = await (isRead ? reads : writes)(request);
-    if (counted.isAllowed || !counted.isExceeded) return;
-    const perMinute = isRead ? limits.readsPerMinute : limits.writesPerMinute;
-    const retryAfterSeconds = Math.max(1, counted.ttlInSeconds);
-    const problem: ProblemDetails = {
-      type: ProblemType.rateLimited,
-      title: 'Too many requests',
-      status: 429,
-      detail: `More than ${perMinute} ${isRead ? 'reads' : 'writes'} a minute from this ${counted.key.startsWith('key:') ? 'API key' : 'address'}; nothing was done. Retry after the Retry-After seconds${isRead ? '' : ' (with the same Idempotency-Key)'}.`,
-      instance: request.url,
-    };
-    observer?.limited(isRead ? 'read' : 'write');
-    reply.code(429).header('Retry-After', String(retryAfterSeconds)).type(PROBLEM_CONTENT_TYPE);
-    // A write's body is not read: closing the connection keeps Node from reading it to reuse the connection.
-    if (!isRead) reply.header('Connection', 'close');
-    return reply.send(JSON.stringify(problem));
+    (isRead ? reads : writes)(request).then((counted) => {
+      if (counted.isAllowed || !counted.isExceeded) return done();
+      const perMinute = isRead ? limits.readsPerMinute : limits.writesPerMinute;
+      const problem: ProblemDetails = {
+        type: ProblemType.rateLimited,
+        title: 'Too many requests',
+        status: 429,
+        detail: `More than ${perMinute} ${isRead ? 'reads' : 'writes'} a minute from this ${counted.key.startsWith('key:') ? 'API key' : 'address'}; nothing was done. Retry after the Retry-After seconds${isRead ? '' : ' (with the same Idempotency-Key)'}.`,
+        instance: request.url,
+      };
+      observer?.limited(isRead ? 'read' : 'write');
+      reply.code(429).header('Retry-After', String(Math.max(1, counted.ttlInSeconds))).type(PROBLEM_CONTENT_TYPE);
+      // A write's body is not read: closing the connection keeps Node from reading it to reuse the connection.
+      if (!isRead) reply.header('Connection', 'close');
+      // Answered here instead of calling done(): nothing after this hook runs for the request.
+      void reply.send(JSON.stringify(problem));
+    }, done);
   };
 }
