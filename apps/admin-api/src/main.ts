@@ -7,7 +7,8 @@ import { serveAdminApiMetrics } from './metrics/metrics-server.js';
 
 /**
  * `npm start`: PostgreSQL (DATABASE_URL or embedded), migrations, then the admin API on HOST:PORT (default
- * 127.0.0.1:3000), and its Prometheus metrics on METRICS_HOST:METRICS_PORT (default 127.0.0.1:9463). The configuration is checked first, so a refused one starts nothing.
+ * 127.0.0.1:3000), and its Prometheus metrics on METRICS_HOST:METRICS_PORT (default 127.0.0.1:9463). The
+ * configuration is checked first, so a refused one starts nothing.
  */
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`reelwire: ${line}\n`);
