@@ -15,7 +15,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
-import { argument, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, runScript, startApp, summarize } from './support.js';
+import { argument, BENCH_API_ENV, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, round, runScript, startApp, summarize } from './support.js';
 
 const arg = (name: string, fallback: number) => Number(argument(name, String(fallback)));
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const runs = arg('runs', 2);
   const url = await freshDatabase();
   const port = await freePort();
-  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, [
+  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...BENCH_API_ENV, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, [
     ...APP_NODE_ARGS,
     ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ]);

@@ -30,7 +30,7 @@ import { rebuildAndSwap } from '../libs/read-models/src/rebuild/rebuild.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { getAsAuditor } from './admin-api-requests.js';
 import { appendWorkLog, WorkLog } from './work-log.js';
-import { argument, backendCpu, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, median, memoryOf, nowMs, round, RssSampler, runScript, sleep, startApp, summarize, type LatencySummary } from './support.js';
+import { argument, backendCpu, BENCH_API_ENV, cpuSecondsOf, dropDatabase, freePort, freshDatabase, log, median, memoryOf, nowMs, round, RssSampler, runScript, sleep, startApp, summarize, type LatencySummary } from './support.js';
 
 const arg = (name: string, fallback: number) => Number(argument(name, String(fallback)));
 
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     // The admin API as it runs.
     const port = await freePort();
     const nodeArgs = [...APP_NODE_ARGS, ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-    api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, nodeArgs);
+    api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...BENCH_API_ENV, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' }, nodeArgs);
     const app = api;
     await app.waitFor(/listening/);
     const sampler = new RssSampler([app]);

@@ -9,7 +9,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startDevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { backendCpu, cpuSecondsOf, freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
+import { backendCpu, BENCH_API_ENV, cpuSecondsOf, freePort, freshDatabase, log, median, nowMs, round, RssSampler, sleep, startApp, summarize, type ChildApp, type LatencySummary } from './support.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { EDITOR, milestoneBody, requestJson, workRegistrationBody } from './admin-api-requests.js';
 import { PostgresEventStore } from '../libs/event-store/src/postgres-event-store.js';
@@ -101,7 +101,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineF
   const [port, relayMetrics, projectorMetrics] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = { DATABASE_URL: url, KAFKA_BROKERS: broker.brokers, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   const nodeArgs = (name: string) => [...APP_NODE_ARGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
-  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('admin-api'));
+  const api = startApp('admin-api', 'dist/apps/admin-api/src/main.js', { ...env, ...BENCH_API_ENV, PORT: String(port) }, nodeArgs('admin-api'));
   const apps: ChildApp[] = [api];
   const sampler = new RssSampler(apps);
   const pool = new pg.Pool({ connectionString: url, max: 4 });

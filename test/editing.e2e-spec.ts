@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serveAdminApiMetrics } from '../apps/admin-api/src/metrics/metrics-server.js';
 import { ADMIN, AUDITOR, BETTER_SOURCE, BRIEF, EDITOR, startTestAdminApi, type TestAdminApi } from './support/admin-api.js';
 
 /**
@@ -349,7 +351,7 @@ describe('admin API: metrics', () => {
     await api?.close();
   });
 
-  it('exposes Prometheus metrics without a key: request durations by route and status, and the outbox backlog', async () => {
+  it('serves Prometheus metrics on their own port, not the API\'s: request durations by route and status, and the outbox backlog', async () => {
     const workId = randomUUID();
     await api.http().get(`/works/${workId}`).set('Authorization', AUDITOR).expect(404);
     await api
@@ -358,10 +360,19 @@ describe('admin API: metrics', () => {
       .set('Authorization', EDITOR)
       .send({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF })
       .expect(201);
-    const response = await api.http().get('/metrics');
-    expect(response.status).toBe(200);
-    expect(response.text).toMatch(/reelwire_http_request_duration_seconds_count\{method="GET",route="\/works\/:workId",status="404"\} 1/);
-    // Nothing relays in this test, so the one recorded event is waiting in the outbox.
-    expect(response.text).toMatch(/^reelwire_outbox_backlog 1$/m);
+    // Not on the API's port, with or without a key.
+    expect((await api.http().get('/metrics')).status).toBe(404);
+    expect((await api.http().get('/metrics').set('Authorization', ADMIN)).status).toBe(404);
+    const server = await serveAdminApiMetrics(api.app, 0, '127.0.0.1');
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(/reelwire_http_request_duration_seconds_count\{method="GET",route="\/works\/:workId",status="404"\} 1/);
+      // Nothing relays in this test, so the one recorded event is waiting in the outbox.
+      expect(text).toMatch(/^reelwire_outbox_backlog 1$/m);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

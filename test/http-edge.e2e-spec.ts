@@ -41,6 +41,10 @@ describe('admin API: the HTTP edge', () => {
       HTTP_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
       HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
       HTTP_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+      // These tests send more than a desk's minute of requests under one key; the limits are tested below.
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      RATE_LIMIT_READS_PER_MINUTE: '1000000',
+      METRICS_PORT: '0',
     });
     await app.waitFor(/admin API listening on/, 60_000);
   });
@@ -216,7 +220,7 @@ describe('admin API: the HTTP edge', () => {
       expect(answer.headers.get('strict-transport-security')).toBeNull();
       await answer.arrayBuffer();
     }
-    expect(answers[5]!.headers.get('content-security-policy')).toMatch(/^default-src 'self'; .*; frame-ancestors 'none'$/);
+    expect(answers[5]!.headers.get('content-security-policy')).toMatch(/^default-src 'self';\s*script-src .*;\s*frame-ancestors 'none'$/);
   });
 
   it('never writes a key to the log, even one sent in the URL', async () => {
@@ -241,9 +245,129 @@ describe('admin API: the HTTP edge', () => {
   });
 });
 
+describe('admin API: rate limits per key, and /metrics off the API port', () => {
+  const WRITES_PER_MINUTE = 5;
+  const READS_PER_MINUTE = 20;
+  const keyOf = (name: string) => `${name}-${randomBytes(12).toString('hex')}`;
+  const ANNA = keyOf('anna');
+  const BORIS = keyOf('boris');
+  const CLARA = keyOf('clara');
+  const DORA = keyOf('dora');
+  const AUDIT = keyOf('audit');
+  let db: TestDatabase;
+  let app: RunningChild;
+  let port: number;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = startChild(process.execPath, [MAIN], {
+      PATH: process.env.PATH,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      REELWIRE_API_KEYS: `anna:editor:${ANNA},boris:editor:${BORIS},clara:editor:${CLARA},dora:editor:${DORA},audit:auditor:${AUDIT}`,
+      RATE_LIMIT_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE),
+      RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE),
+      // One write slot, so a write that took it would push the next to 503 instead of its 429.
+      COMMANDS_IN_FLIGHT_LIMIT: '1',
+      HTTP_BODY_TIMEOUT_MS: '30000',
+    });
+    await app.waitFor(/admin API listening on/, 60_000);
+  });
+  afterAll(async () => {
+    await app?.stop('SIGTERM');
+    await db?.drop();
+  });
+
+  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF });
+  const register = (key: string) =>
+    fetch(`${base}/works`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(work()) });
+  const read = (key?: string) => fetch(`${base}/works/${randomUUID()}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  const metricsText = async () => {
+    const [, metricsPort] = (await app.waitFor(/metrics \(own port\): http:\/\/localhost:(\d+)\/metrics/))!;
+    return (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  };
+  const eventCount = async () => Number((await db.pool.query<{ count: string }>('SELECT count(*) FROM events')).rows[0]!.count);
+  const expectRateLimited = async (response: Response, kind: 'reads' | 'writes') => {
+    expect(response.status).toBe(429);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect({ nosniff: response.headers.get('x-content-type-options'), frame: response.headers.get('x-frame-options') }).toEqual({ nosniff: 'nosniff', frame: 'DENY' });
+    expect(await response.json()).toMatchObject({ type: '/problems/rate-limited', status: 429, title: 'Too many requests', detail: expect.stringContaining(`${kind} a minute`) });
+  };
+
+  it('answers a key over its writes a minute 429 with Retry-After, records nothing for it, and serves another key', async () => {
+    const accepted = [];
+    for (let index = 0; index < WRITES_PER_MINUTE; index++) accepted.push((await register(ANNA)).status);
+    expect(accepted).toEqual(Array(WRITES_PER_MINUTE).fill(201));
+    const before = await eventCount();
+    await expectRateLimited(await register(ANNA), 'writes');
+    expect(await eventCount()).toBe(before);
+    // Another key's writes, and the same key's reads, are counted apart.
+    expect((await register(BORIS)).status).toBe(201);
+    expect((await read(ANNA)).status).toBe(404);
+  });
+
+  it('refuses a write over the limit before reading its body or taking a write slot', async () => {
+    for (let index = 0; index < WRITES_PER_MINUTE; index++) expect((await register(CLARA)).status).toBe(201);
+    // Boris holds the only write slot with a body that never finishes.
+    const holder = connect(port, '127.0.0.1');
+    await new Promise((resolve) => holder.once('connect', resolve));
+    holder.write(`POST /works HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${BORIS}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kind":`);
+    try {
+      // Once it is admitted, a write with a key under its limit finds the slot taken.
+      for (const started = Date.now(); !/^reelwire_admin_api_writes_in_flight 1$/m.test(await metricsText()); ) {
+        if (Date.now() - started > 20_000) throw new Error('the held write was never admitted');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const probe = await register(DORA);
+      expect(probe.status).toBe(503);
+      expect(await probe.json()).toMatchObject({ type: '/problems/overloaded' });
+      const overLimit = await rawExchange(port, `POST /works HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${CLARA}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kind":`, 10_000);
+      expect(overLimit.status).toBe(429);
+      expect(JSON.parse(overLimit.body)).toMatchObject({ type: '/problems/rate-limited' });
+      expect(overLimit.headers['retry-after']).toMatch(/^[1-9][0-9]?$/);
+      // Answered at once, with the rest of the body never sent, and the connection closed.
+      expect(overLimit.closed).toBe(true);
+      expect(overLimit.elapsedMs).toBeLessThan(5_000);
+    } finally {
+      holder.destroy();
+    }
+  });
+
+  it('limits reads per key, and requests without a valid key per address; health is never limited', async () => {
+    const statuses = [];
+    for (let index = 0; index < READS_PER_MINUTE; index++) statuses.push((await read(AUDIT)).status);
+    expect(statuses).toEqual(Array(READS_PER_MINUTE).fill(404));
+    await expectRateLimited(await read(AUDIT), 'reads');
+    expect((await read(BORIS)).status).toBe(404);
+
+    const keyless = [];
+    for (let index = 0; index < READS_PER_MINUTE; index++) keyless.push((await read('not-a-key-of-this-api')).status);
+    expect(keyless).toEqual(Array(READS_PER_MINUTE).fill(401));
+    await expectRateLimited(await read(), 'reads');
+    expect((await read(BORIS)).status).toBe(404);
+    for (let index = 0; index < READS_PER_MINUTE + 5; index++) expect((await fetch(`${base}/health/live`)).status).toBe(200);
+  });
+
+  it('serves /metrics on its own port only', async () => {
+    expect((await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${BORIS}` } })).status).toBe(404);
+    const text = await metricsText();
+    expect(text).toMatch(/^reelwire_admin_api_rate_limited_total\{kind="write"\} [1-9]/m);
+    expect(text).toMatch(/^reelwire_admin_api_rate_limited_total\{kind="read"\} [1-9]/m);
+  });
+});
+
 describe('admin API: NODE_ENV and the dev keys', () => {
   const run = (env: NodeJS.ProcessEnv) =>
-    startChild(process.execPath, [MAIN], { PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, PORT: '0', LOG_LEVEL: 'warn', ...env });
+    startChild(process.execPath, [MAIN], { PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', ...env });
 
   it.each(['prod', 'Production', 'staging'])('refuses to start with NODE_ENV=%s and no REELWIRE_API_KEYS, naming the variable', async (nodeEnv) => {
     const child = run({ NODE_ENV: nodeEnv });

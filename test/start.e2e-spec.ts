@@ -25,6 +25,7 @@ describe('npm start (embedded PostgreSQL and dev Kafka broker)', () => {
       REELWIRE_DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
       KAFKA_DEV_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
       RELAY_METRICS_PORT: String(await freePort()),
       PROJECTOR_METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',

@@ -15,10 +15,16 @@ export interface TestAdminApi {
   close(): Promise<void>;
 }
 
+/**
+ * The suite's scripts send hundreds of requests a second under one dev key, far beyond the per-key limits made for a
+ * desk; the limits themselves are tested in http-edge.e2e-spec.ts, with limits of their own.
+ */
+export const SUITE_RATE_LIMITS = { writesPerMinute: 100_000_000, readsPerMinute: 100_000_000 };
+
 /** The real admin API (same wiring as main.ts) on its own fresh database, reached over HTTP by supertest. */
 export async function startTestAdminApi(): Promise<TestAdminApi> {
   const db = await createTestDatabase();
-  const config: AppConfig = { port: 0, databaseUrl: db.url, apiKeys: DEV_API_KEYS, logLevel: process.env.LOG_LEVEL ?? 'silent', usingDevKeys: true };
+  const config: AppConfig = { port: 0, databaseUrl: db.url, apiKeys: DEV_API_KEYS, logLevel: process.env.LOG_LEVEL ?? 'silent', usingDevKeys: true, rateLimits: SUITE_RATE_LIMITS };
   const app = await createAdminApi(config);
   await app.init();
   // Fastify answers requests passed to its server only once its plugins and routes are ready (listen() waits for it).

@@ -5,8 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { registerEarlyAuthentication } from './auth/early-authentication.js';
-import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, resolveHttpLimits, type AppConfig } from './config/app-config.js';
+import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, resolveHttpLimits, resolveRateLimits, type AppConfig } from './config/app-config.js';
 import { createHttpAdapter, registerBodyParsers, registerEtags } from './http/fastify-http.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { createAppLogger, PinoNestLogger, registerRequestLogging } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -30,7 +31,11 @@ export async function createAdminApi(config: AppConfig): Promise<NestFastifyAppl
   const keys = app.get(ApiKeyRegistry);
   registerRequestLogging(fastify, logger, (value) => keys.isKey(value));
   app.get(MetricsService).observeRequests(fastify);
-  registerSecurityHeaders(fastify, answerHeaders);
+  // Helmet's hooks first, so every answer sent through Fastify carries the headers, refusals by later hooks included.
+  await registerSecurityHeaders(fastify, config);
+  // The rate next: a caller over its limit is refused before its role is checked, it takes a write slot or its body
+  // is read (rate-limits.ts).
+  fastify.addHook('onRequest', await registerRateLimits(fastify, resolveRateLimits(config.rateLimits), keys, app.get(MetricsService).rateLimits));
   // The key before admission: a client without one never holds a write slot (early-authentication.ts).
   registerEarlyAuthentication(fastify, keys);
   // Admission next: a refused write is answered before anything else is done for it, its body unread, and is left

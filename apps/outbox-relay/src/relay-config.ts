@@ -31,6 +31,6 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     lockPollMs: wholeNumber(env, 'RELAY_LOCK_POLL_MS', 1000, { min: 1 }),
     maxBackoffMs: wholeNumber(env, 'RELAY_MAX_BACKOFF_MS', 5000, { min: 1 }),
     metricsPort: port(env, 'RELAY_METRICS_PORT', 9464, { allowAnyFree: true }),
-    host: listenHost(env),
+    host: listenHost(env, 'HOST'),
   };
 }

@@ -34,6 +34,6 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv): ProjectorConfig {
     ...(partitionsConcurrently !== undefined ? { partitionsConcurrently } : {}),
     ...(runSize !== undefined ? { runSize } : {}),
     metricsPort: port(env, 'PROJECTOR_METRICS_PORT', 9465, { allowAnyFree: true }),
-    host: listenHost(env),
+    host: listenHost(env, 'HOST'),
   };
 }

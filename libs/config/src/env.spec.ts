@@ -8,7 +8,7 @@ describe('reading environment variables', () => {
     expect(port({}, 'PORT', 3000)).toBe(3000);
     expect(flag({}, 'REELWIRE_SEED_WAIT')).toBe(false);
     expect(logLevel({})).toBe('info');
-    expect(listenHost({ HOST: '' })).toBe('127.0.0.1');
+    expect(listenHost({ HOST: '' }, 'HOST')).toBe('127.0.0.1');
   });
 
   it.each(['1.5', '1e3', '-1', ' 2', '0x10', 'ten', '10001'])('refuses %p as a whole number from 1 to 10000, naming the variable and the range', (raw) => {
@@ -47,8 +47,8 @@ describe('reading environment variables', () => {
   });
 
   it('reads HOST and URLs', () => {
-    expect(listenHost({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
-    expect(() => listenHost({ HOST: 'http://0.0.0.0' })).toThrow(/HOST must be an IP address or host name/);
+    expect(listenHost({ HOST: '0.0.0.0' }, 'HOST')).toBe('0.0.0.0');
+    expect(() => listenHost({ HOST: 'http://0.0.0.0' }, 'HOST')).toThrow(/HOST must be an IP address or host name/);
     expect(httpUrl({ REELWIRE_API_URL: 'https://api.example:8443' }, 'REELWIRE_API_URL', 'http://localhost:3000')).toBe('https://api.example:8443');
     expect(() => httpUrl({ REELWIRE_API_URL: 'localhost:3000' }, 'REELWIRE_API_URL', 'http://x')).toThrow('REELWIRE_API_URL must be an http:// or https:// URL, got "localhost:3000"');
   });

@@ -71,11 +71,11 @@ export function logLevel(env: NodeJS.ProcessEnv, fallback: LogLevelName = 'info'
   return oneOf(env, 'LOG_LEVEL', LOG_LEVELS, fallback);
 }
 
-/** The address a server listens on: HOST, loopback unless told otherwise (0.0.0.0 in a container). */
-export function listenHost(env: NodeJS.ProcessEnv): string {
-  const raw = given(env, 'HOST');
+/** The address a server listens on (HOST, METRICS_HOST): loopback unless told otherwise (0.0.0.0 in a container). */
+export function listenHost(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = given(env, name);
   if (raw === undefined) return '127.0.0.1';
-  if (/\s|\/|^:+$/.test(raw)) refuse('HOST', 'an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0', raw);
+  if (/\s|\/|^:+$/.test(raw)) refuse(name, 'an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0', raw);
   return raw;
 }
 

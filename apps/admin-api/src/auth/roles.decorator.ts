@@ -16,7 +16,7 @@ export const ROUTE_ROLES = 'reelwireRoles';
  * the whole config). On a class it adds nothing: Nest reads the route config of the method only, and ApiKeyGuard
  * still applies the class's metadata.
  */
-function inRouteConfig(entries: Record<string, unknown>): ClassDecorator & MethodDecorator {
+export function inRouteConfig(entries: Record<string, unknown>): ClassDecorator & MethodDecorator {
   return ((_target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const handler = descriptor?.value as object | undefined;
     if (handler === undefined) return;

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../../../libs/config/src/env.js';
-import { DEFAULT_HTTP_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
+import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS_PORT, DEFAULT_RATE_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
 
 describe('loadAppConfig', () => {
   const KEYS = 'desk:editor:0123456789abcdef';
@@ -55,5 +55,19 @@ describe('loadAppConfig', () => {
       streamStateCacheSize: 0,
       commandsInFlightLimit: 8,
     });
+  });
+
+  it('reads the rate limits a minute, refusing values that are not whole numbers ≥ 1', () => {
+    expect(loadAppConfig({}).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(loadAppConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '5' }).rateLimits).toEqual({ writesPerMinute: 5, readsPerMinute: DEFAULT_RATE_LIMITS.readsPerMinute });
+    expect(() => loadAppConfig({ RATE_LIMIT_READS_PER_MINUTE: '0' })).toThrow('RATE_LIMIT_READS_PER_MINUTE must be a whole number ≥ 1, got "0"');
+    expect(() => loadAppConfig({ RATE_LIMIT_WRITES_PER_MINUTE: 'many' })).toThrow('RATE_LIMIT_WRITES_PER_MINUTE must be a whole number ≥ 1');
+  });
+
+  it('serves metrics on their own port of loopback unless METRICS_PORT and METRICS_HOST say otherwise', () => {
+    expect(loadAppConfig({ HOST: '0.0.0.0' })).toMatchObject({ metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1' });
+    expect(loadAppConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 0, metricsHost: '0.0.0.0' });
+    expect(() => loadAppConfig({ METRICS_PORT: '70000' })).toThrow('METRICS_PORT must be a TCP port from 0 to 65535 (0: any free port), got "70000"');
+    expect(() => loadAppConfig({ METRICS_HOST: 'http://0.0.0.0' })).toThrow('METRICS_HOST must be an IP address or host name to listen on');
   });
 });

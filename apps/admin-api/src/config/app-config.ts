@@ -27,7 +27,34 @@ export interface AppConfig {
   httpLimits?: Partial<HttpLimits>;
   /** Strict-Transport-Security on every answer: only for NODE_ENV=production, where TLS ends in front of the API. */
   strictTransportSecurity?: boolean;
+  /** Requests one key (or one address without a key) may make a minute; any left out take the defaults below. */
+  rateLimits?: Partial<RateLimits>;
+  /** Where main.ts serves /metrics: its own port (METRICS_PORT, 0 = any free port), not the API's. */
+  metricsPort?: number;
+  /** The address of the metrics port (METRICS_HOST, default 127.0.0.1 whatever HOST is). */
+  metricsHost?: string;
 }
+
+/**
+ * Per API key (by its principal), or per client address for requests without a valid key: writes and reads are
+ * counted apart, each in a window of a minute (@fastify/rate-limit's fixed window); beyond its count a request is
+ * answered 429 with Retry-After until the window ends.
+ */
+export interface RateLimits {
+  /** POST, PATCH, PUT, DELETE a minute (RATE_LIMIT_WRITES_PER_MINUTE). */
+  writesPerMinute: number;
+  /** GET, HEAD, OPTIONS a minute (RATE_LIMIT_READS_PER_MINUTE). */
+  readsPerMinute: number;
+}
+
+/**
+ * Sized for people at a desk and the page they keep open: an editor records a fact in seconds, not several a second,
+ * and a page polls a few reads a second at most. A script that imports or a benchmark under one key sets more.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 600, readsPerMinute: 3000 };
+
+/** The port of the admin API's own /metrics listener when METRICS_PORT is not set (the relay's is 9464, the projector's 9465). */
+export const DEFAULT_METRICS_PORT = 9463;
 
 /**
  * What a slow or greedy client may hold. Node checks the header and body deadlines together for requests still being
@@ -116,7 +143,7 @@ export function parseApiKeys(value: string): ApiKeyConfig[] {
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'databaseUrl'> {
   const listenPort = port(env, 'PORT', 3000, { allowAnyFree: true });
-  const host = listenHost(env);
+  const host = listenHost(env, 'HOST');
   let apiKeys: ApiKeyConfig[];
   let usingDevKeys = false;
   const configuredKeys = given(env, 'REELWIRE_API_KEYS');
@@ -140,6 +167,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     keepAliveTimeoutMs: wholeNumber(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', undefined, atLeastOne),
     maxConnections: wholeNumber(env, 'HTTP_MAX_CONNECTIONS', undefined, atLeastOne),
   });
+  const metricsPort = port(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, { allowAnyFree: true });
   return {
     port: listenPort,
     host,
@@ -150,6 +178,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     commandsInFlightLimit,
     httpLimits,
     strictTransportSecurity: env.NODE_ENV === 'production',
+    rateLimits: resolveRateLimits({
+      writesPerMinute: wholeNumber(env, 'RATE_LIMIT_WRITES_PER_MINUTE', undefined, atLeastOne),
+      readsPerMinute: wholeNumber(env, 'RATE_LIMIT_READS_PER_MINUTE', undefined, atLeastOne),
+    }),
+    metricsPort,
+    metricsHost: metricsHost(env),
   };
 }
 
@@ -161,4 +195,19 @@ export function resolveHttpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
     throw new ConfigurationError(`HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the body deadline covers the headers too`);
   }
   return limits;
+}
+
+/** The rate limits with the defaults filled in. */
+export function resolveRateLimits(given: Partial<RateLimits> = {}): RateLimits {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_RATE_LIMITS, ...defined };
+}
+
+
+/**
+ * Where the metrics port listens: METRICS_HOST, loopback unless told otherwise — not HOST, so a container that opens
+ * the API to its network does not open the metrics with it.
+ */
+function metricsHost(env: NodeJS.ProcessEnv): string {
+  return listenHost(env, 'METRICS_HOST');
 }

@@ -1,10 +1,17 @@
+import { createRequire } from 'node:module';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { inRouteConfig } from '../auth/roles.decorator.js';
+
+const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
 /**
  * Headers every answer carries, API or page: the browser must not guess a type (nosniff), leak the URL elsewhere
  * (no-referrer) or show an answer inside another site's frame (DENY and frame-ancestors 'none', for browsers that
  * know only one of the two). HSTS only in production, where the API is reached through TLS: over plain HTTP on a
- * developer's machine it would pin localhost to HTTPS.
+ * developer's machine it would pin localhost to HTTPS. This list is for the answers written on the raw socket
+ * (refused writes, HTTP the parser could not read), which no hook reaches; @fastify/helmet (helmetOptions below)
+ * puts the same headers on every answer sent through Fastify.
  */
 export function securityHeaders(options: { strictTransportSecurity?: boolean }): Record<string, string> {
   return {
@@ -12,22 +19,57 @@ export function securityHeaders(options: { strictTransportSecurity?: boolean }):
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
     'Content-Security-Policy': "frame-ancestors 'none'",
-    ...(options.strictTransportSecurity ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+    ...(options.strictTransportSecurity ? { 'Strict-Transport-Security': `max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains` } : {}),
   };
 }
 
+/** The policy of an answer that is not a page: it may not be framed, and it loads nothing, so nothing else is said. */
+const API_POLICY = {
+  useDefaults: false,
+  directives: { defaultSrc: helmetOfThePlugin().contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] },
+} as FastifyHelmetOptions['contentSecurityPolicy'];
+
 /**
- * Adds the headers to every answer sent through Fastify; answers written on the raw socket (refused writes, HTTP the
- * parser could not read) add them themselves. A page's own Content-Security-Policy is kept, with frame-ancestors
- * added when it has none.
+ * helmet as @fastify/helmet loads it (CommonJS, its own dependency): helmet's marker for "no default-src" is a symbol
+ * of its own, and the ES module build of helmet has another one, which the plugin's helmet would not recognise.
  */
-export function registerSecurityHeaders(fastify: FastifyInstance, headers: Record<string, string>): void {
-  const { 'Content-Security-Policy': frameAncestors, ...others } = headers;
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    reply.headers(others);
-    const policy = reply.getHeader('content-security-policy');
-    if (typeof policy !== 'string' || policy === '') reply.header('Content-Security-Policy', frameAncestors);
-    else if (!/(^|;)\s*frame-ancestors\s/i.test(policy)) reply.header('Content-Security-Policy', `${policy}; ${frameAncestors}`);
-    done(null, payload);
-  });
+function helmetOfThePlugin(): { contentSecurityPolicy: { dangerouslyDisableDefaultSrc: symbol } } {
+  const fromThisFile = createRequire(import.meta.url);
+  return createRequire(fromThisFile.resolve('@fastify/helmet'))('helmet') as { contentSecurityPolicy: { dangerouslyDisableDefaultSrc: symbol } };
+}
+
+/**
+ * Helmet set to exactly the headers of securityHeaders(): its other defaults (cross-origin isolation, Origin-Agent-
+ * Cluster, X-DNS-Prefetch-Control…) are left off, so answers to existing clients change in nothing.
+ */
+export function helmetOptions(options: { strictTransportSecurity?: boolean }): FastifyHelmetOptions {
+  return {
+    contentSecurityPolicy: API_POLICY,
+    xContentTypeOptions: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: options.strictTransportSecurity ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xPoweredBy: false,
+    xXssProtection: false,
+  };
+}
+
+/** Registered before any other hook, so even an answer refused by a later hook carries the headers. */
+export async function registerSecurityHeaders(fastify: FastifyInstance, options: { strictTransportSecurity?: boolean }): Promise<void> {
+  await fastify.register(fastifyHelmet, helmetOptions(options));
+}
+
+/**
+ * A page's own Content-Security-Policy (directives in helmet's camelCase), set by helmet for that route with
+ * frame-ancestors 'none' added, in place of the policy every other answer gets.
+ */
+export function PagePolicy(directives: Record<string, string[]>): MethodDecorator {
+  return inRouteConfig({ helmet: { contentSecurityPolicy: { useDefaults: false, directives: { ...directives, frameAncestors: ["'none'"] } } } });
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
+import type { RateLimitObserver } from '../http/rate-limits.js';
 import { wasRefused, type CommandsInFlightObserver } from '../overload/commands-in-flight.js';
 import { PG_POOL } from '../database/database.module.js';
 
@@ -16,6 +17,8 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Admission of writes (limitCommandsInFlight): refused writes never reach the request log or httpDuration. */
   readonly commandsInFlight: CommandsInFlightObserver;
+  /** Requests answered 429 by the per-key rate limits (rate-limits.ts), by kind. */
+  readonly rateLimits: RateLimitObserver;
 
   constructor(@Inject(PG_POOL) pool: pg.Pool) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reelwire_admin_api_' });
@@ -37,6 +40,13 @@ export class MetricsService {
       registers: [this.registry],
     });
     this.commandsInFlight = { inFlight: (count) => writesInFlight.set(count), refused: () => writesRefused.inc() };
+    const rateLimited = new Counter({
+      name: 'reelwire_admin_api_rate_limited_total',
+      help: 'Requests answered 429 because their API key (or address, without a key) was over its reads or writes a minute',
+      labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    this.rateLimits = { limited: (kind) => rateLimited.inc({ kind }) };
     new Gauge({
       name: 'reelwire_outbox_backlog',
       help: 'Events recorded but not yet published to Kafka',

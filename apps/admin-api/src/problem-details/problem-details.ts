@@ -35,6 +35,7 @@ export const ProblemType = {
   retracted: '/problems/retracted',
   internal: '/problems/internal-error',
   overloaded: '/problems/overloaded',
+  rateLimited: '/problems/rate-limited',
   databaseUnavailable: '/problems/database-unavailable',
   malformedRequest: '/problems/malformed-request',
   requestTimeout: '/problems/request-timeout',

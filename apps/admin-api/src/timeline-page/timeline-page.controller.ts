@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator.js';
+import { PagePolicy } from '../http/security-headers.js';
 import { TIMELINE_PAGE_HTML } from './timeline-page.html.js';
 
 /** The page holds no data itself (it asks the API with the visitor's key), so serving it needs no key. */
@@ -10,7 +11,7 @@ export class TimelinePageController {
   @Get()
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")
+  @PagePolicy({ defaultSrc: ["'self'"], scriptSrc: ["'unsafe-inline'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'", 'data:'] })
   page(): string {
     return TIMELINE_PAGE_HTML;
   }
