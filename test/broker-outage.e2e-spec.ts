@@ -77,6 +77,10 @@ describe('Kafka broker outage under concurrent writers (admin API, outbox relay 
       KAFKA_TOPIC_PARTITIONS: '3',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      METRICS_PORT: '0',
+      // Four writers under the dev editor's key write faster than a desk: not the limit this test is about.
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      RATE_LIMIT_READS_PER_MINUTE: '1000000',
       RELAY_METRICS_PORT: '0',
       RELAY_POLL_INTERVAL_MS: '100',
       RELAY_MAX_BACKOFF_MS: '1000',
