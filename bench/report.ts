@@ -293,7 +293,16 @@ the apps' profiles to bench-profiles/) and is covered by tests against real Post
   stream version) hashed every row version true at the position instead of looking up one key (EXPLAIN ANALYZE on
   section 7's log: 327 ms for one card, 3.9 ms with the test outside the union; the queries in process on that log, 150 random positions each, before
   and after, with the 2 cores shared by other work at load 10: card p50 341.6 → 13.2 ms, p99 612.5 → 58.4 ms; list
-  p50 610.4 → 69.4 ms, p99 1,161.7 → 308.8 ms). Section 7's figures predate that fix.
+  p50 610.4 → 69.4 ms, p99 1,161.7 → 308.8 ms). Section 7's table predates that fix. Section 7 re-run alone after
+  it (\`node dist/bench/as-of.js\` with the flags above, at e7ba4a1, medians of 3, quiet machine), \`?asOf=\` /
+  \`?asOfPosition=\`:
+  - sequential p99: card 25.2 / 18.5 ms, timeline 19.4 / 15.7 ms (both targets met), /projects 267.2 / 242.2 ms
+    (p50 28.4 / 24.9 ms; target missed);
+  - 8 in flight: 70.7 requests/s (15 before); p99 card 194.6 / 142.9 ms, /projects 1,723.7 / 1,971.7 ms;
+  - the API stayed up: 0 5xx, VmHWM 146 MB.
+
+  The list's p99 comes from old positions. Its current-table branch walks the title index until it finds 20 rows
+  opened before the position. An index on \`valid_from\` there would end the HOT updates that keep an edit cheap.
 - **Domain: immutable again.** The fact index (\`factsByEventId\`) is a persistent list (one node per fact, older
   nodes shared), so recording a fact is O(1) without writing in place; the admin API folds with the plain evolve.
 
