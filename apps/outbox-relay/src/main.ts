@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
@@ -7,27 +6,10 @@ import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { createPool } from '../../../libs/database/src/pool.js';
 import { createKafka, LogLevel } from '../../../libs/messaging/src/kafka.js';
 import { exitWithStartError } from '../../../libs/config/src/env.js';
+import { serveMetrics } from '../../../libs/metrics/src/serve-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { loadRelayConfig } from './relay-config.js';
 import { createRelayMetrics } from './relay-metrics.js';
-
-/** GET /metrics on the given address and port (0 = any free port); everything else is 404. */
-function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    registry.metrics().then(
-      (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
-      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
 
 /**
  * `npm run start:relay`: PostgreSQL (DATABASE_URL or the embedded server), migrations, then the outbox relay publishing to

@@ -5,7 +5,8 @@ import { onShutdownSignal } from '../../../libs/database/src/shutdown.js';
 import { exitWithStartError } from '../../../libs/config/src/env.js';
 import { createKafka, ensureTopics, LogLevel } from '../../../libs/messaging/src/kafka.js';
 import { PROJECTION_NAME } from '../../../libs/read-models/src/engine/pg-store.js';
-import { createProjectorMetrics, serveMetrics } from './metrics.js';
+import { serveMetrics } from '../../../libs/metrics/src/serve-metrics.js';
+import { createProjectorMetrics } from './metrics.js';
 import { createProjector } from './projector.js';
 import { loadProjectorConfig } from './projector-config.js';
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     },
   });
   metrics = createProjectorMetrics({ admin, pool, schema: projector.schema, groupId: projector.groupId, topics: projector.topics });
-  const server = await serveMetrics(metrics.registry, config.metricsPort, config.host);
+  const server = await serveMetrics(metrics.registry, config.metricsPort, config.host, { health: true });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.metricsPort;
   say(`metrics on http://localhost:${port}/metrics; database: ${database.description}; kafka: ${brokers.join(',')}`);

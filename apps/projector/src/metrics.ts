@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import client from 'prom-client';
@@ -64,33 +63,4 @@ export function createProjectorMetrics(options: { admin: Admin; pool: pg.Pool; s
     },
   });
   return { registry, applied, deadLetters, refreshLag };
-}
-
-/** GET /metrics (Prometheus text) and GET /health on node:http, on loopback unless `host` says otherwise. */
-export async function serveMetrics(registry: client.Registry, port: number, host = '127.0.0.1'): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
-      registry
-        .metrics()
-        .then((body) => {
-          res.writeHead(200, { 'content-type': registry.contentType });
-          res.end(body);
-        })
-        .catch((error: unknown) => {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(String(error));
-        });
-    } else if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"status":"ok"}');
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
 }
