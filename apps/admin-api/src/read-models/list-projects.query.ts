@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { WORK_KINDS, WORK_STATUSES } from '../../../../libs/contracts/src/vocabulary.js';
+import { ListPageQuery } from './page.query.js';
 import { IdFilter } from '../shared/id-filter.js';
 
 /** Filters of GET /projects; all optional, combined with AND. */
-export class ListProjectsQuery {
+export class ListProjectsQuery extends ListPageQuery {
   @ApiPropertyOptional({ enum: WORK_STATUSES, example: 'in-development' })
   @IsOptional()
   @IsIn(WORK_STATUSES as unknown as string[], { message: `status must be one of ${WORK_STATUSES.join(', ')}` })
@@ -44,24 +44,6 @@ export class ListProjectsQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  // asOf / asOfPosition are read by the ViewAt decorator (and documented by ViewAtQuery); declared here so that the
-  // list's whitelist validation lets them through.
-  @IsOptional()
-  @IsString()
-  asOf?: string;
-
-  @IsOptional()
-  @IsString()
-  asOfPosition?: string;
 
   @ApiPropertyOptional({ description: 'Opaque: nextCursor of the previous page, with the same filters' })
   @IsOptional()

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ListPageQuery } from './page.query.js';
 
 /** GET /people and GET /organizations: a name to look for, and the page. */
-export class NameSearchQuery {
+export class NameSearchQuery extends ListPageQuery {
   @ApiPropertyOptional({
     example: 'nguyen thi ha',
     maxLength: 200,
@@ -18,24 +18,6 @@ export class NameSearchQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  // asOf / asOfPosition are read by the ViewAt decorator (and documented by ViewAtQuery); declared here so that the
-  // list's whitelist validation lets them through.
-  @IsOptional()
-  @IsString()
-  asOf?: string;
-
-  @IsOptional()
-  @IsString()
-  asOfPosition?: string;
 
   @ApiPropertyOptional({ description: 'Opaque: nextCursor of the previous page, with the same q' })
   @IsOptional()
