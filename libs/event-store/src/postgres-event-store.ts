@@ -221,7 +221,7 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
 
 /**
  * In canonical JSON (JSON.stringify's escapes), a \u0000 or a lone surrogate's \udXXX escape: backslashes only appear
- * escaped, so one preceded by an even number of backslashes is an escape, not text. jsonb refuses both (22P05).
+ * escaped, so one preceded by an even number of backslashes is an escape, not text. jsonb refuses both (22P05, 22P02).
  */
 const JSONB_REFUSED_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/;
 const jsonbRefusesPiece = (piece: string) => piece.includes('\\u') && JSONB_REFUSED_ESCAPE.test(piece);
