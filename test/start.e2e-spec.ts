@@ -85,7 +85,7 @@ describe('npm start (embedded PostgreSQL and dev Kafka broker)', () => {
   }, 400_000);
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
