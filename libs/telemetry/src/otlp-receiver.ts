@@ -95,7 +95,14 @@ export function spansOfExport(request: ExportTraceServiceRequest): ReceivedSpan[
   });
 }
 
-export async function startOtlpReceiver(host = '127.0.0.1', port = 0): Promise<OtlpReceiver> {
+export interface OtlpReceiverOptions {
+  host?: string;
+  port?: number;
+  /** Keep every span for spans() (default true); false when only onSpans listens, so a long run keeps nothing. */
+  retain?: boolean;
+}
+
+export async function startOtlpReceiver({ host = '127.0.0.1', port = 0, retain = true }: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
   const listeners: ((spans: ReceivedSpan[]) => void)[] = [];
   const server: Server = createServer((request, response) => {
@@ -112,7 +119,7 @@ export async function startOtlpReceiver(host = '127.0.0.1', port = 0): Promise<O
       } catch (error) {
         return void response.writeHead(400, { 'content-type': 'text/plain' }).end((error as Error).message);
       }
-      received.push(...spans);
+      if (retain) received.push(...spans);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       for (const listener of listeners) listener(spans);
     });

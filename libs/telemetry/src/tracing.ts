@@ -1,5 +1,4 @@
 import { register } from 'node:module';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { given, httpUrl } from '../../config/src/env.js';
 
 /**
@@ -37,7 +36,6 @@ export async function startTracing(options: TracingOptions, env: NodeJS.ProcessE
   // pg, kafkajs, pino and fastify are imported by ESM modules: import-in-the-middle's hook lets the instrumentations
   // patch them (require-in-the-middle alone only sees require()). Registered before the app's modules are imported.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  if (given(env, 'OTEL_LOG_LEVEL') === 'debug') diag.setLogger({ ...console, verbose: console.debug }, DiagLogLevel.DEBUG);
 
   const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { registerInstrumentations }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
