@@ -16,6 +16,8 @@ export interface ReceivedSpan {
   kind: number;
   /** service.name of the process that recorded it. */
   service: string;
+  /** The instrumentation scope (library) that made it: reelwire, @opentelemetry/instrumentation-pg… */
+  scope: string;
   startNs: bigint;
   endNs: bigint;
   attributes: Record<string, unknown>;
@@ -58,7 +60,7 @@ interface OtlpSpan {
   status?: { code?: number };
 }
 interface ExportTraceServiceRequest {
-  resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+  resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[] }[];
 }
 
 function valueOf(value: OtlpAnyValue | undefined): unknown {
@@ -77,7 +79,7 @@ const attributesOf = (list: OtlpKeyValue[] | undefined) => Object.fromEntries((l
 export function spansOfExport(request: ExportTraceServiceRequest): ReceivedSpan[] {
   return (request.resourceSpans ?? []).flatMap(({ resource, scopeSpans }) => {
     const service = String(attributesOf(resource?.attributes)['service.name'] ?? 'unknown');
-    return (scopeSpans ?? []).flatMap(({ spans }) =>
+    return (scopeSpans ?? []).flatMap(({ scope, spans }) =>
       (spans ?? []).map((span) => ({
         traceId: span.traceId,
         spanId: span.spanId,
@@ -85,6 +87,7 @@ export function spansOfExport(request: ExportTraceServiceRequest): ReceivedSpan[
         name: span.name,
         kind: span.kind ?? 0,
         service,
+        scope: scope?.name ?? '',
         startNs: BigInt(span.startTimeUnixNano),
         endNs: BigInt(span.endTimeUnixNano),
         attributes: attributesOf(span.attributes),

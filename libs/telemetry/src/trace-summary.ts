@@ -4,7 +4,8 @@ import type { ReceivedSpan } from './otlp-receiver.js';
  * One trace as a readable tree: each span's start after the trace's first, its duration, its name and the service that
  * recorded it, children under their parent in start order. What `npm start -- --trace` prints after a command.
  */
-export function traceSummary(spans: readonly ReceivedSpan[]): string {
+export function traceSummary(all: readonly ReceivedSpan[]): string {
+  const spans = all.filter((span) => !isFastifyHook(span));
   if (spans.length === 0) return '(no spans)';
   const ordered = [...spans].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
   const start = ordered[0]!.startNs;
@@ -17,7 +18,8 @@ export function traceSummary(spans: readonly ReceivedSpan[]): string {
     children.set(parent, [...(children.get(parent) ?? []), span]);
   }
   const ms = (ns: bigint) => `${(Number(ns) / 1e6).toFixed(1)} ms`;
-  const lines = [`trace ${ordered[0]!.traceId}: ${spans.length} spans, ${ms(end - start)}`];
+  const hidden = all.length - spans.length;
+  const lines = [`trace ${ordered[0]!.traceId}: ${all.length} spans, ${ms(end - start)}${hidden ? ` (${hidden} Fastify hook spans not shown)` : ''}`];
   const walk = (parent: string, depth: number) => {
     for (const span of children.get(parent) ?? []) {
       const notes = [span.service, ...(span.statusCode === 2 ? ['failed'] : []), ...detail(span)];
@@ -27,6 +29,11 @@ export function traceSummary(spans: readonly ReceivedSpan[]): string {
   };
   walk('', 0);
   return lines.join('\n');
+}
+
+/** Fastify's per-hook spans (onRequest, preParsing, onSend…): a dozen per request, shown in a collector, not here. */
+function isFastifyHook(span: ReceivedSpan): boolean {
+  return span.scope === '@fastify/otel' && /^(onRequest|preParsing|preValidation|preHandler|preSerialization|onSend|onResponse|onTimeout|onError|onRequestAbort) - /.test(span.name);
 }
 
 /** The attributes that say most about a reelwire span. */
