@@ -158,6 +158,10 @@ describe('tracing: one editor command is one trace across the admin API, the rel
     expect(deadLetter.attributes['reelwire.dead_letter.reason']).toBe('unparseable');
     expect(deadLetter.statusCode).toBe(2);
     expect(ancestorsOf(deadLetter, spans).map((span) => span.name)).toContain('projector apply');
+    // The projector's dead-letter line names the trace and the apply span.
+    const apply = spans.find((span) => span.spanId === deadLetter.parentSpanId)!;
+    expect(apps[2]!.child.output()).toContain(`dead letter (unparseable) at reelwire.work.v1/`);
+    expect(apps[2]!.child.output()).toContain(`trace_id=${traceId} span_id=${apply.spanId}`);
     const dead = await db.pool.query<{ reason: string }>('SELECT reason FROM read_models.dead_letters');
     expect(dead.rows.map((row) => row.reason)).toEqual(['unparseable']);
   }, 60_000);

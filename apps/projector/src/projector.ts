@@ -215,15 +215,20 @@ export function createProjector(options: ProjectorOptions): Projector {
   /**
    * Applies runs of messages (each of one partition, no two of the same) in ONE transaction with the checkpoint after
    * each run's last message: the engine loads every stream's progress and the rows its handlers read once, and writes
-   * once per table. Returns the outcomes per run, or undefined after a rollback (a row write that cannot be pinned on
-   * one event, a database error).
+   * once per table. After the commit the runs count as applied (checkpoints, onOutcome); returns the outcomes per run,
+   * or undefined after a rollback (a row write that cannot be pinned on one event, a database error).
    */
   const applyInOneTransaction = (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
     const traced = runs.flatMap(({ topic, partition, run }) => run.map(({ message }) => ({ topic, partition, message })));
     return inSpan('projector apply', applySpanOptions(traced), async (span) => {
       const outcomes = await applyRunsInOneTransaction(runs);
-      if (outcomes) recordDeadLetters(traced, outcomes.flat());
-      else span.setAttribute('reelwire.rolled_back', true);
+      if (!outcomes) {
+        span.setAttribute('reelwire.rolled_back', true);
+        return undefined;
+      }
+      recordDeadLetters(traced, outcomes.flat());
+      // Inside the span, so what onOutcome logs can name the trace.
+      runs.forEach((run, index) => applied(run, outcomes[index]!));
       return outcomes;
     });
   };
@@ -262,7 +267,7 @@ export function createProjector(options: ProjectorOptions): Projector {
   /** One run in one transaction; if that fails, message by message, which dead-letters a failing event alone. */
   const applyRun = async (partitionRun: PartitionRun): Promise<void> => {
     const outcomes = await applyInOneTransaction([partitionRun]);
-    if (outcomes) return applied(partitionRun, outcomes[0]!);
+    if (outcomes) return;
     for (const { message } of partitionRun.run) await applyMessage(partitionRun.topic, partitionRun.partition, message);
   };
 
@@ -296,7 +301,6 @@ export function createProjector(options: ProjectorOptions): Projector {
           continue;
         }
         if (outcomes) {
-          runs.forEach((run, index) => applied(run, outcomes[index]!));
           for (const w of group) w.settle();
           continue;
         }

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { Tracing } from '../../../libs/telemetry/src/tracing.js';
 import { createPool } from '../../../libs/database/src/pool.js';
 import { resolveDatabase } from '../../../libs/database/src/database-url.js';
@@ -18,6 +19,12 @@ import { loadProjectorConfig } from './projector-config.js';
  * message at a time), a whole number from 1 to 10000. Every variable is checked first (docs/configuration.md): a
  * refused value stops the projector before it starts, with a line naming the variable and the allowed values.
  */
+/** ` trace_id=… span_id=…` of the apply span a line is written in, when traced. */
+function traceIds(): string {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && trace.isSpanContextValid(span) ? ` trace_id=${span.traceId} span_id=${span.spanId}` : '';
+}
+
 export async function runProjector(tracing: Tracing): Promise<void> {
   const say = (line: string) => process.stdout.write(`reelwire projector: ${line}\n`);
   const config = loadProjectorConfig(process.env);
@@ -41,7 +48,7 @@ export async function runProjector(tracing: Tracing): Promise<void> {
       metrics?.applied.inc({ outcome: outcome.outcome });
       if (outcome.outcome === 'dead-lettered') {
         metrics?.deadLetters.inc({ projection: PROJECTION_NAME, reason: outcome.reason });
-        say(`dead letter (${outcome.reason}) at ${message.topic}/${message.partition}@${message.offset}: ${outcome.error}`);
+        say(`dead letter (${outcome.reason}) at ${message.topic}/${message.partition}@${message.offset}: ${outcome.error}${traceIds()}`);
       }
     },
   });
