@@ -15,8 +15,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
  * An operator points the three apps at an OpenTelemetry collector (OTEL_EXPORTER_OTLP_ENDPOINT; here a small OTLP/HTTP
  * receiver of the test's own) and follows one editor's command end to end: one trace from the HTTP request through
  * decide and append, the relay's publish and the projector's apply. A poison message on the topic shows up as a
- * dead-letter span naming the reason. The apps run as the processes they are in production, against real PostgreSQL
- * and the Kafka-wire dev broker.
+ * dead-letter span naming the reason, and an auditor's `replay --verify` as a rebuild span. The apps run as the
+ * processes they are in production, against real PostgreSQL and the Kafka-wire dev broker.
  */
 describe('tracing: one editor command is one trace across the admin API, the relay and the projector', () => {
   let db: TestDatabase;
@@ -165,4 +165,18 @@ describe('tracing: one editor command is one trace across the admin API, the rel
     const dead = await db.pool.query<{ reason: string }>('SELECT reason FROM read_models.dead_letters');
     expect(dead.rows.map((row) => row.reason)).toEqual(['unparseable']);
   }, 60_000);
+
+  it('shows an auditor\'s rebuild (npm run replay -- --all --verify) as a rebuild span', async () => {
+    const { NODE_OPTIONS: _, ...inherited } = process.env;
+    const replay = startChild(process.execPath, [join(projectRoot(), 'dist/apps/audit-cli/src/replay.js'), '--all', '--verify'], {
+      ...inherited,
+      DATABASE_URL: db.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    });
+    const code = await new Promise<number | null>((resolve) => (replay.process.exitCode !== null ? resolve(replay.process.exitCode) : replay.process.once('exit', resolve)));
+    expect([code, replay.output()]).toEqual([0, expect.stringContaining('verify: OK')]);
+    // The CLI exports what it recorded before it exits.
+    const rebuild = receiver.spans().find((span) => span.service === 'reelwire-replay' && span.name === 'rebuild');
+    expect(rebuild?.attributes).toMatchObject({ 'reelwire.rebuild.mode': 'verify', 'reelwire.rebuild.events': 1, 'reelwire.rebuild.differences': 0 });
+  }, 90_000);
 });
