@@ -51,6 +51,14 @@ export interface EventMetadata {
   schemaVersion: number;
   /** Editor's note (corrections, clarifications, retractions carry one; others may). */
   note?: string;
+  /**
+   * W3C trace context (https://www.w3.org/TR/trace-context/) of the request that recorded the event, when it was traced:
+   * `00-<trace id>-<span id>-<flags>`. Published as the Kafka `traceparent` header of the relay's publish span, so a
+   * consumer's work joins the editor's trace.
+   */
+  traceparent?: string;
+  /** W3C `tracestate` that came with traceparent, when there was one. */
+  tracestate?: string;
 }
 
 export const PARTIAL_DATE_PATTERN: Record<DatePrecision, RegExp> = {

@@ -8,6 +8,7 @@ import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-cat
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { FirstAnswers } from './first-answers.js';
 import { findReferences, missingReferences } from './references.js';
+import { inSpan, traceCarrierOf } from '../../../../libs/telemetry/src/trace-context.js';
 import { StreamStateCache, type CachedState } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
 
@@ -95,9 +96,16 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     context: CommandContext,
   ): Promise<CommandOutcome> {
     assertEditedVersion(streamId, state.version, context);
-    const decided = definition.decider.decide(command, state, { now: new Date(), newId: randomUUID });
+    const decided = await inSpan('decide', { attributes: decideAttributes(command.type, streamId, state.version) }, () =>
+      definition.decider.decide(command, state, { now: new Date(), newId: randomUUID }),
+    );
     const events = toEventsForAppend(decided, envelopeOf(context));
-    const result = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
+    const result = await inSpan('append', { attributes: appendAttributes(streamId, events) }, async (span) => {
+      const appended = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
+      span.setAttribute('reelwire.replayed', appended.replayed);
+      if (appended.events.length > 0) span.setAttribute('reelwire.global_position', appended.events[appended.events.length - 1]!.globalPosition);
+      return appended;
+    });
     if (result.replayed) {
       // A concurrent request with the same Idempotency-Key recorded first: our decision was not what got stored.
       this.cache.forget(streamId);
@@ -125,7 +133,17 @@ export function envelopeOf(context: CommandContext) {
     correlationId: context.correlationId,
     // Each HTTP request is one command; its correlation id doubles as the command id that caused the events.
     causationId: context.commandId,
+    // The request's span (when traced) rides with each event to the relay and on to Kafka's consumers.
+    ...traceCarrierOf(),
   };
+}
+
+export function decideAttributes(commandType: string, streamId: string, version: number) {
+  return { 'reelwire.command': commandType, 'reelwire.stream_id': streamId, 'reelwire.stream_version': version };
+}
+
+export function appendAttributes(streamId: string, events: readonly { type: string }[]) {
+  return { 'reelwire.stream_id': streamId, 'reelwire.event_types': events.map((event) => event.type).join(','), 'reelwire.event_count': events.length };
 }
 
 export function idempotencyOf(context: CommandContext): AppendOptions | undefined {

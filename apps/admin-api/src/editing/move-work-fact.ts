@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIdFor } from '../../../../libs/contracts/src/streams.js';
 import { decideWorkMove, toEventsForAppend, workMoveStreams, type WorkMoveCommand } from '../../../../libs/domain/src/index.js';
-import { PostgresEventStore } from '../../../../libs/event-store/src/index.js';
+import { PostgresEventStore, type StreamAppend } from '../../../../libs/event-store/src/index.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
-import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf } from './execute-command.js';
+import { inSpan } from '../../../../libs/telemetry/src/trace-context.js';
+import { appendAttributes, assertEditedVersion, assertReferencesExist, decideAttributes, envelopeOf, idempotencyOf } from './execute-command.js';
 import { FirstAnswers } from './first-answers.js';
 import { StreamStateCache } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
@@ -51,19 +52,21 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
     // If-Match refers to the work in the URL: the one the editor is correcting.
     assertEditedVersion(sourceStream, sourceState.version, context);
 
-    const decided = decideWorkMove(command, sourceState as never, targetState as never, { now: new Date(), newId: randomUUID });
+    const decided = await inSpan('decide', { attributes: decideAttributes(command.type, sourceStream, sourceState.version) }, () =>
+      decideWorkMove(command, sourceState as never, targetState as never, { now: new Date(), newId: randomUUID }),
+    );
     const versions = new Map([
       [sourceStream, sourceState.version],
       [targetStream, targetState.version],
     ]);
     const envelope = envelopeOf(context);
-    const results = await this.store.appendMany(
-      decided.map((part) => ({
-        stream: { id: part.streamId, type: 'work' },
-        expectedVersion: versions.get(part.streamId) || 'no-stream',
-        events: toEventsForAppend(part.events, envelope),
-      })),
-      idempotencyOf(context),
+    const parts: StreamAppend[] = decided.map((part) => ({
+      stream: { id: part.streamId, type: 'work' },
+      expectedVersion: versions.get(part.streamId) || 'no-stream',
+      events: toEventsForAppend(part.events, envelope),
+    }));
+    const results = await inSpan('append', { attributes: appendAttributes(`${sourceStream},${targetStream}`, parts.flatMap((part) => part.events)) }, () =>
+      this.store.appendMany(parts, idempotencyOf(context)),
     );
     // Moves are rare: rather than fold both streams forward, let the next edit of either read it from the store.
     this.cache.forget(sourceStream);

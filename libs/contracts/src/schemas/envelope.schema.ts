@@ -18,6 +18,8 @@ export const eventMetadataSchema: JsonSchema = {
     {
       occurredAt: partialDateSchema,
       note: s.string({ maxLength: 2000 }),
+      traceparent: s.string({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C trace context of the recording request' }),
+      tracestate: s.string({ maxLength: 512, description: 'W3C tracestate that came with traceparent' }),
     },
   ),
 };
