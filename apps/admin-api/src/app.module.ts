@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { APP_CONFIG, DEFAULT_STREAM_STATE_CACHE_SIZE, type AppConfig } from './config/app-config.js';
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ContractsController, TimelinePageController],
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule, AuditModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
