@@ -12,6 +12,7 @@ import { StreamStateCacheModule } from './editing/stream-state-cache.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProblemsController } from './problem-details/problems.controller.js';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter.js';
 import { DealsModule } from './deals/deals.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
     memoizeValidationMetadata();
     return {
       module: AppModule,
-      controllers: [ContractsController, TimelinePageController],
+      controllers: [ContractsController, TimelinePageController, ProblemsController],
       imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule, AuditModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
