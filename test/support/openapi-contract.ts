@@ -70,24 +70,33 @@ export function documentedValue(parameter: Parameter): unknown {
 }
 
 /**
- * A value built from the schema's examples (an object from its properties' examples, an array of one example item),
- * for a request body the document describes; a UUID without an example is `idFor(its property name)`; properties
- * without a value are left out.
+ * A value built from the schema's examples (an object from its required properties and those with an example, an
+ * array of one example item), for a request body the document describes; a UUID without an example is `idFor(its
+ * property name, whether it is required)`.
  */
-export function exampleFrom(document: OpenApiDocument, raw: Schema | undefined, idFor: (name: string) => string | undefined = () => undefined, depth = 0, name = ''): unknown {
+export function exampleFrom(
+  document: OpenApiDocument,
+  raw: Schema | undefined,
+  idFor: (name: string, required: boolean) => string | undefined = () => undefined,
+  depth = 0,
+  name = '',
+  required = false,
+): unknown {
   const schema = resolve(document, raw);
-  if (schema.example !== undefined) return schema.example;
-  if (schema.format === 'uuid') return idFor(name);
+  if (schema.example !== undefined || raw?.example !== undefined) return raw?.example ?? schema.example;
+  if (schema.format === 'uuid') return idFor(name, required);
+  // An optional property the document gives no example of is left out (the example does not use it).
+  if (!required && depth > 0) return undefined;
   if (depth > 8) return undefined;
   if (schema.enum?.length) return schema.enum[0];
   if (schema.type === 'array' || schema.items) {
-    const item = exampleFrom(document, schema.items, idFor, depth + 1, name);
+    const item = exampleFrom(document, schema.items, idFor, depth + 1, name, true);
     return item === undefined ? [] : [item];
   }
   if (schema.type === 'object' || schema.properties) {
     const value: Record<string, unknown> = {};
     for (const [key, property] of Object.entries(schema.properties ?? {})) {
-      const example = exampleFrom(document, property, idFor, depth + 1, key);
+      const example = exampleFrom(document, property, idFor, depth + 1, key, (schema.required ?? []).includes(key));
       if (example !== undefined) value[key] = example;
     }
     return value;
@@ -151,4 +160,49 @@ export function contentExamples(content: { example?: unknown; examples?: Record<
   if (!content) return [];
   const own = [content.example, ...Object.values(content.examples ?? {}).map((e) => e.value), content.schema?.example].filter((e) => e !== undefined);
   return own;
+}
+
+/** A fact whose life is over: detached, occurred or cancelled, a credit that ended. */
+const isSettled = (fact: Record<string, unknown>) => fact.detached !== undefined || fact.status === 'occurred' || fact.status === 'cancelled' || (fact.creditId !== undefined && fact.to !== undefined);
+
+/**
+ * The ids of the current facts in an aggregate's state, by their field name (creditId, nameId, statusChangeId…): of
+ * each kind, the last one that is neither replaced nor retracted, preferring one that is not primary and not settled
+ * (detached, occurred, cancelled), since an example edits a fact that can still take it; `live`: only unsettled ones.
+ */
+export function currentFactIds(state: unknown, options: { live?: boolean } = {}): Record<string, string> {
+  const ranked: Record<string, Array<{ id: string; rank: number }>> = {};
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (typeof value !== 'object' || value === null) return;
+    const fact = value as Record<string, unknown>;
+    if (fact.rank === 'deprecated' || fact.retracted) return;
+    if (options.live && isSettled(fact)) return;
+    const rank = (fact.primary === true ? 2 : 0) + (isSettled(fact) ? 1 : 0);
+    for (const [key, field] of Object.entries(fact)) {
+      if (/Id$/.test(key) && typeof field === 'string') (ranked[key] ??= []).push({ id: field, rank });
+      else if (typeof field === 'object') walk(field);
+    }
+  };
+  walk(state);
+  return Object.fromEntries(Object.entries(ranked).map(([key, candidates]) => [key, [...candidates].reverse().sort((a, b) => a.rank - b.rank)[0]!.id]));
+}
+
+/** Every id that appears anywhere in a state (the records it already refers to). */
+export function idsIn(state: unknown): Set<string> {
+  const found = new Set<string>();
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
+    else if (typeof value === 'string') found.add(value);
+  };
+  walk(state);
+  return found;
+}
+
+/** The id field of a fact type: 'company-credit' → creditId or companyCreditId, 'status-change' → statusChangeId. */
+export function idFieldsOf(factType: string): string[] {
+  const words = factType.split('-');
+  const camel = words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
+  return [`${camel}Id`, `${words.at(-1)}Id`];
 }

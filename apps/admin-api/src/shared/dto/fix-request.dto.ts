@@ -25,6 +25,14 @@ export abstract class NotedWriteRequestDto extends SourcedRequestDto {
   note!: string;
 }
 
+/** Each aggregate's example of a fix: a fact type it has, and corrected values of that fact. */
+const FIX_EXAMPLES: Record<AggregateType, { factType: string; changes: Record<string, unknown> }> = {
+  work: { factType: 'company-credit', changes: { role: 'distributor' } },
+  organization: { factType: 'name', changes: { text: 'CJ E&M' } },
+  person: { factType: 'name', changes: { text: 'Jang Jun-hwan' } },
+  deal: { factType: 'party', changes: { share: 40 } },
+};
+
 const named = <T extends abstract new (...args: never[]) => unknown>(type: T, name: string): T => Object.defineProperty(type, 'name', { value: name });
 
 /**
@@ -38,7 +46,7 @@ export function fixRequestDtos(aggregate: AggregateType) {
   class AggregateFactRefDto {
     @ApiProperty({
       enum: allowed,
-      example: allowed.includes('company-credit') ? 'company-credit' : allowed[1],
+      example: FIX_EXAMPLES[aggregate].factType,
       description: `The fact type: ${FACT_TYPES[aggregate].join(', ')} ('${aggregate}' is the ${aggregate} itself), or 'event' with the id of the event that stated the fact`,
     })
     @IsString({ message: 'fact.type must name the fact type' })
@@ -58,7 +66,10 @@ export function fixRequestDtos(aggregate: AggregateType) {
   }
 
   class AggregateCorrectionDto extends AggregateFixRequestDto {
-    @ApiProperty({ example: { role: 'co-producer' }, description: 'The corrected values of the fact; null removes an optional value that should never have been stated' })
+    @ApiProperty({
+      example: FIX_EXAMPLES[aggregate].changes,
+      description: "The corrected values of the fact (only its own fields: a 422 names the fields a fact type has); null removes an optional value that should never have been stated",
+    })
     @IsObject({ message: 'changes must be an object of corrected values' })
     changes!: Record<string, unknown>;
 
