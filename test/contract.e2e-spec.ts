@@ -65,6 +65,10 @@ describe('the OpenAPI document is the contract', () => {
   const keyFor = (route: Route) => (route.path.startsWith('/audit') ? AUDITOR : route.method === 'get' ? AUDITOR : EDITOR);
   const documentedStatuses = (route: Route) => Object.keys(route.operation.responses).map(Number);
 
+  /** Whether the route names a path parameter the demo data and the document give no value for (a made-up id is sent). */
+  const namesUnknownRecord = (route: Route) =>
+    [...route.path.matchAll(/\{(\w+)\}/g)].some(([, name]) => !ids[name!] && documentedValue((route.operation.parameters ?? []).find((p) => p.in === 'path' && p.name === name) ?? ({} as Parameter)) === undefined);
+
   /** The route's URL with its path parameters filled: a record of the demo data, else the documented example. */
   function urlOf(route: Route): string {
     const parameters = (route.operation.parameters ?? []).filter((p) => p.in === 'path');
@@ -138,16 +142,18 @@ describe('the OpenAPI document is the contract', () => {
     expect(tried).toBeGreaterThanOrEqual(5);
   });
 
-  it('every read with a documented answer example answers 200 in that shape; every documented answer schema holds', async () => {
+  it('every read answers 200 on the demo data; one with a documented answer example in that shape, one with a schema by it', async () => {
     const answers: string[] = [];
     for (const route of reads()) {
-      const ok = route.operation.responses['200']?.content?.['application/json'];
-      if (!ok) continue;
       const response = await get(route);
+      // A record of a kind the demo data does not hold (a route added since) is documented to be not found.
+      if (response.status === 404 && namesUnknownRecord(route) && documentedStatuses(route).includes(404)) continue;
       if (response.status !== 200) {
-        answers.push(`GET ${route.path} → ${response.status}, documented 200`);
+        answers.push(`GET ${route.path} → ${response.status}, documented 200 ${JSON.stringify(response.body).slice(0, 200)}`);
         continue;
       }
+      const ok = route.operation.responses['200']?.content?.['application/json'];
+      if (!ok) continue;
       for (const example of contentExamples(ok)) answers.push(...shapeErrors(example, response.body).map((e) => `GET ${route.path}: ${e}`));
       if (ok.schema && !ok.schema.example) answers.push(...schemaErrors(document, ok.schema, response.body).map((e) => `GET ${route.path}: ${e}`));
     }
@@ -220,8 +226,9 @@ describe('the OpenAPI document is the contract', () => {
         const schema = route.operation.responses[String(response.status)]?.content?.['application/json']?.schema;
         failures.push(...schemaErrors(document, schema, response.body).map((e) => `${route.method.toUpperCase()} ${route.path}: ${e}`));
       } else {
-        refused.push(line);
         problemsAnswered.push({ route: `${route.method.toUpperCase()} ${route.path}`, status: response.status, body: response.body });
+        // A route on a record of a kind the demo data does not hold (one added since) may only be refused as documented.
+        if (!namesUnknownRecord(route)) refused.push(line);
       }
     }
     expect(failures).toEqual([]);
