@@ -306,6 +306,9 @@ describe('the OpenAPI document is the contract', () => {
   it('every curl example of the README and docs/ runs as shown against the running API, in order', async () => {
     const examples = curlExamples();
     expect(examples.length).toBeGreaterThan(15);
+    // every file of docs/examples is sent by one of them, so none is left to go stale
+    const sent = examples.map((example) => example.bodyFile);
+    expect(readdirSync(join(projectRoot(), 'docs', 'examples')).map((file) => `docs/examples/${file}`).filter((file) => !sent.includes(file))).toEqual([]);
     const answers: string[] = [];
     let lastId: string | undefined;
     for (const example of examples) {
@@ -356,6 +359,7 @@ interface CurlExample {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  bodyFile?: string;
 }
 
 /** The `curl` commands of the README's and docs' bash blocks (continuation lines joined), as requests. */
@@ -389,6 +393,7 @@ function parseCurl(command: string, source: string, root: string): CurlExample {
       example.headers[name!.trim()] = value.join(':').trim();
     } else if (word === '-d' || word === '--data') {
       const data = words[++i]!;
+      if (data.startsWith('@')) example.bodyFile = data.slice(1);
       example.body = data.startsWith('@') ? readFileSync(join(root, data.slice(1)), 'utf8') : data;
       if (example.method === 'GET') example.method = 'POST';
     } else if (!word.startsWith('-')) example.url = word;

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { chainReport, type ChainReport } from '../../../../libs/audit/src/chain-report.js';
@@ -39,8 +39,16 @@ export class AuditController {
       'every hash recomputed from the stored row, every prev_hash linked, chain_head checked when the range reaches the end. ok false names firstBrokenAt and why. ' +
       `With Accept: ${NDJSON} the answer streams one {"progress":{"checked","of"}} line per verified batch, then {"result":…}. Auditor or admin key; the same verification as npm run verify-chain.`,
   })
-  @ApiProduces('application/json', NDJSON)
-  @ApiOkResponse({ description: 'The head, the count and the verdict (a broken chain is still a 200: the verification worked; verified.ok says what it found)', schema: { example: CHAIN_REPORT_EXAMPLE } })
+  @ApiOkResponse({
+    description: 'The head, the count and the verdict (a broken chain is still a 200: the verification worked; verified.ok says what it found)',
+    content: {
+      'application/json': { schema: { type: 'object', required: ['head', 'count', 'verified'] }, example: CHAIN_REPORT_EXAMPLE },
+      [NDJSON]: {
+        schema: { type: 'string', description: 'One JSON object a line: {"progress":{"checked","of"}} per verified batch, then {"result": the JSON answer}' },
+        example: `${JSON.stringify({ progress: { checked: 5000, of: 1042000 } })}\n${JSON.stringify({ result: CHAIN_REPORT_EXAMPLE })}\n`,
+      },
+    },
+  })
   @ApiResponse({ status: 400, description: 'from or to is not a position, or from is after to (problem+json naming the field)' })
   @ApiResponse({ status: 403, description: 'An editor key: chain verification is for auditors and admins' })
   async chain(@Query() query: ChainQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ChainReport | PassThrough> {
