@@ -82,7 +82,7 @@ export class HistoryFeedQuery {
 
   @ApiPropertyOptional({
     example: 'variety',
-    description: "Text in the cited source's publisher: case, accents, punctuation and spacing ignored ('joongang' finds 'Korea JoongAng Daily', 'cine21' finds 'Ciné 21')",
+    description: "Text in the cited source's publisher: case, accents, punctuation and spacing ignored ('joongang' finds 'Korea JoongAng Daily', 'cine 21' finds 'Ciné-21')",
   })
   @IsOptional()
   @IsString()
