@@ -367,6 +367,13 @@ export async function chainWalkStart(client: pg.ClientBase, fromPosition: string
   return { after, expectedPrev: before.rows[0]?.hash ?? GENESIS_HASH };
 }
 
+/** Whether a walk that stops at `toPosition` leaves later events unwalked (then chain_head is not its business). */
+export async function endsBeforeLastEvent(client: pg.ClientBase, toPosition: string | null | undefined): Promise<boolean> {
+  if (toPosition === null || toPosition === undefined) return false;
+  const { rows } = await client.query<{ later: boolean }>('SELECT EXISTS (SELECT 1 FROM events WHERE global_position > $1::bigint) AS later', [toPosition]);
+  return rows[0]!.later;
+}
+
 /** The chain check's view of a stored row (see chain-check.ts). */
 function toChainLink(row: EventRow): ChainLink {
   return {
@@ -778,8 +785,12 @@ export class PostgresEventStore {
       let headHash = expectedPrev;
       const result = (firstMismatch?: ChainMismatch): VerifyChainResult =>
         firstMismatch ? { ok: false, checked, headPosition, headHash, firstMismatch } : { ok: true, checked, headPosition, headHash };
+      const to = options.toPosition ?? null;
       const fetch = (from: string) =>
-        client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY events.global_position LIMIT $2`, [from, batchSize]);
+        client.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1::bigint AND ($3::bigint IS NULL OR global_position <= $3::bigint) ORDER BY events.global_position LIMIT $2`,
+          [from, batchSize, to],
+        );
       let pending: Promise<pg.QueryResult<EventRow>> | undefined = fetch(after);
       while (pending) {
         const rows: EventRow[] = (await pending).rows;
@@ -797,6 +808,7 @@ export class PostgresEventStore {
         }
         options.onProgress?.(checked);
       }
+      if (await endsBeforeLastEvent(client, to)) return result();
       const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
       return result(chainHeadMismatch(head.rows[0], { headPosition, headHash, checked, startedAfter }));
     } finally {

@@ -37,7 +37,12 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
     };
   }
   if (error instanceof DomainValidationError) {
-    return { type: ProblemType.validation, title: 'Invalid request', status: 422, detail: 'The request breaks the rules below; nothing was recorded.', errors: error.errors };
+    // Malformed (a value not of its field's form) is 400 as at the edge, whichever layer saw it; 422 is for rules.
+    const malformed = error.errors.some((violation) => violation.malformed);
+    const errors = error.errors.map(({ field, message }) => ({ field, message }));
+    return malformed
+      ? { type: ProblemType.validation, title: 'Invalid request', status: 400, detail: 'The request has invalid fields; nothing was recorded.', errors }
+      : { type: ProblemType.validation, title: 'Invalid request', status: 422, detail: 'The request breaks the rules below; nothing was recorded.', errors };
   }
   if (error instanceof IllegalStatusTransitionError) {
     return { type: ProblemType.illegalTransition, title: 'Illegal status transition', status: 422, detail: error.message, from: error.from, to: error.to, allowed: error.allowed };

@@ -32,12 +32,41 @@ const WRITE_HEADERS = [
   ApiResponse({ status: 422, description: 'A business rule refuses it (problem+json: field errors, allowed statuses, …)' }),
 ];
 
+/** What every write answers (CommandOutcome without `replayed`, which the Idempotent-Replayed header says). */
+export const WRITE_ANSWER_SCHEMA = {
+  type: 'object',
+  required: ['aggregate', 'id', 'streamId', 'version', 'events'],
+  properties: {
+    aggregate: { type: 'string', example: 'work' },
+    id: { type: 'string', format: 'uuid' },
+    streamId: { type: 'string', example: 'work-5eed0c00-0000-4000-8000-000000000002' },
+    version: { type: 'integer', description: 'The new version: the next If-Match (also the ETag)' },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['eventId', 'type', 'streamId', 'streamVersion', 'globalPosition', 'recordedAt'],
+        properties: { eventId: { type: 'string', format: 'uuid' }, type: { type: 'string' }, streamId: { type: 'string' }, streamVersion: { type: 'integer' }, globalPosition: { type: 'string' }, recordedAt: { type: 'string', format: 'date-time' } },
+      },
+    },
+    streams: { type: 'array', description: 'A move: the version of each work after it', items: { type: 'object', properties: { streamId: { type: 'string' }, version: { type: 'integer' } } } },
+  },
+};
+
 /** A write that creates an aggregate: 201 with Location. */
-export const CreateEndpoint = (summary: string) => applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ...WRITE_HEADERS);
+export const CreateEndpoint = (summary: string) =>
+  applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ApiResponse({ status: 201, description: 'Recorded: Location names the record, ETag its version', schema: WRITE_ANSWER_SCHEMA }), ...WRITE_HEADERS);
 
 /** A write on an existing aggregate: 200 with the new version as ETag. */
 export const EditEndpoint = (summary: string) =>
-  applyDecorators(CanWrite(), HttpCode(200), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }), ...WRITE_HEADERS);
+  applyDecorators(
+    CanWrite(),
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, description: 'Recorded: ETag is the new version', schema: WRITE_ANSWER_SCHEMA }),
+    ApiResponse({ status: 404, description: 'No such aggregate' }),
+    ...WRITE_HEADERS,
+  );
 
 export const ReadEndpoint = (summary: string) => applyDecorators(CanRead(), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }));
 

@@ -1,7 +1,7 @@
 import { Body, Get, Post, Res, type Type } from '@nestjs/common';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { WriteContext, type CommandContext } from './command-context.js';
-import { ClarificationDto, CorrectionDto, RetractionDto } from './dto/fix-request.dto.js';
+import { fixRequestDtos } from './dto/fix-request.dto.js';
 import { AsOf, AsOfQuery, EditEndpoint, EditorialGateway, ReadEndpoint, UuidParam, UuidPath } from './edit-endpoint.js';
 
 type Response = { header(name: string, value: string): unknown };
@@ -18,6 +18,14 @@ export interface EditorialResourceMethods {
  */
 export function EditorialResource(aggregate: AggregateType, idParam: string, commandNoun: string): Type<EditorialResourceMethods> {
   const fixCommand = (fix: Fix) => `${fix}${commandNoun}Fact`;
+  const fixes = fixRequestDtos(aggregate);
+  // Declared here, so each route's parameter type (which validation and the OpenAPI document read) is the aggregate's.
+  class CorrectionDto extends fixes.Correction {}
+  class ClarificationDto extends fixes.Clarification {}
+  class RetractionDto extends fixes.Retraction {}
+  Object.defineProperty(CorrectionDto, 'name', { value: fixes.Correction.name });
+  Object.defineProperty(ClarificationDto, 'name', { value: fixes.Clarification.name });
+  Object.defineProperty(RetractionDto, 'name', { value: fixes.Retraction.name });
 
   abstract class Resource implements EditorialResourceMethods {
     constructor(readonly gateway: EditorialGateway) {}

@@ -9,6 +9,11 @@ export interface FieldViolation {
   /** Path into the command data, e.g. 'titles[1].language', 'source.publisher'. */
   field: string;
   message: string;
+  /**
+   * The value is not of the form the field takes (a partial date whose date does not match its precision, say), as
+   * opposed to a well-formed value a rule refuses: the API answers a command with any such violation 400, not 422.
+   */
+  malformed?: true;
 }
 
 export abstract class DomainError extends Error {

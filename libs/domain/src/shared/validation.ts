@@ -16,6 +16,12 @@ export class Violations {
     return this;
   }
 
+  /** Records a violation of the field's form (see FieldViolation.malformed) unless `ok`. */
+  checkForm(ok: boolean, field: string, message: string): boolean {
+    if (!ok) this.list.push({ field, message, malformed: true });
+    return ok;
+  }
+
   /** Records `message` unless `ok`. Returns `ok` so callers can skip dependent checks. */
   check(ok: boolean, field: string, message: string): boolean {
     if (!ok) this.add(field, message);
@@ -165,7 +171,7 @@ export const check = {
       typeof (value as PartialDate).date === 'string' &&
       typeof (value as PartialDate).precision === 'string' &&
       isValidPartialDate(value as PartialDate);
-    v.check(ok, field, "must be a partial date: { date: 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD', precision: 'year' | 'month' | 'day' } matching each other");
+    v.checkForm(ok, field, "must be a partial date: { date: 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD', precision: 'year' | 'month' | 'day' } matching each other");
   },
 
   optionalPartialDate(v: Violations, value: unknown, field: string): void {

@@ -12,7 +12,7 @@ export class PersonNameInputDto {
   @ApiPropertyOptional({ enum: NAME_KINDS }) kind?: string;
   @ApiPropertyOptional({ example: 'Lee' }) familyName?: string;
   @ApiPropertyOptional({ example: 'Kwang-soo' }) givenName?: string;
-  @ApiPropertyOptional({ description: 'Required with familyName and givenName: their order in text' }) familyNameFirst?: boolean;
+  @ApiPropertyOptional({ example: true, description: 'Required with familyName and givenName: their order in text' }) familyNameFirst?: boolean;
   @ApiPropertyOptional() primary?: boolean;
 }
 
@@ -35,6 +35,6 @@ export class AddPersonNameDto extends WriteRequestDto {
   @ApiPropertyOptional({ enum: NAME_KINDS }) @Allow() kind?: string;
   @ApiPropertyOptional() @Allow() familyName?: string;
   @ApiPropertyOptional() @Allow() givenName?: string;
-  @ApiPropertyOptional() @Allow() familyNameFirst?: boolean;
+  @ApiPropertyOptional({ example: true, description: 'Required with familyName and givenName: their order in text' }) @Allow() familyNameFirst?: boolean;
   @ApiPropertyOptional() @Allow() primary?: boolean;
 }

@@ -117,12 +117,12 @@ export class ScheduleReleaseDto extends WriteRequestDto {
 }
 
 export class RescheduleReleaseDto extends WriteRequestDto {
-  @ApiProperty(PARTIAL_DATE) @Allow() date!: PartialDateDto;
+  @ApiProperty({ ...PARTIAL_DATE, example: { date: '2027-03', precision: 'month' }, description: 'The new date (a plan: it may lie ahead)' }) @Allow() date!: PartialDateDto;
   @ApiPropertyOptional() @Allow() reason?: string;
 }
 
 export class MarkReleaseOccurredDto extends WriteRequestDto {
-  @ApiPropertyOptional(PARTIAL_DATE) @Allow() date?: PartialDateDto;
+  @ApiPropertyOptional({ ...PARTIAL_DATE, example: { date: '2025-11', precision: 'month' }, description: 'When it happened, if not on its scheduled date' }) @Allow() date?: PartialDateDto;
 }
 
 export class CancelReleaseDto extends WriteRequestDto {
