@@ -175,6 +175,15 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       const organizationId = await organization();
       return { url: `/organizations/${organizationId}/retractions`, body: fix({ type: 'organization', id: organizationId }) };
     },
+    'POST /organizations/{organizationId}/merge': async () => ({
+      url: `/organizations/${await organization()}/merge`,
+      body: { survivorId: await organization(), note: 'The same company', source: BETTER_SOURCE },
+    }),
+    'POST /organizations/{organizationId}/merge/undo': async () => {
+      const [duplicateId, survivorId] = [await organization(), await organization()];
+      await edited(`/organizations/${duplicateId}/merge`, { survivorId, note: 'The same company', source: BETTER_SOURCE });
+      return { url: `/organizations/${duplicateId}/merge/undo`, body: { note: 'Two companies of one name after all', source: BETTER_SOURCE } };
+    },
 
     'POST /people': async () => ({ url: '/people', body: personBody() }),
     'PATCH /people/{personId}': async () => ({ url: `/people/${await person()}`, body: { changes: { birthYear: 1970 }, source: BRIEF } }),
@@ -198,6 +207,12 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     'POST /people/{personId}/retractions': async () => {
       const personId = await person();
       return { url: `/people/${personId}/retractions`, body: fix({ type: 'person', id: personId }) };
+    },
+    'POST /people/{personId}/merge': async () => ({ url: `/people/${await person()}/merge`, body: { survivorId: await person(), note: 'The same director', source: BETTER_SOURCE } }),
+    'POST /people/{personId}/merge/undo': async () => {
+      const [duplicateId, survivorId] = [await person(), await person()];
+      await edited(`/people/${duplicateId}/merge`, { survivorId, note: 'The same director', source: BETTER_SOURCE });
+      return { url: `/people/${duplicateId}/merge/undo`, body: { note: 'Two directors of one name after all', source: BETTER_SOURCE } };
     },
 
     'POST /deals': async () => ({ url: '/deals', body: dealBody(await organization(), await work()) }),

@@ -18,6 +18,8 @@ import { toEventsForAppend } from './shared/envelope.js';
 import { testContext } from './shared/testing/decider-spec.js';
 import { workDecider } from './work/work.decider.js';
 import { WORK_EVENT_TYPES, type WorkEvent } from './work/work.events.js';
+import { decideOrganizationMerge } from './organization/organization-merge.decider.js';
+import { decidePersonMerge } from './person/person-merge.decider.js';
 import { decideWorkMove } from './work/work-move.decider.js';
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -230,6 +232,28 @@ function runScenario(): void {
     { type: 'RegisterPerson', data: { personId: MO_HONG_JIN, names: [{ text: '모홍진', language: 'ko-Kore' }], source } },
     { type: 'RetractPersonFact', data: { personId: MO_HONG_JIN, fact: { type: 'person', id: MO_HONG_JIN }, ...fix('duplicate record') } },
   );
+
+  // --- merges: one decision, two streams; and its undo -------------------------------------------------------------
+  const leeTwin = stream(personDecider);
+  leeTwin.run({ type: 'RegisterPerson', data: { personId: uuid(203), names: [{ text: 'Lee Kwangsoo', language: 'ko-Latn' }], distinctFrom: [LEE_KWANG_SOO], source } as never });
+  for (const command of [
+    { type: 'MergePerson' as const, data: { personId: uuid(203), survivorId: LEE_KWANG_SOO, ...fix('one actor, two records') } },
+    { type: 'UndoPersonMerge' as const, data: { personId: uuid(203), ...fix('two actors after all') } },
+  ]) {
+    const [out, into] = decidePersonMerge(command, leeTwin.state, lee.state, context);
+    leeTwin.apply(out.events);
+    lee.apply(into.events);
+  }
+  const cjTwin = stream(organizationDecider);
+  cjTwin.run({ type: 'RegisterOrganization', data: { organizationId: uuid(107), kind: 'studio', country: 'KR', names: [{ text: 'CJ E&M', language: 'en' }], source } });
+  for (const command of [
+    { type: 'MergeOrganization' as const, data: { organizationId: uuid(107), survivorId: CJ_ENM, ...fix('the former name of CJ ENM') } },
+    { type: 'UndoOrganizationMerge' as const, data: { organizationId: uuid(107), ...fix('a different company') } },
+  ]) {
+    const [out, into] = decideOrganizationMerge(command, cjTwin.state, cj.state, context);
+    cjTwin.apply(out.events);
+    cj.apply(into.events);
+  }
 
   // --- deals -------------------------------------------------------------------------------------------------------
   const franchise = stream(dealDecider);

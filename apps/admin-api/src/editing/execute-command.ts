@@ -7,6 +7,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { FirstAnswers } from './first-answers.js';
+import { LikelyDuplicates } from './likely-duplicates.js';
 import { findReferences, missingReferences } from './references.js';
 import { inSpan, traceCarrierOf } from '../../../../libs/telemetry/src/trace-context.js';
 import { StreamStateCache, type CachedState } from './stream-state-cache.js';
@@ -35,7 +36,8 @@ export class ExecuteDomainCommand {
  * Commands of this instance on one stream take turns (StreamTurns), so the edits that can conflict are those made
  * through another instance, or an If-Match naming a version the editor saw before someone else's edit.
  *
- * With an Idempotency-Key, FirstAnswers makes every request with the key get the first one's answer.
+ * With an Idempotency-Key, FirstAnswers makes every request with the key get the first one's answer. A registration
+ * is first checked for a likely duplicate (LikelyDuplicates).
  */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand, CommandOutcome> {
@@ -44,6 +46,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
+    private readonly duplicates: LikelyDuplicates,
   ) {}
 
   execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
@@ -53,6 +56,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       context,
       (stored) => outcomeOfOneStream(aggregate, stored, true),
       async () => {
+        // Inside FirstAnswers: a retry of a registration that was recorded gets its answer, not its own record as a candidate.
+        await this.duplicates.assertNoneUnconfirmed(command.type, command.data);
         await assertReferencesExist(this.store, command.data, definition.idField);
         const streamId = streamIdFor(aggregate, id);
         return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));

@@ -5,6 +5,7 @@ import {
   FactNotFoundError,
   FactSupersededError,
   IllegalStatusTransitionError,
+  MergedError,
   RetractedError,
 } from '../../../../libs/domain/src/index.js';
 import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
@@ -58,6 +59,17 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
   }
   if (error instanceof FactSupersededError) {
     return { type: ProblemType.factSuperseded, title: 'Fact was corrected', status: 422, detail: error.message, supersededBy: error.supersededBy };
+  }
+  if (error instanceof MergedError) {
+    const collection = error.aggregate === 'person' ? 'people' : error.aggregate === 'organization' ? 'organizations' : `${error.aggregate}s`;
+    return {
+      type: ProblemType.merged,
+      title: 'Merged into another record',
+      status: 409,
+      detail: `${error.message}. Nothing was recorded.`,
+      survivorId: error.survivorId,
+      survivor: `/${collection}/${error.survivorId}`,
+    };
   }
   if (error instanceof RetractedError) {
     return { type: ProblemType.retracted, title: 'Retracted', status: 422, detail: error.message, retraction: error.retraction };

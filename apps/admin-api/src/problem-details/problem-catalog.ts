@@ -51,6 +51,22 @@ export const PROBLEM_CATALOG: Record<DocumentedType, ProblemDoc> = {
     whatToDo: 'Re-read the record, check the other edit, and retry with If-Match set to `currentVersion`. Nothing was recorded.',
     members: { streamId: 'The record’s stream', expectedVersion: 'The version you sent', currentVersion: 'The version it is at' },
   },
+  possibleDuplicate: {
+    title: 'Possibly a record already registered',
+    statuses: [409],
+    meaning:
+      'The name of the person or company you are registering closely matches a live record of the same kind (trigram similarity of the accent- and case-folded names of at least 0.5). The check reads the read models, so a record registered a moment ago may not be found yet: it is advice, not a uniqueness rule.',
+    whatToDo:
+      'If it is the same person or company, use the candidate’s record. If not, send the request again with `"distinctFrom": [the candidates’ ids]`. Nothing was recorded.',
+    members: { candidates: 'Array of { id, name, matchedName, similarity, href }: the records the name matches, best first' },
+  },
+  merged: {
+    title: 'Merged into another record',
+    statuses: [409],
+    meaning: 'The record was found to duplicate another and was merged into it; a merged record takes no edits (reads of it answer 307 to the survivor).',
+    whatToDo: 'Edit the survivor named in `survivorId`, or undo the merge (`POST …/{id}/merge/undo`) if it was wrong. Nothing was recorded.',
+    members: { survivorId: 'The id of the record it was merged into', survivor: 'The survivor’s path' },
+  },
   idempotencyKeyReused: {
     title: 'Idempotency-Key reused for a different request',
     statuses: [422],

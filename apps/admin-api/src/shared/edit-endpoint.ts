@@ -6,7 +6,8 @@ import { CanRead, CanWrite } from '../auth/roles.decorator.js';
 import { AGGREGATES } from '../editing/aggregate-catalog.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { ExecuteDomainCommand } from '../editing/execute-command.js';
-import { validationProblem } from '../problem-details/problem-details.js';
+import { MergeRecords, type MergeableAggregate, type MergeCommand } from '../editing/merge-records.js';
+import { ProblemException, ProblemType, validationProblem } from '../problem-details/problem-details.js';
 import { GetAggregate, GetAggregateHistory, type AggregateView } from '../reading/aggregate-queries.js';
 import type { CommandContext } from './command-context.js';
 import { parseInstant } from './strict-dates.js';
@@ -136,8 +137,17 @@ export class EditorialGateway {
     return body;
   }
 
+  /** Merging two records of one person or company, or undoing it: both streams in one transaction. */
+  async merge(aggregate: MergeableAggregate, command: MergeCommand, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
+    const outcome = await this.commandBus.execute<MergeRecords, CommandOutcome>(new MergeRecords(aggregate, command, context));
+    return this.answer(outcome, response);
+  }
+
+  /** A record merged into another (as the desk knew it at `asOf`) answers with a redirect to its survivor. */
   async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
     const view = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
+    const merged = view.state.mergedInto as { survivorId: string } | null | undefined;
+    if (merged) throw mergedRedirect(aggregate, id, merged.survivorId, `/${AGGREGATES[aggregate].collection}/${merged.survivorId}`, asOf ? { asOf: asOf.toISOString() } : {});
     response.header('ETag', `"${view.version}"`);
     return view;
   }
@@ -145,4 +155,23 @@ export class EditorialGateway {
   history(aggregate: AggregateType, id: string) {
     return this.queryBus.execute(new GetAggregateHistory(aggregate, id));
   }
+}
+
+/**
+ * A read of a record merged into another is answered 307 Temporary Redirect to the same read of the survivor (the
+ * query kept), which HTTP clients follow by themselves. Temporary, not permanent (308/301), because a merge can be
+ * undone: a client must not remember it. The body says why, for a client that does not follow redirects; the
+ * duplicate's own history (…/history) is not redirected: it is the record of what was stated on it, merge included.
+ */
+export function mergedRedirect(aggregate: string, id: string, survivorId: string, path: string, query: Record<string, string>): ProblemException {
+  const search = new URLSearchParams(query).toString();
+  const location = search ? `${path}?${search}` : path;
+  return new ProblemException({
+    type: ProblemType.merged,
+    title: 'Merged into another record',
+    status: 307,
+    detail: `The ${aggregate} ${id} was merged into ${survivorId} as a duplicate of it: read ${location}`,
+    survivorId,
+    location,
+  });
 }

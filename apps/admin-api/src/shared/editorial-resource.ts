@@ -1,7 +1,9 @@
 import { Body, Get, Post, Res, type Type } from '@nestjs/common';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
+import type { MergeableAggregate } from '../editing/merge-records.js';
 import { WriteContext, type CommandContext } from './command-context.js';
 import { fixRequestDtos } from './dto/fix-request.dto.js';
+import { MergeRequestDto, UndoMergeRequestDto } from './dto/merge-request.dto.js';
 import { AsOf, AsOfQuery, EditEndpoint, EditorialGateway, ReadEndpoint, UuidParam, UuidPath } from './edit-endpoint.js';
 
 type Response = { header(name: string, value: string): unknown };
@@ -73,4 +75,31 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     }
   }
   return Resource as unknown as Type<EditorialResourceMethods>;
+}
+
+/**
+ * The shared routes, plus merging: `POST /{collection}/{id}/merge` ({ survivorId, note, source }) merges the record in
+ * the URL, a duplicate, into the survivor; `POST /{collection}/{id}/merge/undo` ({ note, source }) undoes it. Both
+ * change the two records in one transaction (libs/domain/src/shared/merges.ts).
+ */
+export function MergeableEditorialResource(aggregate: MergeableAggregate, idParam: string, commandNoun: string): Type<EditorialResourceMethods> {
+  abstract class Mergeable extends EditorialResource(aggregate, idParam, commandNoun) {
+    @Post(`:${idParam}/merge`)
+    @EditEndpoint(
+      `Merge this ${aggregate} (a duplicate) into the survivor: from now on it points to the survivor, takes no edits (409 /problems/merged), and its reads redirect (307) to the survivor's; credits, attachments and portfolios that name it show the survivor. Answers with the duplicate's new version; streams gives both`,
+    )
+    @UuidPath(idParam)
+    merge(@UuidParam(idParam) id: string, @Body() body: MergeRequestDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+      const data = { ...body, survivorId: body.survivorId.toLowerCase(), [idParam]: id };
+      return this.gateway.merge(aggregate, { type: `Merge${commandNoun}`, data } as never, context, response);
+    }
+
+    @Post(`:${idParam}/merge/undo`)
+    @EditEndpoint(`Undo the merge of this ${aggregate}: the merge was wrong; both records stand apart again, as before it (the merge stays in both histories)`)
+    @UuidPath(idParam)
+    undoMerge(@UuidParam(idParam) id: string, @Body() body: UndoMergeRequestDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+      return this.gateway.merge(aggregate, { type: `Undo${commandNoun}Merge`, data: { ...body, [idParam]: id } } as never, context, response);
+    }
+  }
+  return Mergeable as unknown as Type<EditorialResourceMethods>;
 }

@@ -94,6 +94,41 @@ export interface OrganizationRetractedData {
   note: string;
 }
 
+/**
+ * Two records of one organization found to be the same: this one (the duplicate) now points to the survivor and takes no
+ * further edits. Appended together with OrganizationAbsorbed on the survivor's stream (same mergeId), in one transaction.
+ */
+export interface OrganizationMergedData {
+  organizationId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of a merge: it now stands for the duplicate too. */
+export interface OrganizationAbsorbedData {
+  organizationId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The merge was wrong: the duplicate is its own record again. Appended with OrganizationAbsorptionReverted on the survivor. */
+export interface OrganizationUnmergedData {
+  organizationId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of an undone merge: it no longer stands for the duplicate. */
+export interface OrganizationAbsorptionRevertedData {
+  organizationId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
 export interface OrganizationEventDataMap {
   OrganizationRegistered: OrganizationRegisteredData;
   OrganizationDetailsUpdated: OrganizationDetailsUpdatedData;
@@ -105,6 +140,10 @@ export interface OrganizationEventDataMap {
   OrganizationFactClarified: OrganizationFactClarifiedData;
   OrganizationFactRetracted: OrganizationFactRetractedData;
   OrganizationRetracted: OrganizationRetractedData;
+  OrganizationMerged: OrganizationMergedData;
+  OrganizationAbsorbed: OrganizationAbsorbedData;
+  OrganizationUnmerged: OrganizationUnmergedData;
+  OrganizationAbsorptionReverted: OrganizationAbsorptionRevertedData;
 }
 export type OrganizationEventType = keyof OrganizationEventDataMap;
 
@@ -119,4 +158,8 @@ export const OrganizationEventTypes = {
   OrganizationFactClarified: 'OrganizationFactClarified',
   OrganizationFactRetracted: 'OrganizationFactRetracted',
   OrganizationRetracted: 'OrganizationRetracted',
+  OrganizationMerged: 'OrganizationMerged',
+  OrganizationAbsorbed: 'OrganizationAbsorbed',
+  OrganizationUnmerged: 'OrganizationUnmerged',
+  OrganizationAbsorptionReverted: 'OrganizationAbsorptionReverted',
 } as const satisfies { [K in OrganizationEventType]: K };

@@ -101,6 +101,41 @@ export interface PersonRetractedData {
   note: string;
 }
 
+/**
+ * Two records of one person found to be the same: this one (the duplicate) now points to the survivor and takes no
+ * further edits. Appended together with PersonAbsorbed on the survivor's stream (same mergeId), in one transaction.
+ */
+export interface PersonMergedData {
+  personId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of a merge: it now stands for the duplicate too. */
+export interface PersonAbsorbedData {
+  personId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The merge was wrong: the duplicate is its own record again. Appended with PersonAbsorptionReverted on the survivor. */
+export interface PersonUnmergedData {
+  personId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of an undone merge: it no longer stands for the duplicate. */
+export interface PersonAbsorptionRevertedData {
+  personId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
 export interface PersonEventDataMap {
   PersonRegistered: PersonRegisteredData;
   PersonDetailsUpdated: PersonDetailsUpdatedData;
@@ -111,6 +146,10 @@ export interface PersonEventDataMap {
   PersonFactClarified: PersonFactClarifiedData;
   PersonFactRetracted: PersonFactRetractedData;
   PersonRetracted: PersonRetractedData;
+  PersonMerged: PersonMergedData;
+  PersonAbsorbed: PersonAbsorbedData;
+  PersonUnmerged: PersonUnmergedData;
+  PersonAbsorptionReverted: PersonAbsorptionRevertedData;
 }
 export type PersonEventType = keyof PersonEventDataMap;
 
@@ -124,4 +163,8 @@ export const PersonEventTypes = {
   PersonFactClarified: 'PersonFactClarified',
   PersonFactRetracted: 'PersonFactRetracted',
   PersonRetracted: 'PersonRetracted',
+  PersonMerged: 'PersonMerged',
+  PersonAbsorbed: 'PersonAbsorbed',
+  PersonUnmerged: 'PersonUnmerged',
+  PersonAbsorptionReverted: 'PersonAbsorptionReverted',
 } as const satisfies { [K in PersonEventType]: K };

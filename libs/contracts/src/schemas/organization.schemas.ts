@@ -19,4 +19,8 @@ export const organizationEventSchemas: Record<OrganizationEventType, JsonSchema>
   OrganizationFactClarified: s.object({ ...organizationId, fact: factRef, ...note }),
   OrganizationFactRetracted: s.object({ ...organizationId, fact: factRef, ...note }),
   OrganizationRetracted: s.object({ ...organizationId, ...note }),
+  OrganizationMerged: s.object({ ...organizationId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationAbsorbed: s.object({ ...organizationId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationUnmerged: s.object({ ...organizationId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationAbsorptionReverted: s.object({ ...organizationId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
 };

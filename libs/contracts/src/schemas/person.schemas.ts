@@ -30,4 +30,8 @@ export const personEventSchemas: Record<PersonEventType, JsonSchema> = {
   PersonFactClarified: s.object({ ...personId, fact: factRef, ...note }),
   PersonFactRetracted: s.object({ ...personId, fact: factRef, ...note }),
   PersonRetracted: s.object({ ...personId, ...note }),
+  PersonMerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonAbsorbed: s.object({ ...personId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonUnmerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonAbsorptionReverted: s.object({ ...personId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
 };

@@ -2,6 +2,7 @@ import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, OrganizationNameValue } from '../../../contracts/src/events/organization.events.js';
 import type { OrganizationKind } from '../../../contracts/src/vocabulary.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
+import type { MergeData, UndoMergeData } from '../shared/merges.js';
 import type { Changes } from '../shared/facts.js';
 
 export interface OrganizationNameInput extends OrganizationNameValue {
@@ -58,3 +59,11 @@ export const ORGANIZATION_COMMAND_TYPES = [
   'ClarifyOrganizationFact',
   'RetractOrganizationFact',
 ] as const satisfies readonly OrganizationCommand['type'][];
+
+/** `organizationId` (the duplicate) is the same organization as `survivorId`: one decision over both streams (shared/merges.ts). */
+export type MergeOrganization = Command<'MergeOrganization', MergeData & { organizationId: string }>;
+
+/** The merge of `organizationId` was wrong: it becomes its own record again, and its survivor no longer stands for it. */
+export type UndoOrganizationMerge = Command<'UndoOrganizationMerge', UndoMergeData & { organizationId: string }>;
+
+export type OrganizationMergeCommand = MergeOrganization | UndoOrganizationMerge;

@@ -12,6 +12,7 @@ import { assertNever, type DecideContext, type Decider, type WriteFields } from 
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
 import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
+import { refuseIfMerged } from '../shared/merges.js';
 import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
@@ -73,6 +74,7 @@ function emitter(context: DecideContext, fields: WriteFields) {
 function requireLive(state: OrganizationState, organizationId: string): asserts state is OrganizationState & { organizationId: string; details: OrganizationDetails } {
   if (state.organizationId === null || state.details === null) throw new AggregateNotFoundError('organization', organizationId);
   if (state.organizationId !== organizationId) throw validationError('organizationId', `the command is for ${organizationId} but the state loaded is ${state.organizationId}`);
+  refuseIfMerged('organization', organizationId, state);
   if (state.withdrawn) throw new RetractedError('organization', organizationId, state.withdrawn);
 }
 

@@ -1,3 +1,4 @@
+import { evolveMerge } from '../shared/merges.js';
 import type { OrganizationFactRef } from '../../../contracts/src/events/organization.events.js';
 import { assertNever } from '../shared/decider.js';
 import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
@@ -87,6 +88,11 @@ function apply(state: OrganizationState, event: OrganizationEvent): Organization
     }
     case 'OrganizationRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'organization', id: event.data.organizationId }) };
+    case 'OrganizationMerged':
+    case 'OrganizationAbsorbed':
+    case 'OrganizationUnmerged':
+    case 'OrganizationAbsorptionReverted':
+      return { ...state, ...evolveMerge('organization', state, event) };
     default:
       return assertNever(event, 'organization event');
   }

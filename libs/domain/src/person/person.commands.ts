@@ -1,5 +1,6 @@
 import type { PersonDetails, PersonExternalIds, PersonFactRef, PersonNameValue } from '../../../contracts/src/events/person.events.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
+import type { MergeData, UndoMergeData } from '../shared/merges.js';
 import type { Changes } from '../shared/facts.js';
 
 export interface PersonNameInput extends PersonNameValue {
@@ -42,3 +43,11 @@ export const PERSON_COMMAND_TYPES = [
   'ClarifyPersonFact',
   'RetractPersonFact',
 ] as const satisfies readonly PersonCommand['type'][];
+
+/** `personId` (the duplicate) is the same person as `survivorId`: one decision over both streams (shared/merges.ts). */
+export type MergePerson = Command<'MergePerson', MergeData & { personId: string }>;
+
+/** The merge of `personId` was wrong: it becomes its own record again, and its survivor no longer stands for it. */
+export type UndoPersonMerge = Command<'UndoPersonMerge', UndoMergeData & { personId: string }>;
+
+export type PersonMergeCommand = MergePerson | UndoPersonMerge;

@@ -12,6 +12,7 @@ import { assertNever, type DecideContext, type Decider, type WriteFields } from 
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
 import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
+import { refuseIfMerged } from '../shared/merges.js';
 import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
@@ -77,6 +78,7 @@ function emitter(context: DecideContext, fields: WriteFields) {
 function requireLive(state: PersonState, personId: string): asserts state is PersonState & { personId: string; details: PersonDetails } {
   if (state.personId === null || state.details === null) throw new AggregateNotFoundError('person', personId);
   if (state.personId !== personId) throw validationError('personId', `the command is for ${personId} but the state loaded is ${state.personId}`);
+  refuseIfMerged('person', personId, state);
   if (state.withdrawn) throw new RetractedError('person', personId, state.withdrawn);
 }
 

@@ -1,3 +1,4 @@
+import { evolveMerge } from '../shared/merges.js';
 import type { PersonDetails, PersonFactRef } from '../../../contracts/src/events/person.events.js';
 import { assertNever } from '../shared/decider.js';
 import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
@@ -81,6 +82,11 @@ function apply(state: PersonState, event: PersonEvent): PersonState {
     }
     case 'PersonRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'person', id: event.data.personId }) };
+    case 'PersonMerged':
+    case 'PersonAbsorbed':
+    case 'PersonUnmerged':
+    case 'PersonAbsorptionReverted':
+      return { ...state, ...evolveMerge('person', state, event) };
     default:
       return assertNever(event, 'person event');
   }

@@ -133,6 +133,13 @@ const MOVES: Record<string, { direction: 'out' | 'in'; factType: string; id: str
   TalentAttachmentMovedIn: { direction: 'in', factType: 'talent-attachment', id: 'attachmentId', otherWork: 'sourceWorkId', otherId: 'sourceAttachmentId' },
 };
 const REGISTRATIONS: ReadonlySet<string> = new Set(['WorkRegistered', 'OrganizationRegistered', 'PersonRegistered', 'DealAnnounced']);
+/**
+ * Merges link two records, not facts: they state and fix none (the two halves of a merge, and of its undo, share a
+ * mergeId in their data; an undo names the merge it reverses by it).
+ */
+const MERGES: ReadonlySet<string> = new Set(
+  ['Organization', 'Person'].flatMap((noun) => [`${noun}Merged`, `${noun}Absorbed`, `${noun}Unmerged`, `${noun}AbsorptionReverted`]),
+);
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';
 
@@ -150,6 +157,7 @@ export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(MOVES),
   ...REGISTRATIONS,
   PARENT_CHANGED,
+  ...MERGES,
 ]);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

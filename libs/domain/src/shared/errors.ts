@@ -106,3 +106,19 @@ export class FactSupersededError extends DomainError {
     this.name = 'FactSupersededError';
   }
 }
+
+/**
+ * The record was merged into another (a duplicate of it): it takes no further edits. Edit the survivor, named in
+ * `survivorId`; or, if the merge was wrong, undo it.
+ */
+export class MergedError extends DomainError {
+  readonly code = 'merged';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+    readonly survivorId: string,
+  ) {
+    super(`The ${aggregate} ${id} was merged into ${survivorId} as a duplicate of it; edit ${survivorId} instead, or undo the merge`);
+    this.name = 'MergedError';
+  }
+}

@@ -2,7 +2,7 @@ import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
-import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
 import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import {
@@ -139,10 +139,10 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
     if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
     if (filter.companyId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)})`);
     }
     if (filter.personId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)})`);
     }
     const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
     if (key !== null) {
@@ -203,11 +203,15 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
 
 // ---- status ----------------------------------------------------------------------------------------------------
 
+/** `organizationId` and `name` are the survivor's when the credit names a merged duplicate, whose id is `mergedFrom`. */
 export interface NamedCompany extends StatusCompany {
   name: string | null;
+  mergedFrom?: string;
 }
+/** `personId` and `name` are the survivor's when the attachment names a merged duplicate, whose id is `mergedFrom`. */
 export interface NamedPerson extends StatusPerson {
   name: string | null;
+  mergedFrom?: string;
 }
 
 export interface ProjectStatus {
@@ -261,16 +265,21 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const people = new QueryParams(options);
   const notes = new QueryParams(options);
   const original = new QueryParams(options);
+  // Credits and attachments that name a merged duplicate show its survivor (lookups/merged-records.ts).
+  const pcFrom = companies.from(PROJECT_COMPANIES, 'pc');
+  const organization = resolvedLookup(companies, 'organization', 'pc.organization_id', 'org');
+  const ppFrom = people.from(PROJECT_PEOPLE, 'pp');
+  const person = resolvedLookup(people, 'person', 'pp.person_id', 'person');
   const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
-    db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; name: string | null }>(
-      `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, o.primary_name AS name
-       FROM ${companies.from(PROJECT_COMPANIES, 'pc')} LEFT JOIN ${companies.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = pc.organization_id
+    db.query<{ credit_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; org_name: string | null }>(
+      `SELECT pc.credit_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date
+       FROM ${pcFrom} ${organization.joins}
        WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
       companies.values,
     ),
-    db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; name: string | null }>(
-      `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, n.primary_name AS name
-       FROM ${people.from(PROJECT_PEOPLE, 'pp')} LEFT JOIN ${people.from(PERSON_NAMES, 'n')} ON n.person_id = pp.person_id
+    db.query<{ attachment_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; person_name: string | null }>(
+      `SELECT pp.attachment_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at
+       FROM ${ppFrom} ${person.joins}
        WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
     ),
@@ -298,14 +307,14 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     externalIds: row.external_ids,
     companiesByRole: groupBy(
       companyRows.rows.map((c) => ({
-        ...present({ creditId: c.credit_id, organizationId: c.organization_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date }),
-        name: c.name,
+        ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
+        name: c.org_name,
       })) as NamedCompany[],
     ),
     peopleByRole: groupBy(
       personRows.rows.map((p) => ({
-        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at }),
-        name: p.name,
+        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from }),
+        name: p.person_name,
       })) as NamedPerson[],
     ),
     latestMilestone: row.latest_milestone,

@@ -68,6 +68,8 @@ import type { PersonState } from '../../../domain/src/person/person.state.js';
 import type { DecideContext, Decider, DomainEvent, FixFields, WriteFields } from '../../../domain/src/shared/decider.js';
 import { DomainError } from '../../../domain/src/shared/errors.js';
 import { factsByEventInOrder, isCurrent, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
+import { decideOrganizationMerge } from '../../../domain/src/organization/organization-merge.decider.js';
+import { decidePersonMerge } from '../../../domain/src/person/person-merge.decider.js';
 import { decideWorkMove } from '../../../domain/src/work/work-move.decider.js';
 import type { TitleInput, WorkCommand, WorkMoveCommand } from '../../../domain/src/work/work.commands.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
@@ -611,11 +613,11 @@ class LogBuilder {
   }
 
   liveOrganizations(where: (state: OrganizationState) => boolean = () => true): OrganizationStream[] {
-    return this.organizations.filter((o) => o.state.organizationId !== null && o.state.withdrawn === null && where(o.state));
+    return this.organizations.filter((o) => o.state.organizationId !== null && o.state.withdrawn === null && o.state.mergedInto === null && where(o.state));
   }
 
   livePeople(where: (state: PersonState) => boolean = () => true): PersonStream[] {
-    return this.people.filter((p) => p.state.personId !== null && p.state.withdrawn === null && where(p.state));
+    return this.people.filter((p) => p.state.personId !== null && p.state.withdrawn === null && p.state.mergedInto === null && where(p.state));
   }
 
   /** Any organization id (a retracted one too: references made before it was withdrawn are just as real). */
@@ -1826,5 +1828,52 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
   },
 ];
 
+/**
+ * Merging two records found to be the same, and undoing a merge: one decision over two streams (the duplicate's events
+ * first). A duplicate must not stand for duplicates of its own; the survivor is any other live record.
+ */
+function mergeKinds<S extends { mergedInto: unknown; absorbed: readonly unknown[] }>(
+  noun: 'Person' | 'Organization',
+  live: (log: LogBuilder) => AggregateStream<never, never, S>[],
+  all: (log: LogBuilder) => AggregateStream<never, never, S>[],
+  decide: (command: never, duplicate: S, survivor: S, context: DecideContext) => [{ events: unknown[] }, { events: unknown[] }],
+  idField: 'personId' | 'organizationId',
+): CommandKind[] {
+  const pairOf = (log: LogBuilder, duplicate: AggregateStream<never, never, S>, survivor: AggregateStream<never, never, S>, command: object): Decision => {
+    const [out, into] = decide(command as never, duplicate.state, survivor.state, log.context);
+    return [duplicate.plan(out.events as never[]), survivor.plan(into.events as never[])];
+  };
+  return [
+    {
+      name: `Merge${noun}`,
+      weight: 0.4,
+      decide(log) {
+        const duplicate = log.random.maybePick(live(log).filter((s) => s.state.absorbed.length === 0));
+        const survivor = duplicate && log.random.maybePick(live(log).filter((s) => s !== duplicate));
+        if (!duplicate || !survivor) return undefined;
+        return pairOf(log, duplicate, survivor, { type: `Merge${noun}`, data: { [idField]: duplicate.id, survivorId: survivor.id, ...log.fixFields() } });
+      },
+    },
+    {
+      name: `Undo${noun}Merge`,
+      weight: 0.6,
+      decide(log) {
+        const duplicate = log.random.maybePick(all(log).filter((s) => s.state.mergedInto !== null));
+        if (!duplicate) return undefined;
+        const { survivorId } = duplicate.state.mergedInto as { survivorId: string };
+        const survivor = all(log).find((s) => s.id === survivorId)!;
+        return pairOf(log, duplicate, survivor, { type: `Undo${noun}Merge`, data: { [idField]: duplicate.id, ...log.fixFields() } });
+      },
+    },
+  ];
+}
+
 /** Every command kind the random phase picks from (registrations come before it). */
-const COMMAND_KINDS: readonly CommandKind[] = [...WORK_KINDS_OF_COMMAND, ...DEAL_KINDS_OF_COMMAND, ...ORGANIZATION_KINDS_OF_COMMAND, ...PERSON_KINDS_OF_COMMAND];
+const COMMAND_KINDS: readonly CommandKind[] = [
+  ...WORK_KINDS_OF_COMMAND,
+  ...DEAL_KINDS_OF_COMMAND,
+  ...ORGANIZATION_KINDS_OF_COMMAND,
+  ...PERSON_KINDS_OF_COMMAND,
+  ...mergeKinds('Person', (log) => log.livePeople() as never, (log) => log.people as never, decidePersonMerge as never, 'personId'),
+  ...mergeKinds('Organization', (log) => log.liveOrganizations() as never, (log) => log.organizations as never, decideOrganizationMerge as never, 'organizationId'),
+];

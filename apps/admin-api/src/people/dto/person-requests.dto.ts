@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { NAME_KINDS } from '../../../../../libs/contracts/src/vocabulary.js';
+import { DistinctFromProperty } from '../../shared/dto/merge-request.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 
 // Field shapes are documented here; their rules are checked once, in libs/domain (422 with field paths).
@@ -22,6 +23,7 @@ export class RegisterPersonDto extends WriteRequestDto {
   @ApiPropertyOptional({ example: ['KR'] }) @Allow() nationalities?: string[];
   @ApiPropertyOptional({ example: 1985 }) @Allow() birthYear?: number;
   @ApiPropertyOptional({ example: { imdb: 'nm2154960' } }) @Allow() externalIds?: Record<string, string>;
+  @DistinctFromProperty() distinctFrom?: string[];
 }
 
 export class UpdatePersonDetailsDto extends WriteRequestDto {
