@@ -1,6 +1,6 @@
 /** Organization events: the published `data` shapes on `organization-<uuid>` streams. Fields are added, never renamed. */
 import type { PartialDate } from '../envelope.js';
-import type { NameKind, OrganizationKind } from '../vocabulary.js';
+import type { NameKind, OrganizationKind, FactStanding } from '../vocabulary.js';
 
 /** A name in one language/script: 'CJ ENM' (en), '씨제이이엔엠' (ko-Kore). */
 export interface OrganizationNameValue {
@@ -94,6 +94,17 @@ export interface OrganizationRetractedData {
   note: string;
 }
 
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface OrganizationFactStandingChangedData {
+  organizationId: string;
+  fact: OrganizationFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface OrganizationEventDataMap {
   OrganizationRegistered: OrganizationRegisteredData;
   OrganizationDetailsUpdated: OrganizationDetailsUpdatedData;
@@ -105,6 +116,7 @@ export interface OrganizationEventDataMap {
   OrganizationFactClarified: OrganizationFactClarifiedData;
   OrganizationFactRetracted: OrganizationFactRetractedData;
   OrganizationRetracted: OrganizationRetractedData;
+  OrganizationFactStandingChanged: OrganizationFactStandingChangedData;
 }
 export type OrganizationEventType = keyof OrganizationEventDataMap;
 
@@ -119,4 +131,5 @@ export const OrganizationEventTypes = {
   OrganizationFactClarified: 'OrganizationFactClarified',
   OrganizationFactRetracted: 'OrganizationFactRetracted',
   OrganizationRetracted: 'OrganizationRetracted',
+  OrganizationFactStandingChanged: 'OrganizationFactStandingChanged',
 } as const satisfies { [K in OrganizationEventType]: K };

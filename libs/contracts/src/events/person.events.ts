@@ -1,5 +1,5 @@
 /** Person events: the published `data` shapes on `person-<uuid>` streams. Fields are added, never renamed. */
-import type { NameKind } from '../vocabulary.js';
+import type { NameKind, FactStanding } from '../vocabulary.js';
 
 /**
  * A name in one language/script. Korean names are family-name-first in every script: 이광수 (ko-Kore) and its
@@ -101,6 +101,17 @@ export interface PersonRetractedData {
   note: string;
 }
 
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface PersonFactStandingChangedData {
+  personId: string;
+  fact: PersonFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface PersonEventDataMap {
   PersonRegistered: PersonRegisteredData;
   PersonDetailsUpdated: PersonDetailsUpdatedData;
@@ -111,6 +122,7 @@ export interface PersonEventDataMap {
   PersonFactClarified: PersonFactClarifiedData;
   PersonFactRetracted: PersonFactRetractedData;
   PersonRetracted: PersonRetractedData;
+  PersonFactStandingChanged: PersonFactStandingChangedData;
 }
 export type PersonEventType = keyof PersonEventDataMap;
 
@@ -124,4 +136,5 @@ export const PersonEventTypes = {
   PersonFactClarified: 'PersonFactClarified',
   PersonFactRetracted: 'PersonFactRetracted',
   PersonRetracted: 'PersonRetracted',
+  PersonFactStandingChanged: 'PersonFactStandingChanged',
 } as const satisfies { [K in PersonEventType]: K };

@@ -1,5 +1,5 @@
 import { PERSON_FACT_TYPES, type PersonEventType } from '../events/person.events.js';
-import { NAME_KINDS } from '../vocabulary.js';
+import { NAME_KINDS, FACT_STANDINGS } from '../vocabulary.js';
 import { countrySchema, languageSchema, s, type JsonSchema } from './json-schema.js';
 
 const personId = { personId: s.uuid() };
@@ -30,4 +30,5 @@ export const personEventSchemas: Record<PersonEventType, JsonSchema> = {
   PersonFactClarified: s.object({ ...personId, fact: factRef, ...note }),
   PersonFactRetracted: s.object({ ...personId, fact: factRef, ...note }),
   PersonRetracted: s.object({ ...personId, ...note }),
+  PersonFactStandingChanged: s.object({ ...personId, fact: factRef, standing: s.enumOf(FACT_STANDINGS), from: s.enumOf(FACT_STANDINGS) }),
 };

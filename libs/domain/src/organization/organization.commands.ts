@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, OrganizationNameValue } from '../../../contracts/src/events/organization.events.js';
 import type { OrganizationKind } from '../../../contracts/src/vocabulary.js';
@@ -38,6 +39,9 @@ export type ClarifyOrganizationFact = Command<'ClarifyOrganizationFact', FixFiel
 /** fact { type: 'organization' } withdraws the whole organization. */
 export type RetractOrganizationFact = Command<'RetractOrganizationFact', FixFields & { organizationId: string; fact: OrganizationFactRefInput }>;
 
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangeOrganizationFactStanding = Command<'ChangeOrganizationFactStanding', WriteFields & { organizationId: string; fact: OrganizationFactRefInput; standing: FactStanding }>;
+
 export type OrganizationCommand =
   | RegisterOrganization
   | UpdateOrganizationDetails
@@ -46,7 +50,8 @@ export type OrganizationCommand =
   | SetPrimaryOrganizationName
   | CorrectOrganizationFact
   | ClarifyOrganizationFact
-  | RetractOrganizationFact;
+  | RetractOrganizationFact
+  | ChangeOrganizationFactStanding;
 
 export const ORGANIZATION_COMMAND_TYPES = [
   'RegisterOrganization',
@@ -57,4 +62,5 @@ export const ORGANIZATION_COMMAND_TYPES = [
   'CorrectOrganizationFact',
   'ClarifyOrganizationFact',
   'RetractOrganizationFact',
+  'ChangeOrganizationFactStanding',
 ] as const satisfies readonly OrganizationCommand['type'][];

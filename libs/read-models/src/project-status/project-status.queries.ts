@@ -1,5 +1,9 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
+
+/** A credit or attachment a party denied is kept but does not count as current. */
+const NOT_DENIED = (alias: string) => `${alias}.standing IS DISTINCT FROM 'denied'`;
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
@@ -46,11 +50,12 @@ interface CardRow {
   first_release: FirstRelease;
   withdrawn: boolean;
   withdrawn_note: string | null;
+  standing: string | null;
 }
 
 const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.titles, c.kind, c.original_language, c.original_work_id, c.original_relation,
   c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
-  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note`;
+  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note, c.standing`;
 
 /** The development duration in whole years as of `now`, for works still in development; null otherwise. */
 export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
@@ -67,6 +72,8 @@ export interface ListProjectsFilter {
   companyId?: string;
   personId?: string;
   kind?: string;
+  /** How sure the project itself is (its 'work' fact): rumored, reported, confirmed or denied. */
+  standing?: string;
   /**
    * Any current title, case-, accent- and diacritic-insensitive, with typos (shared/name-search.ts); the projects then
    * come ranked by how well they match instead of by title.
@@ -93,6 +100,8 @@ export interface ProjectSummary {
   developmentStart: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
   /** With a `text` filter: how the project matched. */
   match?: NameMatch;
 }
@@ -137,12 +146,13 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
+    if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
     if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
     if (filter.companyId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)} AND ${NOT_DENIED('pc')})`);
     }
     if (filter.personId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)} AND ${NOT_DENIED('pp')})`);
     }
     const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
     if (key !== null) {
@@ -195,6 +205,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
+      standing: row.standing ?? DEFAULT_FACT_STANDING,
       ...(match ? { match } : {}),
     })),
     nextCursor,
@@ -232,6 +243,10 @@ export interface ProjectStatus {
   developmentYears: number | null;
   firstRelease: FirstRelease;
   withdrawn: { note: string | null } | null;
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
+  /** Credits and attachments a party denied: kept in the record, not listed as current above. */
+  denied: { companies: NamedCompany[]; people: NamedPerson[] };
   notes: FactNote[];
 }
 
@@ -262,14 +277,14 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const notes = new QueryParams(options);
   const original = new QueryParams(options);
   const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
-    db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; name: string | null }>(
-      `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, o.primary_name AS name
+    db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; standing: string | null; name: string | null }>(
+      `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, pc.standing, o.primary_name AS name
        FROM ${companies.from(PROJECT_COMPANIES, 'pc')} LEFT JOIN ${companies.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = pc.organization_id
        WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
       companies.values,
     ),
-    db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; name: string | null }>(
-      `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, n.primary_name AS name
+    db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; standing: string | null; name: string | null }>(
+      `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, pp.standing, n.primary_name AS name
        FROM ${people.from(PROJECT_PEOPLE, 'pp')} LEFT JOIN ${people.from(PERSON_NAMES, 'n')} ON n.person_id = pp.person_id
        WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
@@ -283,6 +298,16 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
       ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${original.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${original.add(row.original_work_id)}`, original.values)
       : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
   ]);
+  const namedCompanies = companyRows.rows.map((c) => ({
+    ...present({ creditId: c.credit_id, organizationId: c.organization_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date }),
+    standing: c.standing ?? DEFAULT_FACT_STANDING,
+    name: c.name,
+  })) as NamedCompany[];
+  const namedPeople = personRows.rows.map((p) => ({
+    ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at }),
+    standing: p.standing ?? DEFAULT_FACT_STANDING,
+    name: p.name,
+  })) as NamedPerson[];
   return {
     workId: row.work_id,
     streamVersion: row.stream_version ?? 0,
@@ -296,24 +321,16 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     countries: row.countries,
     productionYear: row.production_year,
     externalIds: row.external_ids,
-    companiesByRole: groupBy(
-      companyRows.rows.map((c) => ({
-        ...present({ creditId: c.credit_id, organizationId: c.organization_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date }),
-        name: c.name,
-      })) as NamedCompany[],
-    ),
-    peopleByRole: groupBy(
-      personRows.rows.map((p) => ({
-        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at }),
-        name: p.name,
-      })) as NamedPerson[],
-    ),
+    companiesByRole: groupBy(namedCompanies.filter((c) => c.standing !== 'denied')),
+    peopleByRole: groupBy(namedPeople.filter((p) => p.standing !== 'denied')),
     latestMilestone: row.latest_milestone,
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
     firstRelease: row.first_release,
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
+    standing: row.standing ?? DEFAULT_FACT_STANDING,
+    denied: { companies: namedCompanies.filter((c) => c.standing === 'denied'), people: namedPeople.filter((p) => p.standing === 'denied') },
     notes: noteRows.rows.map((n) =>
       present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote,
     ),

@@ -415,6 +415,8 @@ const workHandlers: HandlersFor<'work'> = {
     fact: { personId: data.personId, role: data.role, character: data.character, billing: data.billing, attachedAt: data.attachedAt, movedFrom: { workId: data.sourceWorkId, note: data.note } },
   })),
 
+  WorkFactStandingChanged: { apply: (event) => [put(ENTRIES, standingEntryKey(event.eventId), standingEntry(event))] },
+
   // Not on the timeline: the work's details, titles, relations, clarifications, and its withdrawal (see above).
   WorkDetailsUpdated: ignore,
   TitleAdded: ignore,
@@ -426,6 +428,39 @@ const workHandlers: HandlersFor<'work'> = {
   WorkFactClarified: ignore,
   WorkRetracted: ignore,
 };
+
+// ---- standings -------------------------------------------------------------------------------------------------
+
+const standingEntryKey = (eventId: string) => `standing:${eventId}`;
+
+/**
+ * When a fact went from one standing to another (reported → confirmed, or denied): an entry of its own, dated when it
+ * happened in the world (the event's occurredAt) or else the day the desk recorded it, carrying the source that changed
+ * it. It is never rewritten: a later fix of the fact does not change what the desk learnt that day.
+ */
+function standingEntry(event: ProjectedEvent<'WorkFactStandingChanged', WorkEventDataMap['WorkFactStandingChanged']>): TimelineEntry {
+  const { workId, fact, standing, from } = event.data;
+  const date: PartialDate = event.metadata.occurredAt ?? { date: event.recordedAt.slice(0, 10), precision: 'day' };
+  const { publisher, url, publishedAt, kind } = event.metadata.source;
+  return {
+    entry_key: standingEntryKey(event.eventId),
+    work_id: workId,
+    kind: 'standing',
+    label: `${fact.type} ${standing} (was ${from})`,
+    occurred_at: date.date,
+    precision: date.precision,
+    sort_key: sortKeyOf(date),
+    seq: event.streamVersion - 1,
+    fact_type: fact.type,
+    fact_id: fact.id,
+    subject_type: null,
+    subject_id: null,
+    details: { standing, from, source: compact({ publisher, url, publishedAt, kind }) },
+    corrected: false,
+    retracted: false,
+    note: event.metadata.note ?? null,
+  };
+}
 
 // ---- deals -----------------------------------------------------------------------------------------------------
 
@@ -633,6 +668,7 @@ const dealHandlers: HandlersFor<'deal'> = {
   // Parties and clarifications are not on the timeline.
   DealPartyAdded: ignore,
   DealPartyCorrected: ignore,
+  DealFactStandingChanged: ignore,
   DealFactClarified: ignore,
 };
 
