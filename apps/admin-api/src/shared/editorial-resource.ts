@@ -1,7 +1,7 @@
 import { Body, Get, Post, Res, type Type } from '@nestjs/common';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { WriteContext, type CommandContext } from './command-context.js';
-import { ClarificationDto, CorrectionDto, RetractionDto } from './dto/fix-request.dto.js';
+import { ClarificationDto, CorrectionDto, RetractionDto, StandingChangeDto } from './dto/fix-request.dto.js';
 import { AsOf, AsOfQuery, EditEndpoint, EditorialGateway, ReadEndpoint, UuidParam, UuidPath } from './edit-endpoint.js';
 
 type Response = { header(name: string, value: string): unknown };
@@ -14,7 +14,8 @@ export interface EditorialResourceMethods {
 
 /**
  * The routes every aggregate shares — read (now or asOf), history, and the three kinds of fix — declared once.
- * `commandNoun` makes the command names: Correct<Noun>Fact, Clarify<Noun>Fact, Retract<Noun>Fact.
+ * `commandNoun` makes the command names: Correct<Noun>Fact, Clarify<Noun>Fact, Retract<Noun>Fact, and
+ * Change<Noun>FactStanding for the standing changes.
  */
 export function EditorialResource(aggregate: AggregateType, idParam: string, commandNoun: string): Type<EditorialResourceMethods> {
   const fixCommand = (fix: Fix) => `${fix}${commandNoun}Fact`;
@@ -62,6 +63,15 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     @UuidPath(idParam)
     retract(@UuidParam(idParam) id: string, @Body() body: RetractionDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
       return this.send(fixCommand('Retract'), id, body, context, response);
+    }
+
+    @Post(`:${idParam}/standing-changes`)
+    @EditEndpoint(
+      `Change how sure a fact of the ${aggregate} is (rumored, reported, confirmed, denied; fact.type "${aggregate}" for the ${aggregate} itself), citing the source that changed it; not a fix: a denied fact stays in the record but is not shown as current`,
+    )
+    @UuidPath(idParam)
+    changeStanding(@UuidParam(idParam) id: string, @Body() body: StandingChangeDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+      return this.send(`Change${commandNoun}FactStanding`, id, body, context, response);
     }
   }
   return Resource as unknown as Type<EditorialResourceMethods>;

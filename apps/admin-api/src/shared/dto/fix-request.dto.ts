@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { SourcedRequestDto } from './write-request.dto.js';
+import { Allow, IsDefined, IsIn, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { FACT_STANDINGS } from '../../../../../libs/contracts/src/vocabulary.js';
+import { SourcedRequestDto, WriteRequestDto } from './write-request.dto.js';
 
 /** Which fact a fix is about: a fact's own id, or the id of the event that stated it. */
 export class FactRefDto {
@@ -44,3 +45,22 @@ export class CorrectionDto extends FixRequestDto {
 export class ClarificationDto extends FixRequestDto {}
 
 export class RetractionDto extends FixRequestDto {}
+
+/**
+ * How sure a fact is, changed by the source that changed it (a studio's confirmation, a denial). Not a fix: the fact
+ * was not wrong. The note is optional.
+ */
+export class StandingChangeDto extends WriteRequestDto {
+  @ApiProperty({ type: () => FactRefDto })
+  @IsDefined({ message: 'fact is required: name the fact whose standing changes' })
+  @ValidateNested()
+  @Type(() => FactRefDto)
+  fact!: FactRefDto;
+
+  @ApiProperty({ enum: FACT_STANDINGS, example: 'confirmed', description: 'The new standing: rumored ("in talks"), reported, confirmed (by a party, a filing, a press release) or denied' })
+  @IsIn(FACT_STANDINGS, { message: `standing must be one of ${FACT_STANDINGS.join(', ')}` })
+  standing!: string;
+}
+
+/** Stating a fact with how sure it is (default reported). */
+export const STANDING_PROPERTY = { enum: FACT_STANDINGS, example: 'rumored', description: "How sure the fact is when stated: rumored, reported, confirmed or denied (default 'reported')" } as const;
