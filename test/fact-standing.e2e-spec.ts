@@ -153,8 +153,13 @@ describe('admin API: how sure a fact is (rumored, reported, confirmed, denied)',
     expect(refused.body.type).toBe('/problems/retracted');
     await pipeline.caughtUp();
 
-    const card = (await get(`/projects/${remake}`).expect(200)).body;
-    expect(card.notes).toEqual([expect.objectContaining({ factType: 'company-credit', factId: wrongCreditId, kind: 'retracted', note: 'CJ ENM never had US distribution' })]);
+    const now = await get(`/projects/${remake}`).expect(200);
+    // as of that position (a query over the versioned tables) the note names its fact the same way
+    const card = (await get(`/projects/${remake}`, { asOfPosition: now.headers['x-reelwire-position'] }).expect(200)).body;
+    expect(card.notes).toEqual(now.body.notes);
+    expect(card.notes).toEqual([
+      expect.objectContaining({ factType: 'company-credit', factId: wrongCreditId, factLabel: 'company credit: CJ ENM (distributor)', kind: 'retracted', note: 'CJ ENM never had US distribution' }),
+    ]);
 
     // The auditor sees who retracted the credit and on which source, from the event that stated it.
     const history = (await get(`/works/${remake}/history`).expect(200)).body;

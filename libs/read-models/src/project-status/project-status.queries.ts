@@ -8,7 +8,9 @@ import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
-import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { historyOf } from '../engine/system-time.js';
+import type { TableSpec } from '../engine/projection.js';
 import {
   afterSearchPosition,
   decodeSearchCursor,
@@ -51,6 +53,8 @@ interface CardRow {
   withdrawn: boolean;
   withdrawn_note: string | null;
   standing: string | null;
+  /** Hidden: every title the work ever stated (read by the card's note labels). */
+  known_titles?: { titleId: string; text: string }[] | null;
 }
 
 const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.titles, c.kind, c.original_language, c.original_work_id, c.original_relation,
@@ -247,7 +251,41 @@ export interface ProjectStatus {
   standing: string;
   /** Credits and attachments a party denied: kept in the record, not listed as current above. */
   denied: { companies: NamedCompany[]; people: NamedPerson[] };
-  notes: FactNote[];
+  /** Each note names the fact it is about: its type and id, and a label a reader recognizes it by. */
+  notes: (FactNote & { factLabel: string })[];
+}
+
+const FACT_TYPE_WORDS: Record<string, string> = {
+  work: 'the project itself',
+  title: 'title',
+  relation: 'relation to another work',
+  'status-change': 'status change',
+  'company-credit': 'company credit',
+  'talent-attachment': 'talent attachment',
+  release: 'release',
+  milestone: 'milestone',
+};
+
+/**
+ * What a note's fact is, in words: the company or person and role of a credit or attachment (as they were stated,
+ * even when the fact has left the card), a title's text, else the kind of fact.
+ */
+function factLabel(factType: string, factId: string, subjectLabel: string | null, knownTitles: CardRow['known_titles']): string {
+  const words = FACT_TYPE_WORDS[factType] ?? factType;
+  if (subjectLabel) return `${words}: ${subjectLabel}`;
+  const title = factType === 'title' ? knownTitles?.find((t) => t.titleId === factId) : undefined;
+  return title ? `${words}: ${title.text}` : words;
+}
+
+/**
+ * Every version of `table`'s rows opened by the view's position (all of them now): a fact that has left the card
+ * (corrected, moved, retracted) is still found by its id, as it was last stated.
+ */
+function everVersion(options: QueryOptions | undefined, table: TableSpec, alias: string, param: (value: unknown) => string): string {
+  const schema = schemaOf(options);
+  const own = Object.keys(table.columns).map((c) => `"${c}"`).join(', ');
+  const opened = options?.at === undefined ? '' : `WHERE valid_from <= ${param(options.at)}`;
+  return `(SELECT valid_from, ${own} FROM ${schema}.${table.name} ${opened} UNION ALL SELECT valid_from, ${own} FROM ${schema}.${historyOf(table.name)} ${opened}) ${alias}`;
 }
 
 function groupBy<T extends { role: string }>(items: readonly T[]): Record<string, T[]> {
@@ -265,7 +303,7 @@ function present<T extends object>(value: T): T {
 export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
   const cardParams = new QueryParams(options);
   const { rows } = await db.query<CardRow>(
-    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
+    `SELECT ${CARD_COLUMNS}, c.known_titles, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
      LEFT JOIN ${cardParams.from(STREAM_VERSIONS, 'v')} ON v.owner_stream = c.owner_stream AND v.row_key = 'version'
      WHERE c.work_id = ${cardParams.add(workId)}`,
     cardParams.values,
@@ -289,8 +327,17 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
        WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
     ),
-    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null }>(
-      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${notes.from(PROJECT_NOTES, 'pn')}
+    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null; subject_label: string | null }>(
+      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id,
+              CASE pn.fact_type
+                WHEN 'company-credit' THEN (SELECT coalesce(o.primary_name, x.organization_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_COMPANIES, 'x', notes.add)} LEFT JOIN ${notes.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = x.organization_id
+                  WHERE x.work_id = pn.work_id AND x.credit_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+                WHEN 'talent-attachment' THEN (SELECT coalesce(n.primary_name, x.person_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_PEOPLE, 'x', notes.add)} LEFT JOIN ${notes.from(PERSON_NAMES, 'n')} ON n.person_id = x.person_id
+                  WHERE x.work_id = pn.work_id AND x.attachment_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+              END AS subject_label
+       FROM ${notes.from(PROJECT_NOTES, 'pn')}
        WHERE pn.work_id = ${notes.add(workId)} ORDER BY pn.seq COLLATE "C"`,
       notes.values,
     ),
@@ -331,8 +378,9 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
     standing: row.standing ?? DEFAULT_FACT_STANDING,
     denied: { companies: namedCompanies.filter((c) => c.standing === 'denied'), people: namedPeople.filter((p) => p.standing === 'denied') },
-    notes: noteRows.rows.map((n) =>
-      present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote,
-    ),
+    notes: noteRows.rows.map((n) => ({
+      ...(present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote),
+      factLabel: factLabel(n.fact_type, n.fact_id, n.subject_label, row.known_titles),
+    })),
   };
 }
