@@ -90,6 +90,13 @@ describe('admin API: how sure a fact is (rumored, reported, confirmed, denied)',
     // When the desk learnt more is not part of the project's development span.
     expect(timeline.span).toBeNull();
 
+    // A clarification of a dated fact shows on its timeline entry, which stays current.
+    await post(`/works/${remake}/milestones`, { milestoneId: 'script-done', label: 'Script finished', kind: 'script', date: { date: '2025-09', precision: 'month' }, source: VARIETY }).expect(200);
+    await post(`/works/${remake}/clarifications`, { fact: { type: 'milestone', id: 'script-done' }, note: 'a first draft; rewrites continue', source: STUDIO_RELEASE }).expect(200);
+    await pipeline.caughtUp();
+    const script = (await get(`/projects/${remake}/timeline`).expect(200)).body.entries.find((e: { factId: string }) => e.factId === 'script-done');
+    expect(script).toEqual(expect.objectContaining({ kind: 'milestone', current: true, clarifications: ['a first draft; rewrites continue'] }));
+
     const history = (await get(`/works/${remake}/history`).expect(200)).body;
     const change = history.entries.find((e: { type: string }) => e.type === 'WorkFactStandingChanged');
     expect(change).toEqual(
@@ -157,9 +164,13 @@ describe('admin API: how sure a fact is (rumored, reported, confirmed, denied)',
     // as of that position (a query over the versioned tables) the note names its fact the same way
     const card = (await get(`/projects/${remake}`, { asOfPosition: now.headers['x-reelwire-position'] }).expect(200)).body;
     expect(card.notes).toEqual(now.body.notes);
-    expect(card.notes).toEqual([
-      expect.objectContaining({ factType: 'company-credit', factId: wrongCreditId, factLabel: 'company credit: CJ ENM (distributor)', kind: 'retracted', note: 'CJ ENM never had US distribution' }),
-    ]);
+    expect(card.notes).toHaveLength(2);
+    expect(card.notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ factType: 'milestone', factId: 'script-done', factLabel: 'milestone', kind: 'clarified', note: 'a first draft; rewrites continue' }),
+        expect.objectContaining({ factType: 'company-credit', factId: wrongCreditId, factLabel: 'company credit: CJ ENM (distributor)', kind: 'retracted', note: 'CJ ENM never had US distribution' }),
+      ]),
+    );
 
     // The auditor sees who retracted the credit and on which source, from the event that stated it.
     const history = (await get(`/works/${remake}/history`).expect(200)).body;

@@ -26,6 +26,8 @@ export interface TimelineEntry {
   source: { publisher: string; url?: string; publishedAt?: string; kind?: string } | null;
   /** The stream the entry comes from (the work's, or a deal's). */
   stream: string;
+  /** Notes of the clarifications of the entry's fact (right but misleading: it stays current), in order. */
+  clarifications: string[];
 }
 
 export interface Timeline {
@@ -103,6 +105,7 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
       note: r.note,
       source: (r.details.source as TimelineEntry['source'] | undefined) ?? null,
       stream: r.owner_stream,
+      clarifications: (r.details.clarifications as string[] | undefined) ?? [],
     }),
   );
   // The span is the project's development in the world; when the desk learnt more about a fact is not part of it.

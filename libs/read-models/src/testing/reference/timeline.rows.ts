@@ -66,7 +66,9 @@ export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
   const order = eventOrder(state.factsByEventId);
   const push = (date: PartialDate | undefined, entry: Entry, fact: FactAnnotations, note: string | null, statedIn = fact.statedBy) => {
     if (!date) return;
-    rows.push({ owner_stream: owner, work_id: workId, ...entry, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
+    // a clarified fact stays current; its entries carry the clarifications' notes
+    const details = fact.clarifications.length > 0 ? { ...entry.details, clarifications: fact.clarifications.map((c) => c.note) } : entry.details;
+    rows.push({ owner_stream: owner, work_id: workId, ...entry, details, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
   };
 
   for (const s of state.statusHistory) {
