@@ -28,6 +28,8 @@ export interface SourceCitation {
   /** BCP 47 language tag of the source, e.g. 'en', 'ko'. */
   language?: string;
   excerpt?: string;
+  /** What kind of source it is: one of SOURCE_KINDS (vocabulary.ts); absent on citations recorded before kinds existed. */
+  kind?: import('./vocabulary.js').SourceKind;
 }
 
 /** Who did it: an API key's principal. */

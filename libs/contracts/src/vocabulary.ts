@@ -118,3 +118,18 @@ export const WORLDWIDE = 'XW' as const;
 /** Wikidata's statement ranks: deprecated facts stay in the record but are not shown as current. */
 export const FACT_RANKS = ['preferred', 'normal', 'deprecated'] as const;
 export type FactRank = (typeof FACT_RANKS)[number];
+
+/**
+ * How sure a fact is, as the trade press writes it: rumored ("in talks"), reported (by one outlet or several),
+ * confirmed (by a party, a filing, a press release), denied. A fact stated without one is 'reported' (events recorded
+ * before standings existed included). A denied fact stays in the record but is not shown as current; unlike a
+ * retraction it does not say the desk's premise was false.
+ */
+export const FACT_STANDINGS = ['rumored', 'reported', 'confirmed', 'denied'] as const;
+export type FactStanding = (typeof FACT_STANDINGS)[number];
+/** The standing of a fact whose statement names none. */
+export const DEFAULT_FACT_STANDING: FactStanding = 'reported';
+
+/** What kind of source a citation is. Optional on a citation (older events have none). */
+export const SOURCE_KINDS = ['trade-report', 'press-release', 'company-filing', 'interview', 'own-reporting', 'festival-programme'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];

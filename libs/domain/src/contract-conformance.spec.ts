@@ -110,6 +110,8 @@ function runScenario(): void {
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-jang', personId: JANG, role: 'director', attachedAt: { date: '2018', precision: 'year' }, source } },
     { type: 'DetachTalent', data: { workId: REMAKE, attachmentId: 'a-jang', reason: 'stays on as executive producer; another director takes over', detachedAt: { date: '2022', precision: 'year' }, source } },
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-ep', personId: JANG, role: 'executive-producer', source } },
+    { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-emma', personId: LEE_KWANG_SOO, role: 'cast', character: 'Michelle', standing: 'rumored', source: { ...source, kind: 'trade-report' } } },
+    { type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact: { type: 'talent-attachment', id: 'a-emma' }, standing: 'confirmed', note: 'the studio named the cast', source: { publisher: 'CJ ENM', kind: 'press-release' } } },
     // a wire report mixed up two projects: these two belong to 'Going to Abandon My Mother'
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-lee', personId: LEE_KWANG_SOO, role: 'cast', billing: 'lead', source } },
     { type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-jg', organizationId: JERRYGOOD, role: 'producer', country: 'KR', source } },
@@ -129,6 +131,7 @@ function runScenario(): void {
     { type: 'CorrectWorkFact', data: { workId: REMAKE, fact: { type: 'release', id: 'rel-us' }, changes: { type: 'limited' }, ...fix('platform release') } },
     { type: 'CorrectWorkFact', data: { workId: REMAKE, fact: { type: 'milestone', id: 'm-1' }, changes: { date: { date: '2018', precision: 'year' } }, ...fix('seven years by 2025') } },
     { type: 'ClarifyWorkFact', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, ...fix('an English-language remake, not a sequel') } },
+    { type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, standing: 'confirmed', source: { publisher: 'CJ ENM', kind: 'press-release' } } },
     { type: 'RetractWorkFact', data: { workId: REMAKE, fact: { type: 'release', id: 'rel-kr' }, ...fix('no Korean theatrical release was ever planned') } },
   );
 
@@ -196,6 +199,7 @@ function runScenario(): void {
     { type: 'CorrectOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'organization', id: CJ_ENM }, changes: { kind: 'conglomerate' }, ...fix('the group, not a studio') } },
     { type: 'CorrectOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-old' }, changes: { text: 'CJ E&M Corporation' }, ...fix('full former name') } },
     { type: 'ClarifyOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-en' }, ...fix('stylized CJ ENM') } },
+    { type: 'ChangeOrganizationFactStanding', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-en' }, standing: 'confirmed', source: { publisher: 'CJ ENM', kind: 'company-filing' } } },
     { type: 'RetractOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-ko' }, ...fix('not a name it uses') } },
   );
   const dup = stream(organizationDecider);
@@ -225,6 +229,7 @@ function runScenario(): void {
     { type: 'CorrectPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, changes: { birthYear: 1985 }, ...fix('born 1985') } },
     { type: 'CorrectPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'name', id: 'n-rom' }, changes: { kind: 'stage' }, ...fix('his billed name') } },
     { type: 'ClarifyPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, ...fix('the actor, not the novelist') } },
+    { type: 'ChangePersonFactStanding', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, standing: 'confirmed', source: { publisher: 'King Kong by Starship', kind: 'interview' } } },
     { type: 'RetractPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'name', id: 'n-ko' }, ...fix('x') } },
   );
   const ghost = stream(personDecider);
@@ -289,6 +294,7 @@ function runScenario(): void {
       data: { dealId: FRANCHISE, fact: { type: 'status-change', id: franchise.state.statusHistory.at(-1)!.statusChangeId }, changes: { effective: { date: '2015-06', precision: 'month' } }, ...fix('month known') },
     },
     { type: 'ClarifyDealFact', data: { dealId: FRANCHISE, fact: { type: 'deal', id: FRANCHISE }, ...fix('CJ co-produces or finances each local version') } },
+    { type: 'ChangeDealFactStanding', data: { dealId: FRANCHISE, fact: { type: 'deal', id: FRANCHISE }, standing: 'confirmed', note: 'both sides confirmed it to us', source: { publisher: 'reelwire desk', kind: 'own-reporting' } } },
     { type: 'RetractDealFact', data: { dealId: FRANCHISE, fact: { type: 'work', id: MISS_GRANNY_VN }, ...fix('the Vietnamese version is covered by a separate deal') } },
   );
   const copro = stream(dealDecider);

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { WORK_KINDS, WORK_STATUSES } from '../../../../libs/contracts/src/vocabulary.js';
+import { FACT_STANDINGS, WORK_KINDS, WORK_STATUSES } from '../../../../libs/contracts/src/vocabulary.js';
 import { ListPageQuery } from './page.query.js';
 import { IdFilter } from '../shared/id-filter.js';
 
@@ -30,6 +30,11 @@ export class ListProjectsQuery extends ListPageQuery {
   @IsOptional()
   @IsIn(WORK_KINDS as unknown as string[], { message: `kind must be one of ${WORK_KINDS.join(', ')}` })
   kind?: string;
+
+  @ApiPropertyOptional({ enum: FACT_STANDINGS, example: 'confirmed', description: 'How sure the project itself is (its standing; the card shows each credit\'s too)' })
+  @IsOptional()
+  @IsIn(FACT_STANDINGS as unknown as string[], { message: `standing must be one of ${FACT_STANDINGS.join(', ')}` })
+  standing?: string;
 
   @ApiPropertyOptional({
     example: 'green planet',

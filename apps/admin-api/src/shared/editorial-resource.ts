@@ -16,7 +16,8 @@ export interface EditorialResourceMethods {
 
 /**
  * The routes every aggregate shares — read (now or asOf), history, and the three kinds of fix — declared once.
- * `commandNoun` makes the command names: Correct<Noun>Fact, Clarify<Noun>Fact, Retract<Noun>Fact.
+ * `commandNoun` makes the command names: Correct<Noun>Fact, Clarify<Noun>Fact, Retract<Noun>Fact, and
+ * Change<Noun>FactStanding for the standing changes.
  */
 export function EditorialResource(aggregate: AggregateType, idParam: string, commandNoun: string): Type<EditorialResourceMethods> {
   const fixCommand = (fix: Fix) => `${fix}${commandNoun}Fact`;
@@ -25,9 +26,11 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
   class CorrectionDto extends fixes.Correction {}
   class ClarificationDto extends fixes.Clarification {}
   class RetractionDto extends fixes.Retraction {}
+  class StandingChangeDto extends fixes.StandingChange {}
   Object.defineProperty(CorrectionDto, 'name', { value: fixes.Correction.name });
   Object.defineProperty(ClarificationDto, 'name', { value: fixes.Clarification.name });
   Object.defineProperty(RetractionDto, 'name', { value: fixes.Retraction.name });
+  Object.defineProperty(StandingChangeDto, 'name', { value: fixes.StandingChange.name });
 
   abstract class Resource implements EditorialResourceMethods {
     constructor(readonly gateway: EditorialGateway) {}
@@ -72,6 +75,15 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     @UuidPath(idParam)
     retract(@UuidParam(idParam) id: string, @Body() body: RetractionDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
       return this.send(fixCommand('Retract'), id, body, context, response);
+    }
+
+    @Post(`:${idParam}/standing-changes`)
+    @EditEndpoint(
+      `Change how sure a fact of the ${aggregate} is (rumored, reported, confirmed, denied; fact.type "${aggregate}" for the ${aggregate} itself), citing the source that changed it; not a fix: a denied fact stays in the record but is not shown as current`,
+    )
+    @UuidPath(idParam)
+    changeStanding(@UuidParam(idParam) id: string, @Body() body: StandingChangeDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+      return this.send(`Change${commandNoun}FactStanding`, id, body, context, response);
     }
   }
   return Resource as unknown as Type<EditorialResourceMethods>;

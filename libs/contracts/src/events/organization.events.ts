@@ -1,6 +1,6 @@
 /** Organization events: the published `data` shapes on `organization-<uuid>` streams. Fields are added, never renamed. */
 import type { PartialDate } from '../envelope.js';
-import type { NameKind, OrganizationKind } from '../vocabulary.js';
+import type { NameKind, OrganizationKind, FactStanding } from '../vocabulary.js';
 
 /** A name in one language/script: 'CJ ENM' (en), '씨제이이엔엠' (ko-Kore). */
 export interface OrganizationNameValue {
@@ -129,6 +129,17 @@ export interface OrganizationAbsorptionRevertedData {
   note: string;
 }
 
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface OrganizationFactStandingChangedData {
+  organizationId: string;
+  fact: OrganizationFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface OrganizationEventDataMap {
   OrganizationRegistered: OrganizationRegisteredData;
   OrganizationDetailsUpdated: OrganizationDetailsUpdatedData;
@@ -144,6 +155,7 @@ export interface OrganizationEventDataMap {
   OrganizationAbsorbed: OrganizationAbsorbedData;
   OrganizationUnmerged: OrganizationUnmergedData;
   OrganizationAbsorptionReverted: OrganizationAbsorptionRevertedData;
+  OrganizationFactStandingChanged: OrganizationFactStandingChangedData;
 }
 export type OrganizationEventType = keyof OrganizationEventDataMap;
 
@@ -162,4 +174,5 @@ export const OrganizationEventTypes = {
   OrganizationAbsorbed: 'OrganizationAbsorbed',
   OrganizationUnmerged: 'OrganizationUnmerged',
   OrganizationAbsorptionReverted: 'OrganizationAbsorptionReverted',
+  OrganizationFactStandingChanged: 'OrganizationFactStandingChanged',
 } as const satisfies { [K in OrganizationEventType]: K };

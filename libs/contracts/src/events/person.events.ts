@@ -1,5 +1,5 @@
 /** Person events: the published `data` shapes on `person-<uuid>` streams. Fields are added, never renamed. */
-import type { NameKind } from '../vocabulary.js';
+import type { NameKind, FactStanding } from '../vocabulary.js';
 
 /**
  * A name in one language/script. Korean names are family-name-first in every script: 이광수 (ko-Kore) and its
@@ -136,6 +136,17 @@ export interface PersonAbsorptionRevertedData {
   note: string;
 }
 
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface PersonFactStandingChangedData {
+  personId: string;
+  fact: PersonFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface PersonEventDataMap {
   PersonRegistered: PersonRegisteredData;
   PersonDetailsUpdated: PersonDetailsUpdatedData;
@@ -150,6 +161,7 @@ export interface PersonEventDataMap {
   PersonAbsorbed: PersonAbsorbedData;
   PersonUnmerged: PersonUnmergedData;
   PersonAbsorptionReverted: PersonAbsorptionRevertedData;
+  PersonFactStandingChanged: PersonFactStandingChangedData;
 }
 export type PersonEventType = keyof PersonEventDataMap;
 
@@ -167,4 +179,5 @@ export const PersonEventTypes = {
   PersonAbsorbed: 'PersonAbsorbed',
   PersonUnmerged: 'PersonUnmerged',
   PersonAbsorptionReverted: 'PersonAbsorptionReverted',
+  PersonFactStandingChanged: 'PersonFactStandingChanged',
 } as const satisfies { [K in PersonEventType]: K };

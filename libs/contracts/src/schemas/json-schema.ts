@@ -1,3 +1,4 @@
+import { SOURCE_KINDS } from '../vocabulary.js';
 /**
  * A small JSON Schema (draft 2020-12) vocabulary and builders, so the contract's schemas read like the TypeScript
  * types they mirror. Schemas are open (unknown properties allowed): the contract adds optional fields without a new
@@ -95,6 +96,7 @@ export const sourceCitationSchema: JsonSchema = s.object(
     retrievedAt: s.string({ description: 'ISO 8601 date or date-time' }),
     language: languageSchema,
     excerpt: s.string({ maxLength: 5000 }),
+    kind: s.enumOf(SOURCE_KINDS, 'What kind of source: trade report, press release, company filing, interview, own reporting, festival programme'),
   },
   { description: 'Where a fact comes from' },
 );

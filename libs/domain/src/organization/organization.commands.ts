@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, OrganizationNameValue } from '../../../contracts/src/events/organization.events.js';
 import type { OrganizationKind } from '../../../contracts/src/vocabulary.js';
@@ -39,6 +40,9 @@ export type ClarifyOrganizationFact = Command<'ClarifyOrganizationFact', FixFiel
 /** fact { type: 'organization' } withdraws the whole organization. */
 export type RetractOrganizationFact = Command<'RetractOrganizationFact', FixFields & { organizationId: string; fact: OrganizationFactRefInput }>;
 
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangeOrganizationFactStanding = Command<'ChangeOrganizationFactStanding', WriteFields & { organizationId: string; fact: OrganizationFactRefInput; standing: FactStanding }>;
+
 export type OrganizationCommand =
   | RegisterOrganization
   | UpdateOrganizationDetails
@@ -47,7 +51,8 @@ export type OrganizationCommand =
   | SetPrimaryOrganizationName
   | CorrectOrganizationFact
   | ClarifyOrganizationFact
-  | RetractOrganizationFact;
+  | RetractOrganizationFact
+  | ChangeOrganizationFactStanding;
 
 export const ORGANIZATION_COMMAND_TYPES = [
   'RegisterOrganization',
@@ -58,6 +63,7 @@ export const ORGANIZATION_COMMAND_TYPES = [
   'CorrectOrganizationFact',
   'ClarifyOrganizationFact',
   'RetractOrganizationFact',
+  'ChangeOrganizationFactStanding',
 ] as const satisfies readonly OrganizationCommand['type'][];
 
 /** `organizationId` (the duplicate) is the same organization as `survivorId`: one decision over both streams (shared/merges.ts). */

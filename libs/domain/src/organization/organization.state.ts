@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, RegisteredOrganizationName } from '../../../contracts/src/events/organization.events.js';
 import { NOT_MERGED, type MergeState } from '../shared/merges.js';
@@ -12,6 +13,8 @@ export interface OrganizationState extends MergeState {
   detailsCorrections: (EditorialNote & { changes: Partial<OrganizationDetails>; previous: Partial<OrganizationDetails> })[];
   clarifications: EditorialNote[];
   withdrawn: EditorialNote | null;
+  /** How sure the organization itself is (its own fact); absent means 'reported'. */
+  standing?: FactStanding;
   names: OrganizationName[];
   /** Every parent change, oldest first (absent parentOrganizationId: none). */
   parentHistory: { parentOrganizationId?: string; effective?: PartialDate; eventId: string }[];

@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PersonDetails, PersonExternalIds, PersonFactRef, PersonNameValue } from '../../../contracts/src/events/person.events.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
 import type { MergeData, UndoMergeData } from '../shared/merges.js';
@@ -32,7 +33,11 @@ export type ClarifyPersonFact = Command<'ClarifyPersonFact', FixFields & { perso
 /** fact { type: 'person' } withdraws the whole person record. */
 export type RetractPersonFact = Command<'RetractPersonFact', FixFields & { personId: string; fact: PersonFactRefInput }>;
 
-export type PersonCommand = RegisterPerson | UpdatePersonDetails | AddPersonName | SetPrimaryPersonName | CorrectPersonFact | ClarifyPersonFact | RetractPersonFact;
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangePersonFactStanding = Command<'ChangePersonFactStanding', WriteFields & { personId: string; fact: PersonFactRefInput; standing: FactStanding }>;
+
+export type PersonCommand = RegisterPerson | UpdatePersonDetails | AddPersonName | SetPrimaryPersonName | CorrectPersonFact | ClarifyPersonFact | RetractPersonFact
+  | ChangePersonFactStanding;
 
 export const PERSON_COMMAND_TYPES = [
   'RegisterPerson',
@@ -42,6 +47,7 @@ export const PERSON_COMMAND_TYPES = [
   'CorrectPersonFact',
   'ClarifyPersonFact',
   'RetractPersonFact',
+  'ChangePersonFactStanding',
 ] as const satisfies readonly PersonCommand['type'][];
 
 /** `personId` (the duplicate) is the same person as `survivorId`: one decision over both streams (shared/merges.ts). */

@@ -10,13 +10,14 @@ import {
 import { NAME_KINDS } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, compact, decideStandingChange, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
 import { refuseIfMerged } from '../shared/merges.js';
 import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddPersonName,
+  ChangePersonFactStanding,
   ClarifyPersonFact,
   CorrectPersonFact,
   PersonCommand,
@@ -55,6 +56,8 @@ export function decidePerson(command: PersonCommand, state: PersonState, context
       return clarify(command, state, context);
     case 'RetractPersonFact':
       return retract(command, state, context);
+    case 'ChangePersonFactStanding':
+      return changeStanding(command, state, context);
     default:
       return assertNever(command, 'person command');
   }
@@ -244,4 +247,15 @@ function retract(command: RetractPersonFact, state: PersonState, context: Decide
   const name = findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
   if (name.primary) throw validationError('fact', 'this is the primary name: set another name as primary first');
   return [emit('PersonFactRetracted', { personId: d.personId, fact, note: d.note }, { note: d.note })];
+}
+
+function changeStanding(command: ChangePersonFactStanding, state: PersonState, context: DecideContext): PersonEvent[] {
+  const d = command.data;
+  requireLive(state, d.personId);
+  const v = new Violations();
+  check.writeFields(v, d);
+  v.throwIfAny();
+  const fact = resolve(state, d.fact);
+  const annotations = fact.type === 'person' ? { standing: state.standing } : findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
+  return [emitter(context, d)('PersonFactStandingChanged', { personId: d.personId, fact, ...decideStandingChange(annotations, d.standing, fact.type, fact.id) })];
 }

@@ -1,7 +1,7 @@
 import { evolveMerge } from '../shared/merges.js';
 import type { PersonDetails, PersonFactRef } from '../../../contracts/src/events/person.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type FactsByEvent } from '../shared/facts.js';
 import type { PersonEvent } from './person.events.js';
 import type { PersonState } from './person.state.js';
 
@@ -79,6 +79,12 @@ function apply(state: PersonState, event: PersonEvent): PersonState {
       return fact.type === 'person'
         ? { ...state, withdrawn: { note, eventId }, factsByEventId: withFact(state, eventId, fact) }
         : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => retractedFact(n, { note, eventId })), factsByEventId: withFact(state, eventId, fact) };
+    }
+    case 'PersonFactStandingChanged': {
+      const { fact, standing } = event.data;
+      return fact.type === 'person'
+        ? { ...withStanding(state, standing), factsByEventId: withFact(state, eventId, fact) }
+        : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => withStanding(n, standing)), factsByEventId: withFact(state, eventId, fact) };
     }
     case 'PersonRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'person', id: event.data.personId }) };

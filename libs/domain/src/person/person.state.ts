@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PersonDetails, PersonFactRef, RegisteredPersonName } from '../../../contracts/src/events/person.events.js';
 import { NOT_MERGED, type MergeState } from '../shared/merges.js';
 import { NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
@@ -11,6 +12,8 @@ export interface PersonState extends MergeState {
   detailsCorrections: (EditorialNote & { changes: Partial<PersonDetails>; previous: Partial<PersonDetails> })[];
   clarifications: EditorialNote[];
   withdrawn: EditorialNote | null;
+  /** How sure the person itself is (its own fact); absent means 'reported'. */
+  standing?: FactStanding;
   names: PersonName[];
   factsByEventId: FactsByEvent<PersonFactRef>;
   version: number;

@@ -1,6 +1,6 @@
 import { isValidPartialDate, type PartialDate, type SourceCitation } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
-import { WORLDWIDE } from '../../../contracts/src/vocabulary.js';
+import { SOURCE_KINDS, WORLDWIDE } from '../../../contracts/src/vocabulary.js';
 import { DomainValidationError, type FieldViolation } from './errors.js';
 import { ISO_COUNTRY_CODES } from './iso-countries.js';
 
@@ -212,6 +212,7 @@ export const check = {
     if (s.retrievedAt !== undefined) v.check(typeof s.retrievedAt === 'string' && isIsoDateOrDateTime(s.retrievedAt), `${field}.retrievedAt`, 'must be an ISO 8601 date or date-time');
     if (s.language !== undefined) check.language(v, s.language, `${field}.language`);
     if (s.excerpt !== undefined) v.check(typeof s.excerpt === 'string' && s.excerpt.length <= 5000, `${field}.excerpt`, 'must be text of at most 5000 characters');
+    if (s.kind !== undefined) v.check((SOURCE_KINDS as readonly string[]).includes(s.kind), `${field}.kind`, `must be one of ${SOURCE_KINDS.join(', ')}`);
   },
 
   /** source, optional note, optional occurredAt. */

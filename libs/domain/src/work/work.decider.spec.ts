@@ -684,6 +684,65 @@ describe('Work decider', () => {
     });
   });
 
+  describe('ChangeWorkFactStanding', () => {
+    const PRESS_RELEASE = { publisher: 'CJ ENM', kind: 'press-release' as const };
+    const change = (fact: { type: string; id: string }, standing: string, extra: object = {}): WorkCommand =>
+      ({ type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact, standing, source: PRESS_RELEASE, ...extra } }) as WorkCommand;
+
+    it('confirms a reported credit, citing the source that changed it; the credit is still the same fact', () => {
+      const given = [remakeRegistered(), cjCredit];
+      expect(spec.given(given).state().credits[0]!.standing).toBeUndefined();
+      const events = spec
+        .given(given)
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'confirmed', { note: 'the studio named itself producer' }))
+        .then([{ type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, standing: 'confirmed', from: 'reported' }, metadata: { source: PRESS_RELEASE, note: 'the studio named itself producer' } }]);
+      expect(spec.given([...given, ...events]).state().credits).toEqual([expect.objectContaining({ creditId: 'c-1', rank: 'normal', standing: 'confirmed' })]);
+    });
+
+    it('states a credit as rumored, and denies it later: kept in the record, not retracted, still editable', () => {
+      const events = spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-2', organizationId: JERRYGOOD, role: 'financier', standing: 'rumored', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-2', organizationId: JERRYGOOD, role: 'financier', standing: 'rumored' } }]);
+      const given = [remakeRegistered(), ...events];
+      const denial = spec.given(given).when(change({ type: 'company-credit', id: 'c-2' }, 'denied')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-2' }, standing: 'denied', from: 'rumored' } },
+      ]);
+      const credit = spec.given([...given, ...denial]).state().credits[0]!;
+      expect(credit).toMatchObject({ rank: 'normal', standing: 'denied' });
+      expect(credit.retracted).toBeUndefined();
+      spec.given([...given, ...denial]).when(change({ type: 'company-credit', id: 'c-2' }, 'confirmed')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-2' }, standing: 'confirmed', from: 'denied' } },
+      ]);
+    });
+
+    it("changes the project's own standing", () => {
+      const events = spec.given([remakeRegistered()]).when(change({ type: 'work', id: REMAKE }, 'confirmed')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, standing: 'confirmed', from: 'reported' } },
+      ]);
+      expect(spec.given([remakeRegistered(), ...events]).state().standing).toBe('confirmed');
+    });
+
+    it('refuses an unknown standing, the standing the fact already has, a retracted fact and an unknown source kind', () => {
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'likely'))
+        .thenThrows(DomainValidationError, (e) => expect(e.errors).toEqual([{ field: 'standing', message: 'must be one of rumored, reported, confirmed, denied' }]));
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'reported'))
+        .thenThrows(DomainValidationError, (e) => expect(e.errors[0]!.message).toBe('the company-credit c-1 is already reported'));
+      spec
+        .given([remakeRegistered(), cjCredit, { type: 'WorkFactRetracted', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, note: 'never involved' } }])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'confirmed'))
+        .thenThrows(RetractedError);
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when({ ...change({ type: 'company-credit', id: 'c-1' }, 'confirmed'), data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, standing: 'confirmed', source: { publisher: 'x', kind: 'tweet' } } } as unknown as WorkCommand)
+        .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['source.kind']));
+    });
+  });
+
   it('every command on an unregistered work is AggregateNotFoundError', () => {
     const commands: WorkCommand[] = [
       { type: 'AddCompanyCredit', data: { workId: MOTHER, organizationId: JERRYGOOD, role: 'producer', source: SOURCE } },

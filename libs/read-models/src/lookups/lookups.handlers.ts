@@ -107,6 +107,7 @@ const organizationHandlers: HandlersFor<'organization'> = {
     return { ...row, kind: details.kind ?? null, country: details.country ?? null, parent_organization_id: details.parentOrganizationId ?? null };
   }),
   OrganizationNameCorrected: org((row, { data }) => withNames(row, correctName(knownNames(row), data.nameId, nameOf({ nameId: data.replacementNameId, ...data.replacement, primary: false })))),
+  OrganizationFactStandingChanged: ignore,
   OrganizationFactClarified: ignore,
   OrganizationFactRetracted: org((row, { data }) => (data.fact.type === 'name' ? withNames(row, retractName(knownNames(row), data.fact.id)) : { ...row, withdrawn: true })),
   OrganizationRetracted: org((row) => ({ ...row, withdrawn: true })),
@@ -132,6 +133,7 @@ const personHandlers: HandlersFor<'person'> = {
     return { ...row, nationalities: details.nationalities ?? [] };
   }),
   PersonNameCorrected: person((row, { data }) => withNames(row, correctName(knownNames(row), data.nameId, nameOf({ nameId: data.replacementNameId, ...data.replacement, primary: false })))),
+  PersonFactStandingChanged: ignore,
   PersonFactClarified: ignore,
   PersonFactRetracted: person((row, { data }) => (data.fact.type === 'name' ? withNames(row, retractName(knownNames(row), data.fact.id)) : { ...row, withdrawn: true })),
   PersonRetracted: person((row) => ({ ...row, withdrawn: true })),

@@ -1,10 +1,14 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import { yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
+import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
-import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { historyOf } from '../engine/system-time.js';
+import type { TableSpec } from '../engine/projection.js';
 import {
   afterSearchPosition,
   decodeSearchCursor,
@@ -19,6 +23,9 @@ import {
 } from '../shared/name-search.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
+
+/** A credit or attachment a party denied is kept but does not count as current. */
+const NOT_DENIED = (alias: string) => `${alias}.standing IS DISTINCT FROM 'denied'`;
 
 type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
 
@@ -46,11 +53,14 @@ interface CardRow {
   first_release: FirstRelease;
   withdrawn: boolean;
   withdrawn_note: string | null;
+  standing: string | null;
+  /** Hidden: every title the work ever stated (read by the card's note labels). */
+  known_titles?: { titleId: string; text: string }[] | null;
 }
 
 const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.titles, c.kind, c.original_language, c.original_work_id, c.original_relation,
   c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
-  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note`;
+  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note, c.standing`;
 
 /** The development duration in whole years as of `now`, for works still in development; null otherwise. */
 export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
@@ -67,6 +77,8 @@ export interface ListProjectsFilter {
   companyId?: string;
   personId?: string;
   kind?: string;
+  /** How sure the project itself is (its 'work' fact): rumored, reported, confirmed or denied. */
+  standing?: string;
   /**
    * Any current title, case-, accent- and diacritic-insensitive, with typos (shared/name-search.ts); the projects then
    * come ranked by how well they match instead of by title.
@@ -93,6 +105,8 @@ export interface ProjectSummary {
   developmentStart: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
   /** With a `text` filter: how the project matched. */
   match?: NameMatch;
 }
@@ -137,12 +151,13 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
+    if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
     if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
     if (filter.companyId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)} AND ${NOT_DENIED('pc')})`);
     }
     if (filter.personId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)} AND ${NOT_DENIED('pp')})`);
     }
     const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
     if (key !== null) {
@@ -195,6 +210,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
+      standing: row.standing ?? DEFAULT_FACT_STANDING,
       ...(match ? { match } : {}),
     })),
     nextCursor,
@@ -236,7 +252,45 @@ export interface ProjectStatus {
   developmentYears: number | null;
   firstRelease: FirstRelease;
   withdrawn: { note: string | null } | null;
-  notes: FactNote[];
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
+  /** Credits and attachments a party denied: kept in the record, not listed as current above. */
+  denied: { companies: NamedCompany[]; people: NamedPerson[] };
+  /** Each note names the fact it is about: its type and id, and a label a reader recognizes it by. */
+  notes: (FactNote & { factLabel: string })[];
+}
+
+const FACT_TYPE_WORDS: Record<string, string> = {
+  work: 'the project itself',
+  title: 'title',
+  relation: 'relation to another work',
+  'status-change': 'status change',
+  'company-credit': 'company credit',
+  'talent-attachment': 'talent attachment',
+  release: 'release',
+  milestone: 'milestone',
+};
+
+/**
+ * What a note's fact is, in words: the company or person and role of a credit or attachment (as they were stated,
+ * even when the fact has left the card), a title's text, else the kind of fact.
+ */
+function factLabel(factType: string, factId: string, subjectLabel: string | null, knownTitles: CardRow['known_titles']): string {
+  const words = FACT_TYPE_WORDS[factType] ?? factType;
+  if (subjectLabel) return `${words}: ${subjectLabel}`;
+  const title = factType === 'title' ? knownTitles?.find((t) => t.titleId === factId) : undefined;
+  return title ? `${words}: ${title.text}` : words;
+}
+
+/**
+ * Every version of `table`'s rows opened by the view's position (all of them now): a fact that has left the card
+ * (corrected, moved, retracted) is still found by its id, as it was last stated.
+ */
+function everVersion(options: QueryOptions | undefined, table: TableSpec, alias: string, param: (value: unknown) => string): string {
+  const schema = schemaOf(options);
+  const own = Object.keys(table.columns).map((c) => `"${c}"`).join(', ');
+  const opened = options?.at === undefined ? '' : `WHERE valid_from <= ${param(options.at)}`;
+  return `(SELECT valid_from, ${own} FROM ${schema}.${table.name} ${opened} UNION ALL SELECT valid_from, ${own} FROM ${schema}.${historyOf(table.name)} ${opened}) ${alias}`;
 }
 
 function groupBy<T extends { role: string }>(items: readonly T[]): Record<string, T[]> {
@@ -254,7 +308,7 @@ function present<T extends object>(value: T): T {
 export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
   const cardParams = new QueryParams(options);
   const { rows } = await db.query<CardRow>(
-    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
+    `SELECT ${CARD_COLUMNS}, c.known_titles, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
      LEFT JOIN ${cardParams.from(STREAM_VERSIONS, 'v')} ON v.owner_stream = c.owner_stream AND v.row_key = 'version'
      WHERE c.work_id = ${cardParams.add(workId)}`,
     cardParams.values,
@@ -271,20 +325,29 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const ppFrom = people.from(PROJECT_PEOPLE, 'pp');
   const person = resolvedLookup(people, 'person', 'pp.person_id', 'person');
   const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
-    db.query<{ credit_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; org_name: string | null }>(
-      `SELECT pc.credit_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date
+    db.query<{ credit_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; standing: string | null; org_name: string | null }>(
+      `SELECT pc.credit_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, pc.standing
        FROM ${pcFrom} ${organization.joins}
        WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
       companies.values,
     ),
-    db.query<{ attachment_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; person_name: string | null }>(
-      `SELECT pp.attachment_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at
+    db.query<{ attachment_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; standing: string | null; person_name: string | null }>(
+      `SELECT pp.attachment_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at, pp.standing
        FROM ${ppFrom} ${person.joins}
        WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
     ),
-    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null }>(
-      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${notes.from(PROJECT_NOTES, 'pn')}
+    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null; subject_label: string | null }>(
+      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id,
+              CASE pn.fact_type
+                WHEN 'company-credit' THEN (SELECT coalesce(o.primary_name, x.organization_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_COMPANIES, 'x', notes.add)} LEFT JOIN ${notes.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = x.organization_id
+                  WHERE x.work_id = pn.work_id AND x.credit_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+                WHEN 'talent-attachment' THEN (SELECT coalesce(n.primary_name, x.person_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_PEOPLE, 'x', notes.add)} LEFT JOIN ${notes.from(PERSON_NAMES, 'n')} ON n.person_id = x.person_id
+                  WHERE x.work_id = pn.work_id AND x.attachment_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+              END AS subject_label
+       FROM ${notes.from(PROJECT_NOTES, 'pn')}
        WHERE pn.work_id = ${notes.add(workId)} ORDER BY pn.seq COLLATE "C"`,
       notes.values,
     ),
@@ -292,6 +355,16 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
       ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${original.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${original.add(row.original_work_id)}`, original.values)
       : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
   ]);
+  const namedCompanies = companyRows.rows.map((c) => ({
+    ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
+    standing: c.standing ?? DEFAULT_FACT_STANDING,
+    name: c.org_name,
+  })) as NamedCompany[];
+  const namedPeople = personRows.rows.map((p) => ({
+    ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from }),
+    standing: p.standing ?? DEFAULT_FACT_STANDING,
+    name: p.person_name,
+  })) as NamedPerson[];
   return {
     workId: row.work_id,
     streamVersion: row.stream_version ?? 0,
@@ -305,26 +378,19 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     countries: row.countries,
     productionYear: row.production_year,
     externalIds: row.external_ids,
-    companiesByRole: groupBy(
-      companyRows.rows.map((c) => ({
-        ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
-        name: c.org_name,
-      })) as NamedCompany[],
-    ),
-    peopleByRole: groupBy(
-      personRows.rows.map((p) => ({
-        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from }),
-        name: p.person_name,
-      })) as NamedPerson[],
-    ),
+    companiesByRole: groupBy(namedCompanies.filter((c) => c.standing !== 'denied')),
+    peopleByRole: groupBy(namedPeople.filter((p) => p.standing !== 'denied')),
     latestMilestone: row.latest_milestone,
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
     firstRelease: row.first_release,
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
-    notes: noteRows.rows.map((n) =>
-      present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote,
-    ),
+    standing: row.standing ?? DEFAULT_FACT_STANDING,
+    denied: { companies: namedCompanies.filter((c) => c.standing === 'denied'), people: namedPeople.filter((p) => p.standing === 'denied') },
+    notes: noteRows.rows.map((n) => ({
+      ...(present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote),
+      factLabel: factLabel(n.fact_type, n.fact_id, n.subject_label, row.known_titles),
+    })),
   };
 }

@@ -37,6 +37,7 @@ import {
   DEAL_SIDES,
   DEAL_TYPES,
   DEAL_WORK_ROLES,
+  FACT_STANDINGS,
   MILESTONE_KINDS,
   NAME_KINDS,
   ORGANIZATION_KINDS,
@@ -48,6 +49,7 @@ import {
   WORK_RELATION_TYPES,
   WORK_STATUSES,
   WORLDWIDE,
+  type FactStanding,
   type MilestoneKind,
   type ReleaseType,
   type WorkStatus,
@@ -67,7 +69,7 @@ import type { PersonEvent } from '../../../domain/src/person/person.events.js';
 import type { PersonState } from '../../../domain/src/person/person.state.js';
 import type { DecideContext, Decider, DomainEvent, FixFields, WriteFields } from '../../../domain/src/shared/decider.js';
 import { DomainError } from '../../../domain/src/shared/errors.js';
-import { factsByEventInOrder, isCurrent, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
+import { factsByEventInOrder, isCurrent, standingOf, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
 import { decideOrganizationMerge } from '../../../domain/src/organization/organization-merge.decider.js';
 import { decidePersonMerge } from '../../../domain/src/person/person-merge.decider.js';
 import { decideWorkMove } from '../../../domain/src/work/work-move.decider.js';
@@ -401,11 +403,11 @@ const NOTES = [
 ] as const;
 const REASONS = ['scheduling conflict', 'creative differences', 'financing fell through', 'the studio let the option lapse', 'moved for a festival slot', 'the pandemic'] as const;
 const SOURCES: readonly SourceCitation[] = [
-  { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', language: 'en' },
+  { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', language: 'en', kind: 'trade-report' },
   { publisher: 'The Hollywood Reporter', url: 'https://www.hollywoodreporter.com/movies/movie-news/', language: 'en' },
   { publisher: 'Screen International', url: 'https://www.screendaily.com/news/', language: 'en', title: 'Asia deals round-up' },
   { publisher: 'Deadline' },
-  { publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', language: 'ko' },
+  { publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', language: 'ko', kind: 'press-release' },
   { publisher: 'VnExpress', url: 'https://vnexpress.net/giai-tri/phim', language: 'vi', publishedAt: '2024-05-02' },
 ];
 const ACTOR = { id: 'editor-1', role: 'editor' } as const;
@@ -587,6 +589,16 @@ class LogBuilder {
     };
   }
 
+  /** Now and then a new fact is stated with how sure it is ("in talks" is rumored). */
+  statedStanding(): { standing?: FactStanding } {
+    return this.random.chance(0.25) ? { standing: this.random.pick(FACT_STANDINGS) } : {};
+  }
+
+  /** A standing other than `from`. */
+  otherStanding(from: FactStanding): FactStanding {
+    return this.random.pickOther(FACT_STANDINGS, from);
+  }
+
   fixFields(): FixFields {
     return { ...this.writeFields(), note: this.random.pick(NOTES) };
   }
@@ -698,6 +710,7 @@ class LogBuilder {
             // any status may be the first one (cataloguing a released film starts at 'released')
             ...(this.random.chance(0.85) ? { status: this.random.pick(WORK_STATUSES) } : {}),
             ...(this.random.chance(0.75) ? { statusEffective: this.dates.past() } : {}),
+            ...this.statedStanding(),
             ...this.writeFields(),
           },
         },
@@ -859,6 +872,28 @@ function currentWorkFacts(state: WorkState): WorkFactRef[] {
     ...current(state.releases).map((r) => ({ type: 'release' as const, id: r.releaseId })),
     ...current(state.milestones).map((m) => ({ type: 'milestone' as const, id: m.milestoneId })),
   ];
+}
+
+/** How sure a current fact of the work is now. */
+function workFactStanding(state: WorkState, fact: WorkFactRef): FactStanding {
+  switch (fact.type) {
+    case 'work':
+      return standingOf(state);
+    case 'title':
+      return standingOf(state.titles.find((t) => t.titleId === fact.id)!);
+    case 'relation':
+      return standingOf(state.relations.find((r) => r.relationId === fact.id)!);
+    case 'status-change':
+      return standingOf(state.statusHistory.find((c) => c.statusChangeId === fact.id)!);
+    case 'company-credit':
+      return standingOf(state.credits.find((c) => c.creditId === fact.id)!);
+    case 'talent-attachment':
+      return standingOf(state.attachments.find((a) => a.attachmentId === fact.id)!);
+    case 'release':
+      return standingOf(state.releases.find((r) => r.releaseId === fact.id)!);
+    case 'milestone':
+      return standingOf(state.milestones.find((m) => m.milestoneId === fact.id)!);
+  }
 }
 
 /** The statuses a status change may be corrected to (the decider's rule: only the latest current one changes status). */
@@ -1055,7 +1090,7 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
       const work = log.random.maybePick(log.liveWorks());
       const value = work && creditValueFor(log);
       if (!work || !value) return undefined;
-      return work.decide({ type: 'AddCompanyCredit', data: { workId: work.id, ...value, ...log.writeFields() } }, log.context);
+      return work.decide({ type: 'AddCompanyCredit', data: { workId: work.id, ...value, ...log.statedStanding(), ...log.writeFields() } }, log.context);
     },
   },
   {
@@ -1099,7 +1134,7 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
       const work = log.random.maybePick(log.liveWorks());
       const value = work && attachmentValueFor(log);
       if (!work || !value) return undefined;
-      return work.decide({ type: 'AttachTalent', data: { workId: work.id, ...value, ...log.writeFields() } }, log.context);
+      return work.decide({ type: 'AttachTalent', data: { workId: work.id, ...value, ...log.statedStanding(), ...log.writeFields() } }, log.context);
     },
   },
   {
@@ -1267,6 +1302,17 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeWorkFactStanding',
+    weight: 1.5,
+    decide(log) {
+      const work = log.random.maybePick(log.liveWorks());
+      if (!work) return undefined;
+      const fact = log.random.pick(currentWorkFacts(work.state));
+      const standing = log.otherStanding(workFactStanding(work.state, fact));
+      return work.decide({ type: 'ChangeWorkFactStanding', data: { workId: work.id, fact: log.refTo(fact, work.state.factsByEventId), standing, ...log.writeFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractWorkFact',
     weight: 1.5,
     decide(log) {
@@ -1374,6 +1420,20 @@ function currentDealFacts(state: DealState): DealFactRef[] {
   ];
 }
 
+/** How sure a current fact of the deal is now. */
+function dealFactStanding(state: DealState, fact: DealFactRef): FactStanding {
+  switch (fact.type) {
+    case 'deal':
+      return standingOf(state);
+    case 'party':
+      return standingOf(state.parties.find((p) => p.partyId === fact.id)!);
+    case 'work':
+      return standingOf(current(state.works).find((w) => w.workId === fact.id)!);
+    case 'status-change':
+      return standingOf(state.statusHistory.find((c) => c.statusChangeId === fact.id)!);
+  }
+}
+
 const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
   {
     name: 'AnnounceDeal',
@@ -1400,6 +1460,7 @@ const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
             ...(random.chance(0.8) ? { territories: random.someOf(TERRITORIES, 1, 3) } : {}),
             ...(random.chance(0.5) ? { languages: random.someOf(LANGUAGES, 1, 2) } : {}),
             ...(random.chance(0.3) ? { rightsWindow: rightsWindow(log) } : {}),
+            ...log.statedStanding(),
             termsDisclosed: random.chance(0.3),
             ...(type === 'co-production' && random.chance(0.6) ? { coProductionTreaty: random.chance(0.5) } : {}),
             announcedAt: log.dates.past(),
@@ -1551,6 +1612,17 @@ const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeDealFactStanding',
+    weight: 1,
+    decide(log) {
+      const deal = log.random.maybePick(log.liveDeals());
+      if (!deal) return undefined;
+      const fact = log.random.pick(currentDealFacts(deal.state));
+      const standing = log.otherStanding(dealFactStanding(deal.state, fact));
+      return deal.decide({ type: 'ChangeDealFactStanding', data: { dealId: deal.id, fact: log.refTo(fact, deal.state.factsByEventId), standing, ...log.writeFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractDealFact',
     weight: 1,
     decide(log) {
@@ -1690,6 +1762,22 @@ const ORGANIZATION_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeOrganizationFactStanding',
+    weight: 0.5,
+    decide(log) {
+      const organization = log.random.maybePick(log.liveOrganizations());
+      if (!organization) return undefined;
+      const { state } = organization;
+      const facts: OrganizationFactRef[] = [{ type: 'organization', id: organization.id }, ...current(state.names).map((n) => ({ type: 'name' as const, id: n.nameId }))];
+      const fact = log.random.pick(facts);
+      const from = standingOf(fact.type === 'organization' ? state : state.names.find((n) => n.nameId === fact.id)!);
+      return organization.decide(
+        { type: 'ChangeOrganizationFactStanding', data: { organizationId: organization.id, fact: log.refTo(fact, state.factsByEventId), standing: log.otherStanding(from), ...log.writeFields() } },
+        log.context,
+      );
+    },
+  },
+  {
     name: 'RetractOrganizationFact:name',
     weight: 1,
     decide(log) {
@@ -1805,6 +1893,19 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
       const facts: PersonFactRef[] = [{ type: 'person', id: person.id }, ...current(person.state.names).map((n) => ({ type: 'name' as const, id: n.nameId }))];
       const fact = log.random.pick(facts);
       return person.decide({ type: 'ClarifyPersonFact', data: { personId: person.id, fact: log.refTo(fact, person.state.factsByEventId), ...log.fixFields() } }, log.context);
+    },
+  },
+  {
+    name: 'ChangePersonFactStanding',
+    weight: 0.5,
+    decide(log) {
+      const person = log.random.maybePick(log.livePeople());
+      if (!person) return undefined;
+      const { state } = person;
+      const facts: PersonFactRef[] = [{ type: 'person', id: person.id }, ...current(state.names).map((n) => ({ type: 'name' as const, id: n.nameId }))];
+      const fact = log.random.pick(facts);
+      const from = standingOf(fact.type === 'person' ? state : state.names.find((n) => n.nameId === fact.id)!);
+      return person.decide({ type: 'ChangePersonFactStanding', data: { personId: person.id, fact: log.refTo(fact, state.factsByEventId), standing: log.otherStanding(from), ...log.writeFields() } }, log.context);
     },
   },
   {

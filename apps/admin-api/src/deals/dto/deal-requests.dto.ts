@@ -3,6 +3,7 @@ import { Allow } from 'class-validator';
 import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES } from '../../../../../libs/contracts/src/vocabulary.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
+import { STANDING_PROPERTY } from '../../shared/dto/fix-request.dto.js';
 
 // Field shapes are documented here; their rules are checked once, in libs/domain (422 with field paths).
 
@@ -36,6 +37,7 @@ export class AnnounceDealDto extends WriteRequestDto {
   @ApiProperty({ example: false, description: 'Were the financial terms disclosed?' }) @Allow() termsDisclosed!: boolean;
   @ApiPropertyOptional() @Allow() coProductionTreaty?: boolean;
   @ApiProperty({ type: () => PartialDateDto }) @Allow() announcedAt!: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class UpdateDealDetailsDto extends WriteRequestDto {

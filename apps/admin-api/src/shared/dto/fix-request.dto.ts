@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, IsDefined, IsIn, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { DEAL_FACT_TYPES } from '../../../../../libs/contracts/src/events/deal.events.js';
 import { ORGANIZATION_FACT_TYPES } from '../../../../../libs/contracts/src/events/organization.events.js';
 import { PERSON_FACT_TYPES } from '../../../../../libs/contracts/src/events/person.events.js';
 import { WORK_FACT_TYPES } from '../../../../../libs/contracts/src/events/work.events.js';
 import type { AggregateType } from '../../../../../libs/contracts/src/streams.js';
-import { SourcedRequestDto } from './write-request.dto.js';
+import { FACT_STANDINGS } from '../../../../../libs/contracts/src/vocabulary.js';
+import { SourcedRequestDto, WriteRequestDto } from './write-request.dto.js';
 
 /** The fact types a fix of each aggregate can name (the event contracts' lists), besides 'event'. */
 export const FACT_TYPES: Record<AggregateType, readonly string[]> = {
@@ -81,11 +82,31 @@ export function fixRequestDtos(aggregate: AggregateType) {
   class AggregateClarificationDto extends AggregateFixRequestDto {}
   class AggregateRetractionDto extends AggregateFixRequestDto {}
 
+  /**
+   * How sure a fact is, changed by the source that changed it (a studio's confirmation, a denial). Not a fix: the fact
+   * was not wrong. The note is optional.
+   */
+  class AggregateStandingChangeDto extends WriteRequestDto {
+    @ApiProperty({ type: () => AggregateFactRefDto })
+    @IsDefined({ message: 'fact is required: name the fact whose standing changes' })
+    @ValidateNested()
+    @Type(() => AggregateFactRefDto)
+    fact!: AggregateFactRefDto;
+
+    @ApiProperty({ enum: FACT_STANDINGS, example: 'confirmed', description: 'The new standing: rumored ("in talks"), reported, confirmed (by a party, a filing, a press release) or denied' })
+    @IsIn(FACT_STANDINGS, { message: `standing must be one of ${FACT_STANDINGS.join(', ')}` })
+    standing!: string;
+  }
+
   named(AggregateFactRefDto, `${noun}FactRefDto`);
   named(AggregateFixRequestDto, `${noun}FixRequestDto`);
   return {
     Correction: named(AggregateCorrectionDto, `${noun}CorrectionDto`),
     Clarification: named(AggregateClarificationDto, `${noun}ClarificationDto`),
     Retraction: named(AggregateRetractionDto, `${noun}RetractionDto`),
+    StandingChange: named(AggregateStandingChangeDto, `${noun}StandingChangeDto`),
   };
 }
+
+/** Stating a fact with how sure it is (default reported). */
+export const STANDING_PROPERTY = { enum: FACT_STANDINGS, example: 'rumored', description: "How sure the fact is when stated: rumored, reported, confirmed or denied (default 'reported')" } as const;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import type { SourceCitation } from '../../../../../libs/contracts/src/envelope.js';
+import { SOURCE_KINDS, type SourceKind } from '../../../../../libs/contracts/src/vocabulary.js';
 import { IsIsoDateOrInstant } from '../strict-dates.js';
 
 /** Every write cites where the fact comes from. */
@@ -42,4 +43,9 @@ export class SourceCitationDto implements SourceCitation {
   @IsString()
   @MaxLength(2000)
   excerpt?: string;
+
+  @ApiPropertyOptional({ enum: SOURCE_KINDS, example: 'press-release', description: 'What kind of source it is' })
+  @IsOptional()
+  @IsIn(SOURCE_KINDS, { message: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` })
+  kind?: SourceKind;
 }

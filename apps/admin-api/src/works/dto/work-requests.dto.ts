@@ -15,6 +15,7 @@ import {
 import { NotedWriteRequestDto } from '../../shared/dto/fix-request.dto.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
+import { STANDING_PROPERTY } from '../../shared/dto/fix-request.dto.js';
 
 /*
  * Request bodies of the work endpoints. The decorators list and document the accepted fields (unknown fields are a
@@ -43,6 +44,7 @@ export class RegisterWorkDto extends WriteRequestDto {
   @ApiProperty({ type: () => [TitleInputDto] }) @Allow() titles!: TitleInputDto[];
   @ApiPropertyOptional({ enum: WORK_STATUSES, example: 'released', description: "Default 'announced'" }) @Allow() status?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() statusEffective?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class UpdateWorkDetailsDto extends WriteRequestDto {
@@ -85,6 +87,7 @@ export class AddCompanyCreditDto extends WriteRequestDto {
   @ApiPropertyOptional({ example: 'US', description: 'Territory of a distribution credit' }) @Allow() territory?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() from?: PartialDateDto;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() to?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class EndCompanyCreditDto extends WriteRequestDto {
@@ -99,6 +102,7 @@ export class AttachTalentDto extends WriteRequestDto {
   @ApiPropertyOptional() @Allow() character?: string;
   @ApiPropertyOptional({ enum: BILLINGS }) @Allow() billing?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() attachedAt?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class DetachTalentDto extends WriteRequestDto {
