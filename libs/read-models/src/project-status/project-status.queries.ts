@@ -1,6 +1,6 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
-import { yearsSince } from '../shared/dates.js';
+import { sortKeyOf, yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
@@ -52,10 +52,28 @@ const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.ti
   c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
   c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note`;
 
-/** The development duration in whole years as of `now`, for works still in development; null otherwise. */
-export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
+type DevelopmentColumns = Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision' | 'status' | 'status_since' | 'status_since_precision' | 'first_release'>;
+
+/**
+ * When development ended in a release: the date the work became released (its status change's effective date), or,
+ * when that change is undated, its first release's date. Null for a work not released.
+ */
+export function developmentEndOf(row: DevelopmentColumns): PartialDate | null {
+  if (row.status !== 'released') return null;
+  return partialDateOf(row.status_since, row.status_since_precision) ?? row.first_release?.date ?? null;
+}
+
+/**
+ * The development length in whole years: from the development start to `now` while in development, to the release
+ * once released (so a released film keeps its "seven years in development"); null otherwise (no start, not released
+ * after it, or development ended without a release).
+ */
+export function developmentYearsOf(row: DevelopmentColumns, now: Date): number | null {
   const start = partialDateOf(row.development_start, row.development_start_precision);
-  return row.in_development && start ? yearsSince(start, now) : null;
+  if (!start) return null;
+  if (row.in_development) return yearsSince(start, now);
+  const end = developmentEndOf(row);
+  return end ? yearsSince(start, new Date(`${sortKeyOf(end)}T00:00:00Z`)) : null;
 }
 
 // ---- list ------------------------------------------------------------------------------------------------------
@@ -91,6 +109,8 @@ export interface ProjectSummary {
   originalWorkId: string | null;
   inDevelopment: boolean;
   developmentStart: PartialDate | null;
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
   /** With a `text` filter: how the project matched. */
@@ -193,6 +213,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       originalWorkId: row.original_work_id,
       inDevelopment: row.in_development,
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
+      developmentEnd: developmentEndOf(row),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
       ...(match ? { match } : {}),
@@ -228,7 +249,9 @@ export interface ProjectStatus {
   latestMilestone: StatusMilestone | null;
   developmentStart: PartialDate | null;
   inDevelopment: boolean;
-  /** Whole years from the development start to today, while in development. */
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
+  /** Whole years from the development start to today while in development, to the release once released. */
   developmentYears: number | null;
   firstRelease: FirstRelease;
   withdrawn: { note: string | null } | null;
@@ -311,6 +334,7 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     latestMilestone: row.latest_milestone,
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
+    developmentEnd: developmentEndOf(row),
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
     firstRelease: row.first_release,
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
