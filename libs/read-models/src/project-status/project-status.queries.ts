@@ -17,6 +17,8 @@ import {
   type NameMatch,
   type SearchDb,
 } from '../shared/name-search.js';
+import { countriesOf, overlappingTerritories } from '../../../contracts/src/territories.js';
+import { TIMELINE_ENTRIES } from '../timeline/timeline.handlers.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
 
@@ -78,10 +80,24 @@ export function developmentYearsOf(row: DevelopmentColumns, now: Date): number |
 
 // ---- list ------------------------------------------------------------------------------------------------------
 
+/**
+ * How a project is "in" a country: made there (a country of origin), released there (a current release not cancelled),
+ * dealt there (a current deal naming the work, for that territory or with it among the deal's territories) or with a
+ * company credited for a territory there (a current credit, e.g. a distributor or licensee).
+ */
+export const COUNTRY_LINKS = ['origin', 'release', 'deal', 'credit'] as const;
+export type CountryLink = (typeof COUNTRY_LINKS)[number];
+
 export interface ListProjectsFilter {
   status?: string;
-  /** ISO alpha-2: a country of origin. */
+  /**
+   * A territory code (contracts/src/territories.ts): a country, or a group standing for its countries. A project
+   * matches when one of its facts (see COUNTRY_LINKS) is in a territory sharing a country with it: `CA` finds a
+   * release in CA, in north-america or worldwide (XW); `latin-america` finds a deal for BR.
+   */
   country?: string;
+  /** Which facts `country` looks at; default all of COUNTRY_LINKS. */
+  countryOf?: readonly CountryLink[];
   companyId?: string;
   personId?: string;
   kind?: string;
@@ -143,6 +159,36 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
+ * The card `c` is in `territory` through one of `links`. Territory groups expand here, at query time, from their one
+ * definition: the facts keep the code the editor chose, the country asked for is matched against every code that
+ * shares a country with it. Each fact table is read in the query's view, so as-of works as for every filter.
+ */
+function inTerritorySql(territory: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
+  const codes = overlappingTerritories(territory);
+  if (codes.length === 0) return 'false';
+  const wanted = new Set(links?.length ? links : COUNTRY_LINKS);
+  // Bound only when a fact table is asked about: PostgreSQL cannot type a parameter no clause uses.
+  let bound: string | undefined;
+  const codesParam = () => (bound ??= `${q.add(codes)}::text[]`);
+  const live = 'e.work_id = c.work_id AND NOT e.corrected AND NOT e.retracted';
+  const any: string[] = [];
+  if (wanted.has('origin')) any.push(`c.countries && ${q.add(countriesOf(territory))}::text[]`);
+  if (wanted.has('release')) {
+    any.push(`EXISTS (SELECT 1 FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE ${live} AND e.kind = 'release'
+      AND e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()}))`);
+  }
+  if (wanted.has('deal')) {
+    // A deal's work may name its own territory, which narrows the deal's; without it the deal's territories apply.
+    const territoryMatches = `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`;
+    any.push(`EXISTS (SELECT 1 FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE ${live} AND e.kind = 'deal-announced' AND ${territoryMatches})`);
+  }
+  if (wanted.has('credit')) {
+    any.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.work_id = c.work_id AND tc.territory = ANY(${codesParam()}))`);
+  }
+  return `(${any.join(' OR ')})`;
+}
+
+/**
  * Projects ordered by primary title (case-insensitive), then id — or, with a `text` filter, ranked by how well a title
  * matches it; keyset pagination with an opaque cursor. Now, or as of `options.at`: the card versions true then,
  * filtered by the credits and attachments true then.
@@ -157,7 +203,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
-    if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
+    if (filter.country !== undefined) where.push(inTerritorySql(filter.country, filter.countryOf, q));
     if (filter.companyId) {
       where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
     }
