@@ -17,7 +17,7 @@ import {
   type NameMatch,
   type SearchDb,
 } from '../shared/name-search.js';
-import { countriesOf, overlappingTerritories } from '../../../contracts/src/territories.js';
+import { canonicalTerritory, countriesOf, overlappingTerritories } from '../../../contracts/src/territories.js';
 import { TIMELINE_ENTRIES } from '../timeline/timeline.handlers.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
@@ -93,7 +93,7 @@ export interface ListProjectsFilter {
   /**
    * A territory code (contracts/src/territories.ts): a country, or a group standing for its countries. A project
    * matches when one of its facts (see COUNTRY_LINKS) is in a territory sharing a country with it: `CA` finds a
-   * release in CA, in north-america or worldwide (XW); `latin-america` finds a deal for BR.
+   * release in CA, in north-america or worldwide (XW); `latin-america` finds a deal for BR. Any case.
    */
   country?: string;
   /** Which facts `country` looks at; default all of COUNTRY_LINKS. */
@@ -163,7 +163,8 @@ function decodeCursor(cursor: string): [string, string] {
  * definition: the facts keep the code the editor chose, the country asked for is matched against every code that
  * shares a country with it. Each fact table is read in the query's view, so as-of works as for every filter.
  */
-function inTerritorySql(territory: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
+function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
+  const territory = canonicalTerritory(asked) ?? asked;
   const codes = overlappingTerritories(territory);
   if (codes.length === 0) return 'false';
   const wanted = new Set(links?.length ? links : COUNTRY_LINKS);
