@@ -162,6 +162,10 @@ function decodeCursor(cursor: string): [string, string] {
  * The card `c` is in `territory` through one of `links`. Territory groups expand here, at query time, from their one
  * definition: the facts keep the code the editor chose, the country asked for is matched against every code that
  * shares a country with it. Each fact table is read in the query's view, so as-of works as for every filter.
+ *
+ * Each kind of fact is one uncorrelated `IN` (the works with such a fact there), which PostgreSQL hashes once per
+ * query; the release and deal entries are found on a partial index of their kinds (migrations/0012), not by walking
+ * every entry of every card.
  */
 function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
   const territory = canonicalTerritory(asked) ?? asked;
@@ -171,21 +175,16 @@ function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined
   // Bound only when a fact table is asked about: PostgreSQL cannot type a parameter no clause uses.
   let bound: string | undefined;
   const codesParam = () => (bound ??= `${q.add(codes)}::text[]`);
-  const live = 'e.work_id = c.work_id AND NOT e.corrected AND NOT e.retracted';
+  const entries = (kind: string, territoryMatches: string) =>
+    `c.work_id IN (SELECT e.work_id FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE e.kind = '${kind}' AND NOT e.corrected AND NOT e.retracted AND ${territoryMatches})`;
   const any: string[] = [];
   if (wanted.has('origin')) any.push(`c.countries && ${q.add(countriesOf(territory))}::text[]`);
-  if (wanted.has('release')) {
-    any.push(`EXISTS (SELECT 1 FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE ${live} AND e.kind = 'release'
-      AND e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()}))`);
-  }
+  if (wanted.has('release')) any.push(entries('release', `e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()})`));
+  // A deal's work may name its own territory, which narrows the deal's; without it the deal's territories apply.
   if (wanted.has('deal')) {
-    // A deal's work may name its own territory, which narrows the deal's; without it the deal's territories apply.
-    const territoryMatches = `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`;
-    any.push(`EXISTS (SELECT 1 FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE ${live} AND e.kind = 'deal-announced' AND ${territoryMatches})`);
+    any.push(entries('deal-announced', `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`));
   }
-  if (wanted.has('credit')) {
-    any.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.work_id = c.work_id AND tc.territory = ANY(${codesParam()}))`);
-  }
+  if (wanted.has('credit')) any.push(`c.work_id IN (SELECT tc.work_id FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.territory = ANY(${codesParam()}))`);
   return `(${any.join(' OR ')})`;
 }
 
