@@ -203,7 +203,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
-    if (filter.country !== undefined) where.push(inTerritorySql(filter.country, filter.countryOf, q));
+    if (filter.country) where.push(inTerritorySql(filter.country, filter.countryOf, q));
     if (filter.companyId) {
       where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
     }
