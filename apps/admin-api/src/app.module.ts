@@ -6,6 +6,7 @@ import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { APP_CONFIG, DEFAULT_STREAM_STATE_CACHE_SIZE, type AppConfig } from './config/app-config.js';
 import { ContractsController } from './contracts/contracts.controller.js';
+import { TerritoriesController } from './contracts/territories.controller.js';
 import { TimelinePageController } from './timeline-page/timeline-page.controller.js';
 import { DatabaseModule } from './database/database.module.js';
 import { StreamStateCacheModule } from './editing/stream-state-cache.js';
@@ -28,7 +29,7 @@ export class AppModule {
     memoizeValidationMetadata();
     return {
       module: AppModule,
-      controllers: [ContractsController, TimelinePageController, ProblemsController],
+      controllers: [ContractsController, TerritoriesController, TimelinePageController, ProblemsController],
       imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule, AuditModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -43,10 +43,10 @@ export class ReadModelsController {
   ) {}
 
   @Get('projects')
-  @ReadEndpoint('List projects by status, country, company, person, kind, standing or title text (q: ranked, accent- and typo-tolerant), with cursor pagination')
+  @ReadEndpoint('List projects by status, country (of origin, release, deal or credit; territory groups expanded), company, person, kind, standing or title text (q: ranked, accent- and typo-tolerant), with cursor pagination')
   @ViewAtQuery()
   list(@Query() query: ListProjectsQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    const filter = { status: query.status, country: query.country, companyId: query.companyId, personId: query.personId, kind: query.kind, standing: query.standing, text: query.q || undefined, limit: query.limit, cursor: query.cursor };
+    const filter = { status: query.status, country: query.country, countryOf: query.countryOf, companyId: query.companyId, personId: query.personId, kind: query.kind, standing: query.standing, text: query.q || undefined, limit: query.limit, cursor: query.cursor };
     return withCursor(() => this.answer(view, response, (db, options) => listProjects(db, filter, options)));
   }
 

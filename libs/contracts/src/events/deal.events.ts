@@ -33,7 +33,7 @@ export interface DealDetails {
   type: DealType;
   /** How the trade press names it, e.g. "One Source Multi Territory". */
   name?: string;
-  /** ISO alpha-2 or 'XW'. */
+  /** Countries or territory groups (territories.ts). */
   territories: string[];
   /** BCP 47. */
   languages: string[];

@@ -47,7 +47,7 @@ export interface TitleValue {
   /** BCP 47 with script where it matters: 'ko-Kore' (Hangul), 'ko-Latn' (romanized), 'en', 'vi'. */
   language: string;
   class: TitleClass;
-  /** ISO 3166-1 alpha-2 (or 'XW') where this title is used. */
+  /** Where this title is used: a country or a territory group (territories.ts). */
   territory?: string;
 }
 
@@ -68,7 +68,7 @@ export interface CompanyCreditValue {
   role: CompanyCreditRole;
   /** The credited company's country for this credit (ISO alpha-2). */
   country?: string;
-  /** Where the role applies (ISO alpha-2 or 'XW'), e.g. distributor in VN. */
+  /** Where the role applies: a country or a territory group (territories.ts), e.g. distributor in VN, licensee for latin-america. */
   territory?: string;
   from?: PartialDate;
   to?: PartialDate;
@@ -85,7 +85,7 @@ export interface TalentAttachmentValue {
 }
 
 export interface ReleaseValue {
-  /** ISO alpha-2 or 'XW' (e.g. a worldwide streaming launch). */
+  /** A country or a territory group (territories.ts): 'XW' for a worldwide streaming launch, 'north-america'. */
   territory: string;
   date: PartialDate;
   type: ReleaseType;

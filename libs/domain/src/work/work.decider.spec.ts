@@ -294,6 +294,17 @@ describe('Work decider', () => {
         .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-2', organizationId: CJ_ENM, role: 'distributor', territory: 'KR' } }]);
     });
 
+    it('credits a licensor and a licensee for Latin America, as the trades report a remake-rights sale', () => {
+      spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-lic', organizationId: CJ_ENM, role: 'licensor', country: 'KR', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-lic', organizationId: CJ_ENM, role: 'licensor', country: 'KR' } }]);
+      spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-lee', organizationId: JERRYGOOD, role: 'licensee', territory: 'latin-america', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-lee', organizationId: JERRYGOOD, role: 'licensee', territory: 'latin-america' } }]);
+    });
+
     it('rejects an unknown role, a bad territory and a credit ending before it starts', () => {
       spec
         .given([remakeRegistered()])
@@ -386,6 +397,21 @@ describe('Work decider', () => {
         .given([motherRegistered()])
         .when({ type: 'ScheduleRelease', data: { workId: MOTHER, releaseId: 'rel-vn', territory: 'VN', date: { date: '2025-09', precision: 'month' }, type: 'wide', distributorId: MOTIF, source: SOURCE } })
         .then([scheduled]);
+    });
+
+    it('schedules a release in a territory group as the trades write it, and tells an editor who writes WW that worldwide is XW', () => {
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, releaseId: 'rel-na', territory: 'north-america', date: { date: '2025-09', precision: 'month' }, type: 'limited', source: SOURCE } })
+        .then([{ type: 'ReleaseScheduled', data: { workId: MOTHER, releaseId: 'rel-na', territory: 'north-america', date: { date: '2025-09', precision: 'month' }, type: 'limited', status: 'scheduled' } }]);
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, territory: 'WW', date: { date: '2025-09', precision: 'month' }, type: 'streaming', source: SOURCE } })
+        .thenThrows(DomainValidationError, (e) => expect(e.errors).toEqual([{ field: 'territory', message: expect.stringMatching(/territory group \(XW, north-america, latin-america, .*\(got "WW"\) — worldwide is XW$/) }]));
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, territory: 'North-America', date: { date: '2025-09', precision: 'month' }, type: 'wide', source: SOURCE } })
+        .thenThrows(DomainValidationError, (e) => expect(e.errors[0]!.message).toMatch(/did you mean north-america\?$/));
     });
 
     it('records a past release as occurred but not one in the future', () => {

@@ -1,7 +1,7 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
 import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
-import { yearsSince } from '../shared/dates.js';
+import { sortKeyOf, yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
@@ -21,6 +21,8 @@ import {
   type NameMatch,
   type SearchDb,
 } from '../shared/name-search.js';
+import { canonicalTerritory, countriesOf, overlappingTerritories } from '../../../contracts/src/territories.js';
+import { TIMELINE_ENTRIES } from '../timeline/timeline.handlers.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
 
@@ -62,18 +64,50 @@ const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.ti
   c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
   c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note, c.standing`;
 
-/** The development duration in whole years as of `now`, for works still in development; null otherwise. */
-export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
+type DevelopmentColumns = Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision' | 'status' | 'status_since' | 'status_since_precision' | 'first_release'>;
+
+/**
+ * When development ended in a release: the date the work became released (its status change's effective date), or,
+ * when that change is undated, its first release's date. Null for a work not released.
+ */
+export function developmentEndOf(row: DevelopmentColumns): PartialDate | null {
+  if (row.status !== 'released') return null;
+  return partialDateOf(row.status_since, row.status_since_precision) ?? row.first_release?.date ?? null;
+}
+
+/**
+ * The development length in whole years: from the development start to `now` while in development, to the release
+ * once released (so a released film keeps its "seven years in development"); null otherwise (no start, not released
+ * after it, or development ended without a release).
+ */
+export function developmentYearsOf(row: DevelopmentColumns, now: Date): number | null {
   const start = partialDateOf(row.development_start, row.development_start_precision);
-  return row.in_development && start ? yearsSince(start, now) : null;
+  if (!start) return null;
+  if (row.in_development) return yearsSince(start, now);
+  const end = developmentEndOf(row);
+  return end ? yearsSince(start, new Date(`${sortKeyOf(end)}T00:00:00Z`)) : null;
 }
 
 // ---- list ------------------------------------------------------------------------------------------------------
 
+/**
+ * How a project is "in" a country: made there (a country of origin), released there (a current release not cancelled),
+ * dealt there (a current deal naming the work, for that territory or with it among the deal's territories) or with a
+ * company credited for a territory there (a current credit, e.g. a distributor or licensee).
+ */
+export const COUNTRY_LINKS = ['origin', 'release', 'deal', 'credit'] as const;
+export type CountryLink = (typeof COUNTRY_LINKS)[number];
+
 export interface ListProjectsFilter {
   status?: string;
-  /** ISO alpha-2: a country of origin. */
+  /**
+   * A territory code (contracts/src/territories.ts): a country, or a group standing for its countries. A project
+   * matches when one of its facts (see COUNTRY_LINKS) is in a territory sharing a country with it: `CA` finds a
+   * release in CA, in north-america or worldwide (XW); `latin-america` finds a deal for BR. Any case.
+   */
   country?: string;
+  /** Which facts `country` looks at; default all of COUNTRY_LINKS. */
+  countryOf?: readonly CountryLink[];
   companyId?: string;
   personId?: string;
   kind?: string;
@@ -103,6 +137,8 @@ export interface ProjectSummary {
   originalWorkId: string | null;
   inDevelopment: boolean;
   developmentStart: PartialDate | null;
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
   /** How sure the project itself is: rumored, reported, confirmed, denied. */
@@ -137,6 +173,36 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
+ * The card `c` is in `territory` through one of `links`. Territory groups expand here, at query time, from their one
+ * definition: the facts keep the code the editor chose, the country asked for is matched against every code that
+ * shares a country with it. Each fact table is read in the query's view, so as-of works as for every filter.
+ *
+ * Each kind of fact is one uncorrelated `IN` (the works with such a fact there), which PostgreSQL hashes once per
+ * query; the release and deal entries are found on a partial index of their kinds (migrations/0012), not by walking
+ * every entry of every card.
+ */
+function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
+  const territory = canonicalTerritory(asked) ?? asked;
+  const codes = overlappingTerritories(territory);
+  if (codes.length === 0) return 'false';
+  const wanted = new Set(links?.length ? links : COUNTRY_LINKS);
+  // Bound only when a fact table is asked about: PostgreSQL cannot type a parameter no clause uses.
+  let bound: string | undefined;
+  const codesParam = () => (bound ??= `${q.add(codes)}::text[]`);
+  const entries = (kind: string, territoryMatches: string) =>
+    `c.work_id IN (SELECT e.work_id FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE e.kind = '${kind}' AND NOT e.corrected AND NOT e.retracted AND ${territoryMatches})`;
+  const any: string[] = [];
+  if (wanted.has('origin')) any.push(`c.countries && ${q.add(countriesOf(territory))}::text[]`);
+  if (wanted.has('release')) any.push(entries('release', `e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()})`));
+  // A deal's work may name its own territory, which narrows the deal's; without it the deal's territories apply.
+  if (wanted.has('deal')) {
+    any.push(entries('deal-announced', `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`));
+  }
+  if (wanted.has('credit')) any.push(`c.work_id IN (SELECT tc.work_id FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.territory = ANY(${codesParam()}))`);
+  return `(${any.join(' OR ')})`;
+}
+
+/**
  * Projects ordered by primary title (case-insensitive), then id — or, with a `text` filter, ranked by how well a title
  * matches it; keyset pagination with an opaque cursor. Now, or as of `options.at`: the card versions true then,
  * filtered by the credits and attachments true then.
@@ -152,7 +218,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
     if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
-    if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
+    if (filter.country) where.push(inTerritorySql(filter.country, filter.countryOf, q));
     if (filter.companyId) {
       where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)} AND ${NOT_DENIED('pc')})`);
     }
@@ -208,6 +274,7 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       originalWorkId: row.original_work_id,
       inDevelopment: row.in_development,
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
+      developmentEnd: developmentEndOf(row),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
       standing: row.standing ?? DEFAULT_FACT_STANDING,
@@ -248,7 +315,9 @@ export interface ProjectStatus {
   latestMilestone: StatusMilestone | null;
   developmentStart: PartialDate | null;
   inDevelopment: boolean;
-  /** Whole years from the development start to today, while in development. */
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
+  /** Whole years from the development start to today while in development, to the release once released. */
   developmentYears: number | null;
   firstRelease: FirstRelease;
   withdrawn: { note: string | null } | null;
@@ -383,6 +452,7 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     latestMilestone: row.latest_milestone,
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
+    developmentEnd: developmentEndOf(row),
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
     firstRelease: row.first_release,
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,

@@ -317,7 +317,8 @@ function refined(date: PartialDate, random: Random): PartialDate {
 // ---- test data ------------------------------------------------------------------------------------------------------
 
 const COUNTRIES = ['KR', 'US', 'VN', 'JP', 'CN', 'FR', 'GB', 'TH', 'ID', 'IN', 'PH', 'MX', 'ES', 'DE', 'TW', 'HK'] as const;
-const TERRITORIES = [...COUNTRIES, WORLDWIDE] as const;
+/** Countries, worldwide and named groups, as the trades write releases and deals. */
+const TERRITORIES = [...COUNTRIES, WORLDWIDE, 'north-america', 'latin-america', 'southeast-asia', 'europe'] as const;
 const LANGUAGES = ['ko', 'en', 'vi', 'ja', 'zh', 'fr', 'es', 'th', 'id', 'hi'] as const;
 const TITLE_LANGUAGES = ['ko-Kore', 'ko-Latn', 'en', 'vi', 'ja-Jpan', 'zh-Hans', 'fr', 'es-419', 'th'] as const;
 const TITLE_TEXTS = [

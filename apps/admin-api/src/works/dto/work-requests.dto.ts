@@ -13,6 +13,7 @@ import {
   WORK_STATUSES,
 } from '../../../../../libs/contracts/src/vocabulary.js';
 import { NotedWriteRequestDto } from '../../shared/dto/fix-request.dto.js';
+import { territoryProperty } from '../../shared/dto/territory.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 import { STANDING_PROPERTY } from '../../shared/dto/fix-request.dto.js';
@@ -30,7 +31,7 @@ export class TitleInputDto {
   @ApiProperty({ example: '지구를 지켜라!' }) text!: string;
   @ApiProperty({ example: 'ko-Kore', description: 'BCP 47; Korean titles carry their script: ko-Kore (Hangul), ko-Latn (romanized)' }) language!: string;
   @ApiProperty({ enum: TITLE_CLASSES, example: 'original' }) class!: string;
-  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2 territory where this title is used' }) territory?: string;
+  @ApiPropertyOptional(territoryProperty('US', 'Where this title is used')) territory?: string;
   @ApiPropertyOptional({ description: 'Exactly one title is primary; a single title is primary by default' }) primary?: boolean;
 }
 
@@ -58,7 +59,7 @@ export class AddTitleDto extends WriteRequestDto {
   @ApiProperty({ example: 'Save the Green Planet!' }) @Allow() text!: string;
   @ApiProperty({ example: 'en' }) @Allow() language!: string;
   @ApiProperty({ enum: TITLE_CLASSES, example: 'translated' }) @Allow() class!: string;
-  @ApiPropertyOptional({ example: 'US' }) @Allow() territory?: string;
+  @ApiPropertyOptional(territoryProperty('US', 'Where this title is used')) @Allow() territory?: string;
   @ApiPropertyOptional() @Allow() primary?: boolean;
 }
 
@@ -84,7 +85,7 @@ export class AddCompanyCreditDto extends WriteRequestDto {
   @ApiProperty({ format: 'uuid' }) @Allow() organizationId!: string;
   @ApiProperty({ enum: COMPANY_CREDIT_ROLES, example: 'producer' }) @Allow() role!: string;
   @ApiPropertyOptional({ example: 'KR', description: 'The country the company represents in this credit' }) @Allow() country?: string;
-  @ApiPropertyOptional({ example: 'US', description: 'Territory of a distribution credit' }) @Allow() territory?: string;
+  @ApiPropertyOptional(territoryProperty('latin-america', 'Where the role applies, e.g. a distributor or licensee for a territory')) @Allow() territory?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() from?: PartialDateDto;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() to?: PartialDateDto;
   @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
@@ -112,7 +113,7 @@ export class DetachTalentDto extends WriteRequestDto {
 
 export class ScheduleReleaseDto extends WriteRequestDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() releaseId?: string;
-  @ApiProperty({ example: 'KR', description: 'ISO 3166-1 alpha-2, or WW for worldwide' }) @Allow() territory!: string;
+  @ApiProperty(territoryProperty('north-america', 'Where the film is released')) @Allow() territory!: string;
   @ApiProperty(PARTIAL_DATE) @Allow() date!: PartialDateDto;
   @ApiProperty({ enum: RELEASE_TYPES, example: 'wide' }) @Allow() type!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The distributing organization' }) @Allow() distributorId?: string;
