@@ -310,15 +310,22 @@ describe('the OpenAPI document is the contract', () => {
     const sent = examples.map((example) => example.bodyFile);
     expect(readdirSync(join(projectRoot(), 'docs', 'examples')).map((file) => `docs/examples/${file}`).filter((file) => !sent.includes(file))).toEqual([]);
     const answers: string[] = [];
+    // A placeholder is the id a `# → <nameId>` example answered, else the id the last creation answered.
     let lastId: string | undefined;
+    const bound = new Map<string, string>();
+    const fill = (text: string) => text.replace(/<\w+Id>/g, (placeholder) => bound.get(placeholder) ?? lastId ?? '');
     for (const example of examples) {
-      const url = example.url.replace('localhost:3000', pipeline.baseUrl.replace(/^http:\/\//, '')).replace(/<\w+Id>/g, lastId ?? '');
-      const response = await fetch(url.startsWith('http') ? url : `http://${url}`, { method: example.method, headers: example.headers, ...(example.body !== undefined ? { body: example.body } : {}) });
+      const url = fill(example.url.replace('localhost:3000', pipeline.baseUrl.replace(/^http:\/\//, '')));
+      const body = example.body === undefined ? undefined : fill(example.body);
+      const response = await fetch(url.startsWith('http') ? url : `http://${url}`, { method: example.method, headers: example.headers, ...(body !== undefined ? { body } : {}) });
       const text = await response.text();
       // An NDJSON answer (streamed progress) is read by its last line, the result.
       const last = /x-ndjson/.test(response.headers.get('content-type') ?? '') ? text.trim().split('\n').at(-1)! : text;
       const json = JSON.parse(last) as Record<string, unknown>;
-      if (example.method === 'POST' && typeof json.id === 'string') lastId = json.id;
+      if (example.method === 'POST' && typeof json.id === 'string') {
+        lastId = json.id;
+        if (example.binds) bound.set(example.binds, json.id);
+      }
       // As of a moment before a record was recorded, it is documented to be not found (404 problem naming the moment).
       const beforeItExisted = response.status === 404 && /asOf=/.test(url) && /as of/.test(String(json.detail));
       if (!(response.ok || beforeItExisted)) answers.push(`${example.source}: ${example.method} ${example.url} → ${response.status} ${text.slice(0, 200)}`);
@@ -360,6 +367,8 @@ interface CurlExample {
   headers: Record<string, string>;
   body?: string;
   bodyFile?: string;
+  /** The placeholder (`<survivorId>`) that later examples use for the id this one answers: `# → <survivorId>`. */
+  binds?: string;
 }
 
 /** The `curl` commands of the README's and docs' bash blocks (continuation lines joined), as requests. */
@@ -374,7 +383,8 @@ function curlExamples(): CurlExample[] {
       for (const line of joined.split('\n')) {
         const command = line.replace(/\s+#.*$/, '').trim();
         if (!command.startsWith('curl ')) continue;
-        examples.push(parseCurl(command, `${file}: ${command.slice(0, 80)}`, root));
+        const binds = /#\s*→\s*(<\w+Id>)\s*$/.exec(line)?.[1];
+        examples.push({ ...parseCurl(command, `${file}: ${command.slice(0, 80)}`, root), ...(binds ? { binds } : {}) });
       }
     }
   }

@@ -9,7 +9,7 @@ import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 
 export class OrganizationNameInputDto {
   @ApiPropertyOptional({ format: 'uuid' }) nameId?: string;
-  @ApiProperty({ example: 'CJ ENM' }) text!: string;
+  @ApiProperty({ example: 'Barunson E&A' }) text!: string;
   @ApiProperty({ example: 'en' }) language!: string;
   @ApiPropertyOptional({ enum: NAME_KINDS }) kind?: string;
   @ApiPropertyOptional() primary?: boolean;
