@@ -101,6 +101,17 @@ export interface PersonRetractedData {
   note: string;
 }
 
+/**
+ * The person asked for their personal data to be erased: the data keys that sealed it were destroyed before this was
+ * recorded, so no copy of the log can be read for it any more (confidential-sources.md). Names and public facts stay.
+ */
+export interface PersonDataErasedData {
+  personId: string;
+  /** The data keys destroyed (none when nothing personal had been recorded). */
+  erasedKeyIds: string[];
+  note: string;
+}
+
 export interface PersonEventDataMap {
   PersonRegistered: PersonRegisteredData;
   PersonDetailsUpdated: PersonDetailsUpdatedData;
@@ -111,6 +122,7 @@ export interface PersonEventDataMap {
   PersonFactClarified: PersonFactClarifiedData;
   PersonFactRetracted: PersonFactRetractedData;
   PersonRetracted: PersonRetractedData;
+  PersonDataErased: PersonDataErasedData;
 }
 export type PersonEventType = keyof PersonEventDataMap;
 
@@ -124,4 +136,5 @@ export const PersonEventTypes = {
   PersonFactClarified: 'PersonFactClarified',
   PersonFactRetracted: 'PersonFactRetracted',
   PersonRetracted: 'PersonRetracted',
+  PersonDataErased: 'PersonDataErased',
 } as const satisfies { [K in PersonEventType]: K };

@@ -30,4 +30,5 @@ export const personEventSchemas: Record<PersonEventType, JsonSchema> = {
   PersonFactClarified: s.object({ ...personId, fact: factRef, ...note }),
   PersonFactRetracted: s.object({ ...personId, fact: factRef, ...note }),
   PersonRetracted: s.object({ ...personId, ...note }),
+  PersonDataErased: s.object({ ...personId, erasedKeyIds: s.array(s.uuid(), { uniqueItems: true }), ...note }),
 };

@@ -31,7 +31,20 @@ export type ClarifyPersonFact = Command<'ClarifyPersonFact', FixFields & { perso
 /** fact { type: 'person' } withdraws the whole person record. */
 export type RetractPersonFact = Command<'RetractPersonFact', FixFields & { personId: string; fact: PersonFactRefInput }>;
 
-export type PersonCommand = RegisterPerson | UpdatePersonDetails | AddPersonName | SetPrimaryPersonName | CorrectPersonFact | ClarifyPersonFact | RetractPersonFact;
+/**
+ * The person asked for their personal data to be erased. The application destroys the data keys first and names
+ * them here; the domain records that it happened (names and public facts are not personal data in this sense).
+ */
+export type ErasePersonData = Command<'ErasePersonData', FixFields & { personId: string; erasedKeyIds: string[] }>;
+export type PersonCommand =
+  | RegisterPerson
+  | UpdatePersonDetails
+  | AddPersonName
+  | SetPrimaryPersonName
+  | CorrectPersonFact
+  | ClarifyPersonFact
+  | RetractPersonFact
+  | ErasePersonData;
 
 export const PERSON_COMMAND_TYPES = [
   'RegisterPerson',
@@ -41,4 +54,5 @@ export const PERSON_COMMAND_TYPES = [
   'CorrectPersonFact',
   'ClarifyPersonFact',
   'RetractPersonFact',
+  'ErasePersonData',
 ] as const satisfies readonly PersonCommand['type'][];
