@@ -29,7 +29,7 @@ export function inRouteConfig(entries: Record<string, unknown>): ClassDecorator 
 export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), inRouteConfig({ [ROUTE_ROLES]: roles }));
 /** Editors write; admins too. */
 export const CanWrite = () => Roles('editor', 'admin');
-/** Editors, auditors and admins read. */
-export const CanRead = () => Roles('editor', 'auditor', 'admin');
+/** Editors, auditors, readers and admins read (readers see sealed details as their label). */
+export const CanRead = () => Roles('editor', 'auditor', 'reader', 'admin');
 /** No key needed (health, docs). */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), inRouteConfig({ [PUBLIC_ROUTE]: true }));

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { parseStreamId, streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { DomainError, DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
 import { PostgresEventStore, WrongExpectedVersionError, type AppendOptions, type AppendResult } from '../../../../libs/event-store/src/index.js';
+import { Confidentiality, type SealPlan } from '../confidential/confidentiality.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
@@ -43,18 +44,21 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
+    private readonly confidentiality: Confidentiality,
   ) {}
 
-  execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
+  execute({ aggregate, command: requested, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const definition = AGGREGATES[aggregate];
-    const id = String(command.data[definition.idField]);
+    const id = String(requested.data[definition.idField]);
     return this.firstAnswers.once(
       context,
       (stored) => outcomeOfOneStream(aggregate, stored, true),
       async () => {
+        const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data);
+        const command = { ...requested, data };
         await assertReferencesExist(this.store, command.data, definition.idField);
         const streamId = streamIdFor(aggregate, id);
-        return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));
+        return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context, plan));
       },
     );
   }
@@ -66,11 +70,12 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     streamId: string,
     command: ExecuteDomainCommand['command'],
     context: CommandContext,
+    plan: SealPlan,
   ): Promise<CommandOutcome> {
     const cached = this.cache.get(streamId);
     if (cached) {
       try {
-        return await this.decideAndAppend(definition, id, streamId, cached, command, context);
+        return await this.decideAndAppend(definition, id, streamId, cached, command, context, plan);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError || error instanceof DomainError)) throw error;
         this.cache.forget(streamId);
@@ -79,7 +84,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     const state = foldState(definition, await this.store.readStream(streamId));
     this.cache.remember(streamId, state);
     try {
-      return await this.decideAndAppend(definition, id, streamId, state, command, context);
+      return await this.decideAndAppend(definition, id, streamId, state, command, context, plan);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) this.cache.forget(streamId);
       throw error;
@@ -93,10 +98,11 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     state: CachedState,
     command: ExecuteDomainCommand['command'],
     context: CommandContext,
+    plan: SealPlan,
   ): Promise<CommandOutcome> {
     assertEditedVersion(streamId, state.version, context);
     const decided = definition.decider.decide(command, state, { now: new Date(), newId: randomUUID });
-    const events = toEventsForAppend(decided, envelopeOf(context));
+    const events = await this.confidentiality.seal(toEventsForAppend(decided, envelopeOf(context)), plan, streamId);
     const result = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
     if (result.replayed) {
       // A concurrent request with the same Idempotency-Key recorded first: our decision was not what got stored.
@@ -121,7 +127,8 @@ function outcomeOfOneStream(aggregate: string, results: AppendResult[], replayed
 
 export function envelopeOf(context: CommandContext) {
   return {
-    actor: { id: context.principal.id, role: context.principal.role },
+    // Readers may not write (CanWrite), so a writer's role is always one the envelope's Actor knows.
+    actor: { id: context.principal.id, role: context.principal.role as Exclude<typeof context.principal.role, 'reader'> },
     correlationId: context.correlationId,
     // Each HTTP request is one command; its correlation id doubles as the command id that caused the events.
     causationId: context.commandId,
