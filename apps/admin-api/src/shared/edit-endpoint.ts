@@ -2,12 +2,14 @@ import { applyDecorators, HttpCode, Injectable, Param, ParseUUIDPipe, Query } fr
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
-import { CanRead, CanWrite } from '../auth/roles.decorator.js';
+import { CanRead, CanWrite, Roles } from '../auth/roles.decorator.js';
+import type { Role } from '../config/app-config.js';
+import { Confidentiality } from '../confidential/confidentiality.js';
 import { AGGREGATES } from '../editing/aggregate-catalog.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { ExecuteDomainCommand } from '../editing/execute-command.js';
 import { validationProblem } from '../problem-details/problem-details.js';
-import { GetAggregate, GetAggregateHistory, type AggregateView } from '../reading/aggregate-queries.js';
+import { GetAggregate, GetAggregateHistory, type AggregateView, type HistoryEntry } from '../reading/aggregate-queries.js';
 import type { CommandContext } from './command-context.js';
 import { parseInstant } from './strict-dates.js';
 import { NIL_UUID } from './text-at-the-edge.js';
@@ -38,6 +40,17 @@ export const CreateEndpoint = (summary: string) => applyDecorators(CanWrite(), H
 /** A write on an existing aggregate: 200 with the new version as ETag. */
 export const EditEndpoint = (summary: string) =>
   applyDecorators(CanWrite(), HttpCode(200), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }), ...WRITE_HEADERS);
+
+/** A write only an admin may make (erasure): 200 with the new version as ETag. */
+export const AdminEditEndpoint = (summary: string) =>
+  applyDecorators(
+    Roles('admin'),
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 403, description: 'Only an admin may do this (problem+json)' }),
+    ApiResponse({ status: 404, description: 'No such aggregate' }),
+    ...WRITE_HEADERS,
+  );
 
 export const ReadEndpoint = (summary: string) => applyDecorators(CanRead(), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }));
 
@@ -81,6 +94,7 @@ export class EditorialGateway {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    private readonly confidentiality: Confidentiality,
   ) {}
 
   async send(
@@ -113,7 +127,16 @@ export class EditorialGateway {
     return view;
   }
 
-  history(aggregate: AggregateType, id: string) {
-    return this.queryBus.execute(new GetAggregateHistory(aggregate, id));
+  /** Every event of the aggregate, with confidential sources and personal data as `role` may read them. */
+  async history(aggregate: AggregateType, id: string, role: Role) {
+    const history = await this.queryBus.execute<GetAggregateHistory, { aggregate: AggregateType; id: string; entries: HistoryEntry[] }>(new GetAggregateHistory(aggregate, id));
+    return { ...history, entries: await this.confidentiality.openEntries(history.entries, role) };
+  }
+
+  /** Destroys the person's data keys, then records the erasure (naming them) on the person's stream. */
+  async erasePersonData(personId: string, body: object, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
+    await this.get('person', personId, undefined, { header: () => undefined });
+    const erasedKeyIds = await this.confidentiality.erasePerson(personId);
+    return this.send('person', 'ErasePersonData', { ...body, personId, erasedKeyIds }, context, response);
   }
 }
