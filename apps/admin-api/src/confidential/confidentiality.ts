@@ -62,6 +62,7 @@ export class Confidentiality {
     const plan: SealPlan = {};
     let rest = data;
     const source = data.source as SourceRequest | undefined;
+    // The request DTOs declare these fields, so they may be present as undefined: only a value counts.
     if (source && typeof source === 'object' && ('confidential' in source || 'sourceId' in source || 'withholdPublisher' in source)) {
       const { confidential, sourceId, withholdPublisher, ...citation } = source;
       const errors = [];
@@ -76,17 +77,21 @@ export class Confidentiality {
       rest = { ...rest, source: citation };
       if (confidential === true) plan.source = { sourceId: ((sourceId as string | undefined) ?? randomUUID()).toLowerCase(), withholdPublisher: withholdPublisher === true };
     }
-    if ('privateDetails' in data) {
-      const { privateDetails, ...others } = rest;
+    if ('privateDetails' in rest) {
+      const { privateDetails: _sealedApart, ...others } = rest;
       rest = others;
+    }
+    if (data.privateDetails !== undefined) {
+      const { privateDetails } = data;
       const errors = [];
       if (aggregate !== 'person' || !PERSONAL_DATA_COMMANDS.has(type)) errors.push({ field: 'privateDetails', message: 'is recorded only when registering a person or updating their details' });
-      else if (typeof privateDetails !== 'object' || privateDetails === null || Array.isArray(privateDetails) || Object.keys(privateDetails).length === 0) {
+      else if (typeof privateDetails !== 'object' || privateDetails === null || Array.isArray(privateDetails) || !Object.values(privateDetails).some((v) => v !== undefined)) {
         errors.push({ field: 'privateDetails', message: 'must be an object with at least one detail' });
       }
       if (!this.vault) errors.push({ field: 'privateDetails', message: NOT_CONFIGURED });
       if (errors.length) throw new DomainValidationError(errors);
-      plan.personalData = { personId: String(data.personId), details: privateDetails as Record<string, unknown> };
+      const details = Object.fromEntries(Object.entries(privateDetails as Record<string, unknown>).filter(([, v]) => v !== undefined));
+      plan.personalData = { personId: String(data.personId), details };
     }
     return { data: rest, plan };
   }

@@ -18,6 +18,11 @@ export class ExecuteDomainCommand {
     readonly aggregate: AggregateType,
     readonly command: Command<string, Record<string, unknown>>,
     readonly context: CommandContext,
+    /**
+     * Work that must happen only when this request is the one that records (not for a replayed or refused
+     * Idempotency-Key), before the command is decided; its answer is added to the command's data.
+     */
+    readonly beforeDeciding?: () => Promise<Record<string, unknown>>,
   ) {}
 }
 
@@ -47,7 +52,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly confidentiality: Confidentiality,
   ) {}
 
-  execute({ aggregate, command: requested, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
+  execute({ aggregate, command: requested, context, beforeDeciding }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const definition = AGGREGATES[aggregate];
     const id = String(requested.data[definition.idField]);
     return this.firstAnswers.once(
@@ -55,7 +60,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       (stored) => outcomeOfOneStream(aggregate, stored, true),
       async () => {
         const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data);
-        const command = { ...requested, data };
+        const command = { ...requested, data: beforeDeciding ? { ...data, ...(await beforeDeciding()) } : data };
         await assertReferencesExist(this.store, command.data, definition.idField);
         const streamId = streamIdFor(aggregate, id);
         return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context, plan));

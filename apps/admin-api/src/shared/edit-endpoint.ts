@@ -103,9 +103,9 @@ export class EditorialGateway {
     data: Record<string, unknown>,
     context: CommandContext,
     response: ResponseLike,
-    options: { created?: boolean } = {},
+    options: { created?: boolean; beforeDeciding?: () => Promise<Record<string, unknown>> } = {},
   ): Promise<WriteAnswer> {
-    const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context));
+    const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context, options.beforeDeciding));
     return this.answer(outcome, response, options);
   }
 
@@ -133,10 +133,16 @@ export class EditorialGateway {
     return { ...history, entries: await this.confidentiality.openEntries(history.entries, role) };
   }
 
-  /** Destroys the person's data keys, then records the erasure (naming them) on the person's stream. */
+  /**
+   * Destroys the person's data keys, then records the erasure (naming them) on the person's stream. The keys go only
+   * when this request records: not for an unknown person, a replayed Idempotency-Key or one reused on another body.
+   */
   async erasePersonData(personId: string, body: object, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
-    await this.get('person', personId, undefined, { header: () => undefined });
-    const erasedKeyIds = await this.confidentiality.erasePerson(personId);
-    return this.send('person', 'ErasePersonData', { ...body, personId, erasedKeyIds }, context, response);
+    return this.send('person', 'ErasePersonData', { ...body, personId }, context, response, {
+      beforeDeciding: async () => {
+        await this.get('person', personId, undefined, { header: () => undefined });
+        return { erasedKeyIds: await this.confidentiality.erasePerson(personId) };
+      },
+    });
   }
 }
