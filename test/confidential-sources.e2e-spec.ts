@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEV_API_KEYS } from '../apps/admin-api/src/config/app-config.js';
-import { AUDITOR, BRIEF, EDITOR } from './support/admin-api.js';
+import { AUDITOR, BRIEF, EDITOR, startTestAdminApi } from './support/admin-api.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
 import { everyRowAsText, readTopicsUntil, whereFound } from './support/sealed-data.js';
 
@@ -124,5 +124,52 @@ describe('confidential sources: sealed in the log, opened for the desk, a label 
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(response.body.errors).toEqual([{ field: 'source.confidential', message: expect.stringMatching(/must be true/) }]);
     expect((await pipeline.api.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('seals a move too: both halves on both works carry the same sealed source, and neither shows it on Kafka', async () => {
+    const http = () => pipeline.api.http();
+    const register = async () =>
+      (
+        await http()
+          .post('/works')
+          .set('Authorization', EDITOR)
+          .send({ kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: `Work ${randomUUID()}`, language: 'en', class: 'original', primary: true }], source: BRIEF })
+          .expect(201)
+      ).body.id as string;
+    const [from, to] = [await register(), await register()];
+    const organizationId = (await http().post('/organizations').set('Authorization', EDITOR).send({ kind: 'production-company', country: 'KR', names: [{ text: 'CJ ENM', language: 'en' }], source: BRIEF }).expect(201)).body.id;
+    const creditId = randomUUID();
+    await http().post(`/works/${from}/credits`).set('Authorization', EDITOR).send({ creditId, organizationId, role: 'producer', country: 'KR', source: BRIEF }).expect(200);
+    const moved = await http()
+      .post(`/works/${from}/credits/${creditId}/move`)
+      .set('Authorization', EDITOR)
+      .send({ targetWorkId: to, note: 'The insider says it is the other film', source: { publisher: 'Variety', ...INSIDER, confidential: true, sourceId } })
+      .expect(200);
+    const halves = moved.body.events as Array<{ eventId: string; streamId: string }>;
+    expect(halves.map((e) => e.streamId).sort()).toEqual([`work-${from}`, `work-${to}`].sort());
+    for (const work of [from, to]) {
+      const entries = (await http().get(`/works/${work}/history`).set('Authorization', AUDITOR).expect(200)).body.entries;
+      expect(entries.at(-1).source).toMatchObject({ url: INSIDER.url, confidential: { label: 'confidential source', sourceId } });
+    }
+    const messages = await readTopicsUntil(pipeline.broker.brokers, halves.map((e) => e.eventId));
+    expect(whereFound(messages.map((m) => [`${m.topic} ${m.eventId}`, m.bytes]), SECRETS)).toEqual([]);
+    expect(whereFound(await everyRowAsText(pipeline.api.db.pool, ['public']), SECRETS)).toEqual([]);
+  });
+
+  it('without a key-encryption key (production without REELWIRE_KEY_ENCRYPTION_KEY) refuses a confidential source, naming the variable', async () => {
+    const unconfigured = await startTestAdminApi({ keyEncryptionKey: undefined });
+    try {
+      const response = await unconfigured
+        .http()
+        .post('/organizations')
+        .set('Authorization', EDITOR)
+        .send({ kind: 'production-company', country: 'KR', names: [{ text: 'CJ ENM', language: 'en' }], source: { publisher: 'Variety', ...INSIDER, confidential: true } });
+      expect(response.status).toBe(422);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.body.errors).toEqual([{ field: 'source.confidential', message: expect.stringContaining('REELWIRE_KEY_ENCRYPTION_KEY') }]);
+      expect((await unconfigured.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(0);
+    } finally {
+      await unconfigured.close();
+    }
   });
 });
