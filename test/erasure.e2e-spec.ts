@@ -52,9 +52,13 @@ describe('erasure of personal data: POST /people/{id}/erasure destroys the key, 
     expect(registered!.personalData).toEqual({ label: 'personal data', details: PRIVATE });
     expect(updated!.personalData).toBeUndefined();
     expect((await history(READER))[0]!.personalData).toEqual({ label: 'personal data' });
-    // The folded person shows the public facts only.
+    // The person as the desk reads it: the private details opened beside the public state; a reader sees the label.
     const person = await pipeline.api.http().get(`/people/${personId}`).set('Authorization', AUDITOR).expect(200);
-    expect(whereFound([['GET /people/{id}', JSON.stringify(person.body)]], SECRETS)).toEqual([]);
+    expect(person.body.personalData).toEqual({ label: 'personal data', details: PRIVATE });
+    expect(whereFound([['GET /people/{id} state', JSON.stringify(person.body.state)]], SECRETS)).toEqual([]);
+    const asReader = await pipeline.api.http().get(`/people/${personId}`).set('Authorization', READER).expect(200);
+    expect(asReader.body.personalData).toEqual({ label: 'personal data' });
+    expect(whereFound([['GET /people/{id} as a reader', JSON.stringify(asReader.body)]], SECRETS)).toEqual([]);
 
     const { rows } = await pipeline.api.db.pool.query<{ event_id: string }>(`SELECT event_id::text FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`person-${personId}`]);
     const messages = await readTopicsUntil(pipeline.broker.brokers, rows.map((r) => r.event_id));
@@ -91,6 +95,8 @@ describe('erasure of personal data: POST /people/{id}/erasure destroys the key, 
       expect(entries.at(-1)).toMatchObject({ type: 'PersonDataErased', data: { personId, erasedKeyIds: [keys[0]!.key_id], note: REQUEST.note } });
       expect(whereFound([['history', JSON.stringify(entries)]], SECRETS)).toEqual([]);
     }
+    const person = await pipeline.api.http().get(`/people/${personId}`).set('Authorization', ADMIN).expect(200);
+    expect(person.body.personalData).toEqual({ label: 'personal data', erased: true });
     // The ciphertext is still in the log, untouched: only the key is gone.
     const stored = await pipeline.api.db.pool.query(`SELECT metadata->'personalData'->>'ciphertext' AS c FROM events WHERE stream_id = $1 AND stream_version = 1`, [`person-${personId}`]);
     expect(stored.rows[0].c.length).toBeGreaterThan(40);

@@ -121,10 +121,13 @@ export class EditorialGateway {
     return body;
   }
 
-  async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
-    const view = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
+  /** The folded aggregate; a person's personal data opened for the roles that may read it, else its label. */
+  async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike, role: Role = 'reader'): Promise<AggregateView> {
+    const { personalDataEvent, ...view } = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
     response.header('ETag', `"${view.version}"`);
-    return view;
+    if (!personalDataEvent) return view;
+    const [opened] = await this.confidentiality.openEntries([{ ...personalDataEvent, source: undefined, personalData: view.personalData }], role);
+    return { ...view, personalData: opened!.personalData };
   }
 
   /** Every event of the aggregate, with confidential sources and personal data as `role` may read them. */

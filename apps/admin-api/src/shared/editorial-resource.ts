@@ -29,11 +29,14 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     }
 
     @Get(`:${idParam}`)
-    @ReadEndpoint(`The ${aggregate} folded from its events, now or as of a past moment; ETag is its version`)
+    @ReadEndpoint(
+      `The ${aggregate} folded from its events, now or as of a past moment; ETag is its version` +
+        (aggregate === 'person' ? ". personalData: the person's private details, opened for editors, auditors and admins (erased: true after an erasure), else the label" : ''),
+    )
     @UuidPath(idParam)
     @AsOfQuery()
-    get(@UuidParam(idParam) id: string, @AsOf() asOf: Date | undefined, @Res({ passthrough: true }) response: Response) {
-      return this.gateway.get(aggregate, id, asOf, response);
+    get(@UuidParam(idParam) id: string, @AsOf() asOf: Date | undefined, @CallerRole() role: Role, @Res({ passthrough: true }) response: Response) {
+      return this.gateway.get(aggregate, id, asOf, response, role);
     }
 
     @Get(`:${idParam}/history`)
