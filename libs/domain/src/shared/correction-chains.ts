@@ -135,6 +135,8 @@ const MOVES: Record<string, { direction: 'out' | 'in'; factType: string; id: str
 const REGISTRATIONS: ReadonlySet<string> = new Set(['WorkRegistered', 'OrganizationRegistered', 'PersonRegistered', 'DealAnnounced']);
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';
+/** An erasure destroys keys, not facts: it states and fixes nothing a chain follows. */
+const ERASURES: ReadonlySet<string> = new Set(['PersonDataErased']);
 
 /** Every event type this module understands (a unit test checks it covers the whole contract). */
 export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -150,6 +152,7 @@ export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(MOVES),
   ...REGISTRATIONS,
   PARENT_CHANGED,
+  ...ERASURES,
 ]);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
