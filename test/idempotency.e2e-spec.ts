@@ -147,6 +147,10 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       const workId = await work();
       return { url: `/works/${workId}/retractions`, body: fix({ type: 'work', id: workId }) };
     },
+    'POST /works/{workId}/standing-changes': async () => {
+      const workId = await work();
+      return { url: `/works/${workId}/standing-changes`, body: { fact: { type: 'work', id: workId }, standing: 'confirmed', source: BRIEF } };
+    },
 
     'POST /organizations': async () => ({ url: '/organizations', body: organizationBody() }),
     'PATCH /organizations/{organizationId}': async () => ({ url: `/organizations/${await organization()}`, body: { changes: { kind: 'studio' }, source: BRIEF } }),
@@ -175,6 +179,19 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       const organizationId = await organization();
       return { url: `/organizations/${organizationId}/retractions`, body: fix({ type: 'organization', id: organizationId }) };
     },
+    'POST /organizations/{organizationId}/merge': async () => ({
+      url: `/organizations/${await organization()}/merge`,
+      body: { survivorId: await organization(), note: 'The same company', source: BETTER_SOURCE },
+    }),
+    'POST /organizations/{organizationId}/merge/undo': async () => {
+      const [duplicateId, survivorId] = [await organization(), await organization()];
+      await edited(`/organizations/${duplicateId}/merge`, { survivorId, note: 'The same company', source: BETTER_SOURCE });
+      return { url: `/organizations/${duplicateId}/merge/undo`, body: { note: 'Two companies of one name after all', source: BETTER_SOURCE } };
+    },
+    'POST /organizations/{organizationId}/standing-changes': async () => {
+      const organizationId = await organization();
+      return { url: `/organizations/${organizationId}/standing-changes`, body: { fact: { type: 'organization', id: organizationId }, standing: 'confirmed', source: BRIEF } };
+    },
 
     'POST /people': async () => ({ url: '/people', body: personBody() }),
     'PATCH /people/{personId}': async () => ({ url: `/people/${await person()}`, body: { changes: { birthYear: 1970 }, source: BRIEF } }),
@@ -200,6 +217,16 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       const personId = await person();
       return { url: `/people/${personId}/retractions`, body: fix({ type: 'person', id: personId }) };
     },
+    'POST /people/{personId}/merge': async () => ({ url: `/people/${await person()}/merge`, body: { survivorId: await person(), note: 'The same director', source: BETTER_SOURCE } }),
+    'POST /people/{personId}/merge/undo': async () => {
+      const [duplicateId, survivorId] = [await person(), await person()];
+      await edited(`/people/${duplicateId}/merge`, { survivorId, note: 'The same director', source: BETTER_SOURCE });
+      return { url: `/people/${duplicateId}/merge/undo`, body: { note: 'Two directors of one name after all', source: BETTER_SOURCE } };
+    },
+    'POST /people/{personId}/standing-changes': async () => {
+      const personId = await person();
+      return { url: `/people/${personId}/standing-changes`, body: { fact: { type: 'person', id: personId }, standing: 'confirmed', source: BRIEF } };
+    },
 
     'POST /deals': async () => ({ url: '/deals', body: dealBody(await organization(), await work()) }),
     'PATCH /deals/{dealId}': async () => ({ url: `/deals/${await deal()}`, body: { changes: { termsDisclosed: true }, source: BRIEF } }),
@@ -220,6 +247,10 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     'POST /deals/{dealId}/retractions': async () => {
       const dealId = await deal();
       return { url: `/deals/${dealId}/retractions`, body: fix({ type: 'deal', id: dealId }) };
+    },
+    'POST /deals/{dealId}/standing-changes': async () => {
+      const dealId = await deal();
+      return { url: `/deals/${dealId}/standing-changes`, body: { fact: { type: 'deal', id: dealId }, standing: 'confirmed', source: BRIEF } };
     },
   };
 

@@ -11,6 +11,7 @@ import { createKafka, LogLevel, REELWIRE_TOPICS } from '../libs/messaging/src/ka
 import { fromKafkaMessage } from '../libs/messaging/src/published-event.js';
 import { verifyReadModels } from '../libs/read-models/src/rebuild/rebuild.js';
 import { BRIEF, EDITOR } from './support/admin-api.js';
+import { readModelsCaughtUp } from './support/read-models-caught-up.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /**
@@ -114,15 +115,7 @@ describe('two admin API instances and two projectors on one PostgreSQL and one K
     }
 
     // The read models reach every stream's version in the log.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { rows } = await db.pool.query<{ behind: number }>(
-        `SELECT count(*)::int AS behind FROM streams s LEFT JOIN read_models.projection_streams p USING (stream_id) WHERE coalesce(p.version, 0) < s.version`,
-      );
-      if (rows[0]!.behind === 0) break;
-      if (Date.now() > deadline) throw new Error(`read models behind the log on ${rows[0]!.behind} streams`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await readModelsCaughtUp(db.pool);
 
     // The two projectors shared the partitions (disjointly) and no stream version was applied twice, by either.
     expect(assignedBy[0]!.size).toBeGreaterThan(0);

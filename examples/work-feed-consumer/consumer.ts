@@ -1,14 +1,28 @@
 /**
  * A downstream service's starting point: follow reelwire's work events on Kafka and keep a small "what is each
- * project called and where does it stand" table. Copy this file; it depends on kafkajs only.
+ * project called and where does it stand" table. Copy this file; it depends on kafkajs and @opentelemetry/api (which
+ * does nothing until the service starts an OpenTelemetry SDK).
  *
  * The rules every consumer of reelwire needs, shown here:
  * 1. Delivery is at least once: skip an event whose streamVersion you already applied (or whose event id you saw).
  * 2. Order holds per key (stream id) only: keep your state per stream and apply versions in order.
  * 3. Unknown event types and newer schema versions are expected as reelwire grows: skip them deliberately, log them.
  * 4. Commit your own progress with your own state (here: in memory; a real service stores both in one transaction).
+ * 5. Continue reelwire's trace: the `traceparent` header is the relay's publish span, in the trace of the editor's
+ *    request that recorded the event, so your work shows up in the same trace.
  */
-import { Kafka, logLevel, type EachMessagePayload } from 'kafkajs';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type TextMapGetter } from '@opentelemetry/api';
+import { Kafka, logLevel, type EachMessagePayload, type IHeaders } from 'kafkajs';
+
+/** kafkajs hands headers over as Buffers. */
+const kafkaHeaders: TextMapGetter<IHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => {
+    const value = headers[key];
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined ? undefined : first.toString();
+  },
+};
 
 export interface ProjectLine {
   workId: string;
@@ -71,7 +85,26 @@ export async function startWorkFeed(options: WorkFeedOptions) {
     options.onChange?.({ workId, title: line.title, status: line.status, version: line.version }, event.type);
   };
 
-  await consumer.run({ eachMessage: handle });
+  // Rule 5: each message is handled in a span continuing the trace its traceparent header carries.
+  const tracer = trace.getTracer('work-feed-consumer');
+  const handleInTrace = (payload: EachMessagePayload) =>
+    tracer.startActiveSpan(
+      `process ${payload.topic}`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': payload.topic, 'messaging.kafka.offset': Number(payload.message.offset) } },
+      propagation.extract(ROOT_CONTEXT, payload.message.headers ?? {}, kafkaHeaders),
+      async (span) => {
+        try {
+          await handle(payload);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+
+  await consumer.run({ eachMessage: handleInTrace });
   return {
     projects: () => [...projects.values()].map(({ titles: _titles, ...line }) => line),
     stop: () => consumer.disconnect(),

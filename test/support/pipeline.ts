@@ -5,6 +5,7 @@ import { OutboxRelay } from '../../apps/outbox-relay/src/outbox-relay.js';
 import { createProjector, type Projector } from '../../apps/projector/src/projector.js';
 import type { AppConfig } from '../../apps/admin-api/src/config/app-config.js';
 import { startTestAdminApi, type TestAdminApi } from './admin-api.js';
+import { readModelsCaughtUp } from './read-models-caught-up.js';
 
 export interface TestPipeline {
   api: TestAdminApi;
@@ -12,8 +13,8 @@ export interface TestPipeline {
   broker: DevBroker;
   relay: OutboxRelay;
   projector: Projector;
-  /** Resolves once the read models reflect every event recorded so far. */
-  caughtUp(timeoutMs?: number): Promise<void>;
+  /** Resolves once the read models reflect every event recorded so far (see readModelsCaughtUp). */
+  caughtUp(stalledAfterMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,22 +40,8 @@ export async function startTestPipeline(apiConfig: Partial<AppConfig> = {}): Pro
     broker,
     relay,
     projector,
-    /**
-     * Waits until the read models reflect every stream at its version in the log. Not "the highest position applied
-     * is the log's": the two events of a move are on two streams, in different partitions, and the later one can be
-     * applied first.
-     */
-    async caughtUp(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const { rows } = await api.db.pool.query<{ behind: number; example: string | null }>(
-          `SELECT count(*)::int AS behind, min(s.stream_id) AS example FROM streams s
-           LEFT JOIN read_models.projection_streams p USING (stream_id) WHERE coalesce(p.version, 0) < s.version`,
-        );
-        if (rows[0]!.behind === 0) return;
-        if (Date.now() > deadline) throw new Error(`read models behind the log on ${rows[0]!.behind} streams (e.g. ${rows[0]!.example}) after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    caughtUp(stalledAfterMs?: number) {
+      return readModelsCaughtUp(api.db.pool, stalledAfterMs);
     },
     async close() {
       await projector.stop();

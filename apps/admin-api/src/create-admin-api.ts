@@ -12,6 +12,7 @@ import { registerSecurityHeaders, securityHeaders } from './http/security-header
 import { createAppLogger, PinoNestLogger, registerRequestLogging } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { limitCommandsInFlight } from './overload/commands-in-flight.js';
+import { documentProblems } from './shared/openapi-problems.js';
 import { documentTextLimits, TEXT_RULES } from './shared/openapi-text-limits.js';
 
 /**
@@ -47,21 +48,22 @@ export async function createAdminApi(config: AppConfig): Promise<NestFastifyAppl
   });
   registerBodyParsers(fastify);
   registerEtags(fastify);
-  const document = documentTextLimits(SwaggerModule.createDocument(
+  const document = documentProblems(documentTextLimits(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('reelwire admin API')
       .setDescription(
         'Editors record film-industry deal facts (every fact cites its source); auditors read everything including history. ' +
           'Authenticate with `Authorization: Bearer <key>` or `X-API-Key`. Writes accept an `Idempotency-Key` header. ' +
-          'Errors are RFC 9457 application/problem+json. ' +
+          'Errors are RFC 9457 application/problem+json (schema Problem); each problem `type` is a page, GET /problems/<name>, and GET /problems lists them. ' +
+          'Malformed input (a value of the wrong form, an unknown field, parameter or filter value) is a 400; well-formed input that breaks a business rule is a 422. ' +
           TEXT_RULES,
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (see README: dev keys)' }, 'api-key')
       .addSecurityRequirements('api-key')
       .build(),
-  ));
+  )));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

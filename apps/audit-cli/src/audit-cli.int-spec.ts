@@ -71,6 +71,10 @@ describe('audit CLI (compiled, as npm run replay / verify-chain / export-log / i
       expect(broken.code).toBe(1);
       expect(broken.stdout).toMatch(/^BROKEN at position 12: hash-mismatch$/m);
       expect(broken.stdout).toMatch(/stored hash: +[0-9a-f]{64}\n +recomputed hash: [0-9a-f]{64}/);
+      // a range that ends before the altered row verifies, as GET /audit/chain?to= does
+      const before = await cli('verify-chain', ['--from', '3', '--to', '11'], db.url);
+      expect(before.code).toBe(0);
+      expect(before.stdout).toMatch(/^ok: 9 events verified, head position 11 hash [0-9a-f]{64}/m);
       await client.query(`UPDATE events SET data = data - 'tampered' WHERE global_position = 12`);
     } finally {
       client.release(true);

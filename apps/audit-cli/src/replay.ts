@@ -4,6 +4,7 @@ import { createProgress, formatRate } from '../../../libs/audit/src/progress.js'
 import { READ_MODEL_PROJECTIONS, READ_MODELS, tablesOfReadModel } from '../../../libs/read-models/src/read-models.js';
 import { describeDifference } from '../../../libs/read-models/src/rebuild/compare.js';
 import { BOOKKEEPING_TABLES, engineTables, LIVE_SCHEMA, rebuildAndSwap, SHADOW_SCHEMA, verifyReadModels, type RebuildPhase } from '../../../libs/read-models/src/rebuild/rebuild.js';
+import { startTracing } from '../../../libs/telemetry/src/tracing.js';
 import { database, EXIT, fmt, run, say } from './cli-support.js';
 
 const HELP = `npm run replay -- --projection <name> | --all  [--verify] [--batch-size <n>]
@@ -38,7 +39,19 @@ const PHASES: Record<RebuildPhase, string> = {
   swap: 'catching up with the log and swapping in (projector paused)',
 };
 
+// A `rebuild` span (with its phases) when OTEL_EXPORTER_OTLP_ENDPOINT is set; no instrumentation: the rebuild's many
+// statements would bury it.
+const tracing = await startTracing({ serviceName: 'reelwire-replay', instrumentations: [] });
+
 run('replay', async () => {
+  try {
+    return await replay();
+  } finally {
+    await tracing.shutdown();
+  }
+});
+
+async function replay(): Promise<number> {
   const { values } = parseArgs({
     options: {
       projection: { type: 'string', multiple: true },
@@ -119,4 +132,4 @@ run('replay', async () => {
   } finally {
     await db.stop();
   }
-});
+}

@@ -6,6 +6,7 @@ import type { EventRow } from '../../../libs/event-store/src/event-rows.js';
 import { GATE_HORIZON_CTE } from '../../../libs/event-store/src/postgres-event-store.js';
 import { ensureTopics, REELWIRE_TOPICS } from '../../../libs/messaging/src/kafka.js';
 import { toKafkaMessage, type PublishableEvent } from '../../../libs/messaging/src/published-event.js';
+import { startPublishSpans } from './publish-spans.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
 const { Partitioners } = kafkajs;
@@ -347,10 +348,14 @@ export class OutboxRelay {
           continue;
         }
         const started = process.hrtime.bigint();
+        const topicMessages = groupByTopic(events);
+        const spans = startPublishSpans(topicMessages);
         try {
           producer ??= await this.connectProducer();
-          await producer.sendBatch({ topicMessages: groupByTopic(events), acks: -1 });
+          await producer.sendBatch({ topicMessages, acks: -1 });
+          spans.acknowledged();
         } catch (error) {
+          spans.failed(error as Error);
           failures++;
           this.stats.publishErrors++;
           this.options.metrics?.publishErrors.inc();

@@ -6,6 +6,8 @@ import type { ApplyOutcome, EngineInput, ProjectionEngine } from '../../../libs/
 import { applyMessage as applyOneMessage, applyRunInTransaction } from '../../../libs/read-models/src/engine/pg-apply.js';
 import { beginWithApplyLock, loadCheckpoints, READ_MODELS_SCHEMA, type Checkpoint } from '../../../libs/read-models/src/engine/pg-store.js';
 import { READ_MODELS } from '../../../libs/read-models/src/read-models.js';
+import { inSpan } from '../../../libs/telemetry/src/trace-context.js';
+import { applySpanOptions, recordDeadLetters } from './apply-spans.js';
 
 export const DEFAULT_GROUP_ID = 'reelwire-projector';
 export const DEFAULT_TOPICS: readonly string[] = Object.values(TOPICS);
@@ -182,14 +184,18 @@ export function createProjector(options: ProjectorOptions): Projector {
     const origin = { topic, partition, offset: message.offset };
     const input = inputOf(topic, partition, message);
     const nextOffset = (BigInt(message.offset) + 1n).toString();
-    const client = await options.pool.connect();
-    try {
-      const outcome = await applyOneMessage(client, schema, engine, input, { consumerGroup: groupId, topic, partition, nextOffset, ...positionOf('value' in input ? input.value : undefined) });
-      checkpoints.set(key(topic, partition), BigInt(nextOffset));
-      options.onOutcome?.(outcome, origin);
-    } finally {
-      client.release();
-    }
+    const traced = [{ topic, partition, message }];
+    await inSpan('projector apply', applySpanOptions(traced), async () => {
+      const client = await options.pool.connect();
+      try {
+        const outcome = await applyOneMessage(client, schema, engine, input, { consumerGroup: groupId, topic, partition, nextOffset, ...positionOf('value' in input ? input.value : undefined) });
+        recordDeadLetters(traced, [outcome]);
+        checkpoints.set(key(topic, partition), BigInt(nextOffset));
+        options.onOutcome?.(outcome, origin);
+      } finally {
+        client.release();
+      }
+    });
   };
 
   type Run = { message: KafkaMessage; value: unknown }[];
@@ -209,10 +215,25 @@ export function createProjector(options: ProjectorOptions): Projector {
   /**
    * Applies runs of messages (each of one partition, no two of the same) in ONE transaction with the checkpoint after
    * each run's last message: the engine loads every stream's progress and the rows its handlers read once, and writes
-   * once per table. Returns the outcomes per run, or undefined after a rollback (a row write that cannot be pinned on
-   * one event, a database error).
+   * once per table. After the commit the runs count as applied (checkpoints, onOutcome); returns the outcomes per run,
+   * or undefined after a rollback (a row write that cannot be pinned on one event, a database error).
    */
-  const applyInOneTransaction = async (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
+  const applyInOneTransaction = (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
+    const traced = runs.flatMap(({ topic, partition, run }) => run.map(({ message }) => ({ topic, partition, message })));
+    return inSpan('projector apply', applySpanOptions(traced), async (span) => {
+      const outcomes = await applyRunsInOneTransaction(runs);
+      if (!outcomes) {
+        span.setAttribute('reelwire.rolled_back', true);
+        return undefined;
+      }
+      recordDeadLetters(traced, outcomes.flat());
+      // Inside the span, so what onOutcome logs can name the trace.
+      runs.forEach((run, index) => applied(run, outcomes[index]!));
+      return outcomes;
+    });
+  };
+
+  const applyRunsInOneTransaction = async (runs: readonly PartitionRun[]): Promise<ApplyOutcome[][] | undefined> => {
     const client = await options.pool.connect();
     try {
       await beginWithApplyLock(client);
@@ -246,7 +267,7 @@ export function createProjector(options: ProjectorOptions): Projector {
   /** One run in one transaction; if that fails, message by message, which dead-letters a failing event alone. */
   const applyRun = async (partitionRun: PartitionRun): Promise<void> => {
     const outcomes = await applyInOneTransaction([partitionRun]);
-    if (outcomes) return applied(partitionRun, outcomes[0]!);
+    if (outcomes) return;
     for (const { message } of partitionRun.run) await applyMessage(partitionRun.topic, partitionRun.partition, message);
   };
 
@@ -280,7 +301,6 @@ export function createProjector(options: ProjectorOptions): Projector {
           continue;
         }
         if (outcomes) {
-          runs.forEach((run, index) => applied(run, outcomes[index]!));
           for (const w of group) w.settle();
           continue;
         }

@@ -2,5 +2,6 @@
 export * from './progress.js';
 export * from './pools.js';
 export * from './verify-chain.js';
+export * from './chain-report.js';
 export * from './log-transfer.js';
 export * from './synthetic-log.js';

@@ -92,4 +92,20 @@ describe('verify-chain: the streaming walk of the hash chain', () => {
     await operator.query(`UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE global_position = 77`);
     await expectBroken('77', 'recorded-at-mismatch');
   });
+
+  it('a range verifies only its events: a break after it is not seen, one inside it is, and chain_head only when it reaches the end', async () => {
+    await operator.query(`UPDATE events SET data = jsonb_set(data, '{n}', '999999') WHERE global_position = 150`);
+    for (const workers of [0, 2]) {
+      expect(await verifyChainStreaming(db.pool, { fromPosition: '20', toPosition: '149', batchSize: 64, workers })).toMatchObject({ ok: true, checked: 130, headPosition: '149' });
+      expect(await verifyChainStreaming(db.pool, { fromPosition: '151', batchSize: 64, workers })).toMatchObject({ ok: true, headPosition: head });
+      expect(await verifyChainStreaming(db.pool, { fromPosition: '100', toPosition: '200', batchSize: 64, workers })).toMatchObject({ ok: false, checked: 50, firstMismatch: { globalPosition: '150', reason: 'hash-mismatch' } });
+    }
+    // events deleted at the end: a range that stops before them agrees with the chain; one that reaches the end does not
+    await operator.query('DELETE FROM events WHERE global_position > $1::bigint - 3', [head]);
+    const lastLeft = (BigInt(head) - 3n).toString();
+    for (const workers of [0, 2]) {
+      expect(await verifyChainStreaming(db.pool, { fromPosition: '200', toPosition: '210', workers })).toMatchObject({ ok: true, checked: 11 });
+      expect(await verifyChainStreaming(db.pool, { fromPosition: '200', toPosition: head, workers })).toMatchObject({ ok: false, headPosition: lastLeft, firstMismatch: { globalPosition: head, reason: 'head-mismatch' } });
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { chainHeadMismatch, chainLinkMismatch } from '../../event-store/src/chain-check.js';
 import type { ChainMismatch, VerifyChainOptions, VerifyChainResult } from '../../event-store/src/event-store.types.js';
-import { chainWalkStart, PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
+import { chainWalkStart, endsBeforeLastEvent, PostgresEventStore } from '../../event-store/src/postgres-event-store.js';
 import { projectRoot } from '../../database/src/project-root.js';
 import type { HasherData, RowDigest } from './chain-hasher.js';
 
@@ -121,7 +121,8 @@ async function verifyInParallel(pool: pg.Pool, options: VerifyChainOptions & { b
     const start = await chainWalkStart(client, options.fromPosition);
     let expectedPrev = start.expectedPrev;
     const after = start.after;
-    const last = BigInt((await client.query<{ p: string }>('SELECT coalesce(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
+    const lastInLog = BigInt((await client.query<{ p: string }>('SELECT coalesce(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
+    const last = options.toPosition !== undefined && BigInt(options.toPosition) < lastInLog ? BigInt(options.toPosition) : lastInLog;
     const startedAfter = after;
     let checked = 0;
     let headPosition = after;
@@ -155,6 +156,7 @@ async function verifyInParallel(pool: pg.Pool, options: VerifyChainOptions & { b
       }
       if (digests.length > 0) options.onProgress?.(checked);
     }
+    if (await endsBeforeLastEvent(client, options.toPosition)) return result();
     const head = await client.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM chain_head WHERE id = 1');
     return result(chainHeadMismatch(head.rows[0], { headPosition, headHash, checked, startedAfter }));
   } finally {

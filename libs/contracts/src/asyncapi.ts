@@ -13,7 +13,12 @@ export const EVENT_HEADERS = {
   'occurred-at': 'World time of the fact as JSON {date, precision}, when known',
   'recorded-at': 'Commit time, ISO 8601 UTC',
   'global-position': 'Position in the global log (bigint as text)',
+  traceparent: "W3C trace context of the relay's publish span, in the trace of the request that recorded the event, when it was traced",
+  tracestate: 'W3C tracestate, when the recording request had one',
 } as const;
+
+/** Headers a message carries only sometimes. */
+const OPTIONAL_HEADERS: readonly string[] = ['occurred-at', 'traceparent', 'tracestate'];
 
 /**
  * The AsyncAPI 3.0 document of what reelwire publishes, built from the same contracts the code uses so it cannot
@@ -25,7 +30,7 @@ export function buildAsyncApiDocument(version = '1.0.0'): Record<string, unknown
   const operations: Record<string, unknown> = {};
   const headers = {
     type: 'object',
-    required: Object.keys(EVENT_HEADERS).filter((name) => name !== 'occurred-at'),
+    required: Object.keys(EVENT_HEADERS).filter((name) => !OPTIONAL_HEADERS.includes(name)),
     properties: Object.fromEntries(Object.entries(EVENT_HEADERS).map(([name, description]) => [name, { type: 'string', description }])),
   };
 

@@ -28,6 +28,8 @@ export interface SourceCitation {
   /** BCP 47 language tag of the source, e.g. 'en', 'ko'. */
   language?: string;
   excerpt?: string;
+  /** What kind of source it is: one of SOURCE_KINDS (vocabulary.ts); absent on citations recorded before kinds existed. */
+  kind?: import('./vocabulary.js').SourceKind;
   /**
    * Present when the source is confidential: its identifying details are sealed (confidential-sources.md). Stored,
    * it carries the ciphertext; published on Kafka and in read models, only the label.
@@ -87,10 +89,21 @@ export interface EventMetadata {
   note?: string;
   /** Personal data recorded with this event (person streams only), sealed; published as the label alone. */
   personalData?: SealedPersonalData;
+  /**
+   * W3C trace context (https://www.w3.org/TR/trace-context/) of the request that recorded the event, when it was traced:
+   * `00-<trace id>-<span id>-<flags>`. Published as the Kafka `traceparent` header of the relay's publish span, so a
+   * consumer's work joins the editor's trace.
+   */
+  traceparent?: string;
+  /** W3C `tracestate` that came with traceparent, when there was one. */
+  tracestate?: string;
 }
 
-/** The fields of a source that stay readable on a confidential source: who published, when, in which language. */
-export const PUBLIC_SOURCE_FIELDS = ['publisher', 'publishedAt', 'language'] as const;
+/**
+ * The fields of a source that stay readable on a confidential source: who published, when, in which language, and
+ * what kind of source it is (a trade report, a press release…: publisher-level, it names no one).
+ */
+export const PUBLIC_SOURCE_FIELDS = ['publisher', 'publishedAt', 'language', 'kind'] as const;
 
 /**
  * What leaves the log for everyone without a key (Kafka, read models, readers): a confidential source keeps its

@@ -1,5 +1,6 @@
 export * from './envelope.js';
 export * from './vocabulary.js';
+export * from './territories.js';
 export * from './streams.js';
 export * from './events/work.events.js';
 export * from './events/organization.events.js';

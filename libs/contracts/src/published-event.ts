@@ -37,4 +37,11 @@ export const PUBLISHED_EVENT_HEADERS = {
   occurredAt: 'occurred-at',
   recordedAt: 'recorded-at',
   globalPosition: 'global-position',
+  /**
+   * W3C trace context of the relay's publish span, a child of the recording request's span (metadata.traceparent);
+   * absent when the event was not traced. Consumers continue the trace from it.
+   */
+  traceparent: 'traceparent',
+  /** W3C tracestate, when the recording request had one. */
+  tracestate: 'tracestate',
 } as const;

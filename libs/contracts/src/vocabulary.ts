@@ -22,7 +22,20 @@ export const WORK_STATUSES = [...WORK_PIPELINE_STATUSES, ...WORK_SIDE_STATUSES] 
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
 /** Korean credit blocks map here: presents → presenter, produces → producer, co-produces → co-producer, … */
-export const COMPANY_CREDIT_ROLES = ['producer', 'co-producer', 'presenter', 'financier', 'world-sales', 'distributor', 'importer', 'production-services'] as const;
+export const COMPANY_CREDIT_ROLES = [
+  'producer',
+  'co-producer',
+  'presenter',
+  'financier',
+  'world-sales',
+  'distributor',
+  'importer',
+  'production-services',
+  'licensor',
+  'licensee',
+  'sales-agent',
+  'co-financier',
+] as const;
 export type CompanyCreditRole = (typeof COMPANY_CREDIT_ROLES)[number];
 
 export const TALENT_ROLES = ['director', 'writer', 'cast', 'producer', 'executive-producer'] as const;
@@ -102,6 +115,7 @@ export const DEAL_SIDES = [
   'distributor',
   'rights-holder',
   'partner',
+  'co-financier',
 ] as const;
 export type DealSide = (typeof DEAL_SIDES)[number];
 
@@ -112,9 +126,27 @@ export type DealWorkRole = (typeof DEAL_WORK_ROLES)[number];
 export const DEAL_STATUSES = ['announced', 'closed', 'terminated', 'expired'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
 
-/** Territory code for "worldwide", from the ISO 3166-1 user-assigned range (X*), next to real alpha-2 codes. */
+/**
+ * Territory code for "worldwide", from the ISO 3166-1 user-assigned range (X*), next to real alpha-2 codes; the other
+ * territory groups are in territories.ts.
+ */
 export const WORLDWIDE = 'XW' as const;
 
 /** Wikidata's statement ranks: deprecated facts stay in the record but are not shown as current. */
 export const FACT_RANKS = ['preferred', 'normal', 'deprecated'] as const;
 export type FactRank = (typeof FACT_RANKS)[number];
+
+/**
+ * How sure a fact is, as the trade press writes it: rumored ("in talks"), reported (by one outlet or several),
+ * confirmed (by a party, a filing, a press release), denied. A fact stated without one is 'reported' (events recorded
+ * before standings existed included). A denied fact stays in the record but is not shown as current; unlike a
+ * retraction it does not say the desk's premise was false.
+ */
+export const FACT_STANDINGS = ['rumored', 'reported', 'confirmed', 'denied'] as const;
+export type FactStanding = (typeof FACT_STANDINGS)[number];
+/** The standing of a fact whose statement names none. */
+export const DEFAULT_FACT_STANDING: FactStanding = 'reported';
+
+/** What kind of source a citation is. Optional on a citation (older events have none). */
+export const SOURCE_KINDS = ['trade-report', 'press-release', 'company-filing', 'interview', 'own-reporting', 'festival-programme'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];

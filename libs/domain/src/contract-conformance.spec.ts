@@ -18,6 +18,8 @@ import { toEventsForAppend } from './shared/envelope.js';
 import { testContext } from './shared/testing/decider-spec.js';
 import { workDecider } from './work/work.decider.js';
 import { WORK_EVENT_TYPES, type WorkEvent } from './work/work.events.js';
+import { decideOrganizationMerge } from './organization/organization-merge.decider.js';
+import { decidePersonMerge } from './person/person-merge.decider.js';
 import { decideWorkMove } from './work/work-move.decider.js';
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -108,6 +110,8 @@ function runScenario(): void {
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-jang', personId: JANG, role: 'director', attachedAt: { date: '2018', precision: 'year' }, source } },
     { type: 'DetachTalent', data: { workId: REMAKE, attachmentId: 'a-jang', reason: 'stays on as executive producer; another director takes over', detachedAt: { date: '2022', precision: 'year' }, source } },
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-ep', personId: JANG, role: 'executive-producer', source } },
+    { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-emma', personId: LEE_KWANG_SOO, role: 'cast', character: 'Michelle', standing: 'rumored', source: { ...source, kind: 'trade-report' } } },
+    { type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact: { type: 'talent-attachment', id: 'a-emma' }, standing: 'confirmed', note: 'the studio named the cast', source: { publisher: 'CJ ENM', kind: 'press-release' } } },
     // a wire report mixed up two projects: these two belong to 'Going to Abandon My Mother'
     { type: 'AttachTalent', data: { workId: REMAKE, attachmentId: 'a-lee', personId: LEE_KWANG_SOO, role: 'cast', billing: 'lead', source } },
     { type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-jg', organizationId: JERRYGOOD, role: 'producer', country: 'KR', source } },
@@ -127,6 +131,7 @@ function runScenario(): void {
     { type: 'CorrectWorkFact', data: { workId: REMAKE, fact: { type: 'release', id: 'rel-us' }, changes: { type: 'limited' }, ...fix('platform release') } },
     { type: 'CorrectWorkFact', data: { workId: REMAKE, fact: { type: 'milestone', id: 'm-1' }, changes: { date: { date: '2018', precision: 'year' } }, ...fix('seven years by 2025') } },
     { type: 'ClarifyWorkFact', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, ...fix('an English-language remake, not a sequel') } },
+    { type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, standing: 'confirmed', source: { publisher: 'CJ ENM', kind: 'press-release' } } },
     { type: 'RetractWorkFact', data: { workId: REMAKE, fact: { type: 'release', id: 'rel-kr' }, ...fix('no Korean theatrical release was ever planned') } },
   );
 
@@ -194,6 +199,7 @@ function runScenario(): void {
     { type: 'CorrectOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'organization', id: CJ_ENM }, changes: { kind: 'conglomerate' }, ...fix('the group, not a studio') } },
     { type: 'CorrectOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-old' }, changes: { text: 'CJ E&M Corporation' }, ...fix('full former name') } },
     { type: 'ClarifyOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-en' }, ...fix('stylized CJ ENM') } },
+    { type: 'ChangeOrganizationFactStanding', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-en' }, standing: 'confirmed', source: { publisher: 'CJ ENM', kind: 'company-filing' } } },
     { type: 'RetractOrganizationFact', data: { organizationId: CJ_ENM, fact: { type: 'name', id: 'n-ko' }, ...fix('not a name it uses') } },
   );
   const dup = stream(organizationDecider);
@@ -223,6 +229,7 @@ function runScenario(): void {
     { type: 'CorrectPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, changes: { birthYear: 1985 }, ...fix('born 1985') } },
     { type: 'CorrectPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'name', id: 'n-rom' }, changes: { kind: 'stage' }, ...fix('his billed name') } },
     { type: 'ClarifyPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, ...fix('the actor, not the novelist') } },
+    { type: 'ChangePersonFactStanding', data: { personId: LEE_KWANG_SOO, fact: { type: 'person', id: LEE_KWANG_SOO }, standing: 'confirmed', source: { publisher: 'King Kong by Starship', kind: 'interview' } } },
     { type: 'RetractPersonFact', data: { personId: LEE_KWANG_SOO, fact: { type: 'name', id: 'n-ko' }, ...fix('x') } },
   );
   const ghost = stream(personDecider);
@@ -231,6 +238,28 @@ function runScenario(): void {
     { type: 'RetractPersonFact', data: { personId: MO_HONG_JIN, fact: { type: 'person', id: MO_HONG_JIN }, ...fix('duplicate record') } },
     { type: 'ErasePersonData', data: { personId: MO_HONG_JIN, erasedKeyIds: [uuid(900)], ...fix('erasure requested by the person') } },
   );
+
+  // --- merges: one decision, two streams; and its undo -------------------------------------------------------------
+  const leeTwin = stream(personDecider);
+  leeTwin.run({ type: 'RegisterPerson', data: { personId: uuid(203), names: [{ text: 'Lee Kwangsoo', language: 'ko-Latn' }], distinctFrom: [LEE_KWANG_SOO], source } as never });
+  for (const command of [
+    { type: 'MergePerson' as const, data: { personId: uuid(203), survivorId: LEE_KWANG_SOO, ...fix('one actor, two records') } },
+    { type: 'UndoPersonMerge' as const, data: { personId: uuid(203), ...fix('two actors after all') } },
+  ]) {
+    const [out, into] = decidePersonMerge(command, leeTwin.state, lee.state, context);
+    leeTwin.apply(out.events);
+    lee.apply(into.events);
+  }
+  const cjTwin = stream(organizationDecider);
+  cjTwin.run({ type: 'RegisterOrganization', data: { organizationId: uuid(107), kind: 'studio', country: 'KR', names: [{ text: 'CJ E&M', language: 'en' }], source } });
+  for (const command of [
+    { type: 'MergeOrganization' as const, data: { organizationId: uuid(107), survivorId: CJ_ENM, ...fix('the former name of CJ ENM') } },
+    { type: 'UndoOrganizationMerge' as const, data: { organizationId: uuid(107), ...fix('a different company') } },
+  ]) {
+    const [out, into] = decideOrganizationMerge(command, cjTwin.state, cj.state, context);
+    cjTwin.apply(out.events);
+    cj.apply(into.events);
+  }
 
   // --- deals -------------------------------------------------------------------------------------------------------
   const franchise = stream(dealDecider);
@@ -266,6 +295,7 @@ function runScenario(): void {
       data: { dealId: FRANCHISE, fact: { type: 'status-change', id: franchise.state.statusHistory.at(-1)!.statusChangeId }, changes: { effective: { date: '2015-06', precision: 'month' } }, ...fix('month known') },
     },
     { type: 'ClarifyDealFact', data: { dealId: FRANCHISE, fact: { type: 'deal', id: FRANCHISE }, ...fix('CJ co-produces or finances each local version') } },
+    { type: 'ChangeDealFactStanding', data: { dealId: FRANCHISE, fact: { type: 'deal', id: FRANCHISE }, standing: 'confirmed', note: 'both sides confirmed it to us', source: { publisher: 'reelwire desk', kind: 'own-reporting' } } },
     { type: 'RetractDealFact', data: { dealId: FRANCHISE, fact: { type: 'work', id: MISS_GRANNY_VN }, ...fix('the Vietnamese version is covered by a separate deal') } },
   );
   const copro = stream(dealDecider);

@@ -6,6 +6,7 @@ export * from './shared/decider.js';
 export * from './shared/errors.js';
 export * from './shared/facts.js';
 export * from './shared/envelope.js';
+export { NOT_MERGED, type MergeState } from './shared/merges.js';
 export { check, checkChangeKeys, isCountryCode, isLanguageTag, isTerritory, Violations } from './shared/validation.js';
 
 export * from './work/work.commands.js';
@@ -21,12 +22,14 @@ export * from './organization/organization.events.js';
 export * from './organization/organization.state.js';
 export { decideOrganization, organizationDecider } from './organization/organization.decider.js';
 export { evolveOrganization } from './organization/organization.evolve.js';
+export { decideOrganizationMerge, organizationMergeStreams } from './organization/organization-merge.decider.js';
 
 export * from './person/person.commands.js';
 export * from './person/person.events.js';
 export * from './person/person.state.js';
 export { decidePerson, personDecider } from './person/person.decider.js';
 export { evolvePerson } from './person/person.evolve.js';
+export { decidePersonMerge, personMergeStreams } from './person/person-merge.decider.js';
 
 export * from './deal/deal.commands.js';
 export * from './deal/deal.events.js';

@@ -28,7 +28,10 @@ export interface EventLogFilter {
   occurredFrom?: string;
   /** The start of metadata.occurredAt <= this ISO date (inclusive). */
   occurredTo?: string;
-  /** metadata.source.publisher, case-insensitive equality. */
+  /**
+   * Text in metadata.source.publisher, compared by search key (public.search_key, migration 0009: case, accents,
+   * punctuation and spacing ignored).
+   */
   publisher?: string;
   /** Exclusive cursor: positions after it (ascending) or before it (descending). */
   cursor?: string;
@@ -62,7 +65,7 @@ export function eventLogQuery(filter: EventLogFilter): { text: string; values: u
   if (filter.occurredFrom !== undefined || filter.occurredTo !== undefined) where.push(`metadata ? 'occurredAt'`);
   if (filter.occurredFrom !== undefined) where.push(`(${OCCURRED_START}) >= ${param(filter.occurredFrom)}`);
   if (filter.occurredTo !== undefined) where.push(`(${OCCURRED_START}) <= ${param(filter.occurredTo)}`);
-  if (filter.publisher !== undefined) where.push(`lower(metadata->'source'->>'publisher') = lower(${param(filter.publisher)})`);
+  if (filter.publisher !== undefined) where.push(`strpos(public.search_key(metadata->'source'->>'publisher'), public.search_key(${param(filter.publisher)})) > 0`);
   if (filter.cursor !== undefined) where.push(`global_position ${filter.order === 'asc' ? '>' : '<'} ${param(filter.cursor)}::bigint`);
   const text = `SELECT ${EVENT_COLUMNS} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
     ORDER BY events.global_position ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(filter.limit)}`;

@@ -9,15 +9,18 @@ const BAD_WRITERS = 2;
 const ROUNDS = 3;
 const PHASE_MS = 1_500;
 /**
- * The most the bad writers may slow the good ones down in this test. Generous, for a loaded 2-core machine; a failed
- * group retried one call at a time slows them far more than this (docs/reliability.md has the figures).
+ * The most the bad writers may slow the good ones down in this test. Not the issue's 20%: on a loaded 2-core machine
+ * the bad writers' own work (hundreds of refused appends a second) takes CPU from the good ones, and one run in three
+ * went past 20% there. Below what letting bad calls into groups cost (failed groups split in halves, or retried one
+ * call at a time): docs/reliability.md has the figures.
  */
-const MAX_SLOWDOWN = 0.8;
+const MAX_SLOWDOWN = 0.45;
 
 /**
  * Two writers whose appends PostgreSQL refuses (a text with a NUL character: jsonb cannot hold \u0000, and a caller of
- * the store other than the HTTP edge, an import for one, can send it) run beside sixteen good writers. Their appends
- * land in the good writers' group commits and fail those groups; the good writers' throughput must hardly change.
+ * the store other than the HTTP edge, an import for one, can send it) run beside sixteen good writers. Were their
+ * appends let into the good writers' group commits, they would fail those groups; the good writers' throughput must
+ * hardly change.
  */
 describe('PostgresEventStore with writers whose appends fail in the database', () => {
   let db: TestDatabase;
@@ -105,4 +108,32 @@ describe('PostgresEventStore with writers whose appends fail in the database', (
     }
     expect((await store.verifyChain()).ok).toBe(true);
   }, 60_000);
+
+  it('refuses each value PostgreSQL refuses with its own error, beside good appends of the same moment, and stores text that only looks like one', async () => {
+    const importer = (title: string, streamId = `work-import-${randomUUID()}`) =>
+      store.append({ id: streamId, type: 'work' }, 'no-stream', [testEvent('WorkTitleAdded', { title })]).then(
+        (result) => ({ stored: result.events[0]!.data }),
+        (error: { code?: string }) => ({ refused: error.code }),
+      );
+    // One moment: the good appends and the refused ones are made together, as an import batch would.
+    const outcomes = await Promise.all([
+      importer('Dune: Part Two'),
+      importer('Dune\u0000: Part Two'),
+      importer('Dune \ud83c: Part Two'),
+      importer('Dune: Part Two', `work-import-\u0000-${randomUUID()}`),
+      importer('C:\\u0000 and \\ud83c are how a screenplay file escapes them'),
+      importer('Dune \ud83c\udfac: Part Two'),
+      ...Array.from({ length: 8 }, (_, i) => importer(`Arrakis ${i}`)),
+    ]);
+    expect(outcomes.slice(0, 6)).toEqual([
+      { stored: { title: 'Dune: Part Two' } },
+      { refused: '22P05' }, // jsonb holds no NUL
+      { refused: '22P02' }, // nor half of a surrogate pair
+      { refused: '22021' }, // a NUL in a text parameter
+      { stored: { title: 'C:\\u0000 and \\ud83c are how a screenplay file escapes them' } },
+      { stored: { title: 'Dune \ud83c\udfac: Part Two' } },
+    ]);
+    expect(outcomes.slice(6)).toEqual(Array.from({ length: 8 }, (_, i) => ({ stored: { title: `Arrakis ${i}` } })));
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
 });

@@ -84,6 +84,11 @@ export interface StreamAppend {
 export interface VerifyChainOptions {
   /** Start here (inclusive), trusting the stored hash of the event before it. Default: the first event. */
   fromPosition?: string;
+  /**
+   * Stop after this position (inclusive). Default: the last event. chain_head is compared with the last event walked
+   * only when the walk reaches the end of the log.
+   */
+  toPosition?: string;
   /** Rows read per round trip. Default 1000. */
   batchSize?: number;
   /** Called after each batch with the events checked so far (progress of a long verification). */

@@ -76,6 +76,9 @@ export function toKafkaMessage(event: PublishableEvent): KafkaMessage {
     [H.globalPosition]: event.globalPosition,
   };
   if (metadata.occurredAt) headers[H.occurredAt] = JSON.stringify(metadata.occurredAt);
+  // The recording request's trace context; the relay replaces it with its publish span's (a child of it).
+  if (metadata.traceparent) headers[H.traceparent] = metadata.traceparent;
+  if (metadata.tracestate) headers[H.tracestate] = metadata.tracestate;
   for (const [name, value] of Object.entries(headers)) if (value === undefined || value === null) delete headers[name];
   return { key: event.streamId, value: JSON.stringify(toPublishedEvent(event)), headers };
 }

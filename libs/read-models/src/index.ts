@@ -18,3 +18,4 @@ export { yearsSince, sortKeyOf } from './shared/dates.js';
 export type { FactNote, NoteKind } from './shared/notes.js';
 export * from './lookups/lookups.queries.js';
 export { MATCH_KINDS, WORD_SIMILARITY_THRESHOLD, type MatchKind, type NameMatch } from './shared/name-search.js';
+export { mergedInto, type MergeableKind } from './lookups/merged-records.js';

@@ -113,7 +113,13 @@ describe('queries', () => {
   it('listProjects filters by status, country, company, person, kind and any title, case-insensitively', async () => {
     const ids = async (filter: Parameters<typeof listProjects>[1]) => (await listProjects(db.pool, filter, { now })).items.map((p) => p.workId).sort();
     expect(await ids({ status: 'filming' })).toEqual([IDS.REMAKE, IDS.MOTHER].sort());
-    expect(await ids({ country: 'vn' })).toEqual([IDS.MOTHER, IDS.MISS_GRANNY_VN].sort());
+    expect(await ids({ country: 'vn', countryOf: ['origin'] })).toEqual([IDS.MOTHER, IDS.MISS_GRANNY_VN].sort());
+    // Vietnam through deals too: the franchise names the original for VN and JP, the remake rights were sold worldwide (XW).
+    expect(await ids({ country: 'vn' })).toEqual([IDS.MOTHER, IDS.MISS_GRANNY_VN, IDS.MISS_GRANNY, IDS.ORIGINAL, IDS.REMAKE].sort());
+    expect(await ids({ country: 'JP', countryOf: ['deal'] })).toEqual([IDS.MISS_GRANNY_JP, IDS.MISS_GRANNY, IDS.ORIGINAL, IDS.REMAKE].sort());
+    expect(await ids({ country: 'southeast-asia', countryOf: ['deal'] })).toEqual([IDS.MISS_GRANNY_VN, IDS.MISS_GRANNY, IDS.ORIGINAL, IDS.REMAKE].sort());
+    // The remake's only release, in KR, was retracted.
+    expect(await ids({ country: 'KR', countryOf: ['release'] })).toEqual([]);
     expect(await ids({ companyId: IDS.JERRYGOOD })).toEqual([IDS.MOTHER]);
     expect(await ids({ companyId: IDS.CJ_ENM })).toEqual([IDS.REMAKE, IDS.MISS_GRANNY_VN].sort());
     expect(await ids({ personId: IDS.LEE_KWANG_SOO })).toEqual([IDS.MOTHER]);

@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import type { Role } from '../config/app-config.js';
 
@@ -31,5 +32,5 @@ export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY
 export const CanWrite = () => Roles('editor', 'admin');
 /** Editors, auditors, readers and admins read (readers see sealed details as their label). */
 export const CanRead = () => Roles('editor', 'auditor', 'reader', 'admin');
-/** No key needed (health, docs). */
-export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), inRouteConfig({ [PUBLIC_ROUTE]: true }));
+/** No key needed (health, docs); the OpenAPI document says so (x-public, security: []). */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), inRouteConfig({ [PUBLIC_ROUTE]: true }), ApiExtension('x-public', true));

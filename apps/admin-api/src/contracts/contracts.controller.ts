@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { buildAsyncApiDocument, eventContracts, getEventContract } from '../../../../libs/contracts/src/index.js';
 import { Public } from '../auth/roles.decorator.js';
 import { ProblemException, ProblemType } from '../problem-details/problem-details.js';
@@ -27,6 +27,8 @@ export class ContractsController {
   @Get('events/:type/:version')
   @Public()
   @ApiOperation({ summary: 'JSON Schema (2020-12) of one event type at one schema version' })
+  @ApiParam({ name: 'type', example: 'WorkRegistered', description: 'An event type, as GET /contracts/events lists them' })
+  @ApiParam({ name: 'version', example: 1, description: 'Its schema version' })
   schema(@Param('type') type: string, @Param('version', ParseIntPipe) version: number) {
     const contract = getEventContract(type, version);
     if (!contract) throw new ProblemException({ type: ProblemType.notFound, title: 'Not found', status: 404, detail: `No event contract ${type} v${version}` });

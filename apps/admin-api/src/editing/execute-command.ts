@@ -8,7 +8,9 @@ import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
 import { FirstAnswers } from './first-answers.js';
+import { LikelyDuplicates } from './likely-duplicates.js';
 import { findReferences, missingReferences } from './references.js';
+import { inSpan, traceCarrierOf } from '../../../../libs/telemetry/src/trace-context.js';
 import { StreamStateCache, type CachedState } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
 
@@ -40,7 +42,8 @@ export class ExecuteDomainCommand {
  * Commands of this instance on one stream take turns (StreamTurns), so the edits that can conflict are those made
  * through another instance, or an If-Match naming a version the editor saw before someone else's edit.
  *
- * With an Idempotency-Key, FirstAnswers makes every request with the key get the first one's answer.
+ * With an Idempotency-Key, FirstAnswers makes every request with the key get the first one's answer. A registration
+ * is first checked for a likely duplicate (LikelyDuplicates).
  */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand, CommandOutcome> {
@@ -50,6 +53,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
     private readonly confidentiality: Confidentiality,
+    private readonly duplicates: LikelyDuplicates,
   ) {}
 
   execute({ aggregate, command: requested, context, beforeDeciding }: ExecuteDomainCommand): Promise<CommandOutcome> {
@@ -60,6 +64,9 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       (stored) => outcomeOfOneStream(aggregate, stored, true),
       async () => {
         const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data);
+        // Inside FirstAnswers: a retry of a registration that was recorded gets its answer, not its own record as a candidate.
+        // Before beforeDeciding, whose work (destroying keys) cannot be undone by a refusal.
+        await this.duplicates.assertNoneUnconfirmed(requested.type, data);
         const command = { ...requested, data: beforeDeciding ? { ...data, ...(await beforeDeciding()) } : data };
         await assertReferencesExist(this.store, command.data, definition.idField);
         const streamId = streamIdFor(aggregate, id);
@@ -106,9 +113,16 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     plan: SealPlan,
   ): Promise<CommandOutcome> {
     assertEditedVersion(streamId, state.version, context);
-    const decided = definition.decider.decide(command, state, { now: new Date(), newId: randomUUID });
+    const decided = await inSpan('decide', { attributes: decideAttributes(command.type, streamId, state.version) }, () =>
+      definition.decider.decide(command, state, { now: new Date(), newId: randomUUID }),
+    );
     const events = await this.confidentiality.seal(toEventsForAppend(decided, envelopeOf(context)), plan, streamId);
-    const result = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
+    const result = await inSpan('append', { attributes: appendAttributes(streamId, events) }, async (span) => {
+      const appended = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
+      span.setAttribute('reelwire.replayed', appended.replayed);
+      if (appended.events.length > 0) span.setAttribute('reelwire.global_position', appended.events[appended.events.length - 1]!.globalPosition);
+      return appended;
+    });
     if (result.replayed) {
       // A concurrent request with the same Idempotency-Key recorded first: our decision was not what got stored.
       this.cache.forget(streamId);
@@ -137,7 +151,17 @@ export function envelopeOf(context: CommandContext) {
     correlationId: context.correlationId,
     // Each HTTP request is one command; its correlation id doubles as the command id that caused the events.
     causationId: context.commandId,
+    // The request's span (when traced) rides with each event to the relay and on to Kafka's consumers.
+    ...traceCarrierOf(),
   };
+}
+
+export function decideAttributes(commandType: string, streamId: string, version: number) {
+  return { 'reelwire.command': commandType, 'reelwire.stream_id': streamId, 'reelwire.stream_version': version };
+}
+
+export function appendAttributes(streamId: string, events: readonly { type: string }[]) {
+  return { 'reelwire.stream_id': streamId, 'reelwire.event_types': events.map((event) => event.type).join(','), 'reelwire.event_count': events.length };
 }
 
 export function idempotencyOf(context: CommandContext): AppendOptions | undefined {

@@ -7,7 +7,8 @@ import { Confidentiality, type SealPlan } from '../confidential/confidentiality.
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
-import { assertEditedVersion, assertReferencesExist, envelopeOf, idempotencyOf } from './execute-command.js';
+import { inSpan } from '../../../../libs/telemetry/src/trace-context.js';
+import { appendAttributes, assertEditedVersion, assertReferencesExist, decideAttributes, envelopeOf, idempotencyOf } from './execute-command.js';
 import { FirstAnswers } from './first-answers.js';
 import { StreamStateCache } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
@@ -55,7 +56,9 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
     // If-Match refers to the work in the URL: the one the editor is correcting.
     assertEditedVersion(sourceStream, sourceState.version, context);
 
-    const decided = decideWorkMove(command, sourceState as never, targetState as never, { now: new Date(), newId: randomUUID });
+    const decided = await inSpan('decide', { attributes: decideAttributes(command.type, sourceStream, sourceState.version) }, () =>
+      decideWorkMove(command, sourceState as never, targetState as never, { now: new Date(), newId: randomUUID }),
+    );
     const versions = new Map([
       [sourceStream, sourceState.version],
       [targetStream, targetState.version],
@@ -68,9 +71,8 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
         events: await this.confidentiality.seal(toEventsForAppend(part.events, envelope), plan, part.streamId),
       })),
     );
-    const results = await this.store.appendMany(
-      parts,
-      idempotencyOf(context),
+    const results = await inSpan('append', { attributes: appendAttributes(`${sourceStream},${targetStream}`, parts.flatMap((part) => part.events)) }, () =>
+      this.store.appendMany(parts, idempotencyOf(context)),
     );
     // Moves are rare: rather than fold both streams forward, let the next edit of either read it from the store.
     this.cache.forget(sourceStream);

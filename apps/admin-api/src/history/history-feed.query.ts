@@ -1,11 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { eventContracts } from '../../../../libs/contracts/src/event-contracts.js';
 import { AGGREGATE_TYPES } from '../../../../libs/contracts/src/streams.js';
 import { StreamIdFilter } from '../shared/id-filter.js';
 import { IsInstant, IsPartialDateText } from '../shared/strict-dates.js';
 
 const PARTIAL_DATE_MESSAGE = (field: string) => `${field} must be a date that exists: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'`;
+
+/** Every event type the log can hold (each has a contract), in contract order. */
+export const EVENT_TYPES: string[] = [...new Set(eventContracts.map((contract) => contract.type))];
 
 /** Global positions are PostgreSQL bigints; the same bound as asOfPosition keeps a cursor in range. */
 const CURSOR = /^\d{1,15}$/;
@@ -13,6 +17,8 @@ const CURSOR = /^\d{1,15}$/;
 /** `?type=A&type=B` or `?type=A,B` → ['A', 'B']. */
 const toList = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+
+const unknownTypes = (value: unknown) => (Array.isArray(value) ? value : [value]).filter((type) => !EVENT_TYPES.includes(String(type))).map(String);
 
 /** Filters of GET /history; all optional, combined with AND. */
 export class HistoryFeedQuery {
@@ -24,17 +30,19 @@ export class HistoryFeedQuery {
 
   @ApiPropertyOptional({
     type: [String],
+    enum: EVENT_TYPES,
     example: ['CompanyCreditCorrected', 'WorkFactRetracted'],
-    description: 'Event type(s): repeat the parameter (`type=A&type=B`) or separate with commas (`type=A,B`)',
+    description: 'Event type(s): repeat the parameter (`type=A&type=B`) or separate with commas (`type=A,B`). A type the API does not know is a 400 listing the known ones',
   })
   @IsOptional()
   @Transform(toList)
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
+  @IsIn(EVENT_TYPES, { each: true, message: ({ value }) => `type must be event types the log holds; unknown: ${unknownTypes(value).join(', ')}; allowed: ${EVENT_TYPES.join(', ')}` })
   type?: string[];
 
-  @ApiPropertyOptional({ enum: AGGREGATE_TYPES, example: 'work', description: 'Only events of this aggregate type' })
+  @ApiPropertyOptional({ enum: AGGREGATE_TYPES, example: 'work', description: 'Only events of this aggregate type (another value is a 400 listing these)' })
   @IsOptional()
   @IsIn(AGGREGATE_TYPES as unknown as string[], { message: `aggregateType must be one of ${AGGREGATE_TYPES.join(', ')}` })
   aggregateType?: string;
@@ -72,13 +80,16 @@ export class HistoryFeedQuery {
   @IsPartialDateText({ message: PARTIAL_DATE_MESSAGE('occurredTo') })
   occurredTo?: string;
 
-  @ApiPropertyOptional({ example: 'variety', description: "The cited source's publisher, case-insensitive (exact otherwise)" })
+  @ApiPropertyOptional({
+    example: 'variety',
+    description: "Text in the cited source's publisher: case, accents, punctuation and spacing ignored ('joongang' finds 'Korea JoongAng Daily', 'cine 21' finds 'Ciné-21')",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(300)
   publisher?: string;
 
-  @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc', description: 'desc: newest first; asc: oldest first (by global position)' })
+  @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc', description: 'desc: newest first; asc: oldest first (by global position); another value is a 400' })
   @IsOptional()
   @IsIn(['desc', 'asc'], { message: 'order must be desc or asc' })
   order?: 'desc' | 'asc';

@@ -61,7 +61,7 @@ export const HISTORY_FEED_EXAMPLE = {
       data: { workId: '5eed0c00-0000-4000-8000-000000000002', creditId: 'c1', organizationId: '5eed0a00-0000-4000-8000-000000000001', role: 'producer' },
       hash: '51aa…',
       correctionChain: {
-        fixedBy: [{ eventId: CORRECTION, globalPosition: '42', streamId: 'work-5eed0c00-0000-4000-8000-000000000002', type: 'CompanyCreditCorrected', recordedAt: '2025-11-25T10:02:11.123Z', kind: 'correction', note: 'CJ ENM is the co-producer, not the producer' }],
+        fixedBy: [{ eventId: CORRECTION, globalPosition: '42', streamId: 'work-5eed0c00-0000-4000-8000-000000000002', type: 'CompanyCreditCorrected', recordedAt: '2025-11-25T10:02:11.123Z', kind: 'correction', note: 'CJ ENM is the co-producer, not the producer', actor: { id: 'desk-anna', role: 'editor' }, source: { publisher: 'CJ ENM', kind: 'press-release' } }],
       },
     },
   ],

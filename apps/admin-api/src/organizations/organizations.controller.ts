@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WriteContext, type CommandContext } from '../shared/command-context.js';
 import { SetPrimaryNameDto } from '../shared/dto/set-primary-name.dto.js';
 import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
-import { EditorialResource } from '../shared/editorial-resource.js';
+import { MergeableEditorialResource } from '../shared/editorial-resource.js';
 import { AddOrganizationNameDto, ChangeParentOrganizationDto, RegisterOrganizationDto, UpdateOrganizationDetailsDto } from './dto/organization-requests.dto.js';
 
 type Response = { header(name: string, value: string): unknown };
@@ -12,13 +12,18 @@ type Response = { header(name: string, value: string): unknown };
 /** Companies: studios, producers, distributors, sales agents — with their names in every language and their parents. */
 @ApiTags('organizations')
 @Controller('organizations')
-export class OrganizationsController extends EditorialResource('organization', 'organizationId', 'Organization') {
+export class OrganizationsController extends MergeableEditorialResource('organization', 'organizationId', 'Organization') {
   constructor(gateway: EditorialGateway) {
     super(gateway);
   }
 
   @Post()
   @CreateEndpoint('Register a company with its kind, country and names')
+  @ApiResponse({
+    status: 409,
+    description:
+      'A name closely matches a record already registered: problem+json /problems/possible-duplicate with `candidates` (id, name, matchedName, similarity); send again with `distinctFrom` listing the candidates that are a different entity. Also: the id already exists (/problems/already-exists)',
+  })
   register(@Body() body: RegisterOrganizationDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     const organizationId = body.organizationId ?? randomUUID();
     return this.gateway.send('organization', 'RegisterOrganization', { ...body, organizationId }, context, response, { created: true });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WriteContext, type CommandContext } from '../shared/command-context.js';
 import { SetPrimaryNameDto } from '../shared/dto/set-primary-name.dto.js';
 import { AdminEditEndpoint, CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
-import { EditorialResource } from '../shared/editorial-resource.js';
+import { MergeableEditorialResource } from '../shared/editorial-resource.js';
 import { AddPersonNameDto, PersonDataErasureDto, RegisterPersonDto, UpdatePersonDetailsDto } from './dto/person-requests.dto.js';
 
 type Response = { header(name: string, value: string): unknown };
@@ -12,13 +12,18 @@ type Response = { header(name: string, value: string): unknown };
 /** Talent: directors, writers, cast, producers — names in every script, family name order kept. */
 @ApiTags('people')
 @Controller('people')
-export class PeopleController extends EditorialResource('person', 'personId', 'Person') {
+export class PeopleController extends MergeableEditorialResource('person', 'personId', 'Person') {
   constructor(gateway: EditorialGateway) {
     super(gateway);
   }
 
   @Post()
   @CreateEndpoint('Register a person with their names and nationalities')
+  @ApiResponse({
+    status: 409,
+    description:
+      'A name closely matches a record already registered: problem+json /problems/possible-duplicate with `candidates` (id, name, matchedName, similarity); send again with `distinctFrom` listing the candidates that are a different entity. Also: the id already exists (/problems/already-exists)',
+  })
   register(@Body() body: RegisterPersonDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.gateway.send('person', 'RegisterPerson', { ...body, personId: body.personId ?? randomUUID() }, context, response, { created: true });
   }

@@ -5,6 +5,7 @@ import {
   FactNotFoundError,
   FactSupersededError,
   IllegalStatusTransitionError,
+  MergedError,
   RetractedError,
 } from '../../../../libs/domain/src/index.js';
 import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
@@ -37,7 +38,12 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
     };
   }
   if (error instanceof DomainValidationError) {
-    return { type: ProblemType.validation, title: 'Invalid request', status: 422, detail: 'The request breaks the rules below; nothing was recorded.', errors: error.errors };
+    // Malformed (a value not of its field's form) is 400 as at the edge, whichever layer saw it; 422 is for rules.
+    const malformed = error.errors.some((violation) => violation.malformed);
+    const errors = error.errors.map(({ field, message }) => ({ field, message }));
+    return malformed
+      ? { type: ProblemType.validation, title: 'Invalid request', status: 400, detail: 'The request has invalid fields; nothing was recorded.', errors }
+      : { type: ProblemType.validation, title: 'Invalid request', status: 422, detail: 'The request breaks the rules below; nothing was recorded.', errors };
   }
   if (error instanceof IllegalStatusTransitionError) {
     return { type: ProblemType.illegalTransition, title: 'Illegal status transition', status: 422, detail: error.message, from: error.from, to: error.to, allowed: error.allowed };
@@ -53,6 +59,17 @@ export function mapKnownError(error: unknown): ProblemDetails | undefined {
   }
   if (error instanceof FactSupersededError) {
     return { type: ProblemType.factSuperseded, title: 'Fact was corrected', status: 422, detail: error.message, supersededBy: error.supersededBy };
+  }
+  if (error instanceof MergedError) {
+    const collection = error.aggregate === 'person' ? 'people' : error.aggregate === 'organization' ? 'organizations' : `${error.aggregate}s`;
+    return {
+      type: ProblemType.merged,
+      title: 'Merged into another record',
+      status: 409,
+      detail: `${error.message}. Nothing was recorded.`,
+      survivorId: error.survivorId,
+      survivor: `/${collection}/${error.survivorId}`,
+    };
   }
   if (error instanceof RetractedError) {
     return { type: ProblemType.retracted, title: 'Retracted', status: 422, detail: error.message, retraction: error.retraction };

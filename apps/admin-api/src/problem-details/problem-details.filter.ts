@@ -51,6 +51,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem: ProblemDetails = { ...this.toProblem(exception, request), instance: request.originalUrl ?? request.url };
     if (response.sent) return;
     // A 503 is temporary by definition: say when to come back (RFC 9110 §10.2.3), as the overload refusal does.
+    // A redirect (a merged record's reads: mergedRedirect) says where to go.
+    if (problem.status >= 300 && problem.status < 400 && typeof problem.location === 'string') response.header('Location', problem.location);
     if (problem.status === 503) response.header('Retry-After', String(typeof problem.retryAfter === 'number' ? problem.retryAfter : DATABASE_RETRY_AFTER_SECONDS));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }

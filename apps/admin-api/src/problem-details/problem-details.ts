@@ -33,6 +33,8 @@ export const ProblemType = {
   factNotFound: '/problems/fact-not-found',
   factSuperseded: '/problems/fact-superseded',
   retracted: '/problems/retracted',
+  possibleDuplicate: '/problems/possible-duplicate',
+  merged: '/problems/merged',
   internal: '/problems/internal-error',
   overloaded: '/problems/overloaded',
   rateLimited: '/problems/rate-limited',

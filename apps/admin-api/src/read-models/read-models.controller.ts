@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import pg from 'pg';
 import {
   getCompanyPortfolio,
@@ -10,14 +10,16 @@ import {
   getTimeline,
   InvalidCursorError,
   listProjects,
+  mergedInto,
   searchOrganizations,
   searchPeople,
   type Freshness,
+  type MergeableKind,
   type QueryOptions,
 } from '../../../../libs/read-models/src/index.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ProblemException, ProblemType, validationProblem } from '../problem-details/problem-details.js';
-import { ReadEndpoint, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
+import { mergedRedirect, ReadEndpoint, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
 import { isPartialDateText } from '../shared/strict-dates.js';
 import { ListProjectsQuery } from './list-projects.query.js';
 import { NameSearchQuery } from './name-search.query.js';
@@ -41,10 +43,10 @@ export class ReadModelsController {
   ) {}
 
   @Get('projects')
-  @ReadEndpoint('List projects by status, country, company, person, kind or title text (q: ranked, accent- and typo-tolerant), with cursor pagination')
+  @ReadEndpoint('List projects by status, country (of origin, release, deal or credit; territory groups expanded), company, person, kind, standing or title text (q: ranked, accent- and typo-tolerant), with cursor pagination')
   @ViewAtQuery()
   list(@Query() query: ListProjectsQuery, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    const filter = { status: query.status, country: query.country, companyId: query.companyId, personId: query.personId, kind: query.kind, text: query.q || undefined, limit: query.limit, cursor: query.cursor };
+    const filter = { status: query.status, country: query.country, countryOf: query.countryOf, companyId: query.companyId, personId: query.personId, kind: query.kind, standing: query.standing, text: query.q || undefined, limit: query.limit, cursor: query.cursor };
     return withCursor(() => this.answer(view, response, (db, options) => listProjects(db, filter, options)));
   }
 
@@ -98,19 +100,27 @@ export class ReadModelsController {
   }
 
   @Get('companies/:organizationId/portfolio')
+  @ApiResponse({ status: 307, description: "Merged into another record as of the view: Location is the survivor's same read (the view kept); credits or attachments of its duplicates are shown with mergedFrom" })
   @ReadEndpoint("A company's works and deals with its roles")
   @UuidPath('organizationId')
   @ViewAtQuery()
   portfolio(@UuidParam('organizationId') organizationId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    return this.answer(view, response, async (db, options) => found(await getCompanyPortfolio(db, organizationId, options), 'company', organizationId, view));
+    return this.answer(view, response, async (db, options) => {
+      await redirectIfMerged(db, 'organization', organizationId, options, view, (survivorId) => `/companies/${survivorId}/portfolio`);
+      return found(await getCompanyPortfolio(db, organizationId, options), 'company', organizationId, view);
+    });
   }
 
   @Get('people/:personId/attachments')
+  @ApiResponse({ status: 307, description: "Merged into another record as of the view: Location is the survivor's same read (the view kept); credits or attachments of its duplicates are shown with mergedFrom" })
   @ReadEndpoint('What a person is attached to, including detachments')
   @UuidPath('personId')
   @ViewAtQuery()
   attachments(@UuidParam('personId') personId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    return this.answer(view, response, async (db, options) => found(await getPersonAttachments(db, personId, options), 'person', personId, view));
+    return this.answer(view, response, async (db, options) => {
+      await redirectIfMerged(db, 'person', personId, options, view, (survivorId) => `/people/${survivorId}/attachments`);
+      return found(await getPersonAttachments(db, personId, options), 'person', personId, view);
+    });
   }
 
   /**
@@ -130,6 +140,17 @@ export class ReadModelsController {
     response.header('X-Reelwire-Position', freshness.globalPosition ?? '0');
     return { ...body, freshness, ...(view.asOf ? { asOf: view.asOf.toISOString() } : {}), ...(at !== undefined ? { asOfPosition: String(at) } : {}) };
   }
+}
+
+/**
+ * A person or company merged into another as of the view is read as its survivor: 307 to the survivor's same read,
+ * with the same view (see mergedRedirect). As of before the merge, or after it was undone, it answers for itself.
+ */
+async function redirectIfMerged(db: Db, kind: MergeableKind, id: string, options: QueryOptions, view: ViewRequest, pathOf: (survivorId: string) => string): Promise<void> {
+  const survivorId = await mergedInto(db, kind, id, options);
+  if (!survivorId) return;
+  const query: Record<string, string> = view.asOf ? { asOf: view.asOf.toISOString() } : view.asOfPosition !== undefined ? { asOfPosition: String(view.asOfPosition) } : {};
+  throw mergedRedirect(kind, id, survivorId, pathOf(survivorId), query);
 }
 
 /** A cursor that is not a previous page's (or was made for another q) is a 400 naming it. */

@@ -8,7 +8,8 @@ import { Confidentiality } from '../confidential/confidentiality.js';
 import { AGGREGATES } from '../editing/aggregate-catalog.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { ExecuteDomainCommand } from '../editing/execute-command.js';
-import { validationProblem } from '../problem-details/problem-details.js';
+import { MergeRecords, type MergeableAggregate, type MergeCommand } from '../editing/merge-records.js';
+import { ProblemException, ProblemType, validationProblem } from '../problem-details/problem-details.js';
 import { GetAggregate, GetAggregateHistory, type AggregateView, type HistoryEntry } from '../reading/aggregate-queries.js';
 import type { CommandContext } from './command-context.js';
 import { parseInstant } from './strict-dates.js';
@@ -34,12 +35,41 @@ const WRITE_HEADERS = [
   ApiResponse({ status: 422, description: 'A business rule refuses it (problem+json: field errors, allowed statuses, …)' }),
 ];
 
+/** What every write answers (CommandOutcome without `replayed`, which the Idempotent-Replayed header says). */
+export const WRITE_ANSWER_SCHEMA = {
+  type: 'object',
+  required: ['aggregate', 'id', 'streamId', 'version', 'events'],
+  properties: {
+    aggregate: { type: 'string', example: 'work' },
+    id: { type: 'string', format: 'uuid' },
+    streamId: { type: 'string', example: 'work-5eed0c00-0000-4000-8000-000000000002' },
+    version: { type: 'integer', description: 'The new version: the next If-Match (also the ETag)' },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['eventId', 'type', 'streamId', 'streamVersion', 'globalPosition', 'recordedAt'],
+        properties: { eventId: { type: 'string', format: 'uuid' }, type: { type: 'string' }, streamId: { type: 'string' }, streamVersion: { type: 'integer' }, globalPosition: { type: 'string' }, recordedAt: { type: 'string', format: 'date-time' } },
+      },
+    },
+    streams: { type: 'array', description: 'A move: the version of each work after it', items: { type: 'object', properties: { streamId: { type: 'string' }, version: { type: 'integer' } } } },
+  },
+};
+
 /** A write that creates an aggregate: 201 with Location. */
-export const CreateEndpoint = (summary: string) => applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ...WRITE_HEADERS);
+export const CreateEndpoint = (summary: string) =>
+  applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ApiResponse({ status: 201, description: 'Recorded: Location names the record, ETag its version', schema: WRITE_ANSWER_SCHEMA }), ...WRITE_HEADERS);
 
 /** A write on an existing aggregate: 200 with the new version as ETag. */
 export const EditEndpoint = (summary: string) =>
-  applyDecorators(CanWrite(), HttpCode(200), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }), ...WRITE_HEADERS);
+  applyDecorators(
+    CanWrite(),
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, description: 'Recorded: ETag is the new version', schema: WRITE_ANSWER_SCHEMA }),
+    ApiResponse({ status: 404, description: 'No such aggregate' }),
+    ...WRITE_HEADERS,
+  );
 
 /** A write only an admin may make (erasure): 200 with the new version as ETag. */
 export const AdminEditEndpoint = (summary: string) =>
@@ -121,9 +151,20 @@ export class EditorialGateway {
     return body;
   }
 
-  /** The folded aggregate; a person's personal data opened for the roles that may read it, else its label. */
+  /** Merging two records of one person or company, or undoing it: both streams in one transaction. */
+  async merge(aggregate: MergeableAggregate, command: MergeCommand, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
+    const outcome = await this.commandBus.execute<MergeRecords, CommandOutcome>(new MergeRecords(aggregate, command, context));
+    return this.answer(outcome, response);
+  }
+
+  /**
+   * The folded aggregate; a person's personal data opened for the roles that may read it, else its label. A record
+   * merged into another (as the desk knew it at `asOf`) answers with a redirect to its survivor.
+   */
   async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike, role: Role = 'reader'): Promise<AggregateView> {
     const { personalDataEvent, ...view } = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
+    const merged = view.state.mergedInto as { survivorId: string } | null | undefined;
+    if (merged) throw mergedRedirect(aggregate, id, merged.survivorId, `/${AGGREGATES[aggregate].collection}/${merged.survivorId}`, asOf ? { asOf: asOf.toISOString() } : {});
     response.header('ETag', `"${view.version}"`);
     if (!personalDataEvent) return view;
     const [opened] = await this.confidentiality.openEntries([{ ...personalDataEvent, source: undefined, personalData: view.personalData }], role);
@@ -143,9 +184,29 @@ export class EditorialGateway {
   async erasePersonData(personId: string, body: object, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
     return this.send('person', 'ErasePersonData', { ...body, personId }, context, response, {
       beforeDeciding: async () => {
-        await this.get('person', personId, undefined, { header: () => undefined });
+        // Answers 404 for an unknown person; a duplicate merged into another is erased too (its own keys), not redirected.
+        await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate('person', personId, undefined));
         return { erasedKeyIds: await this.confidentiality.erasePerson(personId) };
       },
     });
   }
+}
+
+/**
+ * A read of a record merged into another is answered 307 Temporary Redirect to the same read of the survivor (the
+ * query kept), which HTTP clients follow by themselves. Temporary, not permanent (308/301), because a merge can be
+ * undone: a client must not remember it. The body says why, for a client that does not follow redirects; the
+ * duplicate's own history (…/history) is not redirected: it is the record of what was stated on it, merge included.
+ */
+export function mergedRedirect(aggregate: string, id: string, survivorId: string, path: string, query: Record<string, string>): ProblemException {
+  const search = new URLSearchParams(query).toString();
+  const location = search ? `${path}?${search}` : path;
+  return new ProblemException({
+    type: ProblemType.merged,
+    title: 'Merged into another record',
+    status: 307,
+    detail: `The ${aggregate} ${id} was merged into ${survivorId} as a duplicate of it: read ${location}`,
+    survivorId,
+    location,
+  });
 }

@@ -112,7 +112,11 @@ function renderCard(s) {
       '<dt>status since</dt><dd>' + showDate(s.statusSince) + '</dd>' +
       '<dt>kind · countries</dt><dd>' + esc(s.kind) + ' · ' + esc(s.countries.join(', ')) + '</dd>' +
       (s.originalWork ? '<dt>' + esc(s.originalWork.relation) + '</dt><dd><a href="?work=' + esc(s.originalWork.workId) + '">' + esc(s.originalWork.primaryTitle) + '</a></dd>' : '') +
-      (s.developmentYears !== null ? '<dt>in development</dt><dd data-testid="development">' + s.developmentYears + ' years, since ' + showDate(s.developmentStart) + '</dd>' : '') +
+      (s.developmentYears !== null
+        ? s.inDevelopment
+          ? '<dt>in development</dt><dd data-testid="development">' + s.developmentYears + ' years, since ' + showDate(s.developmentStart) + '</dd>'
+          : '<dt>developed</dt><dd data-testid="development">' + s.developmentYears + ' years, ' + showDate(s.developmentStart) + ' → release ' + showDate(s.developmentEnd) + '</dd>'
+        : '') +
       (s.latestMilestone ? '<dt>latest milestone</dt><dd>' + esc(s.latestMilestone.label) + ' · ' + showDate(s.latestMilestone.date || s.latestMilestone.occurredAt) + '</dd>' : '') +
       people(s.companiesByRole) + people(s.peopleByRole) +
     '</dl>' +
@@ -161,10 +165,10 @@ function renderTimeline(status, timeline) {
   const height = top + laneRows.reduce((a, b) => a + b, 0) * rowHeight + 30;
   const parts = ['<svg role="img" aria-label="Development timeline" data-testid="timeline-chart" viewBox="0 0 ' + width + ' ' + height + '" width="100%">'];
   if (status.developmentStart) {
-    const devEnd = status.inDevelopment ? new Date() : (timeline.span ? end(timeline.span.to) : new Date());
+    const devEnd = status.inDevelopment ? new Date() : status.developmentEnd ? end(status.developmentEnd) : (timeline.span ? end(timeline.span.to) : new Date());
     const x0 = x(start(status.developmentStart)), x1 = x(devEnd);
     parts.push('<rect class="dev" data-testid="development-span" x="' + x0 + '" y="' + (top - 18) + '" width="' + Math.max(2, x1 - x0) + '" height="' + (height - top - 12) + '" rx="4"></rect>');
-    parts.push('<text x="' + (x0 + 4) + '" y="' + (top - 6) + '">development' + (status.developmentYears !== null ? ': ' + status.developmentYears + ' years to date' : '') +
+    parts.push('<text x="' + (x0 + 4) + '" y="' + (top - 6) + '">development' + (status.developmentYears !== null ? ': ' + status.developmentYears + (status.inDevelopment ? ' years to date' : ' years to release') : '') +
       (timeline.span ? ' · dated facts ' + timeline.span.from.date + ' → ' + timeline.span.to.date + ' (' + timeline.span.years + ' years)' : '') + '</text>');
   }
   for (let year = new Date(from).getUTCFullYear(); year <= new Date(to).getUTCFullYear(); year++) {

@@ -14,7 +14,7 @@ export const TEST_TOPICS = reelwireTopics({ KAFKA_TOPIC_PARTITIONS: '3' });
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor<T>(check: () => T | Promise<T>, description: string, timeoutMs = 20_000, intervalMs = 25): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, description: string, timeoutMs = 60_000, intervalMs = 25): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

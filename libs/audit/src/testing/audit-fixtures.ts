@@ -102,13 +102,20 @@ export function startLiveProjector(pool: pg.Pool, options: { consumerGroup?: str
     get position() {
       return after;
     },
-    /** Resolves when every event of the log has been applied. */
-    async caughtUp(timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
+    /**
+     * Resolves when every event of the log has been applied. Waits for that, not for a time: as long as the projector
+     * keeps applying (on a loaded machine it applies slower), it waits; it fails when nothing was applied for
+     * `stalledAfterMs` while the log is ahead (a stall), and otherwise the test's own timeout bounds it.
+     */
+    async caughtUp(stalledAfterMs = 60_000) {
+      let progress = { applied, at: Date.now() };
       for (;;) {
         const { rows } = await pool.query<{ max: string | null }>('SELECT max(global_position)::text AS max FROM events');
         if (rows[0]!.max === null || rows[0]!.max === after) return;
-        if (Date.now() > deadline) throw new Error(`live projector at ${after}, log at ${rows[0]!.max}`);
+        if (applied !== progress.applied) progress = { applied, at: Date.now() };
+        else if (Date.now() - progress.at > stalledAfterMs) {
+          throw new Error(`live projector at ${after}, log at ${rows[0]!.max}: nothing applied for ${stalledAfterMs} ms`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

@@ -1,6 +1,6 @@
 /** Deal events: the published `data` shapes on `deal-<uuid>` streams. Fields are added, never renamed. */
 import type { PartialDate } from '../envelope.js';
-import type { DealSide, DealStatus, DealType, DealWorkRole } from '../vocabulary.js';
+import type { DealSide, DealStatus, DealType, DealWorkRole, FactStanding } from '../vocabulary.js';
 
 export interface DealPartyValue {
   organizationId: string;
@@ -33,7 +33,7 @@ export interface DealDetails {
   type: DealType;
   /** How the trade press names it, e.g. "One Source Multi Territory". */
   name?: string;
-  /** ISO alpha-2 or 'XW'. */
+  /** Countries or territory groups (territories.ts). */
   territories: string[];
   /** BCP 47. */
   languages: string[];
@@ -64,6 +64,8 @@ export interface DealAnnouncedData extends DealDetails {
   works: DealWorkValue[];
   /** The status-change fact the announcement states (status 'announced', effective announcedAt). */
   statusChangeId: string;
+  /** How sure the deal itself is (the 'deal' fact): a deal "in talks" is rumored; absent means 'reported'. */
+  standing?: FactStanding;
 }
 
 /** New information (not a fix): scope extended, terms disclosed later, … */
@@ -136,6 +138,17 @@ export interface DealRetractedData {
   note: string;
 }
 
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface DealFactStandingChangedData {
+  dealId: string;
+  fact: DealFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface DealEventDataMap {
   DealAnnounced: DealAnnouncedData;
   DealDetailsUpdated: DealDetailsUpdatedData;
@@ -149,6 +162,7 @@ export interface DealEventDataMap {
   DealFactClarified: DealFactClarifiedData;
   DealFactRetracted: DealFactRetractedData;
   DealRetracted: DealRetractedData;
+  DealFactStandingChanged: DealFactStandingChangedData;
 }
 export type DealEventType = keyof DealEventDataMap;
 
@@ -165,4 +179,5 @@ export const DealEventTypes = {
   DealFactClarified: 'DealFactClarified',
   DealFactRetracted: 'DealFactRetracted',
   DealRetracted: 'DealRetracted',
+  DealFactStandingChanged: 'DealFactStandingChanged',
 } as const satisfies { [K in DealEventType]: K };

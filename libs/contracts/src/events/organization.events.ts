@@ -1,6 +1,6 @@
 /** Organization events: the published `data` shapes on `organization-<uuid>` streams. Fields are added, never renamed. */
 import type { PartialDate } from '../envelope.js';
-import type { NameKind, OrganizationKind } from '../vocabulary.js';
+import type { NameKind, OrganizationKind, FactStanding } from '../vocabulary.js';
 
 /** A name in one language/script: 'CJ ENM' (en), '씨제이이엔엠' (ko-Kore). */
 export interface OrganizationNameValue {
@@ -94,6 +94,52 @@ export interface OrganizationRetractedData {
   note: string;
 }
 
+/**
+ * Two records of one organization found to be the same: this one (the duplicate) now points to the survivor and takes no
+ * further edits. Appended together with OrganizationAbsorbed on the survivor's stream (same mergeId), in one transaction.
+ */
+export interface OrganizationMergedData {
+  organizationId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of a merge: it now stands for the duplicate too. */
+export interface OrganizationAbsorbedData {
+  organizationId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The merge was wrong: the duplicate is its own record again. Appended with OrganizationAbsorptionReverted on the survivor. */
+export interface OrganizationUnmergedData {
+  organizationId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of an undone merge: it no longer stands for the duplicate. */
+export interface OrganizationAbsorptionRevertedData {
+  organizationId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface OrganizationFactStandingChangedData {
+  organizationId: string;
+  fact: OrganizationFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface OrganizationEventDataMap {
   OrganizationRegistered: OrganizationRegisteredData;
   OrganizationDetailsUpdated: OrganizationDetailsUpdatedData;
@@ -105,6 +151,11 @@ export interface OrganizationEventDataMap {
   OrganizationFactClarified: OrganizationFactClarifiedData;
   OrganizationFactRetracted: OrganizationFactRetractedData;
   OrganizationRetracted: OrganizationRetractedData;
+  OrganizationMerged: OrganizationMergedData;
+  OrganizationAbsorbed: OrganizationAbsorbedData;
+  OrganizationUnmerged: OrganizationUnmergedData;
+  OrganizationAbsorptionReverted: OrganizationAbsorptionRevertedData;
+  OrganizationFactStandingChanged: OrganizationFactStandingChangedData;
 }
 export type OrganizationEventType = keyof OrganizationEventDataMap;
 
@@ -119,4 +170,9 @@ export const OrganizationEventTypes = {
   OrganizationFactClarified: 'OrganizationFactClarified',
   OrganizationFactRetracted: 'OrganizationFactRetracted',
   OrganizationRetracted: 'OrganizationRetracted',
+  OrganizationMerged: 'OrganizationMerged',
+  OrganizationAbsorbed: 'OrganizationAbsorbed',
+  OrganizationUnmerged: 'OrganizationUnmerged',
+  OrganizationAbsorptionReverted: 'OrganizationAbsorptionReverted',
+  OrganizationFactStandingChanged: 'OrganizationFactStandingChanged',
 } as const satisfies { [K in OrganizationEventType]: K };

@@ -1,5 +1,5 @@
 /** Person events: the published `data` shapes on `person-<uuid>` streams. Fields are added, never renamed. */
-import type { NameKind } from '../vocabulary.js';
+import type { NameKind, FactStanding } from '../vocabulary.js';
 
 /**
  * A name in one language/script. Korean names are family-name-first in every script: 이광수 (ko-Kore) and its
@@ -112,6 +112,52 @@ export interface PersonDataErasedData {
   note: string;
 }
 
+/**
+ * Two records of one person found to be the same: this one (the duplicate) now points to the survivor and takes no
+ * further edits. Appended together with PersonAbsorbed on the survivor's stream (same mergeId), in one transaction.
+ */
+export interface PersonMergedData {
+  personId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of a merge: it now stands for the duplicate too. */
+export interface PersonAbsorbedData {
+  personId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The merge was wrong: the duplicate is its own record again. Appended with PersonAbsorptionReverted on the survivor. */
+export interface PersonUnmergedData {
+  personId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of an undone merge: it no longer stands for the duplicate. */
+export interface PersonAbsorptionRevertedData {
+  personId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface PersonFactStandingChangedData {
+  personId: string;
+  fact: PersonFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface PersonEventDataMap {
   PersonRegistered: PersonRegisteredData;
   PersonDetailsUpdated: PersonDetailsUpdatedData;
@@ -123,6 +169,11 @@ export interface PersonEventDataMap {
   PersonFactRetracted: PersonFactRetractedData;
   PersonRetracted: PersonRetractedData;
   PersonDataErased: PersonDataErasedData;
+  PersonMerged: PersonMergedData;
+  PersonAbsorbed: PersonAbsorbedData;
+  PersonUnmerged: PersonUnmergedData;
+  PersonAbsorptionReverted: PersonAbsorptionRevertedData;
+  PersonFactStandingChanged: PersonFactStandingChangedData;
 }
 export type PersonEventType = keyof PersonEventDataMap;
 
@@ -137,4 +188,9 @@ export const PersonEventTypes = {
   PersonFactRetracted: 'PersonFactRetracted',
   PersonRetracted: 'PersonRetracted',
   PersonDataErased: 'PersonDataErased',
+  PersonMerged: 'PersonMerged',
+  PersonAbsorbed: 'PersonAbsorbed',
+  PersonUnmerged: 'PersonUnmerged',
+  PersonAbsorptionReverted: 'PersonAbsorptionReverted',
+  PersonFactStandingChanged: 'PersonFactStandingChanged',
 } as const satisfies { [K in PersonEventType]: K };

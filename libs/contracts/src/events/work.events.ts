@@ -6,6 +6,7 @@
 import type { PartialDate } from '../envelope.js';
 import type {
   Billing,
+  FactStanding,
   CompanyCreditRole,
   MilestoneKind,
   ReleaseStatus,
@@ -46,7 +47,7 @@ export interface TitleValue {
   /** BCP 47 with script where it matters: 'ko-Kore' (Hangul), 'ko-Latn' (romanized), 'en', 'vi'. */
   language: string;
   class: TitleClass;
-  /** ISO 3166-1 alpha-2 (or 'XW') where this title is used. */
+  /** Where this title is used: a country or a territory group (territories.ts). */
   territory?: string;
 }
 
@@ -67,7 +68,7 @@ export interface CompanyCreditValue {
   role: CompanyCreditRole;
   /** The credited company's country for this credit (ISO alpha-2). */
   country?: string;
-  /** Where the role applies (ISO alpha-2 or 'XW'), e.g. distributor in VN. */
+  /** Where the role applies: a country or a territory group (territories.ts), e.g. distributor in VN, licensee for latin-america. */
   territory?: string;
   from?: PartialDate;
   to?: PartialDate;
@@ -84,7 +85,7 @@ export interface TalentAttachmentValue {
 }
 
 export interface ReleaseValue {
-  /** ISO alpha-2 or 'XW' (e.g. a worldwide streaming launch). */
+  /** A country or a territory group (territories.ts): 'XW' for a worldwide streaming launch, 'north-america'. */
   territory: string;
   date: PartialDate;
   type: ReleaseType;
@@ -125,6 +126,8 @@ export interface WorkRegisteredData extends WorkDetails {
   /** Id of the status-change fact the registration states (its initial status). */
   statusChangeId: string;
   statusEffective?: PartialDate;
+  /** How sure the project itself is (the 'work' fact); absent means 'reported'. */
+  standing?: FactStanding;
 }
 
 /** New information about the work (not a fix). externalIds are merged key by key. */
@@ -159,6 +162,8 @@ export interface WorkStatusChangedData extends StatusChangeValue {
 export interface CompanyCreditAddedData extends CompanyCreditValue {
   workId: string;
   creditId: string;
+  /** How sure the credit is when stated; absent means 'reported'. */
+  standing?: FactStanding;
 }
 
 /** The company's involvement ended (e.g. a financier pulled out). */
@@ -172,6 +177,8 @@ export interface CompanyCreditEndedData {
 export interface TalentAttachedData extends TalentAttachmentValue {
   workId: string;
   attachmentId: string;
+  /** How sure the attachment is when stated ("in talks" is rumored); absent means 'reported'. */
+  standing?: FactStanding;
 }
 
 export interface TalentDetachedData {
@@ -341,6 +348,17 @@ export interface TalentAttachmentMovedInData extends TalentAttachmentValue {
 }
 
 /** Event type → data. The single list every other part (domain unions, schemas, registry) is checked against. */
+/**
+ * How sure a fact is changed (rumored → reported → confirmed, or denied), citing the source that changed it in the
+ * event's metadata. Not a fix: the fact was not wrong, the desk knows more. `from` is the standing before.
+ */
+export interface WorkFactStandingChangedData {
+  workId: string;
+  fact: WorkFactRef;
+  standing: FactStanding;
+  from: FactStanding;
+}
+
 export interface WorkEventDataMap {
   WorkRegistered: WorkRegisteredData;
   WorkDetailsUpdated: WorkDetailsUpdatedData;
@@ -368,6 +386,7 @@ export interface WorkEventDataMap {
   WorkFactClarified: WorkFactClarifiedData;
   WorkFactRetracted: WorkFactRetractedData;
   WorkRetracted: WorkRetractedData;
+  WorkFactStandingChanged: WorkFactStandingChangedData;
   CompanyCreditMovedOut: CompanyCreditMovedOutData;
   CompanyCreditMovedIn: CompanyCreditMovedInData;
   TalentAttachmentMovedOut: TalentAttachmentMovedOutData;
@@ -403,6 +422,7 @@ export const WorkEventTypes = {
   WorkFactClarified: 'WorkFactClarified',
   WorkFactRetracted: 'WorkFactRetracted',
   WorkRetracted: 'WorkRetracted',
+  WorkFactStandingChanged: 'WorkFactStandingChanged',
   CompanyCreditMovedOut: 'CompanyCreditMovedOut',
   CompanyCreditMovedIn: 'CompanyCreditMovedIn',
   TalentAttachmentMovedOut: 'TalentAttachmentMovedOut',

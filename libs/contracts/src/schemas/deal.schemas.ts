@@ -1,5 +1,5 @@
 import { DEAL_FACT_TYPES, type DealEventType } from '../events/deal.events.js';
-import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES } from '../vocabulary.js';
+import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES, FACT_STANDINGS } from '../vocabulary.js';
 import { languageSchema, partialDateSchema, s, territorySchema, type JsonSchema } from './json-schema.js';
 
 const dealId = { dealId: s.uuid() };
@@ -28,7 +28,7 @@ export const dealEventSchemas: Record<DealEventType, JsonSchema> = {
       parties: s.array(s.merge(partyValue, s.object({ partyId: s.factId() })), { minItems: 1 }),
       works: s.array(workValue),
       statusChangeId: s.factId(),
-    }),
+    }, { standing: s.enumOf(FACT_STANDINGS, "How sure the deal is when announced; absent means 'reported'") }),
   ),
   DealDetailsUpdated: s.object({ ...dealId, changes: s.partial(s.omit(details, ['type', 'announcedAt'])) }),
   DealPartyAdded: s.merge(partyValue, s.object({ ...dealId, partyId: s.factId() })),
@@ -41,4 +41,5 @@ export const dealEventSchemas: Record<DealEventType, JsonSchema> = {
   DealFactClarified: s.object({ ...dealId, fact: factRef, ...note }),
   DealFactRetracted: s.object({ ...dealId, fact: factRef, ...note }),
   DealRetracted: s.object({ ...dealId, ...note }),
+  DealFactStandingChanged: s.object({ ...dealId, fact: factRef, standing: s.enumOf(FACT_STANDINGS), from: s.enumOf(FACT_STANDINGS) }),
 };

@@ -19,6 +19,8 @@ export const eventMetadataSchema: JsonSchema = {
       occurredAt: partialDateSchema,
       note: s.string({ maxLength: 2000 }),
       personalData: confidentialSchema('personal data', {}, "Personal data about the event's person, sealed under the person's key; on Kafka only the label"),
+      traceparent: s.string({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C trace context of the recording request' }),
+      tracestate: s.string({ maxLength: 512, description: 'W3C tracestate that came with traceparent' }),
     },
   ),
 };

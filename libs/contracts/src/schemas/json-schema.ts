@@ -1,8 +1,11 @@
+import { SOURCE_KINDS } from '../vocabulary.js';
 /**
  * A small JSON Schema (draft 2020-12) vocabulary and builders, so the contract's schemas read like the TypeScript
  * types they mirror. Schemas are open (unknown properties allowed): the contract adds optional fields without a new
  * version, and consumers must tolerate them. Producers' tests check strictly (see schema-check.ts).
  */
+
+import { TERRITORY_GROUP_CODES, TERRITORY_GROUPS } from '../territories.js';
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 export const SCHEMA_BASE_URI = 'https://schemas.reelwire.dev';
@@ -80,7 +83,11 @@ export const partialDateSchema: JsonSchema = s.object(
 );
 
 export const countrySchema: JsonSchema = s.string({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, upper case' });
-export const territorySchema: JsonSchema = s.string({ pattern: '^[A-Z]{2}$', description: "ISO 3166-1 alpha-2, or 'XW' for worldwide" });
+/** A country's alpha-2 code or a territory group's code (territories.ts); 'XW' (worldwide) is both shapes' overlap. */
+export const territorySchema: JsonSchema = s.string({
+  pattern: `^(?:[A-Z]{2}|${TERRITORY_GROUP_CODES.filter((code) => !/^[A-Z]{2}$/.test(code)).join('|')})$`,
+  description: `ISO 3166-1 alpha-2, or a territory group: ${TERRITORY_GROUPS.map((g) => `'${g.code}' (${g.name})`).join(', ')}`,
+});
 export const languageSchema: JsonSchema = s.string({
   pattern: '^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\\d{3}))?$',
   description: "BCP 47: language[-Script][-REGION], e.g. 'ko', 'ko-Kore', 'ko-Latn', 'en', 'vi'",
@@ -115,6 +122,7 @@ export const sourceCitationSchema: JsonSchema = s.object(
       { sourceId: s.uuid("The desk's id of the source, the same on every fact citing it (in the log only)") },
       'A confidential source: in the log its identifying details are sealed here; on Kafka and in read models only the label is left',
     ),
+    kind: s.enumOf(SOURCE_KINDS, 'What kind of source: trade report, press release, company filing, interview, own reporting, festival programme'),
   },
   { description: 'Where a fact comes from' },
 );

@@ -1,5 +1,5 @@
 import { ORGANIZATION_FACT_TYPES, type OrganizationEventType } from '../events/organization.events.js';
-import { NAME_KINDS, ORGANIZATION_KINDS } from '../vocabulary.js';
+import { NAME_KINDS, ORGANIZATION_KINDS, FACT_STANDINGS } from '../vocabulary.js';
 import { countrySchema, languageSchema, partialDateSchema, s, type JsonSchema } from './json-schema.js';
 
 const organizationId = { organizationId: s.uuid() };
@@ -19,4 +19,9 @@ export const organizationEventSchemas: Record<OrganizationEventType, JsonSchema>
   OrganizationFactClarified: s.object({ ...organizationId, fact: factRef, ...note }),
   OrganizationFactRetracted: s.object({ ...organizationId, fact: factRef, ...note }),
   OrganizationRetracted: s.object({ ...organizationId, ...note }),
+  OrganizationMerged: s.object({ ...organizationId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationAbsorbed: s.object({ ...organizationId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationUnmerged: s.object({ ...organizationId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationAbsorptionReverted: s.object({ ...organizationId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  OrganizationFactStandingChanged: s.object({ ...organizationId, fact: factRef, standing: s.enumOf(FACT_STANDINGS), from: s.enumOf(FACT_STANDINGS) }),
 };

@@ -1,5 +1,5 @@
 import { PERSON_FACT_TYPES, type PersonEventType } from '../events/person.events.js';
-import { NAME_KINDS } from '../vocabulary.js';
+import { NAME_KINDS, FACT_STANDINGS } from '../vocabulary.js';
 import { countrySchema, languageSchema, s, type JsonSchema } from './json-schema.js';
 
 const personId = { personId: s.uuid() };
@@ -31,4 +31,9 @@ export const personEventSchemas: Record<PersonEventType, JsonSchema> = {
   PersonFactRetracted: s.object({ ...personId, fact: factRef, ...note }),
   PersonRetracted: s.object({ ...personId, ...note }),
   PersonDataErased: s.object({ ...personId, erasedKeyIds: s.array(s.uuid(), { uniqueItems: true }), ...note }),
+  PersonMerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonAbsorbed: s.object({ ...personId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonUnmerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonAbsorptionReverted: s.object({ ...personId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  PersonFactStandingChanged: s.object({ ...personId, fact: factRef, standing: s.enumOf(FACT_STANDINGS), from: s.enumOf(FACT_STANDINGS) }),
 };

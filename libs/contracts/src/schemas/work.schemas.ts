@@ -11,6 +11,7 @@ import {
   WORK_KINDS,
   WORK_RELATION_TYPES,
   WORK_STATUSES,
+  FACT_STANDINGS,
 } from '../vocabulary.js';
 import { countrySchema, languageSchema, partialDateSchema, s, territorySchema, type JsonSchema } from './json-schema.js';
 
@@ -49,6 +50,7 @@ const releaseValue = s.object(
   { distributorId: s.uuid(), festival: s.text() },
 );
 const milestoneValue = s.object({ label: s.text(), kind: s.enumOf(MILESTONE_KINDS), date: partialDateSchema });
+const standingSchema = s.enumOf(FACT_STANDINGS, "How sure the fact is when stated; absent means 'reported'");
 const factRef = s.object({ type: s.enumOf(WORK_FACT_TYPES), id: s.string({ minLength: 1 }) });
 
 /** A correction's event: the old fact id, the replacement's id and value, the note. */
@@ -66,7 +68,7 @@ export const workEventSchemas: Record<WorkEventType, JsonSchema> = {
         status: s.enumOf(WORK_STATUSES),
         statusChangeId: s.factId(),
       },
-      { statusEffective: partialDateSchema },
+      { statusEffective: partialDateSchema, standing: standingSchema },
     ),
   ),
   WorkDetailsUpdated: s.object({ ...workId, changes: s.partial(workDetails) }),
@@ -74,9 +76,9 @@ export const workEventSchemas: Record<WorkEventType, JsonSchema> = {
   PrimaryTitleSet: s.object({ ...workId, titleId: s.factId() }, { previousTitleId: s.factId() }),
   WorkRelated: s.merge(relationValue, s.object({ ...workId, relationId: s.factId() })),
   WorkStatusChanged: s.merge(statusChangeValue, s.object({ ...workId, statusChangeId: s.factId(), from: s.enumOf(WORK_STATUSES) })),
-  CompanyCreditAdded: s.merge(creditValue, s.object({ ...workId, creditId: s.factId() })),
+  CompanyCreditAdded: s.merge(creditValue, s.object({ ...workId, creditId: s.factId() }, { standing: standingSchema })),
   CompanyCreditEnded: s.object({ ...workId, creditId: s.factId(), to: partialDateSchema }, { reason: s.text(2000) }),
-  TalentAttached: s.merge(attachmentValue, s.object({ ...workId, attachmentId: s.factId() })),
+  TalentAttached: s.merge(attachmentValue, s.object({ ...workId, attachmentId: s.factId() }, { standing: standingSchema })),
   TalentDetached: s.object({ ...workId, attachmentId: s.factId(), reason: s.text(2000) }, { detachedAt: partialDateSchema }),
   ReleaseScheduled: s.merge(releaseValue, s.object({ ...workId, releaseId: s.factId() })),
   ReleaseMoved: s.object({ ...workId, releaseId: s.factId(), previousDate: partialDateSchema, date: partialDateSchema }, { reason: s.text(2000) }),
@@ -94,6 +96,7 @@ export const workEventSchemas: Record<WorkEventType, JsonSchema> = {
   WorkFactClarified: s.object({ ...workId, fact: factRef, ...note }),
   WorkFactRetracted: s.object({ ...workId, fact: factRef, ...note }),
   WorkRetracted: s.object({ ...workId, ...note }),
+  WorkFactStandingChanged: s.object({ ...workId, fact: factRef, standing: s.enumOf(FACT_STANDINGS), from: s.enumOf(FACT_STANDINGS) }),
   CompanyCreditMovedOut: s.object({ ...workId, creditId: s.factId(), moveId: s.string({ minLength: 1 }), targetWorkId: s.uuid(), targetCreditId: s.factId(), ...note }),
   CompanyCreditMovedIn: s.merge(
     creditValue,

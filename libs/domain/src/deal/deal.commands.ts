@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { DealDetails, DealFactRef, DealPartyValue, DealStatusChangeValue, DealWorkValue, RightsWindow } from '../../../contracts/src/events/deal.events.js';
 import type { DealStatus, DealType } from '../../../contracts/src/vocabulary.js';
@@ -23,6 +24,8 @@ export type AnnounceDeal = Command<
     termsDisclosed: boolean;
     coProductionTreaty?: boolean;
     announcedAt: PartialDate;
+    /** How sure the deal is ("in talks" is rumored); default 'reported'. */
+    standing?: FactStanding;
   }
 >;
 
@@ -54,7 +57,11 @@ export type ClarifyDealFact = Command<'ClarifyDealFact', FixFields & { dealId: s
 /** fact { type: 'deal' } withdraws the whole deal. */
 export type RetractDealFact = Command<'RetractDealFact', FixFields & { dealId: string; fact: DealFactRefInput }>;
 
-export type DealCommand = AnnounceDeal | UpdateDealDetails | AddDealParty | AddWorkToDeal | ChangeDealStatus | CorrectDealFact | ClarifyDealFact | RetractDealFact;
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangeDealFactStanding = Command<'ChangeDealFactStanding', WriteFields & { dealId: string; fact: DealFactRefInput; standing: FactStanding }>;
+
+export type DealCommand = AnnounceDeal | UpdateDealDetails | AddDealParty | AddWorkToDeal | ChangeDealStatus | CorrectDealFact | ClarifyDealFact | RetractDealFact
+  | ChangeDealFactStanding;
 
 export const DEAL_COMMAND_TYPES = [
   'AnnounceDeal',
@@ -65,4 +72,5 @@ export const DEAL_COMMAND_TYPES = [
   'CorrectDealFact',
   'ClarifyDealFact',
   'RetractDealFact',
+  'ChangeDealFactStanding',
 ] as const satisfies readonly DealCommand['type'][];

@@ -13,7 +13,7 @@ import {
 import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, FactNotFoundError, IllegalStatusTransitionError, RetractedError } from '../shared/errors.js';
-import { applyChanges, assertEditable, compact, detailsDiff, findEditableFact, isCurrent, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, assertEditable, checkStatedStanding, compact, decideStandingChange, detailsDiff, findEditableFact, isCurrent, resolveFactRef, sameJson, type Changes, type FactAnnotations } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
@@ -21,6 +21,7 @@ import type {
   AddWorkToDeal,
   AnnounceDeal,
   ChangeDealStatus,
+  ChangeDealFactStanding,
   ClarifyDealFact,
   CorrectDealFact,
   DealCommand,
@@ -57,6 +58,8 @@ export function decideDeal(command: DealCommand, state: DealState, context: Deci
       return clarify(command, state, context);
     case 'RetractDealFact':
       return retract(command, state, context);
+    case 'ChangeDealFactStanding':
+      return changeStanding(command, state, context);
     default:
       return assertNever(command, 'deal command');
   }
@@ -184,7 +187,8 @@ function announce(command: AnnounceDeal, state: DealState, context: DecideContex
     });
   }
   v.throwIfAny();
-  return [emitter(context, d)('DealAnnounced', { dealId: d.dealId, ...details, parties, works, statusChangeId: context.newId() }, { occurredAt: d.announcedAt })];
+  const standing = checkStatedStanding(d.standing);
+  return [emitter(context, d)('DealAnnounced', { dealId: d.dealId, ...details, parties, works, statusChangeId: context.newId(), standing }, { occurredAt: d.announcedAt })];
 }
 
 function updateDetails(command: UpdateDealDetails, state: DealState, context: DecideContext): DealEvent[] {
@@ -349,22 +353,30 @@ function correct(command: CorrectDealFact, state: DealState, context: DecideCont
   }
 }
 
-function requireEditableDealFact(state: DealState, fact: DealFactRef): void {
+function requireEditableDealFact(state: DealState, fact: DealFactRef): Pick<FactAnnotations, 'standing'> {
   switch (fact.type) {
     case 'deal':
-      return;
+      return { standing: state.standing };
     case 'party':
-      editableParty(state, fact.id);
-      return;
+      return editableParty(state, fact.id);
     case 'work':
-      editableWork(state, fact.id);
-      return;
+      return editableWork(state, fact.id);
     case 'status-change':
-      findEditableFact(state.statusHistory, (s) => s.statusChangeId, fact.id, 'status-change');
-      return;
+      return findEditableFact(state.statusHistory, (s) => s.statusChangeId, fact.id, 'status-change');
     default:
-      assertNever(fact.type, 'deal fact type');
+      return assertNever(fact.type, 'deal fact type');
   }
+}
+
+function changeStanding(command: ChangeDealFactStanding, state: DealState, context: DecideContext): DealEvent[] {
+  const d = command.data;
+  requireLive(state, d.dealId);
+  const v = new Violations();
+  check.writeFields(v, d);
+  v.throwIfAny();
+  const fact = resolve(state, d.fact);
+  const change = decideStandingChange(requireEditableDealFact(state, fact), d.standing, fact.type, fact.id);
+  return [emitter(context, d)('DealFactStandingChanged', { dealId: d.dealId, fact, ...change })];
 }
 
 function clarify(command: ClarifyDealFact, state: DealState, context: DecideContext): DealEvent[] {

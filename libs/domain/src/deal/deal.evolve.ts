@@ -6,6 +6,7 @@ import {
   deprecatedBySupersession,
   isCurrent,
   retractedFact,
+  withStanding,
   statedBy,
   updateFact,
   withFactStatedBy,
@@ -30,9 +31,10 @@ function updateCurrentWork(works: readonly DealWork[], workId: string, change: (
   return works.map((w, i) => (i === index ? change(w) : w));
 }
 
-function onFact(state: DealState, fact: DealFactRef, change: <F extends FactAnnotations>(f: F) => F, note: EditorialNote, kind: 'clarify' | 'retract'): DealState {
+function onFact(state: DealState, fact: DealFactRef, change: <F extends FactAnnotations>(f: F) => F, note: EditorialNote, kind: 'clarify' | 'retract' | 'standing'): DealState {
   switch (fact.type) {
     case 'deal':
+      if (kind === 'standing') return { ...state };
       return kind === 'clarify' ? { ...state, clarifications: [...state.clarifications, note] } : { ...state, withdrawn: note };
     case 'party':
       return { ...state, parties: updateFact(state.parties, (p) => p.partyId, fact.id, change) };
@@ -49,9 +51,9 @@ function apply(state: DealState, event: DealEvent): DealState {
   const eventId = event.metadata.eventId;
   switch (event.type) {
     case 'DealAnnounced': {
-      const { dealId, parties, works, statusChangeId, ...details } = event.data;
+      const { dealId, parties, works, statusChangeId, standing, ...details } = event.data;
       return withDealStatus({
-        ...state,
+        ...withStanding(state, standing),
         dealId,
         details,
         parties: parties.map((p) => ({ ...p, ...statedBy(eventId) })),
@@ -122,6 +124,11 @@ function apply(state: DealState, event: DealEvent): DealState {
     case 'DealFactRetracted': {
       const { fact, note } = event.data;
       return { ...onFact(state, fact, (f) => retractedFact(f, { note, eventId }), { note, eventId }, 'retract'), factsByEventId: withFact(state, eventId, fact) };
+    }
+    case 'DealFactStandingChanged': {
+      const { fact, standing } = event.data;
+      const changed = fact.type === 'deal' ? withStanding(state, standing) : onFact(state, fact, (f) => withStanding(f, standing), { note: '', eventId }, 'standing');
+      return { ...changed, factsByEventId: withFact(state, eventId, fact) };
     }
     case 'DealRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'deal', id: event.data.dealId }) };

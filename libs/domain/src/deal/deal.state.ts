@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { DealDetails, DealFactRef, DealStatusChangeValue, DealWorkValue, RegisteredDealParty } from '../../../contracts/src/events/deal.events.js';
 import type { DealStatus } from '../../../contracts/src/vocabulary.js';
@@ -16,6 +17,8 @@ export interface DealState {
   detailsCorrections: (EditorialNote & { changes: Partial<DealDetails>; previous: Partial<DealDetails> })[];
   clarifications: EditorialNote[];
   withdrawn: EditorialNote | null;
+  /** How sure the deal itself is (its own fact); absent means 'reported'. */
+  standing?: FactStanding;
   status: DealStatus | null;
   statusHistory: DealStatusChange[];
   /** Effective dates of the current status changes, for read models: announcedAt is in details. */

@@ -1,7 +1,9 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { OrganizationDetails, OrganizationFactRef, OrganizationNameValue } from '../../../contracts/src/events/organization.events.js';
 import type { OrganizationKind } from '../../../contracts/src/vocabulary.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
+import type { MergeData, UndoMergeData } from '../shared/merges.js';
 import type { Changes } from '../shared/facts.js';
 
 export interface OrganizationNameInput extends OrganizationNameValue {
@@ -38,6 +40,9 @@ export type ClarifyOrganizationFact = Command<'ClarifyOrganizationFact', FixFiel
 /** fact { type: 'organization' } withdraws the whole organization. */
 export type RetractOrganizationFact = Command<'RetractOrganizationFact', FixFields & { organizationId: string; fact: OrganizationFactRefInput }>;
 
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangeOrganizationFactStanding = Command<'ChangeOrganizationFactStanding', WriteFields & { organizationId: string; fact: OrganizationFactRefInput; standing: FactStanding }>;
+
 export type OrganizationCommand =
   | RegisterOrganization
   | UpdateOrganizationDetails
@@ -46,7 +51,8 @@ export type OrganizationCommand =
   | SetPrimaryOrganizationName
   | CorrectOrganizationFact
   | ClarifyOrganizationFact
-  | RetractOrganizationFact;
+  | RetractOrganizationFact
+  | ChangeOrganizationFactStanding;
 
 export const ORGANIZATION_COMMAND_TYPES = [
   'RegisterOrganization',
@@ -57,4 +63,13 @@ export const ORGANIZATION_COMMAND_TYPES = [
   'CorrectOrganizationFact',
   'ClarifyOrganizationFact',
   'RetractOrganizationFact',
+  'ChangeOrganizationFactStanding',
 ] as const satisfies readonly OrganizationCommand['type'][];
+
+/** `organizationId` (the duplicate) is the same organization as `survivorId`: one decision over both streams (shared/merges.ts). */
+export type MergeOrganization = Command<'MergeOrganization', MergeData & { organizationId: string }>;
+
+/** The merge of `organizationId` was wrong: it becomes its own record again, and its survivor no longer stands for it. */
+export type UndoOrganizationMerge = Command<'UndoOrganizationMerge', UndoMergeData & { organizationId: string }>;
+
+export type OrganizationMergeCommand = MergeOrganization | UndoOrganizationMerge;

@@ -10,13 +10,15 @@ import {
 import { NAME_KINDS, ORGANIZATION_KINDS } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, compact, decideStandingChange, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
+import { refuseIfMerged } from '../shared/merges.js';
 import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddOrganizationName,
   ChangeParentOrganization,
+  ChangeOrganizationFactStanding,
   ClarifyOrganizationFact,
   CorrectOrganizationFact,
   OrganizationCommand,
@@ -50,6 +52,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return clarify(command, state, context);
     case 'RetractOrganizationFact':
       return retract(command, state, context);
+    case 'ChangeOrganizationFactStanding':
+      return changeStanding(command, state, context);
     default:
       return assertNever(command, 'organization command');
   }
@@ -73,6 +77,7 @@ function emitter(context: DecideContext, fields: WriteFields) {
 function requireLive(state: OrganizationState, organizationId: string): asserts state is OrganizationState & { organizationId: string; details: OrganizationDetails } {
   if (state.organizationId === null || state.details === null) throw new AggregateNotFoundError('organization', organizationId);
   if (state.organizationId !== organizationId) throw validationError('organizationId', `the command is for ${organizationId} but the state loaded is ${state.organizationId}`);
+  refuseIfMerged('organization', organizationId, state);
   if (state.withdrawn) throw new RetractedError('organization', organizationId, state.withdrawn);
 }
 
@@ -241,4 +246,15 @@ function retract(command: RetractOrganizationFact, state: OrganizationState, con
   const name = findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
   if (name.primary) throw validationError('fact', 'this is the primary name: set another name as primary first');
   return [emit('OrganizationFactRetracted', { organizationId: d.organizationId, fact, note: d.note }, { note: d.note })];
+}
+
+function changeStanding(command: ChangeOrganizationFactStanding, state: OrganizationState, context: DecideContext): OrganizationEvent[] {
+  const d = command.data;
+  requireLive(state, d.organizationId);
+  const v = new Violations();
+  check.writeFields(v, d);
+  v.throwIfAny();
+  const fact = resolve(state, d.fact);
+  const annotations = fact.type === 'organization' ? { standing: state.standing } : findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
+  return [emitter(context, d)('OrganizationFactStandingChanged', { organizationId: d.organizationId, fact, ...decideStandingChange(annotations, d.standing, fact.type, fact.id) })];
 }

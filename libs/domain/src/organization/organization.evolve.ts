@@ -1,6 +1,7 @@
+import { evolveMerge } from '../shared/merges.js';
 import type { OrganizationFactRef } from '../../../contracts/src/events/organization.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type FactsByEvent } from '../shared/facts.js';
 import type { OrganizationEvent } from './organization.events.js';
 import type { OrganizationState } from './organization.state.js';
 
@@ -85,8 +86,19 @@ function apply(state: OrganizationState, event: OrganizationEvent): Organization
         ? { ...state, withdrawn: { note, eventId }, factsByEventId: withFact(state, eventId, fact) }
         : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => retractedFact(n, { note, eventId })), factsByEventId: withFact(state, eventId, fact) };
     }
+    case 'OrganizationFactStandingChanged': {
+      const { fact, standing } = event.data;
+      return fact.type === 'organization'
+        ? { ...withStanding(state, standing), factsByEventId: withFact(state, eventId, fact) }
+        : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => withStanding(n, standing)), factsByEventId: withFact(state, eventId, fact) };
+    }
     case 'OrganizationRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'organization', id: event.data.organizationId }) };
+    case 'OrganizationMerged':
+    case 'OrganizationAbsorbed':
+    case 'OrganizationUnmerged':
+    case 'OrganizationAbsorptionReverted':
+      return { ...state, ...evolveMerge('organization', state, event) };
     default:
       return assertNever(event, 'organization event');
   }

@@ -1,5 +1,7 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type { PersonDetails, PersonExternalIds, PersonFactRef, PersonNameValue } from '../../../contracts/src/events/person.events.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
+import type { MergeData, UndoMergeData } from '../shared/merges.js';
 import type { Changes } from '../shared/facts.js';
 
 export interface PersonNameInput extends PersonNameValue {
@@ -36,6 +38,10 @@ export type RetractPersonFact = Command<'RetractPersonFact', FixFields & { perso
  * them here; the domain records that it happened (names and public facts are not personal data in this sense).
  */
 export type ErasePersonData = Command<'ErasePersonData', FixFields & { personId: string; erasedKeyIds: string[] }>;
+
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangePersonFactStanding = Command<'ChangePersonFactStanding', WriteFields & { personId: string; fact: PersonFactRefInput; standing: FactStanding }>;
+
 export type PersonCommand =
   | RegisterPerson
   | UpdatePersonDetails
@@ -44,6 +50,7 @@ export type PersonCommand =
   | CorrectPersonFact
   | ClarifyPersonFact
   | RetractPersonFact
+  | ChangePersonFactStanding
   | ErasePersonData;
 
 export const PERSON_COMMAND_TYPES = [
@@ -55,4 +62,13 @@ export const PERSON_COMMAND_TYPES = [
   'ClarifyPersonFact',
   'RetractPersonFact',
   'ErasePersonData',
+  'ChangePersonFactStanding',
 ] as const satisfies readonly PersonCommand['type'][];
+
+/** `personId` (the duplicate) is the same person as `survivorId`: one decision over both streams (shared/merges.ts). */
+export type MergePerson = Command<'MergePerson', MergeData & { personId: string }>;
+
+/** The merge of `personId` was wrong: it becomes its own record again, and its survivor no longer stands for it. */
+export type UndoPersonMerge = Command<'UndoPersonMerge', UndoMergeData & { personId: string }>;
+
+export type PersonMergeCommand = MergePerson | UndoPersonMerge;

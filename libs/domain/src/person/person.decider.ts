@@ -10,12 +10,14 @@ import {
 import { NAME_KINDS } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, compact, decideStandingChange, detailsDiff, findEditableFact, resolveFactRef, sameJson, type Changes } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
+import { refuseIfMerged } from '../shared/merges.js';
 import { assignPrimary, planNameAddition, planPrimaryName } from '../shared/names.js';
 import { check, checkChangeKeys, validationError, Violations } from '../shared/validation.js';
 import type {
   AddPersonName,
+  ChangePersonFactStanding,
   ClarifyPersonFact,
   CorrectPersonFact,
   ErasePersonData,
@@ -57,6 +59,8 @@ export function decidePerson(command: PersonCommand, state: PersonState, context
       return retract(command, state, context);
     case 'ErasePersonData':
       return erase(command, state, context);
+    case 'ChangePersonFactStanding':
+      return changeStanding(command, state, context);
     default:
       return assertNever(command, 'person command');
   }
@@ -80,6 +84,7 @@ function emitter(context: DecideContext, fields: WriteFields) {
 function requireLive(state: PersonState, personId: string): asserts state is PersonState & { personId: string; details: PersonDetails } {
   if (state.personId === null || state.details === null) throw new AggregateNotFoundError('person', personId);
   if (state.personId !== personId) throw validationError('personId', `the command is for ${personId} but the state loaded is ${state.personId}`);
+  refuseIfMerged('person', personId, state);
   if (state.withdrawn) throw new RetractedError('person', personId, state.withdrawn);
 }
 
@@ -247,7 +252,10 @@ function retract(command: RetractPersonFact, state: PersonState, context: Decide
   return [emit('PersonFactRetracted', { personId: d.personId, fact, note: d.note }, { note: d.note })];
 }
 
-/** Allowed on a retracted person too: withdrawing a record does not withdraw the person's right to erasure. */
+/**
+ * Allowed on a retracted person and on a duplicate merged into another too: withdrawing or merging a record does not
+ * withdraw the person's right to erasure (a merged duplicate's keys are its own: docs/confidential-sources.md).
+ */
 function erase(command: ErasePersonData, state: PersonState, context: DecideContext): PersonEvent[] {
   const d = command.data;
   if (state.personId === null) throw new AggregateNotFoundError('person', d.personId);
@@ -259,4 +267,15 @@ function erase(command: ErasePersonData, state: PersonState, context: DecideCont
   }
   v.throwIfAny();
   return [emitter(context, d)('PersonDataErased', { personId: d.personId, erasedKeyIds: [...d.erasedKeyIds], note: d.note }, { note: d.note })];
+}
+
+function changeStanding(command: ChangePersonFactStanding, state: PersonState, context: DecideContext): PersonEvent[] {
+  const d = command.data;
+  requireLive(state, d.personId);
+  const v = new Violations();
+  check.writeFields(v, d);
+  v.throwIfAny();
+  const fact = resolve(state, d.fact);
+  const annotations = fact.type === 'person' ? { standing: state.standing } : findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
+  return [emitter(context, d)('PersonFactStandingChanged', { personId: d.personId, fact, ...decideStandingChange(annotations, d.standing, fact.type, fact.id) })];
 }

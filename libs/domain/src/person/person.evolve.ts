@@ -1,6 +1,7 @@
+import { evolveMerge } from '../shared/merges.js';
 import type { PersonDetails, PersonFactRef } from '../../../contracts/src/events/person.events.js';
 import { assertNever } from '../shared/decider.js';
-import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type FactsByEvent } from '../shared/facts.js';
+import { applyDetailsCorrection, clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type FactsByEvent } from '../shared/facts.js';
 import type { PersonEvent } from './person.events.js';
 import type { PersonState } from './person.state.js';
 
@@ -79,11 +80,22 @@ function apply(state: PersonState, event: PersonEvent): PersonState {
         ? { ...state, withdrawn: { note, eventId }, factsByEventId: withFact(state, eventId, fact) }
         : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => retractedFact(n, { note, eventId })), factsByEventId: withFact(state, eventId, fact) };
     }
+    case 'PersonFactStandingChanged': {
+      const { fact, standing } = event.data;
+      return fact.type === 'person'
+        ? { ...withStanding(state, standing), factsByEventId: withFact(state, eventId, fact) }
+        : { ...state, names: updateFact(state.names, (n) => n.nameId, fact.id, (n) => withStanding(n, standing)), factsByEventId: withFact(state, eventId, fact) };
+    }
     case 'PersonRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'person', id: event.data.personId }) };
     case 'PersonDataErased':
       // Personal data never reaches the folded state (it is sealed in the metadata), so there is nothing to forget.
       return state;
+    case 'PersonMerged':
+    case 'PersonAbsorbed':
+    case 'PersonUnmerged':
+    case 'PersonAbsorptionReverted':
+      return { ...state, ...evolveMerge('person', state, event) };
     default:
       return assertNever(event, 'person event');
   }

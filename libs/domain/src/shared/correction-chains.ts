@@ -14,6 +14,7 @@
  * Facts are scoped by stream: the same id on two streams (a deal's "work" fact is a work id) are different facts.
  * Pure; pass the events of every stream involved, in global order (see `streamsToLoad`).
  */
+import type { SourceCitation } from '../../../contracts/src/envelope.js';
 import { parseStreamId, type AggregateType } from '../../../contracts/src/streams.js';
 
 /** The event fields the chain needs (a StoredEvent or PublishedEvent has them). */
@@ -25,7 +26,7 @@ export interface ChainEvent {
   type: string;
   recordedAt: string;
   data: Record<string, unknown>;
-  metadata?: { note?: string };
+  metadata?: { note?: string; actor?: { id: string; role: string }; source?: SourceCitation };
 }
 
 export interface FactInStream {
@@ -60,6 +61,9 @@ export interface FixDescription {
 export interface FixedByEntry extends ChainEventRef {
   kind: FixKind;
   note?: string;
+  /** Who recorded the fix, and the source it cites. */
+  actor?: { id: string; role: string };
+  source?: SourceCitation;
 }
 
 export interface CorrectionChain {
@@ -125,6 +129,8 @@ const DETAILS_UPDATED: ReadonlySet<string> = new Set(['WorkDetailsUpdated', 'Org
 const DETAILS_CORRECTED: ReadonlySet<string> = new Set(['WorkDetailsCorrected', 'OrganizationDetailsCorrected', 'PersonDetailsCorrected', 'DealDetailsCorrected']);
 const CLARIFIED: ReadonlySet<string> = new Set(['WorkFactClarified', 'OrganizationFactClarified', 'PersonFactClarified', 'DealFactClarified']);
 const FACT_RETRACTED: ReadonlySet<string> = new Set(['WorkFactRetracted', 'OrganizationFactRetracted', 'PersonFactRetracted', 'DealFactRetracted']);
+/** A fact's standing changed (rumored → confirmed, denied): new information about it, not a fix. */
+const STANDING_CHANGED: ReadonlySet<string> = new Set(['WorkFactStandingChanged', 'OrganizationFactStandingChanged', 'PersonFactStandingChanged', 'DealFactStandingChanged']);
 const WHOLE_RETRACTED: ReadonlySet<string> = new Set(['WorkRetracted', 'OrganizationRetracted', 'PersonRetracted', 'DealRetracted']);
 const MOVES: Record<string, { direction: 'out' | 'in'; factType: string; id: string; otherWork: string; otherId: string }> = {
   CompanyCreditMovedOut: { direction: 'out', factType: 'company-credit', id: 'creditId', otherWork: 'targetWorkId', otherId: 'targetCreditId' },
@@ -133,6 +139,13 @@ const MOVES: Record<string, { direction: 'out' | 'in'; factType: string; id: str
   TalentAttachmentMovedIn: { direction: 'in', factType: 'talent-attachment', id: 'attachmentId', otherWork: 'sourceWorkId', otherId: 'sourceAttachmentId' },
 };
 const REGISTRATIONS: ReadonlySet<string> = new Set(['WorkRegistered', 'OrganizationRegistered', 'PersonRegistered', 'DealAnnounced']);
+/**
+ * Merges link two records, not facts: they state and fix none (the two halves of a merge, and of its undo, share a
+ * mergeId in their data; an undo names the merge it reverses by it).
+ */
+const MERGES: ReadonlySet<string> = new Set(
+  ['Organization', 'Person'].flatMap((noun) => [`${noun}Merged`, `${noun}Absorbed`, `${noun}Unmerged`, `${noun}AbsorptionReverted`]),
+);
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';
 /** An erasure destroys keys, not facts: it states and fixes nothing a chain follows. */
@@ -148,11 +161,13 @@ export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
   ...DETAILS_CORRECTED,
   ...CLARIFIED,
   ...FACT_RETRACTED,
+  ...STANDING_CHANGED,
   ...WHOLE_RETRACTED,
   ...Object.keys(MOVES),
   ...REGISTRATIONS,
   PARENT_CHANGED,
   ...ERASURES,
+  ...MERGES,
 ]);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -215,6 +230,9 @@ function factsOf(event: ChainEvent): EventFacts {
     const ref = data.fact as { type?: unknown; id?: unknown } | undefined;
     const [named] = fact(String(ref?.type ?? ''), str(ref?.id));
     if (named) out.fix = { kind: CLARIFIED.has(type) ? 'clarification' : 'retraction', fact: named };
+  } else if (STANDING_CHANGED.has(type)) {
+    const ref = data.fact as { type?: unknown; id?: unknown } | undefined;
+    out.modifies.push(...fact(String(ref?.type ?? ''), str(ref?.id)));
   } else if (WHOLE_RETRACTED.has(type) && self) {
     out.fix = { kind: 'retraction', fact: fact(self.type, self.id)[0]! };
   } else if (MOVES[type]) {
@@ -280,7 +298,13 @@ export function correctionChains(events: readonly ChainEvent[]): Map<string, Cor
       }
       const statedByEvents = [...new Set(stating)].map((id) => byId.get(id)!).sort((a, b) => Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)));
       chain.fixes = { ...facts.fix, statedBy: statedByEvents.map(refOf), ...(event.metadata?.note ? { note: event.metadata.note } : {}) };
-      const fixedBy: FixedByEntry = { ...refOf(event), kind: facts.fix.kind, ...(event.metadata?.note ? { note: event.metadata.note } : {}) };
+      const fixedBy: FixedByEntry = {
+        ...refOf(event),
+        kind: facts.fix.kind,
+        ...(event.metadata?.note ? { note: event.metadata.note } : {}),
+        ...(event.metadata?.actor ? { actor: event.metadata.actor } : {}),
+        ...(event.metadata?.source ? { source: event.metadata.source } : {}),
+      };
       const affected = new Set([...statedByEvents.map((e) => e.eventId), ...(details ? [] : (modifiedBy.get(key) ?? []))]);
       for (const id of affected) if (id !== event.eventId) chains.get(id)!.fixedBy.push(fixedBy);
     }

@@ -8,6 +8,9 @@ export interface EnvelopeContext {
   correlationId: string;
   /** The command's id (or the event that caused it). */
   causationId: string;
+  /** W3C trace context of the request, when it is traced (EventMetadata.traceparent). */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** An event ready for the event store's append: full metadata except recordedAt, which the store sets at commit. */
@@ -30,6 +33,8 @@ export function toEventsForAppend(events: readonly DomainEvent[], envelope: Enve
       actor: envelope.actor,
       correlationId: envelope.correlationId,
       causationId: envelope.causationId,
+      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+      ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}),
       schemaVersion: currentSchemaVersion(event.type),
     },
   }));

@@ -9,6 +9,11 @@ export interface FieldViolation {
   /** Path into the command data, e.g. 'titles[1].language', 'source.publisher'. */
   field: string;
   message: string;
+  /**
+   * The value is not of the form the field takes (a partial date whose date does not match its precision, say), as
+   * opposed to a well-formed value a rule refuses: the API answers a command with any such violation 400, not 422.
+   */
+  malformed?: true;
 }
 
 export abstract class DomainError extends Error {
@@ -99,5 +104,21 @@ export class FactSupersededError extends DomainError {
       `The ${factType} ${factId} was superseded by ${supersededBy.id}${supersededBy.workId ? ` on work ${supersededBy.workId}` : ''}; edit that one instead`,
     );
     this.name = 'FactSupersededError';
+  }
+}
+
+/**
+ * The record was merged into another (a duplicate of it): it takes no further edits. Edit the survivor, named in
+ * `survivorId`; or, if the merge was wrong, undo it.
+ */
+export class MergedError extends DomainError {
+  readonly code = 'merged';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+    readonly survivorId: string,
+  ) {
+    super(`The ${aggregate} ${id} was merged into ${survivorId} as a duplicate of it; edit ${survivorId} instead, or undo the merge`);
+    this.name = 'MergedError';
   }
 }

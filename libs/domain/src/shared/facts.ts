@@ -1,4 +1,4 @@
-import type { FactRank } from '../../../contracts/src/vocabulary.js';
+import { DEFAULT_FACT_STANDING, FACT_STANDINGS, type FactRank, type FactStanding } from '../../../contracts/src/vocabulary.js';
 import { DomainValidationError, FactNotFoundError, FactSupersededError, RetractedError } from './errors.js';
 
 export interface EditorialNote {
@@ -23,12 +23,52 @@ export interface FactAnnotations {
   retracted?: EditorialNote;
   /** Right but misleading: the fact stays current, these notes go with it. */
   clarifications: EditorialNote[];
+  /** How sure the fact is; absent means DEFAULT_FACT_STANDING ('reported'). */
+  standing?: FactStanding;
 }
 
 export function statedBy(eventId: string, supersedes?: string): FactAnnotations {
   return supersedes === undefined
     ? { rank: 'normal', statedBy: eventId, clarifications: [] }
     : { rank: 'normal', statedBy: eventId, supersedes, clarifications: [] };
+}
+
+/** The standing of a fact (or of an aggregate's own fact): 'reported' unless stated or changed otherwise. */
+export function standingOf(fact: { standing?: FactStanding }): FactStanding {
+  return fact.standing ?? DEFAULT_FACT_STANDING;
+}
+
+/** `fact` with its standing; the default standing is left implicit so states folded before standings compare equal. */
+export function withStanding<T extends { standing?: FactStanding }>(fact: T, standing: FactStanding | undefined): T {
+  const { standing: _previous, ...rest } = fact;
+  return (standing === undefined || standing === DEFAULT_FACT_STANDING ? rest : { ...rest, standing }) as T;
+}
+
+/**
+ * What a standing change records, once the fact it names is known to be editable: the new standing and the one
+ * before. A change to the standing the fact already has records nothing and says so.
+ */
+export function decideStandingChange(fact: { standing?: FactStanding }, standing: unknown, factType: string, factId: string): { standing: FactStanding; from: FactStanding } {
+  if (typeof standing !== 'string' || !(FACT_STANDINGS as readonly string[]).includes(standing)) {
+    throw new DomainValidationError([{ field: 'standing', message: `must be one of ${FACT_STANDINGS.join(', ')}` }]);
+  }
+  const from = standingOf(fact);
+  if (from === standing) throw new DomainValidationError([{ field: 'standing', message: `the ${factType} ${factId} is already ${standing}` }]);
+  return { standing: standing as FactStanding, from };
+}
+
+/** Checks an optional standing stated with a new fact. */
+export function checkStatedStanding(standing: unknown): FactStanding | undefined {
+  if (standing === undefined) return undefined;
+  if (typeof standing !== 'string' || !(FACT_STANDINGS as readonly string[]).includes(standing)) {
+    throw new DomainValidationError([{ field: 'standing', message: `must be one of ${FACT_STANDINGS.join(', ')}` }]);
+  }
+  return standing as FactStanding;
+}
+
+/** Shown as current: not deprecated and not denied (a denied fact stays in the record, like a deprecated one). */
+export function isShownAsCurrent(fact: FactAnnotations): boolean {
+  return isCurrent(fact) && standingOf(fact) !== 'denied';
 }
 
 export function isCurrent(fact: FactAnnotations): boolean {

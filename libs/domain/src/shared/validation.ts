@@ -1,6 +1,7 @@
 import { isValidPartialDate, type PartialDate, type SourceCitation } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
-import { WORLDWIDE } from '../../../contracts/src/vocabulary.js';
+import { canonicalTerritory, isTerritoryCode, TERRITORY_GROUP_CODES } from '../../../contracts/src/territories.js';
+import { SOURCE_KINDS, WORLDWIDE } from '../../../contracts/src/vocabulary.js';
 import { DomainValidationError, type FieldViolation } from './errors.js';
 import { ISO_COUNTRY_CODES } from './iso-countries.js';
 
@@ -14,6 +15,12 @@ export class Violations {
   add(field: string, message: string): this {
     this.list.push({ field, message });
     return this;
+  }
+
+  /** Records a violation of the field's form (see FieldViolation.malformed) unless `ok`. */
+  checkForm(ok: boolean, field: string, message: string): boolean {
+    if (!ok) this.list.push({ field, message, malformed: true });
+    return ok;
   }
 
   /** Records `message` unless `ok`. Returns `ok` so callers can skip dependent checks. */
@@ -35,10 +42,23 @@ export function isCountryCode(value: unknown): value is string {
   return typeof value === 'string' && ISO_COUNTRY_CODES.has(value);
 }
 
-/** A country code or 'XW' (worldwide). */
+/** A country code or a territory group's code ('XW' worldwide, 'north-america', …: contracts/src/territories.ts). */
 export function isTerritory(value: unknown): value is string {
-  return value === WORLDWIDE || isCountryCode(value);
+  return isTerritoryCode(value);
 }
+
+/** Names worldwide's code the way the trades abbreviate it, so 'WW' is told what to send instead. */
+const WORLDWIDE_SPELLINGS = ['WW', 'WORLDWIDE', 'WORLD', 'GLOBAL'];
+
+/** What to tell an editor who sent `value` as a territory: the canonical spelling if only its case is off. */
+function territoryHint(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  if (WORLDWIDE_SPELLINGS.includes(value.toUpperCase())) return ` — worldwide is ${WORLDWIDE}`;
+  const canonical = canonicalTerritory(value);
+  return canonical ? ` — did you mean ${canonical}?` : '';
+}
+
+const TERRITORY_RULE = `must be an ISO 3166-1 alpha-2 country code (e.g. KR, VN) or a territory group (${TERRITORY_GROUP_CODES.join(', ')}; GET /territories)`;
 
 /** BCP 47 subset in canonical case: language[-Script][-REGION], e.g. 'ko', 'ko-Kore', 'ko-Latn', 'en-US', 'es-419'. */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
@@ -102,7 +122,7 @@ export const check = {
   },
 
   territory(v: Violations, value: unknown, field: string): void {
-    v.check(isTerritory(value), field, `must be an ISO 3166-1 alpha-2 code (e.g. KR, VN) or XW for worldwide (got ${JSON.stringify(value)})`);
+    v.check(isTerritory(value), field, `${TERRITORY_RULE} (got ${JSON.stringify(value)})${territoryHint(value)}`);
   },
 
   countries(v: Violations, value: unknown, field: string, { min = 0 }: { min?: number } = {}): void {
@@ -114,7 +134,7 @@ export const check = {
   },
 
   territories(v: Violations, value: unknown, field: string): void {
-    if (!v.check(Array.isArray(value), field, 'must be a list of ISO 3166-1 alpha-2 codes or XW')) return;
+    if (!v.check(Array.isArray(value), field, 'must be a list of ISO 3166-1 alpha-2 country codes or territory groups (GET /territories)')) return;
     const list = value as unknown[];
     list.forEach((c, i) => check.territory(v, c, `${field}[${i}]`));
     v.check(new Set(list).size === list.length, field, 'must not repeat a territory');
@@ -165,7 +185,7 @@ export const check = {
       typeof (value as PartialDate).date === 'string' &&
       typeof (value as PartialDate).precision === 'string' &&
       isValidPartialDate(value as PartialDate);
-    v.check(ok, field, "must be a partial date: { date: 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD', precision: 'year' | 'month' | 'day' } matching each other");
+    v.checkForm(ok, field, "must be a partial date: { date: 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD', precision: 'year' | 'month' | 'day' } matching each other");
   },
 
   optionalPartialDate(v: Violations, value: unknown, field: string): void {
@@ -206,6 +226,7 @@ export const check = {
     if (s.retrievedAt !== undefined) v.check(typeof s.retrievedAt === 'string' && isIsoDateOrDateTime(s.retrievedAt), `${field}.retrievedAt`, 'must be an ISO 8601 date or date-time');
     if (s.language !== undefined) check.language(v, s.language, `${field}.language`);
     if (s.excerpt !== undefined) v.check(typeof s.excerpt === 'string' && s.excerpt.length <= 5000, `${field}.excerpt`, 'must be text of at most 5000 characters');
+    if (s.kind !== undefined) v.check((SOURCE_KINDS as readonly string[]).includes(s.kind), `${field}.kind`, `must be one of ${SOURCE_KINDS.join(', ')}`);
   },
 
   /** source, optional note, optional occurredAt. */

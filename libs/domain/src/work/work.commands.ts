@@ -11,7 +11,7 @@ import type {
   WorkFactRef,
   WorkRelationValue,
 } from '../../../contracts/src/events/work.events.js';
-import type { MilestoneKind, ReleaseType, WorkKind, WorkStatus } from '../../../contracts/src/vocabulary.js';
+import type { FactStanding, MilestoneKind, ReleaseType, WorkKind, WorkStatus } from '../../../contracts/src/vocabulary.js';
 import type { Command, FixFields, WriteFields } from '../shared/decider.js';
 import type { Changes } from '../shared/facts.js';
 
@@ -39,6 +39,8 @@ export type RegisterWork = Command<
     /** Default 'announced'. Any status may be the first (cataloguing a film released in 2003 starts at 'released'). */
     status?: WorkStatus;
     statusEffective?: PartialDate;
+    /** How sure the project itself is; default 'reported'. */
+    standing?: FactStanding;
   }
 >;
 
@@ -54,12 +56,12 @@ export type RelateWork = Command<'RelateWork', WriteFields & WorkRelationValue &
 
 export type ChangeWorkStatus = Command<'ChangeWorkStatus', WriteFields & { workId: string; to: WorkStatus; effective: PartialDate; reason?: string }>;
 
-export type AddCompanyCredit = Command<'AddCompanyCredit', WriteFields & CompanyCreditValue & { workId: string; creditId?: string }>;
+export type AddCompanyCredit = Command<'AddCompanyCredit', WriteFields & CompanyCreditValue & { workId: string; creditId?: string; standing?: FactStanding }>;
 
 /** The company's involvement ended (a financier pulled out, a distribution term ran out). */
 export type EndCompanyCredit = Command<'EndCompanyCredit', WriteFields & { workId: string; creditId: string; to: PartialDate; reason?: string }>;
 
-export type AttachTalent = Command<'AttachTalent', WriteFields & TalentAttachmentValue & { workId: string; attachmentId?: string }>;
+export type AttachTalent = Command<'AttachTalent', WriteFields & TalentAttachmentValue & { workId: string; attachmentId?: string; standing?: FactStanding }>;
 
 /** A director replaced during a long development: the attachment stays in the history with its reason. */
 export type DetachTalent = Command<'DetachTalent', WriteFields & { workId: string; attachmentId: string; reason: string; detachedAt?: PartialDate }>;
@@ -113,6 +115,9 @@ export type ClarifyWorkFact = Command<'ClarifyWorkFact', FixFields & { workId: s
 /** The premise was wrong: the fact is withdrawn, its record stays. fact { type: 'work' } withdraws the whole work. */
 export type RetractWorkFact = Command<'RetractWorkFact', FixFields & { workId: string; fact: WorkFactRefInput }>;
 
+/** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
+export type ChangeWorkFactStanding = Command<'ChangeWorkFactStanding', WriteFields & { workId: string; fact: WorkFactRefInput; standing: FactStanding }>;
+
 /** Commands decided on one work stream by `decideWork`. */
 export type WorkCommand =
   | RegisterWork
@@ -132,7 +137,8 @@ export type WorkCommand =
   | RecordMilestone
   | CorrectWorkFact
   | ClarifyWorkFact
-  | RetractWorkFact;
+  | RetractWorkFact
+  | ChangeWorkFactStanding;
 
 /**
  * A credit stated on the wrong work, moved to the right one: ONE correction, decided by `decideWorkMove` over both
@@ -183,6 +189,7 @@ export const WORK_COMMAND_TYPES = [
   'CorrectWorkFact',
   'ClarifyWorkFact',
   'RetractWorkFact',
+  'ChangeWorkFactStanding',
 ] as const satisfies readonly WorkCommand['type'][];
 
 export const WORK_MOVE_COMMAND_TYPES = ['MoveCompanyCredit', 'MoveTalentAttachment'] as const satisfies readonly WorkMoveCommand['type'][];

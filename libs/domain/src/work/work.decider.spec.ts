@@ -294,6 +294,17 @@ describe('Work decider', () => {
         .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-2', organizationId: CJ_ENM, role: 'distributor', territory: 'KR' } }]);
     });
 
+    it('credits a licensor and a licensee for Latin America, as the trades report a remake-rights sale', () => {
+      spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-lic', organizationId: CJ_ENM, role: 'licensor', country: 'KR', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-lic', organizationId: CJ_ENM, role: 'licensor', country: 'KR' } }]);
+      spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-lee', organizationId: JERRYGOOD, role: 'licensee', territory: 'latin-america', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-lee', organizationId: JERRYGOOD, role: 'licensee', territory: 'latin-america' } }]);
+    });
+
     it('rejects an unknown role, a bad territory and a credit ending before it starts', () => {
       spec
         .given([remakeRegistered()])
@@ -386,6 +397,21 @@ describe('Work decider', () => {
         .given([motherRegistered()])
         .when({ type: 'ScheduleRelease', data: { workId: MOTHER, releaseId: 'rel-vn', territory: 'VN', date: { date: '2025-09', precision: 'month' }, type: 'wide', distributorId: MOTIF, source: SOURCE } })
         .then([scheduled]);
+    });
+
+    it('schedules a release in a territory group as the trades write it, and tells an editor who writes WW that worldwide is XW', () => {
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, releaseId: 'rel-na', territory: 'north-america', date: { date: '2025-09', precision: 'month' }, type: 'limited', source: SOURCE } })
+        .then([{ type: 'ReleaseScheduled', data: { workId: MOTHER, releaseId: 'rel-na', territory: 'north-america', date: { date: '2025-09', precision: 'month' }, type: 'limited', status: 'scheduled' } }]);
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, territory: 'WW', date: { date: '2025-09', precision: 'month' }, type: 'streaming', source: SOURCE } })
+        .thenThrows(DomainValidationError, (e) => expect(e.errors).toEqual([{ field: 'territory', message: expect.stringMatching(/territory group \(XW, north-america, latin-america, .*\(got "WW"\) — worldwide is XW$/) }]));
+      spec
+        .given([motherRegistered()])
+        .when({ type: 'ScheduleRelease', data: { workId: MOTHER, territory: 'North-America', date: { date: '2025-09', precision: 'month' }, type: 'wide', source: SOURCE } })
+        .thenThrows(DomainValidationError, (e) => expect(e.errors[0]!.message).toMatch(/did you mean north-america\?$/));
     });
 
     it('records a past release as occurred but not one in the future', () => {
@@ -681,6 +707,65 @@ describe('Work decider', () => {
         .given([originalRegistered()])
         .when({ type: 'RetractWorkFact', data: { workId: ORIGINAL, fact: { type: 'rumour' as never, id: 'x' }, note: 'x', source: SOURCE } })
         .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['fact.type']));
+    });
+  });
+
+  describe('ChangeWorkFactStanding', () => {
+    const PRESS_RELEASE = { publisher: 'CJ ENM', kind: 'press-release' as const };
+    const change = (fact: { type: string; id: string }, standing: string, extra: object = {}): WorkCommand =>
+      ({ type: 'ChangeWorkFactStanding', data: { workId: REMAKE, fact, standing, source: PRESS_RELEASE, ...extra } }) as WorkCommand;
+
+    it('confirms a reported credit, citing the source that changed it; the credit is still the same fact', () => {
+      const given = [remakeRegistered(), cjCredit];
+      expect(spec.given(given).state().credits[0]!.standing).toBeUndefined();
+      const events = spec
+        .given(given)
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'confirmed', { note: 'the studio named itself producer' }))
+        .then([{ type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, standing: 'confirmed', from: 'reported' }, metadata: { source: PRESS_RELEASE, note: 'the studio named itself producer' } }]);
+      expect(spec.given([...given, ...events]).state().credits).toEqual([expect.objectContaining({ creditId: 'c-1', rank: 'normal', standing: 'confirmed' })]);
+    });
+
+    it('states a credit as rumored, and denies it later: kept in the record, not retracted, still editable', () => {
+      const events = spec
+        .given([remakeRegistered()])
+        .when({ type: 'AddCompanyCredit', data: { workId: REMAKE, creditId: 'c-2', organizationId: JERRYGOOD, role: 'financier', standing: 'rumored', source: SOURCE } })
+        .then([{ type: 'CompanyCreditAdded', data: { workId: REMAKE, creditId: 'c-2', organizationId: JERRYGOOD, role: 'financier', standing: 'rumored' } }]);
+      const given = [remakeRegistered(), ...events];
+      const denial = spec.given(given).when(change({ type: 'company-credit', id: 'c-2' }, 'denied')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-2' }, standing: 'denied', from: 'rumored' } },
+      ]);
+      const credit = spec.given([...given, ...denial]).state().credits[0]!;
+      expect(credit).toMatchObject({ rank: 'normal', standing: 'denied' });
+      expect(credit.retracted).toBeUndefined();
+      spec.given([...given, ...denial]).when(change({ type: 'company-credit', id: 'c-2' }, 'confirmed')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-2' }, standing: 'confirmed', from: 'denied' } },
+      ]);
+    });
+
+    it("changes the project's own standing", () => {
+      const events = spec.given([remakeRegistered()]).when(change({ type: 'work', id: REMAKE }, 'confirmed')).then([
+        { type: 'WorkFactStandingChanged', data: { workId: REMAKE, fact: { type: 'work', id: REMAKE }, standing: 'confirmed', from: 'reported' } },
+      ]);
+      expect(spec.given([remakeRegistered(), ...events]).state().standing).toBe('confirmed');
+    });
+
+    it('refuses an unknown standing, the standing the fact already has, a retracted fact and an unknown source kind', () => {
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'likely'))
+        .thenThrows(DomainValidationError, (e) => expect(e.errors).toEqual([{ field: 'standing', message: 'must be one of rumored, reported, confirmed, denied' }]));
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'reported'))
+        .thenThrows(DomainValidationError, (e) => expect(e.errors[0]!.message).toBe('the company-credit c-1 is already reported'));
+      spec
+        .given([remakeRegistered(), cjCredit, { type: 'WorkFactRetracted', data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, note: 'never involved' } }])
+        .when(change({ type: 'company-credit', id: 'c-1' }, 'confirmed'))
+        .thenThrows(RetractedError);
+      spec
+        .given([remakeRegistered(), cjCredit])
+        .when({ ...change({ type: 'company-credit', id: 'c-1' }, 'confirmed'), data: { workId: REMAKE, fact: { type: 'company-credit', id: 'c-1' }, standing: 'confirmed', source: { publisher: 'x', kind: 'tweet' } } } as unknown as WorkCommand)
+        .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['source.kind']));
     });
   });
 

@@ -17,7 +17,7 @@ import { WORK_FACT_TYPES } from '../../../contracts/src/events/work.events.js';
 import { RELEASE_STATUSES, type ReleaseStatus, WORK_STATUSES } from '../../../contracts/src/vocabulary.js';
 import { assertNever, type DecideContext, type Decider, type WriteFields } from '../shared/decider.js';
 import { AggregateNotFoundError, AlreadyExistsError, FactNotFoundError, IllegalStatusTransitionError, RetractedError } from '../shared/errors.js';
-import { applyChanges, compact, factStatedBy, findEditableFact, isCurrent, sameJson, type Changes } from '../shared/facts.js';
+import { applyChanges, checkStatedStanding, compact, decideStandingChange, factStatedBy, findEditableFact, isCurrent, sameJson, standingOf, type Changes, type FactAnnotations } from '../shared/facts.js';
 import { newFactId } from '../shared/fact-ids.js';
 import { check, validationError, Violations } from '../shared/validation.js';
 import type {
@@ -25,6 +25,7 @@ import type {
   AddTitle,
   AttachTalent,
   CancelRelease,
+  ChangeWorkFactStanding,
   ChangeWorkStatus,
   ClarifyWorkFact,
   CorrectWorkFact,
@@ -105,6 +106,8 @@ export function decideWork(command: WorkCommand, state: WorkState, context: Deci
       return clarifyWorkFact(command, state, context);
     case 'RetractWorkFact':
       return retractWorkFact(command, state, context);
+    case 'ChangeWorkFactStanding':
+      return changeWorkFactStanding(command, state, context);
     default:
       return assertNever(command, 'work command');
   }
@@ -241,11 +244,12 @@ function registerWork(command: RegisterWork, state: WorkState, context: DecideCo
   check.optionalPartialDate(v, d.statusEffective, 'statusEffective');
   check.notInFuture(v, d.statusEffective, context.now, 'statusEffective');
   v.throwIfAny();
+  const standing = checkStatedStanding(d.standing);
   const emit = workEventEmitter(context, d);
   return [
     emit(
       'WorkRegistered',
-      { workId: d.workId, ...details, titles, status: d.status ?? 'announced', statusChangeId: context.newId(), statusEffective: d.statusEffective },
+      { workId: d.workId, ...details, titles, status: d.status ?? 'announced', statusChangeId: context.newId(), statusEffective: d.statusEffective, standing },
       { occurredAt: d.statusEffective },
     ),
   ];
@@ -344,7 +348,8 @@ function addCompanyCredit(command: AddCompanyCredit, state: WorkState, context: 
   const dup = duplicateCredit(state.credits, value);
   if (dup) v.add('organizationId', `this organization is already credited as ${value.role}${value.territory ? ` in ${value.territory}` : ''} (${dup.creditId})`);
   v.throwIfAny();
-  return [workEventEmitter(context, d)('CompanyCreditAdded', { workId: d.workId, creditId, ...value }, { occurredAt: value.from })];
+  const standing = checkStatedStanding(d.standing);
+  return [workEventEmitter(context, d)('CompanyCreditAdded', { workId: d.workId, creditId, ...value, standing }, { occurredAt: value.from })];
 }
 
 function endCompanyCredit(command: EndCompanyCredit, state: WorkState, context: DecideContext): WorkEvent[] {
@@ -375,7 +380,8 @@ function attachTalent(command: AttachTalent, state: WorkState, context: DecideCo
   const dup = duplicateAttachment(state.attachments, value);
   if (dup) v.add('personId', `this person is already attached as ${value.role}${value.character ? ` (${value.character})` : ''} (${dup.attachmentId})`);
   v.throwIfAny();
-  return [workEventEmitter(context, d)('TalentAttached', { workId: d.workId, attachmentId, ...value }, { occurredAt: value.attachedAt })];
+  const standing = checkStatedStanding(d.standing);
+  return [workEventEmitter(context, d)('TalentAttached', { workId: d.workId, attachmentId, ...value, standing }, { occurredAt: value.attachedAt })];
 }
 
 function detachTalent(command: DetachTalent, state: WorkState, context: DecideContext): WorkEvent[] {
@@ -580,35 +586,39 @@ function correctWorkFact(command: CorrectWorkFact, state: WorkState, context: De
   }
 }
 
-/** The fact must exist and still be current (not retracted, not superseded). */
-function requireEditableWorkFact(state: WorkState, fact: WorkFactRef): void {
+/** The fact must exist and still be current (not retracted, not superseded); answers its annotations (the work's own: its standing). */
+function requireEditableWorkFact(state: WorkState, fact: WorkFactRef): Pick<FactAnnotations, 'standing'> {
   switch (fact.type) {
     case 'work':
-      return;
+      return { standing: state.standing };
     case 'title':
-      findEditableFact(state.titles, (t) => t.titleId, fact.id, 'title');
-      return;
+      return findEditableFact(state.titles, (t) => t.titleId, fact.id, 'title');
     case 'relation':
-      findEditableFact(state.relations, (r) => r.relationId, fact.id, 'relation');
-      return;
+      return findEditableFact(state.relations, (r) => r.relationId, fact.id, 'relation');
     case 'status-change':
-      findEditableFact(state.statusHistory, (s) => s.statusChangeId, fact.id, 'status-change');
-      return;
+      return findEditableFact(state.statusHistory, (s) => s.statusChangeId, fact.id, 'status-change');
     case 'company-credit':
-      findEditableFact(state.credits, (c) => c.creditId, fact.id, 'company-credit');
-      return;
+      return findEditableFact(state.credits, (c) => c.creditId, fact.id, 'company-credit');
     case 'talent-attachment':
-      findEditableFact(state.attachments, (a) => a.attachmentId, fact.id, 'talent-attachment');
-      return;
+      return findEditableFact(state.attachments, (a) => a.attachmentId, fact.id, 'talent-attachment');
     case 'release':
-      findEditableFact(state.releases, (r) => r.releaseId, fact.id, 'release');
-      return;
+      return findEditableFact(state.releases, (r) => r.releaseId, fact.id, 'release');
     case 'milestone':
-      findEditableFact(state.milestones, (m) => m.milestoneId, fact.id, 'milestone');
-      return;
+      return findEditableFact(state.milestones, (m) => m.milestoneId, fact.id, 'milestone');
     default:
-      assertNever(fact.type, 'work fact type');
+      return assertNever(fact.type, 'work fact type');
   }
+}
+
+function changeWorkFactStanding(command: ChangeWorkFactStanding, state: WorkState, context: DecideContext): WorkEvent[] {
+  const d = command.data;
+  requireLiveWork(state, d.workId);
+  const v = new Violations();
+  check.writeFields(v, d);
+  v.throwIfAny();
+  const fact = resolveWorkFact(state, d.fact);
+  const change = decideStandingChange(requireEditableWorkFact(state, fact), d.standing, fact.type, fact.id);
+  return [workEventEmitter(context, d)('WorkFactStandingChanged', { workId: d.workId, fact, ...change })];
 }
 
 function clarifyWorkFact(command: ClarifyWorkFact, state: WorkState, context: DecideContext): WorkEvent[] {

@@ -1,6 +1,6 @@
 import type { WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { assertNever } from '../shared/decider.js';
-import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
+import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 import type { WorkEvent } from './work.events.js';
 import { mergeDetails, type WorkState } from './work.state.js';
 import { statusOf } from './work.status.js';
@@ -28,9 +28,9 @@ function apply(state: WorkState, event: WorkEvent): WorkState {
   const eventId = event.metadata.eventId;
   switch (event.type) {
     case 'WorkRegistered': {
-      const { workId, kind, originalLanguage, countries, productionYear, externalIds, titles, status, statusChangeId, statusEffective } = event.data;
+      const { workId, kind, originalLanguage, countries, productionYear, externalIds, titles, status, statusChangeId, statusEffective, standing } = event.data;
       return {
-        ...state,
+        ...withStanding(state, standing),
         workId,
         details: compact({ kind, originalLanguage, countries, productionYear, externalIds }),
         detailsStatedBy: eventId,
@@ -251,6 +251,11 @@ function apply(state: WorkState, event: WorkEvent): WorkState {
       const { fact, note } = event.data;
       return withStatus({ ...onFact(state, fact, (f) => retractedFact(f, { note, eventId }), { note, eventId }, 'retract'), factsByEventId: withFact(state, eventId, fact) });
     }
+    case 'WorkFactStandingChanged': {
+      const { fact, standing } = event.data;
+      const changed = fact.type === 'work' ? withStanding(state, standing) : onFact(state, fact, (f) => withStanding(f, standing), { note: '', eventId }, 'standing');
+      return withStatus({ ...changed, factsByEventId: withFact(state, eventId, fact) });
+    }
     case 'WorkRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'work', id: event.data.workId }) };
     case 'CompanyCreditMovedOut': {
@@ -298,10 +303,11 @@ function onFact(
   fact: WorkFactRef,
   change: <F extends FactAnnotations>(f: F) => F,
   note: EditorialNote,
-  kind: 'clarify' | 'retract',
+  kind: 'clarify' | 'retract' | 'standing',
 ): WorkState {
   switch (fact.type) {
     case 'work':
+      if (kind === 'standing') return { ...state };
       return kind === 'clarify' ? { ...state, clarifications: [...state.clarifications, note] } : { ...state, withdrawn: note };
     case 'title':
       return { ...state, titles: updateFact(state.titles, (t) => t.titleId, fact.id, change) };

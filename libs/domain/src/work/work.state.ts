@@ -1,3 +1,4 @@
+import type { FactStanding } from '../../../contracts/src/vocabulary.js';
 import type {
   CompanyCreditValue,
   MilestoneValue,
@@ -77,6 +78,8 @@ export interface WorkState {
   clarifications: EditorialNote[];
   /** Set when the whole work was retracted. */
   withdrawn: EditorialNote | null;
+  /** How sure the project itself is (fact { type: 'work' }); absent means 'reported'. */
+  standing?: FactStanding;
   /** Current status: the latest current status change. */
   status: WorkStatus | null;
   statusHistory: StatusChange[];

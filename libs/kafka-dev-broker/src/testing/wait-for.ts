@@ -2,7 +2,7 @@
  * Polls `check` until it returns a truthy value (which is returned) or the timeout passes; tests wait for
  * conditions, never for fixed amounts of time.
  */
-export async function waitFor<T>(check: () => T | Promise<T>, description: string, timeoutMs = 15_000, intervalMs = 20): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, description: string, timeoutMs = 60_000, intervalMs = 20): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

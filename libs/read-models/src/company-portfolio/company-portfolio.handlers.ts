@@ -235,6 +235,7 @@ const workHandlers: HandlersFor<'work'> = {
   TalentAttachmentCorrected: ignore,
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
+  WorkFactStandingChanged: ignore,
   WorkFactClarified: ignore,
   WorkFactRetracted: {
     reads: (event): RowReads =>
@@ -422,6 +423,7 @@ const dealHandlers: HandlersFor<'deal'> = {
         : [s],
     ),
   })),
+  DealFactStandingChanged: ignore,
   DealFactClarified: ignore,
   DealFactRetracted: {
     reads: (event) => retractionOf(event)?.reads?.(event) ?? {},

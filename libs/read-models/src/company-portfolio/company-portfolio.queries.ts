@@ -1,4 +1,5 @@
 import { ORGANIZATION_NAMES } from '../lookups/lookups.handlers.js';
+import { sameRecordIds } from '../lookups/merged-records.js';
 import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import { COMPANY_PORTFOLIO } from './company-portfolio.handlers.js';
@@ -9,7 +10,8 @@ export interface PortfolioWork {
   status: string | null;
   countries: string[];
   productionYear: number | null;
-  credits: { role: string; country: string | null; territory: string | null; details: Record<string, unknown> }[];
+  /** `mergedFrom`: stated for a duplicate of this company, merged into it. */
+  credits: { role: string; country: string | null; territory: string | null; details: Record<string, unknown>; mergedFrom?: string }[];
 }
 
 export interface PortfolioDeal {
@@ -19,6 +21,8 @@ export interface PortfolioDeal {
   dealName: string | null;
   status: string | null;
   details: Record<string, unknown>;
+  /** Stated for a duplicate of this company, merged into it. */
+  mergedFrom?: string;
   works: { workId: string; primaryTitle: string | null; role: string | null; territory: string | null; countries: string[]; productionYear: number | null }[];
 }
 
@@ -36,7 +40,7 @@ interface CardSummary {
   production_year: number | null;
 }
 
-/** A company's credits on works and its sides in deals, now or as of `options.at`. */
+/** A company's credits on works and its sides in deals (with its merged duplicates'), now or as of `options.at`. */
 export async function getCompanyPortfolio(db: Queryable, organizationId: string, options?: QueryOptions): Promise<CompanyPortfolio | null> {
   const orgParams = new QueryParams(options);
   const rowParams = new QueryParams(options);
@@ -45,9 +49,9 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
       `SELECT o.primary_name, o.names, o.country, o.kind FROM ${orgParams.from(ORGANIZATION_NAMES, 'o')} WHERE o.organization_id = ${orgParams.add(organizationId)}`,
       orgParams.values,
     ),
-    db.query<{ via: string; work_id: string | null; deal_id: string | null; role: string; country: string | null; territory: string | null; work_ids: string[]; details: Record<string, unknown> }>(
-      `SELECT p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details FROM ${rowParams.from(COMPANY_PORTFOLIO, 'p')}
-       WHERE p.organization_id = ${rowParams.add(organizationId)} ORDER BY p.via, p.owner_stream, p.row_key`,
+    db.query<{ organization_id: string; via: string; work_id: string | null; deal_id: string | null; role: string; country: string | null; territory: string | null; work_ids: string[]; details: Record<string, unknown> }>(
+      `SELECT p.organization_id, p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details FROM ${rowParams.from(COMPANY_PORTFOLIO, 'p')}
+       WHERE p.organization_id IN ${sameRecordIds(rowParams, 'organization', organizationId)} ORDER BY p.via, p.owner_stream, p.row_key`,
       rowParams.values,
     ),
   ]);
@@ -64,6 +68,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
   const credited = new Map<string, PortfolioWork>();
   const deals: PortfolioDeal[] = [];
   for (const r of rows.rows) {
+    const merged = r.organization_id !== organizationId ? { mergedFrom: r.organization_id } : {};
     if (r.via === 'credit' && r.work_id) {
       const w = byId.get(r.work_id);
       const entry = credited.get(r.work_id) ?? {
@@ -74,7 +79,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
         productionYear: w?.production_year ?? null,
         credits: [],
       };
-      entry.credits.push({ role: r.role, country: r.country, territory: r.territory, details: r.details });
+      entry.credits.push({ role: r.role, country: r.country, territory: r.territory, details: r.details, ...merged });
       credited.set(r.work_id, entry);
     } else if (r.deal_id) {
       const dealWorks = (r.details.works as { workId: string; role: string; territory?: string }[] | undefined) ?? r.work_ids.map((workId) => ({ workId, role: null as unknown as string, territory: undefined as string | undefined }));
@@ -85,6 +90,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
         dealName: (r.details.dealName as string | undefined) ?? null,
         status: (r.details.status as string | undefined) ?? null,
         details: r.details,
+        ...merged,
         works: dealWorks.map((dw) => {
           const w = byId.get(dw.workId);
           return { workId: dw.workId, primaryTitle: w?.primary_title ?? null, role: dw.role ?? null, territory: dw.territory ?? null, countries: w?.countries ?? [], productionYear: w?.production_year ?? null };

@@ -1,6 +1,8 @@
 /**
  * Lookups: one row per organization and per person with its primary name and every current name (other models join
- * them at query time, so a renamed company shows its new name everywhere without touching their rows).
+ * them at query time, so a renamed company shows its new name everywhere without touching their rows). A duplicate's
+ * row says which record it was merged into (`merged_into`): queries resolve references to it through that, so a merge
+ * rewrites no other row and costs one row whatever the duplicate's history.
  */
 import type { OrganizationEventDataMap } from '../../../contracts/src/events/organization.events.js';
 import type { PersonEventDataMap } from '../../../contracts/src/events/person.events.js';
@@ -18,6 +20,7 @@ export const ORGANIZATION_NAMES: TableSpec = {
     parent_organization_id: 'text',
     withdrawn: 'boolean',
     known_names: 'jsonb',
+    merged_into: 'text',
   },
 };
 
@@ -30,6 +33,7 @@ export const PERSON_NAMES: TableSpec = {
     nationalities: 'text[]',
     withdrawn: 'boolean',
     known_names: 'jsonb',
+    merged_into: 'text',
   },
 };
 
@@ -90,7 +94,7 @@ const organizationHandlers: HandlersFor<'organization'> = {
   OrganizationRegistered: {
     apply: (event) => {
       const { organizationId, kind, country, parentOrganizationId, names } = event.data;
-      const row = { organization_id: organizationId, kind, country, parent_organization_id: parentOrganizationId ?? null, withdrawn: false };
+      const row = { organization_id: organizationId, kind, country, parent_organization_id: parentOrganizationId ?? null, withdrawn: false, merged_into: null };
       return [put(ORGANIZATION_NAMES.name, ROW_KEY, withNames(row, names.map((n) => nameOf(n))))];
     },
   },
@@ -103,16 +107,22 @@ const organizationHandlers: HandlersFor<'organization'> = {
     return { ...row, kind: details.kind ?? null, country: details.country ?? null, parent_organization_id: details.parentOrganizationId ?? null };
   }),
   OrganizationNameCorrected: org((row, { data }) => withNames(row, correctName(knownNames(row), data.nameId, nameOf({ nameId: data.replacementNameId, ...data.replacement, primary: false })))),
+  OrganizationFactStandingChanged: ignore,
   OrganizationFactClarified: ignore,
   OrganizationFactRetracted: org((row, { data }) => (data.fact.type === 'name' ? withNames(row, retractName(knownNames(row), data.fact.id)) : { ...row, withdrawn: true })),
   OrganizationRetracted: org((row) => ({ ...row, withdrawn: true })),
+  OrganizationMerged: org((row, { data }) => ({ ...row, merged_into: data.survivorId })),
+  OrganizationUnmerged: org((row) => ({ ...row, merged_into: null })),
+  // The survivor's rows are unchanged: queries find its duplicates by their merged_into.
+  OrganizationAbsorbed: ignore,
+  OrganizationAbsorptionReverted: ignore,
 };
 
 const personHandlers: HandlersFor<'person'> = {
   PersonRegistered: {
     apply: (event) => {
       const { personId, names, nationalities } = event.data;
-      return [put(PERSON_NAMES.name, ROW_KEY, withNames({ person_id: personId, nationalities, withdrawn: false }, names.map((n) => nameOf(n))))];
+      return [put(PERSON_NAMES.name, ROW_KEY, withNames({ person_id: personId, nationalities, withdrawn: false, merged_into: null }, names.map((n) => nameOf(n))))];
     },
   },
   PersonDetailsUpdated: person((row, { data }) => ({ ...row, nationalities: data.changes.nationalities ?? row.nationalities })),
@@ -123,11 +133,16 @@ const personHandlers: HandlersFor<'person'> = {
     return { ...row, nationalities: details.nationalities ?? [] };
   }),
   PersonNameCorrected: person((row, { data }) => withNames(row, correctName(knownNames(row), data.nameId, nameOf({ nameId: data.replacementNameId, ...data.replacement, primary: false })))),
+  PersonFactStandingChanged: ignore,
   PersonFactClarified: ignore,
   PersonFactRetracted: person((row, { data }) => (data.fact.type === 'name' ? withNames(row, retractName(knownNames(row), data.fact.id)) : { ...row, withdrawn: true })),
   PersonRetracted: person((row) => ({ ...row, withdrawn: true })),
   // Read models never hold personal data (it stays sealed in the log), so an erasure changes no row.
   PersonDataErased: ignore,
+  PersonMerged: person((row, { data }) => ({ ...row, merged_into: data.survivorId })),
+  PersonUnmerged: person((row) => ({ ...row, merged_into: null })),
+  PersonAbsorbed: ignore,
+  PersonAbsorptionReverted: ignore,
 };
 
 export const lookupsProjection: Projection = {

@@ -5,7 +5,7 @@ import { listProjects } from '../project-status/project-status.queries.js';
 import { READ_MODELS } from '../read-models.js';
 import { nameSearchSql, InvalidCursorError } from '../shared/name-search.js';
 import { buildScenario, IDS, publishScenario, uuid } from '../testing/scenario.js';
-import { searchOrganizations, searchPeople } from './lookups.queries.js';
+import { DUPLICATE_SIMILARITY_THRESHOLD, findLikelyDuplicates, searchOrganizations, searchPeople } from './lookups.queries.js';
 
 let db: TestDatabase;
 const scenario = publishScenario(buildScenario());
@@ -193,5 +193,27 @@ describe('searching projects by title', () => {
     expect(second.nextCursor).toBeNull();
     const byTitle = await listProjects(db.pool, { limit: 1 });
     await expect(listProjects(db.pool, { text: 'green planet', cursor: byTitle.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
+
+describe('likely duplicates of a registration (the admin API refuses them unless confirmed distinct)', () => {
+  const found = async (kind: 'person' | 'organization', ...texts: string[]) => (await findLikelyDuplicates(db.pool, kind, texts)).map((c) => [c.id, c.matchedName, c.similarity]);
+
+  it('holds the same name however it is typed, in any script, and a close spelling, most similar first', async () => {
+    expect(await found('person', 'Nguyen Thi Ha')).toEqual([[P.NGUYEN_THI_HA, 'Nguyễn Thị Hà', 1]]);
+    expect(await found('person', 'Someone Else', '봉준호')).toEqual([[P.BONG_JOON_HO, '봉준호', 1]]);
+    const typo = await findLikelyDuplicates(db.pool, 'person', ['Bong Jun-ho']);
+    expect(typo.map((c) => c.id)).toEqual([P.BONG_JOON_HO]);
+    expect(typo[0]!.similarity).toBeGreaterThanOrEqual(DUPLICATE_SIMILARITY_THRESHOLD);
+    expect(typo[0]!.similarity).toBeLessThan(1);
+    expect(await found('organization', 'TOHO')).toEqual([[O.TOHO, 'Toho', 1]]);
+  });
+
+  it('does not hold a name that merely shares a word, a record of another kind, or a withdrawn record', async () => {
+    // "Hà" is a word of three names, but only the person named just "Hà" is that close.
+    expect((await found('person', 'Ha')).map(([id]) => id)).toEqual([P.HA]);
+    expect(await found('organization', 'Bong Joon-ho')).toEqual([]);
+    expect(await found('person', 'Ha Withdrawn')).toEqual([]);
+    expect(await found('person', '   ')).toEqual([]);
   });
 });

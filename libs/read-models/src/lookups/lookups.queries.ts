@@ -1,4 +1,4 @@
-import { afterSearchPosition, decodeSearchCursor, encodeSearchCursor, matchOf, nameSearchSql, searchOrder, withSearchKey, type NameMatch, type SearchDb } from '../shared/name-search.js';
+import { afterSearchPosition, decodeSearchCursor, encodeSearchCursor, matchOf, nameSearchSql, searchOrder, withSearchKey, WORD_SIMILARITY_THRESHOLD, type NameMatch, type SearchDb } from '../shared/name-search.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import type { TableSpec } from '../engine/projection.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from './lookups.handlers.js';
@@ -56,6 +56,8 @@ async function searchLookup<R extends Record<string, unknown>>(db: SearchDb, tab
     const namesKey = 'public.names_search_key(n.names)';
     const where: string[] = [];
     if (!filter.includeWithdrawn) where.push('NOT n.withdrawn');
+    // A merged duplicate is found through its survivor (whose id every read of the duplicate's leads to).
+    where.push('n.merged_into IS NULL');
     let rank = '0';
     let similarity = '0::float8';
     if (key !== null) {
@@ -123,4 +125,56 @@ export async function searchOrganizations(db: SearchDb, filter: NameSearchFilter
     })),
     nextCursor,
   };
+}
+
+/** A record whose name closely matches one being registered: perhaps the same person or company. */
+export interface DuplicateCandidate {
+  id: string;
+  primaryName: string | null;
+  /** Its name closest to one of the given names, and pg_trgm's similarity of the two search keys (0–1). */
+  matchedName: string;
+  similarity: number;
+}
+
+/**
+ * pg_trgm's similarity of two names' search keys from which a registration is held as a likely duplicate: "Bong
+ * Jun-ho" against "Bong Joon-ho" is 0.56, "Kim Jee-woon" against "Kim Ji-woon" 0.67, while a shared family name alone
+ * ("Kim" against "Kim Ji-woon", 0.33) stays below.
+ */
+export const DUPLICATE_SIMILARITY_THRESHOLD = 0.5;
+
+/**
+ * The live records (not withdrawn, not merged) of `kind` with a current name similar to one of `names`, most similar
+ * first. The trigram index finds the candidates (word similarity of a name's key to the record's names), then each is
+ * scored by whole-name similarity, name against name. Reads the current rows: advisory, as they trail the log.
+ */
+export async function findLikelyDuplicates(db: SearchDb, kind: 'person' | 'organization', names: readonly string[], limit = 10): Promise<DuplicateCandidate[]> {
+  const texts = [...new Set(names.filter((name) => typeof name === 'string' && name.trim() !== ''))].slice(0, 20);
+  if (texts.length === 0) return [];
+  const table = kind === 'person' ? PERSON_NAMES : ORGANIZATION_NAMES;
+  const idColumn = kind === 'person' ? 'person_id' : 'organization_id';
+  const q = new QueryParams();
+  const keys = texts.map((text) => `public.search_key(${q.add(text)})`);
+  const found = keys.map((key) => `SELECT n.${idColumn} AS id FROM ${q.from(table, 'n')} WHERE ${key} <% public.names_search_key(n.names)`).join(' UNION ');
+  const sql = `SELECT c.${idColumn} AS id, c.primary_name, best.text, best.similarity
+                 FROM (${found}) f JOIN ${q.from(table, 'c')} ON c.${idColumn} = f.id
+                 CROSS JOIN LATERAL (
+                   SELECT e.name ->> 'text' AS text, similarity(g.key, public.search_key(e.name ->> 'text'))::float8 AS similarity
+                     FROM jsonb_array_elements(c.names) AS e(name), unnest(ARRAY[${keys.join(', ')}]) AS g(key)
+                    ORDER BY 2 DESC LIMIT 1) best
+                WHERE NOT c.withdrawn AND c.merged_into IS NULL AND best.similarity >= ${q.add(DUPLICATE_SIMILARITY_THRESHOLD)}
+                ORDER BY best.similarity DESC, c.${idColumn} LIMIT ${q.add(limit)}`;
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+    const { rows } = await client.query<{ id: string; primary_name: string | null; text: string; similarity: number }>(sql, q.values);
+    await client.query('COMMIT');
+    return rows.map((row) => ({ id: row.id, primaryName: row.primary_name, matchedName: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -17,6 +17,8 @@ export interface OrganizationNameRow {
   country: string | null;
   parent_organization_id: string | null;
   withdrawn: boolean;
+  /** The record this one was merged into as its duplicate, or null. */
+  merged_into: string | null;
 }
 
 export interface PersonNameRow {
@@ -26,4 +28,6 @@ export interface PersonNameRow {
   names: LookupName[];
   nationalities: string[];
   withdrawn: boolean;
+  /** The record this one was merged into as its duplicate, or null. */
+  merged_into: string | null;
 }

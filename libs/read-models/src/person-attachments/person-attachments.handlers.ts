@@ -195,6 +195,7 @@ const workHandlers: HandlersFor<'work'> = {
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
   // Clarifications add a note to a fact that stays current; the reference shows none of them.
+  WorkFactStandingChanged: ignore,
   WorkFactClarified: ignore,
   CompanyCreditMovedOut: ignore,
   CompanyCreditMovedIn: ignore,

@@ -1,5 +1,6 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { sameRecordIds } from '../lookups/merged-records.js';
 import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import { PERSON_ATTACHMENTS } from './person-attachments.handlers.js';
@@ -19,6 +20,8 @@ export interface PersonAttachment {
   note: string | null;
   movedToWorkId: string | null;
   movedFrom: { workId: string; attachmentId: string; note: string } | null;
+  /** Stated for a duplicate of this person, merged into it: the duplicate's id. */
+  mergedFrom?: string;
 }
 
 export interface PersonAttachments {
@@ -26,7 +29,10 @@ export interface PersonAttachments {
   attachments: PersonAttachment[];
 }
 
-/** Every attachment ever stated for a person (current first), now or as of `options.at`. */
+/**
+ * Every attachment ever stated for a person (current first), now or as of `options.at` — with those stated for the
+ * duplicates merged into them by then.
+ */
 export async function getPersonAttachments(db: Queryable, personId: string, options: QueryOptions & { includeDeprecated?: boolean } = {}): Promise<PersonAttachments | null> {
   const personParams = new QueryParams(options);
   const q = new QueryParams(options);
@@ -49,11 +55,12 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       moved_to_work_id: string | null;
       moved_from: PersonAttachment['movedFrom'];
       primary_title: string | null;
+      person_id: string;
     }>(
-      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from,
+      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from, a.person_id,
               w.primary_title
        FROM ${q.from(PERSON_ATTACHMENTS, 'a')} LEFT JOIN ${q.from(PROJECT_STATUS, 'w')} ON w.work_id = a.work_id
-       WHERE a.person_id = ${q.add(personId)} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
+       WHERE a.person_id IN ${sameRecordIds(q, 'person', personId)} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
        ORDER BY a.is_current DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
       q.values,
     ),
@@ -76,6 +83,7 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       note: r.note,
       movedToWorkId: r.moved_to_work_id,
       movedFrom: r.moved_from,
+      ...(r.person_id !== personId ? { mergedFrom: r.person_id } : {}),
     })),
   };
 }

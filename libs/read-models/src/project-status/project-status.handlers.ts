@@ -24,6 +24,7 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { WorkEventDataMap, WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { close, put, required, type EventHandler, type HandlersFor, type ProjectedEvent, type Projection, type Row, type RowChange, type RowReads, type StreamRows, type TableSpec } from '../engine/projection.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import { sortKeyOf } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
 import { DEVELOPMENT_ENDED, ORIGINAL_RELATIONS, type StatusCompany, type StatusMilestone, type StatusPerson, type StatusTitle } from './project-status.types.js';
@@ -57,6 +58,8 @@ export const PROJECT_STATUS: TableSpec = {
     first_release: 'jsonb',
     withdrawn: 'boolean',
     withdrawn_note: 'text',
+    /** How sure the project itself is (the 'work' fact): rumored, reported, confirmed, denied. */
+    standing: 'text',
     // hidden state
     known_titles: 'jsonb',
     status_ref: 'jsonb',
@@ -78,6 +81,8 @@ export const PROJECT_COMPANIES: TableSpec = {
     to_date: 'jsonb',
     /** The card's order (the stating event's stream version, zero-padded). */
     seq: 'text',
+    /** How sure the credit is; a denied one is kept but not listed as current. */
+    standing: 'text',
   },
 };
 
@@ -92,6 +97,8 @@ export const PROJECT_PEOPLE: TableSpec = {
     billing: 'text',
     attached_at: 'jsonb',
     seq: 'text',
+    /** How sure the attachment is; a denied one is kept but not listed as current. */
+    standing: 'text',
   },
 };
 
@@ -223,6 +230,7 @@ interface Card {
   original: OriginalRef | null;
   firstRelease: FirstRelease | null;
   withdrawn: { note: string | null } | null;
+  standing: string;
 }
 
 function cardOf(row: Row): Card {
@@ -240,6 +248,7 @@ function cardOf(row: Row): Card {
     original: (row.original_ref as OriginalRef | null) ?? null,
     firstRelease: (row.first_release as FirstRelease | null) ?? null,
     withdrawn: row.withdrawn ? { note: (row.withdrawn_note as string | null) ?? null } : null,
+    standing: (row.standing as string | null) ?? DEFAULT_FACT_STANDING,
   };
 }
 
@@ -277,6 +286,7 @@ function cardRow(card: Card): Row {
     first_release: card.firstRelease,
     withdrawn: card.withdrawn !== null,
     withdrawn_note: card.withdrawn?.note ?? null,
+    standing: card.standing,
     known_titles: card.knownTitles,
     status_ref: card.status,
     development_start_ref: card.developmentStart,
@@ -470,6 +480,7 @@ interface CreditValue {
   territory?: string;
   from?: PartialDate;
   to?: PartialDate;
+  standing?: string;
 }
 
 const companyRow = (workId: string, creditId: string, c: CreditValue, seq: string): Row => ({
@@ -482,6 +493,7 @@ const companyRow = (workId: string, creditId: string, c: CreditValue, seq: strin
   from_date: c.from ?? null,
   to_date: c.to ?? null,
   seq,
+  standing: c.standing ?? DEFAULT_FACT_STANDING,
 });
 
 interface AttachmentValue {
@@ -490,6 +502,7 @@ interface AttachmentValue {
   character?: string;
   billing?: string;
   attachedAt?: PartialDate;
+  standing?: string;
 }
 
 const personRow = (workId: string, attachmentId: string, a: AttachmentValue, seq: string): Row => ({
@@ -501,6 +514,7 @@ const personRow = (workId: string, attachmentId: string, a: AttachmentValue, seq
   billing: a.billing || null,
   attached_at: a.attachedAt ?? null,
   seq,
+  standing: a.standing ?? DEFAULT_FACT_STANDING,
 });
 
 /** The card's companies, in its order. */
@@ -513,6 +527,7 @@ export function companiesInOrder(rows: readonly Row[]): StatusCompany[] {
     ...(r.territory ? { territory: r.territory as string } : {}),
     ...(r.from_date ? { from: r.from_date as PartialDate } : {}),
     ...(r.to_date ? { to: r.to_date as PartialDate } : {}),
+    standing: (r.standing as string | null) ?? DEFAULT_FACT_STANDING,
   }));
 }
 
@@ -525,6 +540,7 @@ export function peopleInOrder(rows: readonly Row[]): StatusPerson[] {
     ...(r.character ? { character: r.character as string } : {}),
     ...(r.billing ? { billing: r.billing as string } : {}),
     ...(r.attached_at ? { attachedAt: r.attached_at as PartialDate } : {}),
+    standing: (r.standing as string | null) ?? DEFAULT_FACT_STANDING,
   }));
 }
 
@@ -795,6 +811,17 @@ function fixReads(fact: WorkFactRef, eventId: string, retraction: boolean): RowR
 }
 
 const handlers: HandlersFor<'work'> = {
+  WorkFactStandingChanged: {
+    reads: ({ data: { fact } }) =>
+      fact.type === 'work' ? keys([STATUS, CARD]) : fact.type === 'company-credit' ? keys([COMPANIES, fact.id]) : fact.type === 'talent-attachment' ? keys([PEOPLE, fact.id]) : {},
+    apply: ({ data: { fact, standing } }, rows) => {
+      const table = fact.type === 'work' ? STATUS : fact.type === 'company-credit' ? COMPANIES : fact.type === 'talent-attachment' ? PEOPLE : null;
+      const key = fact.type === 'work' ? CARD : fact.id;
+      const row = table ? rows.get(table, key) : undefined;
+      // Standings of the card's other facts (titles, dates) are not shown on it; a fact no longer on the card keeps its row closed.
+      return table && row ? [put(table, key, { ...row, standing })] : [];
+    },
+  },
   WorkRegistered: {
     reads: (event) => keys([STATUS, CARD], [DATED, datedKey('status-change', event.data.statusChangeId)]),
     apply: (event) => {
@@ -822,6 +849,7 @@ const handlers: HandlersFor<'work'> = {
           original: null,
           firstRelease: null,
           withdrawn: null,
+          standing: d.standing ?? DEFAULT_FACT_STANDING,
         },
         { kind: d.kind, originalLanguage: d.originalLanguage, countries: d.countries, productionYear: d.productionYear, externalIds: d.externalIds },
       );

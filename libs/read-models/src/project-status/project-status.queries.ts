@@ -1,10 +1,14 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { isUuid } from '../../../contracts/src/streams.js';
-import { yearsSince } from '../shared/dates.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
+import { sortKeyOf, yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
+import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
-import { partialDateOf, QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { historyOf } from '../engine/system-time.js';
+import type { TableSpec } from '../engine/projection.js';
 import {
   afterSearchPosition,
   decodeSearchCursor,
@@ -17,8 +21,13 @@ import {
   type NameMatch,
   type SearchDb,
 } from '../shared/name-search.js';
+import { canonicalTerritory, countriesOf, overlappingTerritories } from '../../../contracts/src/territories.js';
+import { TIMELINE_ENTRIES } from '../timeline/timeline.handlers.js';
 import { PROJECT_COMPANIES, PROJECT_NOTES, PROJECT_PEOPLE, PROJECT_STATUS } from './project-status.handlers.js';
 import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from './project-status.types.js';
+
+/** A credit or attachment a party denied is kept but does not count as current. */
+const NOT_DENIED = (alias: string) => `${alias}.standing IS DISTINCT FROM 'denied'`;
 
 type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
 
@@ -46,27 +55,64 @@ interface CardRow {
   first_release: FirstRelease;
   withdrawn: boolean;
   withdrawn_note: string | null;
+  standing: string | null;
+  /** Hidden: every title the work ever stated (read by the card's note labels). */
+  known_titles?: { titleId: string; text: string }[] | null;
 }
 
 const CARD_COLUMNS = `c.work_id, c.primary_title, c.primary_title_language, c.titles, c.kind, c.original_language, c.original_work_id, c.original_relation,
   c.status, c.status_since, c.status_since_precision, c.countries, c.production_year, c.external_ids, c.latest_milestone, c.development_start,
-  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note`;
+  c.development_start_precision, c.in_development, c.first_release, c.withdrawn, c.withdrawn_note, c.standing`;
 
-/** The development duration in whole years as of `now`, for works still in development; null otherwise. */
-export function developmentYearsOf(row: Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision'>, now: Date): number | null {
+type DevelopmentColumns = Pick<CardRow, 'in_development' | 'development_start' | 'development_start_precision' | 'status' | 'status_since' | 'status_since_precision' | 'first_release'>;
+
+/**
+ * When development ended in a release: the date the work became released (its status change's effective date), or,
+ * when that change is undated, its first release's date. Null for a work not released.
+ */
+export function developmentEndOf(row: DevelopmentColumns): PartialDate | null {
+  if (row.status !== 'released') return null;
+  return partialDateOf(row.status_since, row.status_since_precision) ?? row.first_release?.date ?? null;
+}
+
+/**
+ * The development length in whole years: from the development start to `now` while in development, to the release
+ * once released (so a released film keeps its "seven years in development"); null otherwise (no start, not released
+ * after it, or development ended without a release).
+ */
+export function developmentYearsOf(row: DevelopmentColumns, now: Date): number | null {
   const start = partialDateOf(row.development_start, row.development_start_precision);
-  return row.in_development && start ? yearsSince(start, now) : null;
+  if (!start) return null;
+  if (row.in_development) return yearsSince(start, now);
+  const end = developmentEndOf(row);
+  return end ? yearsSince(start, new Date(`${sortKeyOf(end)}T00:00:00Z`)) : null;
 }
 
 // ---- list ------------------------------------------------------------------------------------------------------
 
+/**
+ * How a project is "in" a country: made there (a country of origin), released there (a current release not cancelled),
+ * dealt there (a current deal naming the work, for that territory or with it among the deal's territories) or with a
+ * company credited for a territory there (a current credit, e.g. a distributor or licensee).
+ */
+export const COUNTRY_LINKS = ['origin', 'release', 'deal', 'credit'] as const;
+export type CountryLink = (typeof COUNTRY_LINKS)[number];
+
 export interface ListProjectsFilter {
   status?: string;
-  /** ISO alpha-2: a country of origin. */
+  /**
+   * A territory code (contracts/src/territories.ts): a country, or a group standing for its countries. A project
+   * matches when one of its facts (see COUNTRY_LINKS) is in a territory sharing a country with it: `CA` finds a
+   * release in CA, in north-america or worldwide (XW); `latin-america` finds a deal for BR. Any case.
+   */
   country?: string;
+  /** Which facts `country` looks at; default all of COUNTRY_LINKS. */
+  countryOf?: readonly CountryLink[];
   companyId?: string;
   personId?: string;
   kind?: string;
+  /** How sure the project itself is (its 'work' fact): rumored, reported, confirmed or denied. */
+  standing?: string;
   /**
    * Any current title, case-, accent- and diacritic-insensitive, with typos (shared/name-search.ts); the projects then
    * come ranked by how well they match instead of by title.
@@ -91,8 +137,12 @@ export interface ProjectSummary {
   originalWorkId: string | null;
   inDevelopment: boolean;
   developmentStart: PartialDate | null;
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
   developmentYears: number | null;
   withdrawn: boolean;
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
   /** With a `text` filter: how the project matched. */
   match?: NameMatch;
 }
@@ -123,6 +173,36 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
+ * The card `c` is in `territory` through one of `links`. Territory groups expand here, at query time, from their one
+ * definition: the facts keep the code the editor chose, the country asked for is matched against every code that
+ * shares a country with it. Each fact table is read in the query's view, so as-of works as for every filter.
+ *
+ * Each kind of fact is one uncorrelated `IN` (the works with such a fact there), which PostgreSQL hashes once per
+ * query; the release and deal entries are found on a partial index of their kinds (migrations/0012), not by walking
+ * every entry of every card.
+ */
+function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined, q: QueryParams): string {
+  const territory = canonicalTerritory(asked) ?? asked;
+  const codes = overlappingTerritories(territory);
+  if (codes.length === 0) return 'false';
+  const wanted = new Set(links?.length ? links : COUNTRY_LINKS);
+  // Bound only when a fact table is asked about: PostgreSQL cannot type a parameter no clause uses.
+  let bound: string | undefined;
+  const codesParam = () => (bound ??= `${q.add(codes)}::text[]`);
+  const entries = (kind: string, territoryMatches: string) =>
+    `c.work_id IN (SELECT e.work_id FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE e.kind = '${kind}' AND NOT e.corrected AND NOT e.retracted AND ${territoryMatches})`;
+  const any: string[] = [];
+  if (wanted.has('origin')) any.push(`c.countries && ${q.add(countriesOf(territory))}::text[]`);
+  if (wanted.has('release')) any.push(entries('release', `e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()})`));
+  // A deal's work may name its own territory, which narrows the deal's; without it the deal's territories apply.
+  if (wanted.has('deal')) {
+    any.push(entries('deal-announced', `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`));
+  }
+  if (wanted.has('credit')) any.push(`c.work_id IN (SELECT tc.work_id FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.territory = ANY(${codesParam()}))`);
+  return `(${any.join(' OR ')})`;
+}
+
+/**
  * Projects ordered by primary title (case-insensitive), then id — or, with a `text` filter, ranked by how well a title
  * matches it; keyset pagination with an opaque cursor. Now, or as of `options.at`: the card versions true then,
  * filtered by the credits and attachments true then.
@@ -137,12 +217,13 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
-    if (filter.country) where.push(`c.countries @> ARRAY[${q.add(filter.country.toUpperCase())}]::text[]`);
+    if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
+    if (filter.country) where.push(inTerritorySql(filter.country, filter.countryOf, q));
     if (filter.companyId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id = ${q.add(filter.companyId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)} AND ${NOT_DENIED('pc')})`);
     }
     if (filter.personId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id = ${q.add(filter.personId)})`);
+      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)} AND ${NOT_DENIED('pp')})`);
     }
     const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
     if (key !== null) {
@@ -193,8 +274,10 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       originalWorkId: row.original_work_id,
       inDevelopment: row.in_development,
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
+      developmentEnd: developmentEndOf(row),
       developmentYears: developmentYearsOf(row, now),
       withdrawn: row.withdrawn,
+      standing: row.standing ?? DEFAULT_FACT_STANDING,
       ...(match ? { match } : {}),
     })),
     nextCursor,
@@ -203,11 +286,15 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
 
 // ---- status ----------------------------------------------------------------------------------------------------
 
+/** `organizationId` and `name` are the survivor's when the credit names a merged duplicate, whose id is `mergedFrom`. */
 export interface NamedCompany extends StatusCompany {
   name: string | null;
+  mergedFrom?: string;
 }
+/** `personId` and `name` are the survivor's when the attachment names a merged duplicate, whose id is `mergedFrom`. */
 export interface NamedPerson extends StatusPerson {
   name: string | null;
+  mergedFrom?: string;
 }
 
 export interface ProjectStatus {
@@ -228,11 +315,51 @@ export interface ProjectStatus {
   latestMilestone: StatusMilestone | null;
   developmentStart: PartialDate | null;
   inDevelopment: boolean;
-  /** Whole years from the development start to today, while in development. */
+  /** When development ended in a release (developmentEndOf); null before release. */
+  developmentEnd: PartialDate | null;
+  /** Whole years from the development start to today while in development, to the release once released. */
   developmentYears: number | null;
   firstRelease: FirstRelease;
   withdrawn: { note: string | null } | null;
-  notes: FactNote[];
+  /** How sure the project itself is: rumored, reported, confirmed, denied. */
+  standing: string;
+  /** Credits and attachments a party denied: kept in the record, not listed as current above. */
+  denied: { companies: NamedCompany[]; people: NamedPerson[] };
+  /** Each note names the fact it is about: its type and id, and a label a reader recognizes it by. */
+  notes: (FactNote & { factLabel: string })[];
+}
+
+const FACT_TYPE_WORDS: Record<string, string> = {
+  work: 'the project itself',
+  title: 'title',
+  relation: 'relation to another work',
+  'status-change': 'status change',
+  'company-credit': 'company credit',
+  'talent-attachment': 'talent attachment',
+  release: 'release',
+  milestone: 'milestone',
+};
+
+/**
+ * What a note's fact is, in words: the company or person and role of a credit or attachment (as they were stated,
+ * even when the fact has left the card), a title's text, else the kind of fact.
+ */
+function factLabel(factType: string, factId: string, subjectLabel: string | null, knownTitles: CardRow['known_titles']): string {
+  const words = FACT_TYPE_WORDS[factType] ?? factType;
+  if (subjectLabel) return `${words}: ${subjectLabel}`;
+  const title = factType === 'title' ? knownTitles?.find((t) => t.titleId === factId) : undefined;
+  return title ? `${words}: ${title.text}` : words;
+}
+
+/**
+ * Every version of `table`'s rows opened by the view's position (all of them now): a fact that has left the card
+ * (corrected, moved, retracted) is still found by its id, as it was last stated.
+ */
+function everVersion(options: QueryOptions | undefined, table: TableSpec, alias: string, param: (value: unknown) => string): string {
+  const schema = schemaOf(options);
+  const own = Object.keys(table.columns).map((c) => `"${c}"`).join(', ');
+  const opened = options?.at === undefined ? '' : `WHERE valid_from <= ${param(options.at)}`;
+  return `(SELECT valid_from, ${own} FROM ${schema}.${table.name} ${opened} UNION ALL SELECT valid_from, ${own} FROM ${schema}.${historyOf(table.name)} ${opened}) ${alias}`;
 }
 
 function groupBy<T extends { role: string }>(items: readonly T[]): Record<string, T[]> {
@@ -250,7 +377,7 @@ function present<T extends object>(value: T): T {
 export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
   const cardParams = new QueryParams(options);
   const { rows } = await db.query<CardRow>(
-    `SELECT ${CARD_COLUMNS}, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
+    `SELECT ${CARD_COLUMNS}, c.known_titles, v.stream_version FROM ${cardParams.from(PROJECT_STATUS, 'c')}
      LEFT JOIN ${cardParams.from(STREAM_VERSIONS, 'v')} ON v.owner_stream = c.owner_stream AND v.row_key = 'version'
      WHERE c.work_id = ${cardParams.add(workId)}`,
     cardParams.values,
@@ -261,21 +388,35 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const people = new QueryParams(options);
   const notes = new QueryParams(options);
   const original = new QueryParams(options);
+  // Credits and attachments that name a merged duplicate show its survivor (lookups/merged-records.ts).
+  const pcFrom = companies.from(PROJECT_COMPANIES, 'pc');
+  const organization = resolvedLookup(companies, 'organization', 'pc.organization_id', 'org');
+  const ppFrom = people.from(PROJECT_PEOPLE, 'pp');
+  const person = resolvedLookup(people, 'person', 'pp.person_id', 'person');
   const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
-    db.query<{ credit_id: string; organization_id: string; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; name: string | null }>(
-      `SELECT pc.credit_id, pc.organization_id, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, o.primary_name AS name
-       FROM ${companies.from(PROJECT_COMPANIES, 'pc')} LEFT JOIN ${companies.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = pc.organization_id
+    db.query<{ credit_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; standing: string | null; org_name: string | null }>(
+      `SELECT pc.credit_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, pc.standing
+       FROM ${pcFrom} ${organization.joins}
        WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
       companies.values,
     ),
-    db.query<{ attachment_id: string; person_id: string; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; name: string | null }>(
-      `SELECT pp.attachment_id, pp.person_id, pp.role, pp.character, pp.billing, pp.attached_at, n.primary_name AS name
-       FROM ${people.from(PROJECT_PEOPLE, 'pp')} LEFT JOIN ${people.from(PERSON_NAMES, 'n')} ON n.person_id = pp.person_id
+    db.query<{ attachment_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; standing: string | null; person_name: string | null }>(
+      `SELECT pp.attachment_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at, pp.standing
+       FROM ${ppFrom} ${person.joins}
        WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
       people.values,
     ),
-    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null }>(
-      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id FROM ${notes.from(PROJECT_NOTES, 'pn')}
+    db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null; subject_label: string | null }>(
+      `SELECT pn.fact_type, pn.fact_id, pn.kind, pn.note, pn.event_id, pn.replacement_id, pn.other_work_id,
+              CASE pn.fact_type
+                WHEN 'company-credit' THEN (SELECT coalesce(o.primary_name, x.organization_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_COMPANIES, 'x', notes.add)} LEFT JOIN ${notes.from(ORGANIZATION_NAMES, 'o')} ON o.organization_id = x.organization_id
+                  WHERE x.work_id = pn.work_id AND x.credit_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+                WHEN 'talent-attachment' THEN (SELECT coalesce(n.primary_name, x.person_id) || ' (' || x.role || ')'
+                  FROM ${everVersion(options, PROJECT_PEOPLE, 'x', notes.add)} LEFT JOIN ${notes.from(PERSON_NAMES, 'n')} ON n.person_id = x.person_id
+                  WHERE x.work_id = pn.work_id AND x.attachment_id = pn.fact_id ORDER BY x.valid_from DESC LIMIT 1)
+              END AS subject_label
+       FROM ${notes.from(PROJECT_NOTES, 'pn')}
        WHERE pn.work_id = ${notes.add(workId)} ORDER BY pn.seq COLLATE "C"`,
       notes.values,
     ),
@@ -283,6 +424,16 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
       ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${original.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${original.add(row.original_work_id)}`, original.values)
       : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
   ]);
+  const namedCompanies = companyRows.rows.map((c) => ({
+    ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
+    standing: c.standing ?? DEFAULT_FACT_STANDING,
+    name: c.org_name,
+  })) as NamedCompany[];
+  const namedPeople = personRows.rows.map((p) => ({
+    ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from }),
+    standing: p.standing ?? DEFAULT_FACT_STANDING,
+    name: p.person_name,
+  })) as NamedPerson[];
   return {
     workId: row.work_id,
     streamVersion: row.stream_version ?? 0,
@@ -296,26 +447,20 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     countries: row.countries,
     productionYear: row.production_year,
     externalIds: row.external_ids,
-    companiesByRole: groupBy(
-      companyRows.rows.map((c) => ({
-        ...present({ creditId: c.credit_id, organizationId: c.organization_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date }),
-        name: c.name,
-      })) as NamedCompany[],
-    ),
-    peopleByRole: groupBy(
-      personRows.rows.map((p) => ({
-        ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at }),
-        name: p.name,
-      })) as NamedPerson[],
-    ),
+    companiesByRole: groupBy(namedCompanies.filter((c) => c.standing !== 'denied')),
+    peopleByRole: groupBy(namedPeople.filter((p) => p.standing !== 'denied')),
     latestMilestone: row.latest_milestone,
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
+    developmentEnd: developmentEndOf(row),
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
     firstRelease: row.first_release,
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
-    notes: noteRows.rows.map((n) =>
-      present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote,
-    ),
+    standing: row.standing ?? DEFAULT_FACT_STANDING,
+    denied: { companies: namedCompanies.filter((c) => c.standing === 'denied'), people: namedPeople.filter((p) => p.standing === 'denied') },
+    notes: noteRows.rows.map((n) => ({
+      ...(present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote),
+      factLabel: factLabel(n.fact_type, n.fact_id, n.subject_label, row.known_titles),
+    })),
   };
 }

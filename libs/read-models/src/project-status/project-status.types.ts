@@ -24,6 +24,8 @@ export interface StatusCompany {
   territory?: string;
   from?: PartialDate;
   to?: PartialDate;
+  /** How sure the credit is: rumored, reported, confirmed (denied ones are listed apart). */
+  standing: string;
 }
 
 export interface StatusPerson {
@@ -33,6 +35,8 @@ export interface StatusPerson {
   character?: string;
   billing?: string;
   attachedAt?: PartialDate;
+  /** How sure the attachment is: rumored, reported, confirmed (denied ones are listed apart). */
+  standing: string;
 }
 
 export interface StatusMilestone {
@@ -73,5 +77,6 @@ export interface ProjectStatusRow {
   first_release: { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
   withdrawn: boolean;
   withdrawn_note: string | null;
+  standing: string;
   notes: FactNote[];
 }

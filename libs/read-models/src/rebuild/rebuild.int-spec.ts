@@ -3,6 +3,12 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { appendScenario, readModelSnapshot, startLiveProjector, writeWork } from '../../../audit/src/testing/audit-fixtures.js';
 import { rebuildAndSwap, verifyReadModels } from './rebuild.js';
 
+/**
+ * The writers keep appending for as long as the rebuild takes, and the live projector applies one event per
+ * transaction: with both cores busy the story takes minutes. Its waits are for conditions (caughtUp fails on a stall).
+ */
+const CONCURRENT_REBUILD_TIMEOUT_MS = 300_000;
+
 describe('rebuild: blue/green rebuild of the read models from the event log', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
@@ -73,7 +79,7 @@ describe('rebuild: blue/green rebuild of the read models from the event log', ()
     // index names survive the swap
     const indexes = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'read_models' AND indexname = 'project_status_title_order_idx'`);
     expect(indexes.rows[0]!.n).toBe(1);
-  });
+  }, CONCURRENT_REBUILD_TIMEOUT_MS);
 
   it('--verify detects a tampered read-model row, a deleted one and an invented one, and is clean again after a rebuild', async () => {
     const before = await readModelSnapshot(db.pool);

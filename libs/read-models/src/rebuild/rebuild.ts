@@ -1,3 +1,5 @@
+import type { Span } from '@opentelemetry/api';
+import { inSpan } from '../../../telemetry/src/trace-context.js';
 import type pg from 'pg';
 import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { computeRun, type ProjectionEngine } from '../engine/engine.js';
@@ -244,7 +246,23 @@ export interface RebuildResult extends RebuildTally {
  *    Kafka checkpoints (the projector resumes where it was; what the shadow already has is skipped by the version
  *    rule), keep the dead letters of Kafka messages that were not events, rename the schemas, commit; drop the old.
  */
-export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildResult> {
+export function rebuildAndSwap(options: RebuildOptions): Promise<RebuildResult> {
+  return inSpan('rebuild', { attributes: { 'reelwire.rebuild.mode': 'swap' } }, async (span) => {
+    const result = await rebuildAndSwapUntraced({ ...options, onPhase: phaseEvents(span, options.onPhase) });
+    span.setAttributes({ 'reelwire.rebuild.events': result.events, 'reelwire.rebuild.dead_lettered': result.deadLettered, 'reelwire.rebuild.caught_up_in_swap': result.caughtUpInSwap });
+    return result;
+  });
+}
+
+/** Each phase of a rebuild as an event on its span: where the time went, without a collector's span per statement. */
+function phaseEvents(span: Span, onPhase: ((phase: RebuildPhase) => void) | undefined) {
+  return (phase: RebuildPhase) => {
+    span.addEvent(phase);
+    onPhase?.(phase);
+  };
+}
+
+async function rebuildAndSwapUntraced(options: RebuildOptions): Promise<RebuildResult> {
   const started = Date.now();
   const engine = options.engine ?? READ_MODELS;
   const client = await options.pool.connect();
@@ -346,7 +364,15 @@ export interface VerifyReadModelsResult {
  * pauses), bring every stream to exactly the version the live tables reflect and compare table by table, version by
  * version: the history the live projector wrote must be the history the log gives, not just its last state.
  */
-export async function verifyReadModels(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
+export function verifyReadModels(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
+  return inSpan('rebuild', { attributes: { 'reelwire.rebuild.mode': 'verify' } }, async (span) => {
+    const result = await verifyReadModelsUntraced({ ...options, onPhase: phaseEvents(span, options.onPhase) });
+    span.setAttributes({ 'reelwire.rebuild.events': result.events, 'reelwire.rebuild.differences': result.differences.length });
+    return result;
+  });
+}
+
+async function verifyReadModelsUntraced(options: VerifyReadModelsOptions): Promise<VerifyReadModelsResult> {
   const started = Date.now();
   const engine = options.engine ?? READ_MODELS;
   const tables = options.tables ?? [...engineTables(engine), ...BOOKKEEPING_TABLES];

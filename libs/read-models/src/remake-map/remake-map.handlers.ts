@@ -111,6 +111,7 @@ const workHandlers: HandlersFor<'work'> = {
   TalentAttachmentCorrected: ignore,
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
+  WorkFactStandingChanged: ignore,
   WorkFactClarified: ignore,
   WorkFactRetracted: {
     reads: (event): RowReads =>

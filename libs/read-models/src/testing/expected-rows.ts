@@ -15,6 +15,7 @@ import { workDecider } from '../../../domain/src/work/work.decider.js';
 import { toProjectedEvent } from '../engine/published-events.js';
 import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './reference/row-builders.js';
 import { mergeRowSets, type RowSet } from './reference/row-set.js';
+import { standingTimelineRows } from './reference/timeline.rows.js';
 
 const REFERENCE: Record<AggregateType, (events: DomainEvent[]) => RowSet> = {
   work: (events) => rowsForWork(fold(workDecider, events as never)),
@@ -36,7 +37,8 @@ export function expectedRows(events: readonly PublishedEvent[]): RowSet {
   return mergeRowSets(
     [...byStream.values()].map((stream) => {
       const sorted = [...stream].sort((a, b) => a.streamVersion - b.streamVersion);
-      return REFERENCE[sorted[0]!.streamType as AggregateType](sorted.map((e) => toDomainEvent(e).domainEvent));
+      const rows = REFERENCE[sorted[0]!.streamType as AggregateType](sorted.map((e) => toDomainEvent(e).domainEvent));
+      return sorted[0]!.streamType === 'work' ? { ...rows, timeline_entries: [...rows.timeline_entries, ...standingTimelineRows(sorted)] } : rows;
     }),
   );
 }

@@ -37,6 +37,7 @@ import {
   DEAL_SIDES,
   DEAL_TYPES,
   DEAL_WORK_ROLES,
+  FACT_STANDINGS,
   MILESTONE_KINDS,
   NAME_KINDS,
   ORGANIZATION_KINDS,
@@ -48,6 +49,7 @@ import {
   WORK_RELATION_TYPES,
   WORK_STATUSES,
   WORLDWIDE,
+  type FactStanding,
   type MilestoneKind,
   type ReleaseType,
   type WorkStatus,
@@ -67,7 +69,9 @@ import type { PersonEvent } from '../../../domain/src/person/person.events.js';
 import type { PersonState } from '../../../domain/src/person/person.state.js';
 import type { DecideContext, Decider, DomainEvent, FixFields, WriteFields } from '../../../domain/src/shared/decider.js';
 import { DomainError } from '../../../domain/src/shared/errors.js';
-import { factsByEventInOrder, isCurrent, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
+import { factsByEventInOrder, isCurrent, standingOf, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
+import { decideOrganizationMerge } from '../../../domain/src/organization/organization-merge.decider.js';
+import { decidePersonMerge } from '../../../domain/src/person/person-merge.decider.js';
 import { decideWorkMove } from '../../../domain/src/work/work-move.decider.js';
 import type { TitleInput, WorkCommand, WorkMoveCommand } from '../../../domain/src/work/work.commands.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
@@ -313,7 +317,8 @@ function refined(date: PartialDate, random: Random): PartialDate {
 // ---- test data ------------------------------------------------------------------------------------------------------
 
 const COUNTRIES = ['KR', 'US', 'VN', 'JP', 'CN', 'FR', 'GB', 'TH', 'ID', 'IN', 'PH', 'MX', 'ES', 'DE', 'TW', 'HK'] as const;
-const TERRITORIES = [...COUNTRIES, WORLDWIDE] as const;
+/** Countries, worldwide and named groups, as the trades write releases and deals. */
+const TERRITORIES = [...COUNTRIES, WORLDWIDE, 'north-america', 'latin-america', 'southeast-asia', 'europe'] as const;
 const LANGUAGES = ['ko', 'en', 'vi', 'ja', 'zh', 'fr', 'es', 'th', 'id', 'hi'] as const;
 const TITLE_LANGUAGES = ['ko-Kore', 'ko-Latn', 'en', 'vi', 'ja-Jpan', 'zh-Hans', 'fr', 'es-419', 'th'] as const;
 const TITLE_TEXTS = [
@@ -399,11 +404,11 @@ const NOTES = [
 ] as const;
 const REASONS = ['scheduling conflict', 'creative differences', 'financing fell through', 'the studio let the option lapse', 'moved for a festival slot', 'the pandemic'] as const;
 const SOURCES: readonly SourceCitation[] = [
-  { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', language: 'en' },
+  { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', language: 'en', kind: 'trade-report' },
   { publisher: 'The Hollywood Reporter', url: 'https://www.hollywoodreporter.com/movies/movie-news/', language: 'en' },
   { publisher: 'Screen International', url: 'https://www.screendaily.com/news/', language: 'en', title: 'Asia deals round-up' },
   { publisher: 'Deadline' },
-  { publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', language: 'ko' },
+  { publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', language: 'ko', kind: 'press-release' },
   { publisher: 'VnExpress', url: 'https://vnexpress.net/giai-tri/phim', language: 'vi', publishedAt: '2024-05-02' },
 ];
 const ACTOR = { id: 'editor-1', role: 'editor' } as const;
@@ -585,6 +590,16 @@ class LogBuilder {
     };
   }
 
+  /** Now and then a new fact is stated with how sure it is ("in talks" is rumored). */
+  statedStanding(): { standing?: FactStanding } {
+    return this.random.chance(0.25) ? { standing: this.random.pick(FACT_STANDINGS) } : {};
+  }
+
+  /** A standing other than `from`. */
+  otherStanding(from: FactStanding): FactStanding {
+    return this.random.pickOther(FACT_STANDINGS, from);
+  }
+
   fixFields(): FixFields {
     return { ...this.writeFields(), note: this.random.pick(NOTES) };
   }
@@ -611,11 +626,11 @@ class LogBuilder {
   }
 
   liveOrganizations(where: (state: OrganizationState) => boolean = () => true): OrganizationStream[] {
-    return this.organizations.filter((o) => o.state.organizationId !== null && o.state.withdrawn === null && where(o.state));
+    return this.organizations.filter((o) => o.state.organizationId !== null && o.state.withdrawn === null && o.state.mergedInto === null && where(o.state));
   }
 
   livePeople(where: (state: PersonState) => boolean = () => true): PersonStream[] {
-    return this.people.filter((p) => p.state.personId !== null && p.state.withdrawn === null && where(p.state));
+    return this.people.filter((p) => p.state.personId !== null && p.state.withdrawn === null && p.state.mergedInto === null && where(p.state));
   }
 
   /** Any organization id (a retracted one too: references made before it was withdrawn are just as real). */
@@ -696,6 +711,7 @@ class LogBuilder {
             // any status may be the first one (cataloguing a released film starts at 'released')
             ...(this.random.chance(0.85) ? { status: this.random.pick(WORK_STATUSES) } : {}),
             ...(this.random.chance(0.75) ? { statusEffective: this.dates.past() } : {}),
+            ...this.statedStanding(),
             ...this.writeFields(),
           },
         },
@@ -857,6 +873,28 @@ function currentWorkFacts(state: WorkState): WorkFactRef[] {
     ...current(state.releases).map((r) => ({ type: 'release' as const, id: r.releaseId })),
     ...current(state.milestones).map((m) => ({ type: 'milestone' as const, id: m.milestoneId })),
   ];
+}
+
+/** How sure a current fact of the work is now. */
+function workFactStanding(state: WorkState, fact: WorkFactRef): FactStanding {
+  switch (fact.type) {
+    case 'work':
+      return standingOf(state);
+    case 'title':
+      return standingOf(state.titles.find((t) => t.titleId === fact.id)!);
+    case 'relation':
+      return standingOf(state.relations.find((r) => r.relationId === fact.id)!);
+    case 'status-change':
+      return standingOf(state.statusHistory.find((c) => c.statusChangeId === fact.id)!);
+    case 'company-credit':
+      return standingOf(state.credits.find((c) => c.creditId === fact.id)!);
+    case 'talent-attachment':
+      return standingOf(state.attachments.find((a) => a.attachmentId === fact.id)!);
+    case 'release':
+      return standingOf(state.releases.find((r) => r.releaseId === fact.id)!);
+    case 'milestone':
+      return standingOf(state.milestones.find((m) => m.milestoneId === fact.id)!);
+  }
 }
 
 /** The statuses a status change may be corrected to (the decider's rule: only the latest current one changes status). */
@@ -1053,7 +1091,7 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
       const work = log.random.maybePick(log.liveWorks());
       const value = work && creditValueFor(log);
       if (!work || !value) return undefined;
-      return work.decide({ type: 'AddCompanyCredit', data: { workId: work.id, ...value, ...log.writeFields() } }, log.context);
+      return work.decide({ type: 'AddCompanyCredit', data: { workId: work.id, ...value, ...log.statedStanding(), ...log.writeFields() } }, log.context);
     },
   },
   {
@@ -1097,7 +1135,7 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
       const work = log.random.maybePick(log.liveWorks());
       const value = work && attachmentValueFor(log);
       if (!work || !value) return undefined;
-      return work.decide({ type: 'AttachTalent', data: { workId: work.id, ...value, ...log.writeFields() } }, log.context);
+      return work.decide({ type: 'AttachTalent', data: { workId: work.id, ...value, ...log.statedStanding(), ...log.writeFields() } }, log.context);
     },
   },
   {
@@ -1265,6 +1303,17 @@ const WORK_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeWorkFactStanding',
+    weight: 1.5,
+    decide(log) {
+      const work = log.random.maybePick(log.liveWorks());
+      if (!work) return undefined;
+      const fact = log.random.pick(currentWorkFacts(work.state));
+      const standing = log.otherStanding(workFactStanding(work.state, fact));
+      return work.decide({ type: 'ChangeWorkFactStanding', data: { workId: work.id, fact: log.refTo(fact, work.state.factsByEventId), standing, ...log.writeFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractWorkFact',
     weight: 1.5,
     decide(log) {
@@ -1372,6 +1421,20 @@ function currentDealFacts(state: DealState): DealFactRef[] {
   ];
 }
 
+/** How sure a current fact of the deal is now. */
+function dealFactStanding(state: DealState, fact: DealFactRef): FactStanding {
+  switch (fact.type) {
+    case 'deal':
+      return standingOf(state);
+    case 'party':
+      return standingOf(state.parties.find((p) => p.partyId === fact.id)!);
+    case 'work':
+      return standingOf(current(state.works).find((w) => w.workId === fact.id)!);
+    case 'status-change':
+      return standingOf(state.statusHistory.find((c) => c.statusChangeId === fact.id)!);
+  }
+}
+
 const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
   {
     name: 'AnnounceDeal',
@@ -1398,6 +1461,7 @@ const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
             ...(random.chance(0.8) ? { territories: random.someOf(TERRITORIES, 1, 3) } : {}),
             ...(random.chance(0.5) ? { languages: random.someOf(LANGUAGES, 1, 2) } : {}),
             ...(random.chance(0.3) ? { rightsWindow: rightsWindow(log) } : {}),
+            ...log.statedStanding(),
             termsDisclosed: random.chance(0.3),
             ...(type === 'co-production' && random.chance(0.6) ? { coProductionTreaty: random.chance(0.5) } : {}),
             announcedAt: log.dates.past(),
@@ -1549,6 +1613,17 @@ const DEAL_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeDealFactStanding',
+    weight: 1,
+    decide(log) {
+      const deal = log.random.maybePick(log.liveDeals());
+      if (!deal) return undefined;
+      const fact = log.random.pick(currentDealFacts(deal.state));
+      const standing = log.otherStanding(dealFactStanding(deal.state, fact));
+      return deal.decide({ type: 'ChangeDealFactStanding', data: { dealId: deal.id, fact: log.refTo(fact, deal.state.factsByEventId), standing, ...log.writeFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractDealFact',
     weight: 1,
     decide(log) {
@@ -1688,6 +1763,22 @@ const ORGANIZATION_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangeOrganizationFactStanding',
+    weight: 0.5,
+    decide(log) {
+      const organization = log.random.maybePick(log.liveOrganizations());
+      if (!organization) return undefined;
+      const { state } = organization;
+      const facts: OrganizationFactRef[] = [{ type: 'organization', id: organization.id }, ...current(state.names).map((n) => ({ type: 'name' as const, id: n.nameId }))];
+      const fact = log.random.pick(facts);
+      const from = standingOf(fact.type === 'organization' ? state : state.names.find((n) => n.nameId === fact.id)!);
+      return organization.decide(
+        { type: 'ChangeOrganizationFactStanding', data: { organizationId: organization.id, fact: log.refTo(fact, state.factsByEventId), standing: log.otherStanding(from), ...log.writeFields() } },
+        log.context,
+      );
+    },
+  },
+  {
     name: 'RetractOrganizationFact:name',
     weight: 1,
     decide(log) {
@@ -1806,6 +1897,19 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    name: 'ChangePersonFactStanding',
+    weight: 0.5,
+    decide(log) {
+      const person = log.random.maybePick(log.livePeople());
+      if (!person) return undefined;
+      const { state } = person;
+      const facts: PersonFactRef[] = [{ type: 'person', id: person.id }, ...current(state.names).map((n) => ({ type: 'name' as const, id: n.nameId }))];
+      const fact = log.random.pick(facts);
+      const from = standingOf(fact.type === 'person' ? state : state.names.find((n) => n.nameId === fact.id)!);
+      return person.decide({ type: 'ChangePersonFactStanding', data: { personId: person.id, fact: log.refTo(fact, state.factsByEventId), standing: log.otherStanding(from), ...log.writeFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractPersonFact:name',
     weight: 1,
     decide(log) {
@@ -1836,5 +1940,52 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
   },
 ];
 
+/**
+ * Merging two records found to be the same, and undoing a merge: one decision over two streams (the duplicate's events
+ * first). A duplicate must not stand for duplicates of its own; the survivor is any other live record.
+ */
+function mergeKinds<S extends { mergedInto: unknown; absorbed: readonly unknown[] }>(
+  noun: 'Person' | 'Organization',
+  live: (log: LogBuilder) => AggregateStream<never, never, S>[],
+  all: (log: LogBuilder) => AggregateStream<never, never, S>[],
+  decide: (command: never, duplicate: S, survivor: S, context: DecideContext) => [{ events: unknown[] }, { events: unknown[] }],
+  idField: 'personId' | 'organizationId',
+): CommandKind[] {
+  const pairOf = (log: LogBuilder, duplicate: AggregateStream<never, never, S>, survivor: AggregateStream<never, never, S>, command: object): Decision => {
+    const [out, into] = decide(command as never, duplicate.state, survivor.state, log.context);
+    return [duplicate.plan(out.events as never[]), survivor.plan(into.events as never[])];
+  };
+  return [
+    {
+      name: `Merge${noun}`,
+      weight: 0.4,
+      decide(log) {
+        const duplicate = log.random.maybePick(live(log).filter((s) => s.state.absorbed.length === 0));
+        const survivor = duplicate && log.random.maybePick(live(log).filter((s) => s !== duplicate));
+        if (!duplicate || !survivor) return undefined;
+        return pairOf(log, duplicate, survivor, { type: `Merge${noun}`, data: { [idField]: duplicate.id, survivorId: survivor.id, ...log.fixFields() } });
+      },
+    },
+    {
+      name: `Undo${noun}Merge`,
+      weight: 0.6,
+      decide(log) {
+        const duplicate = log.random.maybePick(all(log).filter((s) => s.state.mergedInto !== null));
+        if (!duplicate) return undefined;
+        const { survivorId } = duplicate.state.mergedInto as { survivorId: string };
+        const survivor = all(log).find((s) => s.id === survivorId)!;
+        return pairOf(log, duplicate, survivor, { type: `Undo${noun}Merge`, data: { [idField]: duplicate.id, ...log.fixFields() } });
+      },
+    },
+  ];
+}
+
 /** Every command kind the random phase picks from (registrations come before it). */
-const COMMAND_KINDS: readonly CommandKind[] = [...WORK_KINDS_OF_COMMAND, ...DEAL_KINDS_OF_COMMAND, ...ORGANIZATION_KINDS_OF_COMMAND, ...PERSON_KINDS_OF_COMMAND];
+const COMMAND_KINDS: readonly CommandKind[] = [
+  ...WORK_KINDS_OF_COMMAND,
+  ...DEAL_KINDS_OF_COMMAND,
+  ...ORGANIZATION_KINDS_OF_COMMAND,
+  ...PERSON_KINDS_OF_COMMAND,
+  ...mergeKinds('Person', (log) => log.livePeople() as never, (log) => log.people as never, decidePersonMerge as never, 'personId'),
+  ...mergeKinds('Organization', (log) => log.liveOrganizations() as never, (log) => log.organizations as never, decideOrganizationMerge as never, 'organizationId'),
+];

@@ -20,8 +20,8 @@
  * its place in the deal's list of entries (works in order, each with its announcement then its status changes).
  *
  * Withdrawing a whole work (WorkRetracted, or retracting the 'work' fact) changes no entry: the reference's work
- * timeline does not read `withdrawn` (the work's withdrawal shows in project_status). Clarifications change nothing
- * either (no note of a clarification is shown on the timeline).
+ * timeline does not read `withdrawn` (the work's withdrawal shows in project_status). A clarification of a timeline
+ * fact adds its note to the fact's entries (`details.clarifications`); the fact stays current.
  */
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { DealEventDataMap } from '../../../contracts/src/events/deal.events.js';
@@ -98,6 +98,8 @@ interface Annotations {
   supersededBy?: { note: string; workId?: string };
   retracted?: { note: string };
   movedFrom?: { workId: string; note: string };
+  /** Notes of the clarifications of this fact, in order (a replacement starts without). */
+  clarifications?: string[];
   /**
    * A replacement's note as displayNote finds it: the supersededBy note of the fact it supersedes, i.e. the note of
    * the correction that produced it (the corrected fact cannot be superseded again by a decided event; see the spec).
@@ -194,7 +196,8 @@ function entriesOf(workId: string, type: TimelineFactType, id: string, fact: Fac
   const flags = { corrected: fact.supersededBy !== undefined, retracted: fact.retracted !== undefined, note: noteOf(fact) };
   const out: [string, TimelineEntry][] = [];
   const push = (date: PartialDate | undefined, fields: EntryFields, seq = fact.seq) => {
-    if (date) out.push(entry(workId, date, fields, seq, flags));
+    const details = fact.clarifications?.length ? { ...fields.details, clarifications: fact.clarifications } : fields.details;
+    if (date) out.push(entry(workId, date, { ...fields, details }, seq, flags));
   };
   switch (type) {
     case 'status-change': {
@@ -415,7 +418,19 @@ const workHandlers: HandlersFor<'work'> = {
     fact: { personId: data.personId, role: data.role, character: data.character, billing: data.billing, attachedAt: data.attachedAt, movedFrom: { workId: data.sourceWorkId, note: data.note } },
   })),
 
-  // Not on the timeline: the work's details, titles, relations, clarifications, and its withdrawal (see above).
+  WorkFactClarified: {
+    reads: ({ data: { fact } }) => (isTimelineFactType(fact.type) ? factReads(fact.type, fact.id) : {}),
+    apply: (event, rows) => {
+      const { fact, note } = event.data;
+      if (!isTimelineFactType(fact.type)) return [];
+      const old = readFact(rows, fact.type, fact.id, event);
+      return factChanges(event.data.workId, fact.type, fact.id, { ...old, clarifications: [...(old.clarifications ?? []), note] }, old);
+    },
+  },
+
+  WorkFactStandingChanged: { apply: (event) => [put(ENTRIES, standingEntryKey(event.eventId), standingEntry(event))] },
+
+  // Not on the timeline: the work's details, titles, relations, and its withdrawal (see above).
   WorkDetailsUpdated: ignore,
   TitleAdded: ignore,
   PrimaryTitleSet: ignore,
@@ -423,9 +438,41 @@ const workHandlers: HandlersFor<'work'> = {
   WorkDetailsCorrected: ignore,
   TitleCorrected: ignore,
   WorkRelationCorrected: ignore,
-  WorkFactClarified: ignore,
   WorkRetracted: ignore,
 };
+
+// ---- standings -------------------------------------------------------------------------------------------------
+
+const standingEntryKey = (eventId: string) => `standing:${eventId}`;
+
+/**
+ * When a fact went from one standing to another (reported → confirmed, or denied): an entry of its own, dated when it
+ * happened in the world (the event's occurredAt) or else the day the desk recorded it, carrying the source that changed
+ * it. It is never rewritten: a later fix of the fact does not change what the desk learnt that day.
+ */
+function standingEntry(event: ProjectedEvent<'WorkFactStandingChanged', WorkEventDataMap['WorkFactStandingChanged']>): TimelineEntry {
+  const { workId, fact, standing, from } = event.data;
+  const date: PartialDate = event.metadata.occurredAt ?? { date: event.recordedAt.slice(0, 10), precision: 'day' };
+  const { publisher, url, publishedAt, kind } = event.metadata.source;
+  return {
+    entry_key: standingEntryKey(event.eventId),
+    work_id: workId,
+    kind: 'standing',
+    label: `${fact.type} ${standing} (was ${from})`,
+    occurred_at: date.date,
+    precision: date.precision,
+    sort_key: sortKeyOf(date),
+    seq: event.streamVersion - 1,
+    fact_type: fact.type,
+    fact_id: fact.id,
+    subject_type: null,
+    subject_id: null,
+    details: { standing, from, source: compact({ publisher, url, publishedAt, kind }) },
+    corrected: false,
+    retracted: false,
+    note: event.metadata.note ?? null,
+  };
+}
 
 // ---- deals -----------------------------------------------------------------------------------------------------
 
@@ -633,6 +680,7 @@ const dealHandlers: HandlersFor<'deal'> = {
   // Parties and clarifications are not on the timeline.
   DealPartyAdded: ignore,
   DealPartyCorrected: ignore,
+  DealFactStandingChanged: ignore,
   DealFactClarified: ignore,
 };
 

@@ -18,8 +18,16 @@ export interface TimelineEntry {
   corrected: boolean;
   retracted: boolean;
   note: string | null;
+  /**
+   * The source cited by the event the entry shows, `{ publisher, url?, publishedAt?, kind? }`: on standing entries
+   * (kind 'standing', when a fact went from reported to confirmed, say); null on the others, whose sources are in the
+   * history of the fact (GET /works/{id}/history).
+   */
+  source: { publisher: string; url?: string; publishedAt?: string; kind?: string } | null;
   /** The stream the entry comes from (the work's, or a deal's). */
-  source: string;
+  stream: string;
+  /** Notes of the clarifications of the entry's fact (right but misleading: it stays current), in order. */
+  clarifications: string[];
 }
 
 export interface Timeline {
@@ -95,10 +103,13 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
       corrected: r.corrected,
       retracted: r.retracted,
       note: r.note,
-      source: r.owner_stream,
+      source: (r.details.source as TimelineEntry['source'] | undefined) ?? null,
+      stream: r.owner_stream,
+      clarifications: (r.details.clarifications as string[] | undefined) ?? [],
     }),
   );
-  const current = entries.filter((e) => e.current);
+  // The span is the project's development in the world; when the desk learnt more about a fact is not part of it.
+  const current = entries.filter((e) => e.current && e.kind !== 'standing');
   const first = current[0];
   const last = current.at(-1);
   const span = first && last ? { from: first.occurredAt, to: last.occurredAt, years: Number(last.occurredAt.date.slice(0, 4)) - Number(first.occurredAt.date.slice(0, 4)) } : null;

@@ -161,7 +161,7 @@ describe('timeline projection: a work', () => {
     expect(projectedEntries(spec)).toEqual(referenceEntries(events));
   });
 
-  it('given a work, when a fact is clarified or the whole work is withdrawn, then no entry changes (the reference timeline shows neither)', async () => {
+  it('given a work, when the whole work is withdrawn, then no entry changes (the reference timeline does not show it)', async () => {
     const w = newWork();
     const events = [
       w.event('WorkRegistered', { kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], externalIds: {}, titles: [], status: 'announced', statusChangeId: 's-1', statusEffective: y('2018') }),
@@ -169,14 +169,28 @@ describe('timeline projection: a work', () => {
     ];
     const spec = await givenEvents(timelineProjection, events);
     const versions = [versionsOf(spec, ENTRIES), versionsOf(spec, FACTS)];
-    const fixes = [
-      w.event('WorkFactClarified', { fact: { type: 'milestone', id: 'm-1' }, note: 'announced at Cannes' }),
-      w.event('WorkRetracted', { note: 'the project never existed' }),
-      w.event('WorkFactRetracted', { fact: { type: 'work', id: w.id }, note: 'duplicate record' }),
-    ];
+    const fixes = [w.event('WorkRetracted', { note: 'the project never existed' }), w.event('WorkFactRetracted', { fact: { type: 'work', id: w.id }, note: 'duplicate record' })];
     await spec.when(...fixes);
 
     expect([versionsOf(spec, ENTRIES), versionsOf(spec, FACTS)]).toEqual(versions);
+    expect(spec.store.deadLetters).toEqual([]);
+    expect(projectedEntries(spec)).toEqual(referenceEntries([...events, ...fixes]));
+  });
+
+  it('given a milestone, when it is clarified twice, then its entry stays current and carries both notes in order', async () => {
+    const w = newWork();
+    const events = [
+      w.event('WorkRegistered', { kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], externalIds: {}, titles: [], status: 'announced', statusChangeId: 's-1', statusEffective: y('2018') }),
+      w.event('MilestoneRecorded', { milestoneId: 'm-1', label: 'Development began', kind: 'development-start', date: y('2019') }),
+    ];
+    const spec = await givenEvents(timelineProjection, events);
+    const fixes = [
+      w.event('WorkFactClarified', { fact: { type: 'milestone', id: 'm-1' }, note: 'announced at Cannes' }),
+      w.event('WorkFactClarified', { fact: { type: 'milestone', id: 'm-1' }, note: 'the script was commissioned earlier' }),
+    ];
+    await spec.when(...fixes);
+
+    expect(entry(spec, 'milestone:m-1')).toMatchObject({ corrected: false, retracted: false, details: { milestoneKind: 'development-start', clarifications: ['announced at Cannes', 'the script was commissioned earlier'] } });
     expect(spec.store.deadLetters).toEqual([]);
     expect(projectedEntries(spec)).toEqual(referenceEntries([...events, ...fixes]));
   });

@@ -9,7 +9,9 @@ export type TimelineKind =
   | 'company-credit-end'
   | 'release'
   | 'deal-announced'
-  | 'deal-status';
+  | 'deal-status'
+  /** A fact's standing changed (details: standing, from, source). */
+  | 'standing';
 
 export interface TimelineEntryRow {
   owner_stream: string;

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { DEAL_SIDES, DEAL_STATUSES, DEAL_TYPES, DEAL_WORK_ROLES } from '../../../../../libs/contracts/src/vocabulary.js';
+import { territoryProperty } from '../../shared/dto/territory.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
+import { STANDING_PROPERTY } from '../../shared/dto/fix-request.dto.js';
 
 // Field shapes are documented here; their rules are checked once, in libs/domain (422 with field paths).
 
@@ -16,7 +18,7 @@ export class DealPartyInputDto {
 export class DealWorkInputDto {
   @ApiProperty({ format: 'uuid' }) workId!: string;
   @ApiProperty({ enum: DEAL_WORK_ROLES, description: "'source': the property whose rights are dealt; 'subject': a work the deal produces or covers" }) role!: string;
-  @ApiPropertyOptional({ example: 'VN' }) territory?: string;
+  @ApiPropertyOptional(territoryProperty('VN', "The one territory this work is dealt for, narrowing the deal's territories")) territory?: string;
 }
 
 export class RightsWindowDto {
@@ -30,12 +32,13 @@ export class AnnounceDealDto extends WriteRequestDto {
   @ApiPropertyOptional({ example: 'One Source Multi Territory', description: 'How the trade press names it' }) @Allow() name?: string;
   @ApiProperty({ type: () => [DealPartyInputDto] }) @Allow() parties!: DealPartyInputDto[];
   @ApiPropertyOptional({ type: () => [DealWorkInputDto] }) @Allow() works?: DealWorkInputDto[];
-  @ApiPropertyOptional({ example: ['KR', 'VN'], description: "ISO alpha-2, or 'XW' for worldwide" }) @Allow() territories?: string[];
+  @ApiPropertyOptional({ ...territoryProperty('latin-america', 'Where the deal applies, each'), example: ['KR', 'latin-america'] }) @Allow() territories?: string[];
   @ApiPropertyOptional({ example: ['ko', 'vi'] }) @Allow() languages?: string[];
   @ApiPropertyOptional({ type: () => RightsWindowDto }) @Allow() rightsWindow?: RightsWindowDto;
   @ApiProperty({ example: false, description: 'Were the financial terms disclosed?' }) @Allow() termsDisclosed!: boolean;
   @ApiPropertyOptional() @Allow() coProductionTreaty?: boolean;
   @ApiProperty({ type: () => PartialDateDto }) @Allow() announcedAt!: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class UpdateDealDetailsDto extends WriteRequestDto {
@@ -54,7 +57,7 @@ export class AddDealPartyDto extends WriteRequestDto {
 export class AddWorkToDealDto extends WriteRequestDto {
   @ApiProperty({ format: 'uuid' }) @Allow() workId!: string;
   @ApiProperty({ enum: DEAL_WORK_ROLES }) @Allow() role!: string;
-  @ApiPropertyOptional({ example: 'VN' }) @Allow() territory?: string;
+  @ApiPropertyOptional(territoryProperty('VN', "The one territory this work is dealt for, narrowing the deal's territories")) @Allow() territory?: string;
 }
 
 export class ChangeDealStatusDto extends WriteRequestDto {

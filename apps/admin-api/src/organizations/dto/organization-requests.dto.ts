@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, ValidateBy } from 'class-validator';
 import { NAME_KINDS, ORGANIZATION_KINDS } from '../../../../../libs/contracts/src/vocabulary.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
+import { DistinctFromProperty } from '../../shared/dto/merge-request.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 
 // Field shapes are documented here; their rules are checked once, in libs/domain (422 with field paths).
@@ -20,6 +21,7 @@ export class RegisterOrganizationDto extends WriteRequestDto {
   @ApiProperty({ example: 'KR', description: 'ISO 3166-1 alpha-2 country of the company' }) @Allow() country!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Parent company, e.g. a division of a conglomerate' }) @Allow() parentOrganizationId?: string;
   @ApiProperty({ type: () => [OrganizationNameInputDto] }) @Allow() names!: OrganizationNameInputDto[];
+  @DistinctFromProperty() distinctFrom?: string[];
 }
 
 export class UpdateOrganizationDetailsDto extends WriteRequestDto {

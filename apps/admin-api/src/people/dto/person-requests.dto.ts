@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { Allow, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { NotedWriteRequestDto } from '../../shared/dto/fix-request.dto.js';
 import { NAME_KINDS } from '../../../../../libs/contracts/src/vocabulary.js';
+import { DistinctFromProperty } from '../../shared/dto/merge-request.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 
 // Field shapes are documented here; their rules are checked once, in libs/domain (422 with field paths).
@@ -14,7 +15,7 @@ export class PersonNameInputDto {
   @ApiPropertyOptional({ enum: NAME_KINDS }) kind?: string;
   @ApiPropertyOptional({ example: 'Lee' }) familyName?: string;
   @ApiPropertyOptional({ example: 'Kwang-soo' }) givenName?: string;
-  @ApiPropertyOptional({ description: 'Required with familyName and givenName: their order in text' }) familyNameFirst?: boolean;
+  @ApiPropertyOptional({ example: true, description: 'Required with familyName and givenName: their order in text' }) familyNameFirst?: boolean;
   @ApiPropertyOptional() primary?: boolean;
 }
 
@@ -51,6 +52,7 @@ export class RegisterPersonDto extends WriteRequestDto {
   @ApiPropertyOptional({ example: 1985 }) @Allow() birthYear?: number;
   @ApiPropertyOptional({ example: { imdb: 'nm2154960' } }) @Allow() externalIds?: Record<string, string>;
   @PRIVATE_DETAILS() @IsOptional() @ValidateNested() @Type(() => PrivateDetailsDto) privateDetails?: PrivateDetailsDto;
+  @DistinctFromProperty() distinctFrom?: string[];
 }
 
 export class UpdatePersonDetailsDto extends WriteRequestDto {
@@ -68,6 +70,6 @@ export class AddPersonNameDto extends WriteRequestDto {
   @ApiPropertyOptional({ enum: NAME_KINDS }) @Allow() kind?: string;
   @ApiPropertyOptional() @Allow() familyName?: string;
   @ApiPropertyOptional() @Allow() givenName?: string;
-  @ApiPropertyOptional() @Allow() familyNameFirst?: boolean;
+  @ApiPropertyOptional({ example: true, description: 'Required with familyName and givenName: their order in text' }) @Allow() familyNameFirst?: boolean;
   @ApiPropertyOptional() @Allow() primary?: boolean;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { SourceCitation } from '../../../../../libs/contracts/src/envelope.js';
+import { SOURCE_KINDS, type SourceKind } from '../../../../../libs/contracts/src/vocabulary.js';
 import { IsIsoDateOrInstant } from '../strict-dates.js';
 
 /**
  * Every write cites where the fact comes from. A confidential source (`confidential: true`) is sealed before it is
- * recorded: only publisher, publishedAt and language stay readable outside the desk (docs/confidential-sources.md).
+ * recorded: only publisher, publishedAt, language and kind stay readable outside the desk (docs/confidential-sources.md).
  */
 export class SourceCitationDto implements Omit<SourceCitation, 'confidential'> {
   @ApiProperty({ example: 'KoBiz — Korean Film Biz Zone', description: 'Who published the source' })
@@ -46,11 +47,16 @@ export class SourceCitationDto implements Omit<SourceCitation, 'confidential'> {
   @MaxLength(2000)
   excerpt?: string;
 
+  @ApiPropertyOptional({ enum: SOURCE_KINDS, example: 'press-release', description: 'What kind of source it is' })
+  @IsOptional()
+  @IsIn(SOURCE_KINDS, { message: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` })
+  kind?: SourceKind;
+
   @ApiPropertyOptional({
     example: true,
     description:
       'A confidential source: url, title, excerpt and retrievedAt (and the publisher, with withholdPublisher) are encrypted with the source\'s own key before they are recorded. ' +
-      'Editors, auditors and admins read them; Kafka, the read models and readers see "confidential source" with publisher, publishedAt and language.',
+      'Editors, auditors and admins read them; Kafka, the read models and readers see "confidential source" with publisher, publishedAt, language and kind.',
   })
   @IsOptional()
   @IsBoolean({ message: 'source.confidential must be true or false' })

@@ -13,8 +13,10 @@ import {
   WORK_STATUSES,
 } from '../../../../../libs/contracts/src/vocabulary.js';
 import { NotedWriteRequestDto } from '../../shared/dto/fix-request.dto.js';
+import { territoryProperty } from '../../shared/dto/territory.js';
 import { PartialDateDto } from '../../shared/dto/partial-date.dto.js';
 import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
+import { STANDING_PROPERTY } from '../../shared/dto/fix-request.dto.js';
 
 /*
  * Request bodies of the work endpoints. The decorators list and document the accepted fields (unknown fields are a
@@ -29,7 +31,7 @@ export class TitleInputDto {
   @ApiProperty({ example: '지구를 지켜라!' }) text!: string;
   @ApiProperty({ example: 'ko-Kore', description: 'BCP 47; Korean titles carry their script: ko-Kore (Hangul), ko-Latn (romanized)' }) language!: string;
   @ApiProperty({ enum: TITLE_CLASSES, example: 'original' }) class!: string;
-  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2 territory where this title is used' }) territory?: string;
+  @ApiPropertyOptional(territoryProperty('US', 'Where this title is used')) territory?: string;
   @ApiPropertyOptional({ description: 'Exactly one title is primary; a single title is primary by default' }) primary?: boolean;
 }
 
@@ -43,6 +45,7 @@ export class RegisterWorkDto extends WriteRequestDto {
   @ApiProperty({ type: () => [TitleInputDto] }) @Allow() titles!: TitleInputDto[];
   @ApiPropertyOptional({ enum: WORK_STATUSES, example: 'released', description: "Default 'announced'" }) @Allow() status?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() statusEffective?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class UpdateWorkDetailsDto extends WriteRequestDto {
@@ -56,7 +59,7 @@ export class AddTitleDto extends WriteRequestDto {
   @ApiProperty({ example: 'Save the Green Planet!' }) @Allow() text!: string;
   @ApiProperty({ example: 'en' }) @Allow() language!: string;
   @ApiProperty({ enum: TITLE_CLASSES, example: 'translated' }) @Allow() class!: string;
-  @ApiPropertyOptional({ example: 'US' }) @Allow() territory?: string;
+  @ApiPropertyOptional(territoryProperty('US', 'Where this title is used')) @Allow() territory?: string;
   @ApiPropertyOptional() @Allow() primary?: boolean;
 }
 
@@ -82,9 +85,10 @@ export class AddCompanyCreditDto extends WriteRequestDto {
   @ApiProperty({ format: 'uuid' }) @Allow() organizationId!: string;
   @ApiProperty({ enum: COMPANY_CREDIT_ROLES, example: 'producer' }) @Allow() role!: string;
   @ApiPropertyOptional({ example: 'KR', description: 'The country the company represents in this credit' }) @Allow() country?: string;
-  @ApiPropertyOptional({ example: 'US', description: 'Territory of a distribution credit' }) @Allow() territory?: string;
+  @ApiPropertyOptional(territoryProperty('latin-america', 'Where the role applies, e.g. a distributor or licensee for a territory')) @Allow() territory?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() from?: PartialDateDto;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() to?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class EndCompanyCreditDto extends WriteRequestDto {
@@ -99,6 +103,7 @@ export class AttachTalentDto extends WriteRequestDto {
   @ApiPropertyOptional() @Allow() character?: string;
   @ApiPropertyOptional({ enum: BILLINGS }) @Allow() billing?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() attachedAt?: PartialDateDto;
+  @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
 }
 
 export class DetachTalentDto extends WriteRequestDto {
@@ -108,7 +113,7 @@ export class DetachTalentDto extends WriteRequestDto {
 
 export class ScheduleReleaseDto extends WriteRequestDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() releaseId?: string;
-  @ApiProperty({ example: 'KR', description: 'ISO 3166-1 alpha-2, or WW for worldwide' }) @Allow() territory!: string;
+  @ApiProperty(territoryProperty('north-america', 'Where the film is released')) @Allow() territory!: string;
   @ApiProperty(PARTIAL_DATE) @Allow() date!: PartialDateDto;
   @ApiProperty({ enum: RELEASE_TYPES, example: 'wide' }) @Allow() type!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The distributing organization' }) @Allow() distributorId?: string;
@@ -117,12 +122,12 @@ export class ScheduleReleaseDto extends WriteRequestDto {
 }
 
 export class RescheduleReleaseDto extends WriteRequestDto {
-  @ApiProperty(PARTIAL_DATE) @Allow() date!: PartialDateDto;
+  @ApiProperty({ ...PARTIAL_DATE, example: { date: '2027-03', precision: 'month' }, description: 'The new date (a plan: it may lie ahead)' }) @Allow() date!: PartialDateDto;
   @ApiPropertyOptional() @Allow() reason?: string;
 }
 
 export class MarkReleaseOccurredDto extends WriteRequestDto {
-  @ApiPropertyOptional(PARTIAL_DATE) @Allow() date?: PartialDateDto;
+  @ApiPropertyOptional({ ...PARTIAL_DATE, example: { date: '2025-11', precision: 'month' }, description: 'When it happened, if not on its scheduled date' }) @Allow() date?: PartialDateDto;
 }
 
 export class CancelReleaseDto extends WriteRequestDto {

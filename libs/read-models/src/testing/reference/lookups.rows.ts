@@ -18,6 +18,7 @@ export const ORGANIZATION_NAME_COLUMNS: TableColumns<OrganizationNameRow> = {
   country: 'text',
   parent_organization_id: 'text',
   withdrawn: 'boolean',
+  merged_into: 'text',
 };
 
 export const PERSON_NAME_COLUMNS: TableColumns<PersonNameRow> = {
@@ -27,6 +28,7 @@ export const PERSON_NAME_COLUMNS: TableColumns<PersonNameRow> = {
   names: 'jsonb',
   nationalities: 'text[]',
   withdrawn: 'boolean',
+  merged_into: 'text',
 };
 
 function currentNames(names: readonly (LookupName & { rank: string; kind?: string })[]): { primary: string | null; names: LookupName[] } {
@@ -49,6 +51,7 @@ export function organizationNameRows(state: OrganizationState): OrganizationName
       country: state.details?.country ?? null,
       parent_organization_id: state.details?.parentOrganizationId ?? null,
       withdrawn: state.withdrawn !== null,
+      merged_into: state.mergedInto?.survivorId ?? null,
     },
   ];
 }
@@ -64,6 +67,7 @@ export function personNameRows(state: PersonState): PersonNameRow[] {
       names,
       nationalities: state.details?.nationalities ?? [],
       withdrawn: state.withdrawn !== null,
+      merged_into: state.mergedInto?.survivorId ?? null,
     },
   ];
 }

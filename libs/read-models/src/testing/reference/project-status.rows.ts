@@ -4,7 +4,7 @@
  */
 import type { PartialDate } from '../../../../contracts/src/envelope.js';
 import { streamIdFor } from '../../../../contracts/src/streams.js';
-import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import { isCurrent, standingOf } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
 import { earliest, sortKeyOf } from '../../shared/dates.js';
 import { type FactNote } from '../../shared/notes.js';
@@ -47,6 +47,7 @@ export const PROJECT_STATUS_COLUMNS: TableColumns<ProjectStatusRow> = {
   first_release: 'jsonb',
   withdrawn: 'boolean',
   withdrawn_note: 'text',
+  standing: 'text',
   notes: 'jsonb',
 };
 
@@ -101,6 +102,7 @@ export function projectStatusRows(state: WorkState): ProjectStatusRow[] {
       ...(c.territory ? { territory: c.territory } : {}),
       ...(c.from ? { from: c.from } : {}),
       ...(c.to ? { to: c.to } : {}),
+      standing: standingOf(c),
     }),
   );
   const people = state.attachments
@@ -113,6 +115,7 @@ export function projectStatusRows(state: WorkState): ProjectStatusRow[] {
         ...(a.character ? { character: a.character } : {}),
         ...(a.billing ? { billing: a.billing } : {}),
         ...(a.attachedAt ? { attachedAt: a.attachedAt } : {}),
+        standing: standingOf(a),
       }),
     );
   const milestones = state.milestones.filter(isCurrent);
@@ -155,6 +158,7 @@ export function projectStatusRows(state: WorkState): ProjectStatusRow[] {
       first_release: first ? { releaseId: first.releaseId, territory: first.territory, date: first.date, type: first.type, status: first.status } : null,
       withdrawn: state.withdrawn !== null,
       withdrawn_note: state.withdrawn?.note ?? null,
+      standing: standingOf(state),
       notes: workNotes(state),
     },
   ];

@@ -11,6 +11,7 @@ import { sortKeyOf } from '../../shared/dates.js';
 import { displayNote } from './notes.js';
 import type { TableColumns } from '../../shared/columns.js';
 import { TimelineEntryRow } from '../../timeline/timeline.types.js';
+import type { PublishedEvent } from '../../../../contracts/src/published-event.js';
 
 export const TIMELINE_COLUMNS: TableColumns<TimelineEntryRow> = {
   owner_stream: 'text',
@@ -65,7 +66,9 @@ export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
   const order = eventOrder(state.factsByEventId);
   const push = (date: PartialDate | undefined, entry: Entry, fact: FactAnnotations, note: string | null, statedIn = fact.statedBy) => {
     if (!date) return;
-    rows.push({ owner_stream: owner, work_id: workId, ...entry, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
+    // a clarified fact stays current; its entries carry the clarifications' notes
+    const details = fact.clarifications.length > 0 ? { ...entry.details, clarifications: fact.clarifications.map((c) => c.note) } : entry.details;
+    rows.push({ owner_stream: owner, work_id: workId, ...entry, details, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
   };
 
   for (const s of state.statusHistory) {
@@ -227,4 +230,38 @@ export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
 
 export function isCurrentEntry(row: Pick<TimelineEntryRow, 'corrected' | 'retracted'>): boolean {
   return !row.corrected && !row.retracted;
+}
+
+/**
+ * A work's standing entries: one per standing change of one of its facts, in the order recorded, dated by the
+ * event's occurredAt or else the day it was recorded, carrying the change, its note and the source it cites. They
+ * are a function of the standing-change events alone (a later fix of the fact does not rewrite what the desk learnt).
+ */
+export function standingTimelineRows(events: readonly PublishedEvent[]): TimelineEntryRow[] {
+  return events
+    .filter((e) => e.type === 'WorkFactStandingChanged')
+    .map((e) => {
+      const data = e.data as { workId: string; fact: { type: string; id: string }; standing: string; from: string };
+      const metadata = e.metadata as { occurredAt?: PartialDate; note?: string; source: { publisher: string; url?: string; publishedAt?: string; kind?: string } };
+      const date = metadata.occurredAt ?? { date: e.recordedAt.slice(0, 10), precision: 'day' as const };
+      const { publisher, url, publishedAt, kind } = metadata.source;
+      const source = Object.fromEntries(Object.entries({ publisher, url, publishedAt, kind }).filter(([, v]) => v !== undefined));
+      return {
+        owner_stream: e.streamId,
+        entry_key: `standing:${e.eventId}`,
+        work_id: data.workId,
+        kind: 'standing' as const,
+        label: `${data.fact.type} ${data.standing} (was ${data.from})`,
+        ...dated(date),
+        seq: e.streamVersion - 1,
+        fact_type: data.fact.type,
+        fact_id: data.fact.id,
+        subject_type: null,
+        subject_id: null,
+        details: { standing: data.standing, from: data.from, source },
+        corrected: false,
+        retracted: false,
+        note: metadata.note ?? null,
+      };
+    });
 }

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import pg from 'pg';
+import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
+import { findLikelyDuplicates, type DuplicateCandidate } from '../../../../libs/read-models/src/index.js';
+import { PG_POOL } from '../database/database.module.js';
+import { ProblemException, ProblemType } from '../problem-details/problem-details.js';
+import { AGGREGATES } from './aggregate-catalog.js';
+
+/** The registrations checked for a likely duplicate, and the names they give. */
+const REGISTRATIONS: Partial<Record<string, 'person' | 'organization'>> = { RegisterPerson: 'person', RegisterOrganization: 'organization' };
+
+/**
+ * "The same actor was registered twice without a word": a registration whose name closely matches a record of the
+ * same kind is answered 409 /problems/possible-duplicate naming the candidates, unless the request says, in
+ * `distinctFrom`, that each of them is a different entity. The look-up reads the name lookups of the read models,
+ * which trail the log by the pipeline's lag: a record registered a moment ago may not be found yet. It is advice to
+ * the editor, not a rule the log enforces (the log has no uniqueness of names, which differ legitimately).
+ */
+@Injectable()
+export class LikelyDuplicates {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  async assertNoneUnconfirmed(commandType: string, data: Record<string, unknown>): Promise<void> {
+    const kind = REGISTRATIONS[commandType];
+    if (!kind) return;
+    const names = Array.isArray(data.names) ? data.names.map((name) => (name as { text?: unknown } | null)?.text).filter((text): text is string => typeof text === 'string') : [];
+    const ownId = data[AGGREGATES[kind].idField];
+    const confirmed = new Set(Array.isArray(data.distinctFrom) ? data.distinctFrom.map((id) => String(id).toLowerCase()) : []);
+    const candidates = (await findLikelyDuplicates(this.pool, kind, names)).filter((candidate) => candidate.id !== ownId && !confirmed.has(candidate.id));
+    if (candidates.length > 0) throw possibleDuplicate(kind, candidates);
+  }
+}
+
+function possibleDuplicate(kind: AggregateType, candidates: DuplicateCandidate[]): ProblemException {
+  const collection = AGGREGATES[kind].collection;
+  const list = candidates.map((c) => `${c.primaryName ?? c.matchedName} (${c.id}, similarity ${c.similarity})`).join(', ');
+  return new ProblemException({
+    type: ProblemType.possibleDuplicate,
+    title: `Possibly a ${kind} already registered`,
+    status: 409,
+    detail: `The name closely matches ${list}. If it is the same ${kind}, use that record; if not, send the request again with "distinctFrom": [the ids of these candidates]. Nothing was recorded.`,
+    candidates: candidates.map((c) => ({ id: c.id, name: c.primaryName, matchedName: c.matchedName, similarity: c.similarity, href: `/${collection}/${c.id}` })),
+  });
+}

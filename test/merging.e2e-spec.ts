@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { AUDITOR, BETTER_SOURCE, BRIEF, EDITOR } from './support/admin-api.js';
+import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
+
+/**
+ * The same actor, the same company registered twice without a word: an editor is now told on the second
+ * registration, merges the twins that slipped through anyway, sees every read model follow the survivor, and undoes
+ * a merge that was wrong — while a view as of before the merge still shows what the desk published then. Over HTTP,
+ * against a real PostgreSQL, with the relay and projector (dev broker) behind the read models.
+ */
+describe('admin API: finding duplicates and merging them', () => {
+  let pipeline: TestPipeline;
+  const ids = {
+    leeKwangSoo: '', // the first record of the actor
+    twin: randomUUID(), // the same actor, registered again with his name spelled without the hyphen
+    jerrygood: '',
+    jerrygoodTwin: randomUUID(),
+    remake: '',
+    mother: '',
+  };
+
+  const http = () => pipeline.api.http();
+  const get = (path: string, query: Record<string, string | number> = {}) => http().get(path).query(query).set('Authorization', AUDITOR);
+  const post = (path: string, body: object, key?: string) => {
+    const request = http().post(path).set('Authorization', EDITOR);
+    return (key ? request.set('Idempotency-Key', key) : request).send(body);
+  };
+  const created = async (path: string, body: object) => {
+    const response = await post(path, body);
+    expect({ path, status: response.status, body: response.body }).toEqual({ path, status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
+    return response.body.id as string;
+  };
+  const eventCount = async () => Number((await pipeline.api.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
+  const person = (id: string | undefined, text: string) => ({ ...(id ? { personId: id } : {}), names: [{ text, language: 'ko-Latn', primary: true }], nationalities: ['KR'], source: BRIEF });
+  const company = (id: string | undefined, text: string) => ({ ...(id ? { organizationId: id } : {}), kind: 'production-company', country: 'KR', names: [{ text, language: 'en' }], source: BRIEF });
+  const work = (title: string) => ({ kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: title, language: 'en', class: 'working' }], source: BRIEF });
+  type Card = { peopleByRole: Record<string, { personId: string; name: string; mergedFrom?: string }[]>; companiesByRole: Record<string, { organizationId: string; name: string; mergedFrom?: string }[]> };
+  const card = async (workId: string, query: Record<string, string | number> = {}) => (await get(`/projects/${workId}`, query).expect(200)).body as Card;
+  const attachedWorks = async (personId: string, query: Record<string, string | number> = {}) =>
+    ((await get(`/people/${personId}/attachments`, query).expect(200)).body.attachments as { workId: string; mergedFrom?: string }[]).map((a) => [a.workId, a.mergedFrom ?? null]).sort();
+  const projectsOf = async (filter: Record<string, string>) => ((await get('/projects', filter).expect(200)).body.items as { workId: string }[]).map((p) => p.workId).sort();
+  const lastPosition = async () => Number((await pipeline.api.db.pool.query('SELECT max(global_position) AS p FROM events')).rows[0].p);
+
+  beforeAll(async () => {
+    pipeline = await startTestPipeline();
+    ids.leeKwangSoo = await created('/people', person(undefined, 'Lee Kwang-soo'));
+    ids.jerrygood = await created('/organizations', company(undefined, 'Jerrygood Company'));
+    ids.remake = await created('/works', work('Going to Abandon My Mother (Korean remake)'));
+    ids.mother = await created('/works', work('Save the Green Planet!'));
+    expect((await post(`/works/${ids.remake}/attachments`, { personId: ids.leeKwangSoo, role: 'cast', billing: 'lead', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${ids.remake}/credits`, { organizationId: ids.jerrygood, role: 'producer', country: 'KR', source: BRIEF })).status).toBe(200);
+    await pipeline.caughtUp();
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it('register twice and be told: 409 /problems/possible-duplicate naming the candidates; confirmed as different, it registers', async () => {
+    const before = await eventCount();
+    const refused = await post('/people', person(ids.twin, 'Lee Kwangsoo')).expect(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ type: '/problems/possible-duplicate', status: 409 });
+    expect(refused.body.candidates).toEqual([{ id: ids.leeKwangSoo, name: 'Lee Kwang-soo', matchedName: 'Lee Kwang-soo', similarity: expect.any(Number), href: `/people/${ids.leeKwangSoo}` }]);
+    expect(refused.body.candidates[0].similarity).toBeGreaterThanOrEqual(0.5);
+    expect(refused.body.candidates[0].similarity).toBeLessThan(1);
+    expect(await eventCount()).toBe(before);
+    await get(`/people/${ids.twin}`).expect(404);
+
+    // Same for a company; a family name in common is not enough to be held ('Kim' alone against a full name).
+    const companyRefused = await post('/organizations', company(ids.jerrygoodTwin, 'Jerry Good Company')).expect(409);
+    expect(companyRefused.body.candidates.map((c: { id: string }) => c.id)).toEqual([ids.jerrygood]);
+    await post('/people', person(undefined, 'Kim')).expect(201);
+
+    // The editor says they are different (they are not: the desk finds out later and merges them below).
+    const key = randomUUID();
+    const registered = await post('/people', { ...person(ids.twin, 'Lee Kwangsoo'), distinctFrom: [ids.leeKwangSoo] }, key).expect(201);
+    expect(registered.body.id).toBe(ids.twin);
+    // A retry of that request is answered as the first one was, not refused as a duplicate of what it recorded.
+    const retried = await post('/people', { ...person(ids.twin, 'Lee Kwangsoo'), distinctFrom: [ids.leeKwangSoo] }, key).expect(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body).toEqual(registered.body);
+    await post('/organizations', { ...company(ids.jerrygoodTwin, 'Jerry Good Company'), distinctFrom: [ids.jerrygood] }).expect(201);
+
+    // A malformed confirmation is a 400 naming it, and records nothing.
+    const bad = await post('/people', { ...person(undefined, 'Lee Kwang Soo'), distinctFrom: ['not-an-id'] }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('distinctFrom');
+
+    // The twins get a life of their own before anyone notices.
+    expect((await post(`/works/${ids.mother}/attachments`, { personId: ids.twin, role: 'cast', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${ids.mother}/credits`, { organizationId: ids.jerrygoodTwin, role: 'co-producer', country: 'KR', source: BRIEF })).status).toBe(200);
+    await pipeline.caughtUp();
+    expect((await card(ids.mother)).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
+  });
+
+  let beforeMerge = 0;
+  let afterMerge = 0;
+
+  it('merge two duplicates and see every read model follow the survivor', async () => {
+    beforeMerge = await lastPosition();
+    const key = randomUUID();
+    const merged = await post(`/people/${ids.twin}/merge`, { survivorId: ids.leeKwangSoo, note: 'Same actor: KOBIS lists one Lee Kwang-soo', source: BETTER_SOURCE }, key).expect(200);
+    expect(merged.body.events.map((e: { type: string; streamId: string }) => [e.type, e.streamId])).toEqual([
+      ['PersonMerged', `person-${ids.twin}`],
+      ['PersonAbsorbed', `person-${ids.leeKwangSoo}`],
+    ]);
+    expect(merged.body.streams).toHaveLength(2);
+    const replay = await post(`/people/${ids.twin}/merge`, { survivorId: ids.leeKwangSoo, note: 'Same actor: KOBIS lists one Lee Kwang-soo', source: BETTER_SOURCE }, key).expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(merged.body);
+    const companyMerged = await post(`/organizations/${ids.jerrygoodTwin}/merge`, { survivorId: ids.jerrygood, note: 'One company, two spellings', source: BETTER_SOURCE }).expect(200);
+    expect(companyMerged.body.events.map((e: { type: string }) => e.type)).toEqual(['OrganizationMerged', 'OrganizationAbsorbed']);
+    afterMerge = await lastPosition();
+    await pipeline.caughtUp();
+
+    // Reads of the old id follow the survivor: a temporary redirect (a merge can be undone), the view kept.
+    const redirected = await get(`/people/${ids.twin}`).redirects(0).expect(307);
+    expect(redirected.headers.location).toBe(`/people/${ids.leeKwangSoo}`);
+    const followed = await get(`/people/${ids.twin}`).redirects(1).expect(200);
+    expect(followed.body.id).toBe(ids.leeKwangSoo);
+    expect(followed.body.state.absorbed).toEqual([expect.objectContaining({ duplicateId: ids.twin })]);
+    expect((await get(`/people/${ids.twin}/attachments`).redirects(0).expect(307)).headers.location).toBe(`/people/${ids.leeKwangSoo}/attachments`);
+    expect((await get(`/companies/${ids.jerrygoodTwin}/portfolio`, { asOfPosition: afterMerge }).redirects(0).expect(307)).headers.location).toBe(
+      `/companies/${ids.jerrygood}/portfolio?asOfPosition=${afterMerge}`,
+    );
+
+    // Attachments, cards, portfolio and project filters that named a twin now show the survivor.
+    expect(await attachedWorks(ids.leeKwangSoo)).toEqual([[ids.mother, ids.twin], [ids.remake, null]].sort());
+    expect((await card(ids.mother)).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.leeKwangSoo, name: 'Lee Kwang-soo', mergedFrom: ids.twin })]);
+    expect((await card(ids.mother)).companiesByRole['co-producer']).toEqual([expect.objectContaining({ organizationId: ids.jerrygood, name: 'Jerrygood Company', mergedFrom: ids.jerrygoodTwin })]);
+    const portfolio = (await get(`/companies/${ids.jerrygood}/portfolio`).expect(200)).body as { works: { workId: string; credits: { role: string; mergedFrom?: string }[] }[] };
+    expect(portfolio.works.map((w) => [w.workId, w.credits.map((c) => [c.role, c.mergedFrom ?? null])]).sort()).toEqual(
+      [
+        [ids.mother, [['co-producer', ids.jerrygoodTwin]]],
+        [ids.remake, [['producer', null]]],
+      ].sort(),
+    );
+    expect(await projectsOf({ personId: ids.leeKwangSoo })).toEqual([ids.mother, ids.remake].sort());
+    expect(await projectsOf({ personId: ids.twin })).toEqual([ids.mother, ids.remake].sort());
+    expect(await projectsOf({ companyId: ids.jerrygood })).toEqual([ids.mother, ids.remake].sort());
+    // Finding by name lists the survivor, not its twin.
+    expect(((await get('/people', { q: 'lee kwang' }).expect(200)).body.items as { personId: string }[]).map((p) => p.personId)).toEqual([ids.leeKwangSoo]);
+
+    // The survivor's history links the twin; the twin's own history keeps its events and says where it went.
+    const history = (await get(`/people/${ids.leeKwangSoo}/history`).expect(200)).body.entries as { type: string; data: Record<string, unknown> }[];
+    expect(history.at(-1)).toMatchObject({ type: 'PersonAbsorbed', data: { duplicateId: ids.twin } });
+    const twinHistory = (await get(`/people/${ids.twin}/history`).expect(200)).body.entries as { type: string; data: Record<string, unknown> }[];
+    expect(twinHistory.map((e) => e.type)).toEqual(['PersonRegistered', 'PersonMerged']);
+
+    // The twin is closed to edits, with a problem naming the survivor; a new registration of the name finds only the survivor.
+    const closed = await post(`/people/${ids.twin}/names`, { text: '이광수', language: 'ko-Kore', source: BRIEF }).expect(409);
+    expect(closed.body).toMatchObject({ type: '/problems/merged', survivorId: ids.leeKwangSoo, survivor: `/people/${ids.leeKwangSoo}` });
+    expect((await post('/people', person(undefined, 'Lee Kwang-soo')).expect(409)).body.candidates.map((c: { id: string }) => c.id)).toEqual([ids.leeKwangSoo]);
+
+    // As of before the merge, the desk's view then: the twin apart, its reads its own.
+    expect(await attachedWorks(ids.leeKwangSoo, { asOfPosition: beforeMerge })).toEqual([[ids.remake, null]]);
+    expect(await attachedWorks(ids.twin, { asOfPosition: beforeMerge })).toEqual([[ids.mother, null]]);
+    expect((await card(ids.mother, { asOfPosition: beforeMerge })).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
+    const mergedAt = Date.parse(merged.body.events[0].recordedAt);
+    const twinThen = await get(`/people/${ids.twin}`, { asOf: new Date(mergedAt - 1).toISOString() }).redirects(0).expect(200);
+    expect(twinThen.body.state.mergedInto).toBeNull();
+  });
+
+  it('correct the merge: undone, both records stand apart again and every read model follows back; the merge stays in history', async () => {
+    const undone = await post(`/people/${ids.twin}/merge/undo`, { note: 'Two actors after all: the other one is a stage name', source: BETTER_SOURCE }).expect(200);
+    expect(undone.body.events.map((e: { type: string; streamId: string }) => [e.type, e.streamId])).toEqual([
+      ['PersonUnmerged', `person-${ids.twin}`],
+      ['PersonAbsorptionReverted', `person-${ids.leeKwangSoo}`],
+    ]);
+    await pipeline.caughtUp();
+
+    expect((await get(`/people/${ids.twin}`).redirects(0).expect(200)).body.state.mergedInto).toBeNull();
+    expect(await attachedWorks(ids.leeKwangSoo)).toEqual([[ids.remake, null]]);
+    expect(await attachedWorks(ids.twin)).toEqual([[ids.mother, null]]);
+    expect((await card(ids.mother)).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
+    expect((await card(ids.mother)).peopleByRole.cast[0]!.mergedFrom).toBeUndefined();
+    expect(await projectsOf({ personId: ids.twin })).toEqual([ids.mother]);
+    expect((await post(`/people/${ids.twin}/names`, { text: '이광수', language: 'ko-Kore', source: BRIEF })).status).toBe(200);
+    // Nothing to undo twice.
+    expect((await post(`/people/${ids.twin}/merge/undo`, { note: 'again', source: BETTER_SOURCE }).expect(422)).body.type).toBe('/problems/validation-error');
+
+    // As of between the merge and its undo, the merged view the desk published then.
+    expect(await attachedWorks(ids.leeKwangSoo, { asOfPosition: afterMerge })).toEqual([[ids.mother, ids.twin], [ids.remake, null]].sort());
+    const history = (await get(`/people/${ids.twin}/history`).expect(200)).body.entries as { type: string }[];
+    expect(history.map((e) => e.type)).toEqual(['PersonRegistered', 'PersonMerged', 'PersonUnmerged', 'PersonNameAdded']);
+    // The company merge was right and stays.
+    expect((await get(`/organizations/${ids.jerrygoodTwin}`).redirects(0).expect(307)).headers.location).toBe(`/organizations/${ids.jerrygood}`);
+  });
+
+  it('refuses a merge into itself, into a merged record, or of a record that stands for others, changing nothing', async () => {
+    const before = await eventCount();
+    expect((await post(`/people/${ids.twin}/merge`, { survivorId: ids.twin, note: 'x', source: BRIEF }).expect(422)).body.errors).toEqual([expect.objectContaining({ field: 'survivorId' })]);
+    const intoMerged = await post(`/organizations/${randomUUID()}/merge`, { survivorId: ids.jerrygoodTwin, note: 'x', source: BRIEF });
+    expect(intoMerged.status).toBe(404);
+    const other = await created('/organizations', company(undefined, 'Lionsgate'));
+    const refused = await post(`/organizations/${other}/merge`, { survivorId: ids.jerrygoodTwin, note: 'x', source: BRIEF }).expect(422);
+    expect(refused.body.errors[0].message).toContain(`merge into ${ids.jerrygood} instead`);
+    const standsForOthers = await post(`/organizations/${ids.jerrygood}/merge`, { survivorId: other, note: 'x', source: BRIEF }).expect(422);
+    expect(standsForOthers.body.errors[0].message).toContain('stands for duplicates of its own');
+    const missingSurvivor = await post(`/people/${ids.twin}/merge`, { note: 'x', source: BRIEF }).expect(400);
+    expect(missingSurvivor.body.errors.map((e: { field: string }) => e.field)).toContain('survivorId');
+    expect(await eventCount()).toBe(before + 1); // Lionsgate's registration only
+  });
+});
