@@ -156,6 +156,45 @@ describe('confidential sources: sealed in the log, opened for the desk, a label 
     expect(whereFound(await everyRowAsText(pipeline.api.db.pool, ['public']), SECRETS)).toEqual([]);
   });
 
+  it('seals a merge of two people: both halves carry the sealed source; its kind, like the publisher, stays readable', async () => {
+    const http = () => pipeline.api.http();
+    const register = async (name: string) =>
+      (await http().post('/people').set('Authorization', EDITOR).send({ names: [{ text: name, language: 'en', primary: true }], nationalities: ['KR'], source: BRIEF }).expect(201)).body.id as string;
+    const duplicate = await register('Yeon Sang-ho');
+    const survivor = await register('Oh Jung-se');
+    const merged = await http()
+      .post(`/people/${duplicate}/merge`)
+      .set('Authorization', EDITOR)
+      .send({ survivorId: survivor, note: 'The insider says both records are one actor', source: { publisher: 'Variety', kind: 'interview', ...INSIDER, confidential: true, sourceId } })
+      .expect(200);
+    const halves = merged.body.events as Array<{ eventId: string; streamId: string }>;
+    expect(halves.map((e) => e.streamId).sort()).toEqual([`person-${duplicate}`, `person-${survivor}`].sort());
+    for (const person of [duplicate, survivor]) {
+      const entries = (await http().get(`/people/${person}/history`).set('Authorization', AUDITOR).expect(200)).body.entries;
+      expect(entries.at(-1).source).toEqual({ publisher: 'Variety', kind: 'interview', ...INSIDER, confidential: { label: 'confidential source', sourceId } });
+      const shown = (await http().get(`/people/${person}/history`).set('Authorization', READER).expect(200)).body.entries;
+      expect(shown.at(-1).source).toEqual({ publisher: 'Variety', kind: 'interview', confidential: { label: 'confidential source' } });
+    }
+    const messages = await readTopicsUntil(pipeline.broker.brokers, halves.map((e) => e.eventId));
+    expect(whereFound(messages.map((m) => [`${m.topic} ${m.eventId}`, m.bytes]), SECRETS)).toEqual([]);
+    const published = messages.filter((m) => halves.some((half) => half.eventId === m.eventId));
+    expect(published.map((m) => (m.value.metadata as { source: unknown }).source)).toEqual([
+      { publisher: 'Variety', kind: 'interview', confidential: { label: 'confidential source' } },
+      { publisher: 'Variety', kind: 'interview', confidential: { label: 'confidential source' } },
+    ]);
+    expect(whereFound(await everyRowAsText(pipeline.api.db.pool, ['public']), SECRETS)).toEqual([]);
+  });
+
+  it("a reader changes no fact's standing, merges nothing and does not verify the chain (403 problem+json)", async () => {
+    const http = () => pipeline.api.http();
+    const refusals = [
+      await http().post(`/works/${workId}/standing-changes`).set('Authorization', READER).send({ fact: { type: 'work', id: workId }, standing: 'confirmed', source: BRIEF }),
+      await http().post(`/people/${randomUUID()}/merge`).set('Authorization', READER).send({ survivorId: randomUUID(), note: 'x', source: BRIEF }),
+      await http().get('/audit/chain').set('Authorization', READER),
+    ];
+    expect(refusals.map((r) => [r.status, r.headers['content-type']])).toEqual(Array(3).fill([403, expect.stringMatching(/application\/problem\+json/)]));
+  });
+
   it('without a key-encryption key (production without REELWIRE_KEY_ENCRYPTION_KEY) refuses a confidential source, naming the variable', async () => {
     const unconfigured = await startTestAdminApi({ keyEncryptionKey: undefined });
     try {

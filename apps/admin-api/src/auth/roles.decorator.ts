@@ -26,8 +26,9 @@ export function inRouteConfig(entries: Record<string, unknown>): ClassDecorator 
   }) as ClassDecorator & MethodDecorator;
 }
 
-/** Which roles may call an endpoint. Admin may always. */
-export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), inRouteConfig({ [ROUTE_ROLES]: roles }));
+/** Which roles may call an endpoint. Admin may always. The OpenAPI document lists them (x-roles). */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), inRouteConfig({ [ROUTE_ROLES]: roles }), ApiExtension('x-roles', roles.includes('admin') ? roles : [...roles, 'admin']));
 /** Editors write; admins too. */
 export const CanWrite = () => Roles('editor', 'admin');
 /** Editors, auditors, readers and admins read (readers see sealed details as their label). */
