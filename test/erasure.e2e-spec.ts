@@ -105,6 +105,26 @@ describe('erasure of personal data: POST /people/{id}/erasure destroys the key, 
     expect(messages.find((m) => m.eventId === erased.body.events[0].eventId)!.value).toMatchObject({ type: 'PersonDataErased', data: { personId } });
   });
 
+  it('erases a duplicate merged into another record: its own key only, without a redirect; the survivor keeps its own', async () => {
+    const http = () => pipeline.api.http();
+    const register = async (name: string, privateDetails: Record<string, string>) =>
+      (await http().post('/people').set('Authorization', EDITOR).send({ names: [{ text: name, language: 'en' }], nationalities: ['GH'], privateDetails, source: BRIEF }).expect(201)).body.id as string;
+    const duplicate = await register('Ama Mensah', { birthName: 'Amaris Oduya-Quarcoo' });
+    const survivor = await register('Kofi Boateng', { contact: 'agent: survivor-agency@example.test' });
+    await http().post(`/people/${duplicate}/merge`).set('Authorization', EDITOR).send({ survivorId: survivor, note: 'One person: the agency confirms', source: BRIEF }).expect(200);
+    expect((await http().get(`/people/${duplicate}`).set('Authorization', ADMIN)).status).toBe(307);
+
+    const erased = await http().post(`/people/${duplicate}/erasure`).set('Authorization', ADMIN).send(REQUEST).expect(200);
+    expect(erased.body.events).toEqual([expect.objectContaining({ type: 'PersonDataErased', streamId: `person-${duplicate}` })]);
+    const keysLeft = await pipeline.api.db.pool.query<{ scope_id: string }>(`SELECT scope_id FROM data_keys WHERE scope_type = 'person' AND scope_id = ANY($1::text[])`, [[duplicate, survivor]]);
+    expect(keysLeft.rows.map((row) => row.scope_id)).toEqual([survivor]);
+    const duplicateHistory = (await http().get(`/people/${duplicate}/history`).set('Authorization', AUDITOR).expect(200)).body.entries;
+    expect(duplicateHistory[0].personalData).toEqual({ label: 'personal data', erased: true });
+    expect(whereFound([['duplicate history', JSON.stringify(duplicateHistory)]], ['Oduya-Quarcoo'])).toEqual([]);
+    const survivorView = await http().get(`/people/${survivor}`).set('Authorization', AUDITOR).expect(200);
+    expect(survivorView.body.personalData).toEqual({ label: 'personal data', details: { contact: 'agent: survivor-agency@example.test' } });
+  });
+
   it('after erasure the chain verifies, a rebuild of the read models equals them, and an export imports and verifies elsewhere', async () => {
     await pipeline.caughtUp();
     const pool = pipeline.api.db.pool;
