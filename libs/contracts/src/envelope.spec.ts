@@ -15,13 +15,15 @@ describe('publicMetadata: what leaves the log for everyone without a key', () =>
     expect(publicMetadata(base)).toBe(base);
   });
 
-  it('keeps publisher, publishedAt and language of a confidential source and the label; drops the sealed parts and any stray field', () => {
+  it('keeps publisher, publishedAt, language and kind of a confidential source, the label and the trace context; drops the sealed parts and any stray field', () => {
     const stored: EventMetadata = {
       ...base,
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       source: {
         publisher: 'Variety',
         publishedAt: '2026-11-29',
         language: 'en',
+        kind: 'interview',
         // a plaintext field that should never be there is not published either
         title: 'leaked',
         confidential: { label: 'confidential source', sourceId: 's1', keyId: 'k1', algorithm: 'AES-256-GCM', iv: 'aXY=', ciphertext: 'Y2lwaGVy' },
@@ -30,7 +32,8 @@ describe('publicMetadata: what leaves the log for everyone without a key', () =>
     };
     expect(publicMetadata(stored)).toEqual({
       ...base,
-      source: { publisher: 'Variety', publishedAt: '2026-11-29', language: 'en', confidential: { label: 'confidential source' } },
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      source: { publisher: 'Variety', publishedAt: '2026-11-29', language: 'en', kind: 'interview', confidential: { label: 'confidential source' } },
       personalData: { label: 'personal data' },
     });
     expect(stored.source.confidential?.ciphertext).toBe('Y2lwaGVy');
