@@ -82,7 +82,7 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
    * One valid request per write route of the OpenAPI document, each on records made for it: the route's key is
    * "METHOD /path/{param}" as /docs-json spells it. A route the document gains without an entry here fails the test.
    */
-  const VALID_WRITES: Record<string, () => Promise<{ url: string; body: object }>> = {
+  const VALID_WRITES: Record<string, () => Promise<{ url: string; body: object; auth?: string }>> = {
     'POST /works': async () => ({ url: '/works', body: workBody() }),
     'PATCH /works/{workId}': async () => ({ url: `/works/${await work()}`, body: { changes: { productionYear: 2003 }, source: BRIEF } }),
     'POST /works/{workId}/titles': async () => ({ url: `/works/${await work()}/titles`, body: { text: 'Save the Green Planet!', language: 'en', class: 'translated', territory: 'US', source: BRIEF } }),
@@ -195,6 +195,7 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
 
     'POST /people': async () => ({ url: '/people', body: personBody() }),
     'PATCH /people/{personId}': async () => ({ url: `/people/${await person()}`, body: { changes: { birthYear: 1970 }, source: BRIEF } }),
+    'POST /people/{personId}/erasure': async () => ({ url: `/people/${await person()}/erasure`, body: { note: 'Erasure asked by the person', source: BRIEF }, auth: ADMIN }),
     'POST /people/{personId}/names': async () => ({ url: `/people/${await person()}/names`, body: { text: '장준환', language: 'ko-Kore', source: BRIEF } }),
     'POST /people/{personId}/primary-name': async () => {
       const nameId = randomUUID();
@@ -329,16 +330,16 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     const outcomes: string[] = [];
     for (const route of documented) {
       const method = route.split(' ')[0]!.toLowerCase() as Method;
-      const { url, body } = await VALID_WRITES[route]!();
+      const { url, body, auth = EDITOR } = await VALID_WRITES[route]!();
       const key = `retry-${randomUUID()}`;
       const before = await eventCount();
-      const first = await send(method, url, body, key);
+      const first = await send(method, url, body, key, auth);
       const afterFirst = await eventCount();
-      const replay = await send(method, url, body, key);
+      const replay = await send(method, url, body, key, auth);
       const afterReplay = await eventCount();
-      const otherBody = await send(method, url, { ...body, note: 'Another request under the same key' }, key);
+      const otherBody = await send(method, url, { ...body, note: 'Another request under the same key' }, key, auth);
       const afterOtherBody = await eventCount();
-      const otherRoute = await send('post', '/works', workBody(), key);
+      const otherRoute = await send('post', '/works', workBody(), key, auth);
       const afterOtherRoute = await eventCount();
 
       if (first.status >= 300) throw new Error(`the table's request for ${route} is refused: ${first.status} ${first.text}`);

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { DEV_API_KEYS, type AppConfig } from '../../apps/admin-api/src/config/app-config.js';
+import { DEV_API_KEYS, DEV_KEY_ENCRYPTION_KEY, type AppConfig } from '../../apps/admin-api/src/config/app-config.js';
 import { createAdminApi } from '../../apps/admin-api/src/create-admin-api.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -21,10 +21,22 @@ export interface TestAdminApi {
  */
 export const SUITE_RATE_LIMITS = { writesPerMinute: 100_000_000, readsPerMinute: 100_000_000 };
 
-/** The real admin API (same wiring as main.ts) on its own fresh database, reached over HTTP by supertest. */
-export async function startTestAdminApi(): Promise<TestAdminApi> {
+/**
+ * The real admin API (same wiring as main.ts) on its own fresh database, reached over HTTP by supertest; as in
+ * development, with the dev keys and the development key-encryption key unless `overrides` say otherwise.
+ */
+export async function startTestAdminApi(overrides: Partial<AppConfig> = {}): Promise<TestAdminApi> {
   const db = await createTestDatabase();
-  const config: AppConfig = { port: 0, databaseUrl: db.url, apiKeys: DEV_API_KEYS, logLevel: process.env.LOG_LEVEL ?? 'silent', usingDevKeys: true, rateLimits: SUITE_RATE_LIMITS };
+  const config: AppConfig = {
+    port: 0,
+    databaseUrl: db.url,
+    apiKeys: DEV_API_KEYS,
+    logLevel: process.env.LOG_LEVEL ?? 'silent',
+    usingDevKeys: true,
+    rateLimits: SUITE_RATE_LIMITS,
+    keyEncryptionKey: DEV_KEY_ENCRYPTION_KEY,
+    ...overrides,
+  };
   const app = await createAdminApi(config);
   await app.init();
   // Fastify answers requests passed to its server only once its plugins and routes are ready (listen() waits for it).

@@ -3,6 +3,7 @@ import { createKafka } from '../../libs/messaging/src/index.js';
 import { startDevBroker, type DevBroker } from '../../libs/kafka-dev-broker/src/index.js';
 import { OutboxRelay } from '../../apps/outbox-relay/src/outbox-relay.js';
 import { createProjector, type Projector } from '../../apps/projector/src/projector.js';
+import type { AppConfig } from '../../apps/admin-api/src/config/app-config.js';
 import { startTestAdminApi, type TestAdminApi } from './admin-api.js';
 import { readModelsCaughtUp } from './read-models-caught-up.js';
 
@@ -22,9 +23,9 @@ export interface TestPipeline {
  * + outbox) → outbox relay → Kafka wire protocol (a dev broker of this file's own, so no other test's events arrive)
  * → projector → read models → query API.
  */
-export async function startTestPipeline(): Promise<TestPipeline> {
+export async function startTestPipeline(apiConfig: Partial<AppConfig> = {}): Promise<TestPipeline> {
   const broker = await startDevBroker({ port: 0 });
-  const api = await startTestAdminApi();
+  const api = await startTestAdminApi(apiConfig);
   await api.app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'reelwire-e2e' });

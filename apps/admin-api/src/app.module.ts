@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
 import { APP_CONFIG, DEFAULT_STREAM_STATE_CACHE_SIZE, type AppConfig } from './config/app-config.js';
+import { ConfidentialModule } from './confidential/confidential.module.js';
 import { ContractsController } from './contracts/contracts.controller.js';
 import { TerritoriesController } from './contracts/territories.controller.js';
 import { TimelinePageController } from './timeline-page/timeline-page.controller.js';
@@ -30,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ContractsController, TerritoriesController, TimelinePageController, ProblemsController],
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule, AuditModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config.databaseUrl), ConfidentialModule.forRoot(config.keyEncryptionKey), StreamStateCacheModule.forRoot(config.streamStateCacheSize ?? DEFAULT_STREAM_STATE_CACHE_SIZE), HealthModule, MetricsModule, WorksModule, OrganizationsModule, PeopleModule, DealsModule, ReadModelsModule, HistoryModule, AuditModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },

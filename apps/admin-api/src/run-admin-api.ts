@@ -40,6 +40,8 @@ export async function runAdminApi(tracing: Tracing): Promise<void> {
     `  database: ${process.env.REELWIRE_DATABASE_DESCRIPTION ?? database.description}`,
     ...(process.env.REELWIRE_KAFKA_DESCRIPTION ? [`  kafka: ${process.env.REELWIRE_KAFKA_DESCRIPTION}`] : []),
     ...(config.usingDevKeys ? [`  dev API keys (set REELWIRE_API_KEYS to replace them): ${config.apiKeys.map((k) => `${k.role}=${k.key}`).join('  ')}`] : []),
+    ...(config.usingDevKeyEncryptionKey ? ['  confidential sources sealed with the public development key (set REELWIRE_KEY_ENCRYPTION_KEY to replace it)'] : []),
+    ...(config.keyEncryptionKey ? [] : ['  confidential sources and personal data: off (REELWIRE_KEY_ENCRYPTION_KEY is not set); such writes are refused']),
   ];
   say(lines.join('\nreelwire: '));
   onShutdownSignal(async (signal) => {

@@ -21,7 +21,7 @@ const READS = [
   new RegExp(`\\benv\\.${NAME}\\b`, 'g'),
   new RegExp(`\\benv\\[['"]${NAME}['"]\\]`, 'g'),
   // libs/config's readers and their callers: given(env, 'NAME'), wholeNumber(env, 'NAME', …), port(process.env, 'NAME', …)…
-  new RegExp(`\\b(?:given|wholeNumber|port|oneOf|flag|httpUrl|listenHost)\\(\\s*(?:process\\.)?env,\\s*['"]${NAME}['"]`, 'g'),
+  new RegExp(`\\b(?:given|wholeNumber|port|oneOf|flag|httpUrl|listenHost|secretKey)\\(\\s*(?:process\\.)?env,\\s*['"]${NAME}['"]`, 'g'),
 ];
 
 export function variablesReadBy(source: string): string[] {

@@ -91,6 +91,21 @@ export function kafkaBrokers(env: NodeJS.ProcessEnv, fallback: string): string[]
   return brokers;
 }
 
+/**
+ * A secret key of exactly `bytes` bytes, in base64 (standard or URL-safe). The refusal never repeats the value: it is a
+ * secret even when it is malformed.
+ */
+export function secretKey(env: NodeJS.ProcessEnv, name: string, bytes: number): Buffer | undefined {
+  const raw = given(env, name);
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  const decoded = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64') : Buffer.alloc(0);
+  if (decoded.length !== bytes) {
+    throw new ConfigurationError(`${name} must be ${bytes} random bytes in base64 (e.g. from \`openssl rand -base64 ${bytes}\`); the value given is not (it is not shown)`);
+  }
+  return decoded;
+}
+
 /** An http(s) URL. */
 export function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = given(env, name);

@@ -20,7 +20,7 @@ export interface PublishedEvent {
   /** Commit time in the event store (ISO 8601, UTC, milliseconds). */
   recordedAt: string;
   data: Record<string, unknown>;
-  /** The stored metadata: actor, correlation and causation ids, source citation, occurredAt, note… */
+  /** The stored metadata: actor, correlation and causation ids, source citation, occurredAt, note…; a confidential source and personal data appear as their label only (publicMetadata in envelope.ts). */
   metadata: EventMetadata;
 }
 

@@ -236,6 +236,7 @@ function runScenario(): void {
   ghost.run(
     { type: 'RegisterPerson', data: { personId: MO_HONG_JIN, names: [{ text: '모홍진', language: 'ko-Kore' }], source } },
     { type: 'RetractPersonFact', data: { personId: MO_HONG_JIN, fact: { type: 'person', id: MO_HONG_JIN }, ...fix('duplicate record') } },
+    { type: 'ErasePersonData', data: { personId: MO_HONG_JIN, erasedKeyIds: [uuid(900)], ...fix('erasure requested by the person') } },
   );
 
   // --- merges: one decision, two streams; and its undo -------------------------------------------------------------

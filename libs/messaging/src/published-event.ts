@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../../contracts/src/envelope.js';
+import { publicMetadata, type EventMetadata } from '../../contracts/src/envelope.js';
 import { PUBLISHED_EVENT_HEADERS as H, type PublishedEvent } from '../../contracts/src/published-event.js';
 
 export type { PublishedEvent } from '../../contracts/src/published-event.js';
@@ -43,6 +43,10 @@ export class MalformedMessageError extends Error {
   }
 }
 
+/**
+ * The published form of a stored event. Sealed details never leave the log: a confidential source is published with
+ * its publisher-level facts and the label, personal data as the label (publicMetadata), without ciphertext or key ids.
+ */
 export function toPublishedEvent(event: PublishableEvent): PublishedEvent {
   return {
     eventId: event.eventId,
@@ -54,7 +58,7 @@ export function toPublishedEvent(event: PublishableEvent): PublishedEvent {
     globalPosition: event.globalPosition,
     recordedAt: event.recordedAt,
     data: event.data,
-    metadata: event.metadata,
+    metadata: publicMetadata(event.metadata),
   };
 }
 

@@ -26,11 +26,12 @@ export function inRouteConfig(entries: Record<string, unknown>): ClassDecorator 
   }) as ClassDecorator & MethodDecorator;
 }
 
-/** Which roles may call an endpoint. Admin may always. */
-export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), inRouteConfig({ [ROUTE_ROLES]: roles }));
+/** Which roles may call an endpoint. Admin may always. The OpenAPI document lists them (x-roles). */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), inRouteConfig({ [ROUTE_ROLES]: roles }), ApiExtension('x-roles', roles.includes('admin') ? roles : [...roles, 'admin']));
 /** Editors write; admins too. */
 export const CanWrite = () => Roles('editor', 'admin');
-/** Editors, auditors and admins read. */
-export const CanRead = () => Roles('editor', 'auditor', 'admin');
+/** Editors, auditors, readers and admins read (readers see sealed details as their label). */
+export const CanRead = () => Roles('editor', 'auditor', 'reader', 'admin');
 /** No key needed (health, docs); the OpenAPI document says so (x-public, security: []). */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), inRouteConfig({ [PUBLIC_ROUTE]: true }), ApiExtension('x-public', true));

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../../../libs/config/src/env.js';
-import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS_PORT, DEFAULT_RATE_LIMITS, DEV_API_KEYS, loadAppConfig } from './app-config.js';
+import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS_PORT, DEFAULT_RATE_LIMITS, DEV_API_KEYS, DEV_KEY_ENCRYPTION_KEY, loadAppConfig } from './app-config.js';
 
 describe('loadAppConfig', () => {
   const KEYS = 'desk:editor:0123456789abcdef';
@@ -16,6 +16,19 @@ describe('loadAppConfig', () => {
   it('takes configured keys in any environment, and HSTS only in production', () => {
     expect(loadAppConfig({ NODE_ENV: 'prod', REELWIRE_API_KEYS: KEYS })).toMatchObject({ usingDevKeys: false, strictTransportSecurity: false });
     expect(loadAppConfig({ NODE_ENV: 'production', REELWIRE_API_KEYS: KEYS })).toMatchObject({ usingDevKeys: false, strictTransportSecurity: true });
+  });
+
+  it('seals with REELWIRE_KEY_ENCRYPTION_KEY; the public development key only in development; a bad key is refused without echoing it', () => {
+    const kek = Buffer.alloc(32, 7);
+    expect(loadAppConfig({ REELWIRE_KEY_ENCRYPTION_KEY: kek.toString('base64') })).toMatchObject({ keyEncryptionKey: kek, usingDevKeyEncryptionKey: false });
+    expect(loadAppConfig({ NODE_ENV: 'test' })).toMatchObject({ keyEncryptionKey: DEV_KEY_ENCRYPTION_KEY, usingDevKeyEncryptionKey: true });
+    const production = loadAppConfig({ NODE_ENV: 'production', REELWIRE_API_KEYS: KEYS });
+    expect(production.keyEncryptionKey).toBeUndefined();
+    expect(production.usingDevKeyEncryptionKey).toBe(false);
+    const short = 'c2hvcnQtc2VjcmV0LXZhbHVl';
+    expect(() => loadAppConfig({ REELWIRE_KEY_ENCRYPTION_KEY: short })).toThrow('REELWIRE_KEY_ENCRYPTION_KEY must be 32 random bytes in base64');
+    expect(() => loadAppConfig({ REELWIRE_KEY_ENCRYPTION_KEY: short })).not.toThrow(short);
+    expect(() => loadAppConfig({ REELWIRE_API_KEYS: 'public-desk:reader:0123456789abcdef' })).not.toThrow();
   });
 
   it('listens on loopback unless HOST says otherwise', () => {

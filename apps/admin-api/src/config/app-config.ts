@@ -1,7 +1,15 @@
-import { ConfigurationError, given, listenHost, logLevel, port, wholeNumber } from '../../../../libs/config/src/env.js';
+import { createHash } from 'node:crypto';
+import { ConfigurationError, given, listenHost, logLevel, port, secretKey, wholeNumber } from '../../../../libs/config/src/env.js';
 
-export type Role = 'editor' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['editor', 'auditor', 'admin'];
+/**
+ * `reader` reads what the desk publishes — current state, read models, history — but not what is sealed: a
+ * confidential source shows as "confidential source" with its publisher-level facts, personal data as its label.
+ */
+export type Role = 'editor' | 'auditor' | 'admin' | 'reader';
+export const ROLES: readonly Role[] = ['editor', 'auditor', 'admin', 'reader'];
+
+/** The roles that read confidential sources and personal data opened (everyone else sees the label). */
+export const ROLES_READING_SEALED: readonly Role[] = ['editor', 'auditor', 'admin'];
 
 export interface ApiKeyConfig {
   /** Who the key belongs to; recorded as the actor of every event written with it. */
@@ -33,6 +41,13 @@ export interface AppConfig {
   metricsPort?: number;
   /** The address of the metrics port (METRICS_HOST, default 127.0.0.1 whatever HOST is). */
   metricsHost?: string;
+  /**
+   * Wraps the data keys of confidential sources and personal data (REELWIRE_KEY_ENCRYPTION_KEY, 32 bytes). Without
+   * it, writes that would seal something are refused (422) and sealed details are shown as their label.
+   */
+  keyEncryptionKey?: Buffer;
+  /** True when the public development key-encryption key is in use (development only). */
+  usingDevKeyEncryptionKey?: boolean;
 }
 
 /**
@@ -106,6 +121,12 @@ export const DEFAULT_COMMANDS_IN_FLIGHT_LIMIT = 256;
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
+ * Development only, like the dev API keys: anyone can derive it, so what it seals is sealed against nobody. Any other
+ * NODE_ENV without REELWIRE_KEY_ENCRYPTION_KEY seals nothing and refuses confidential writes.
+ */
+export const DEV_KEY_ENCRYPTION_KEY = createHash('sha256').update('reelwire development key-encryption key').digest();
+
+/**
  * Development keys, documented in the README. Used only when REELWIRE_API_KEYS is not set and NODE_ENV is unset,
  * `development` or `test`: any other NODE_ENV (`production`, `Production`, `prod`, `staging`…) without configured keys
  * is refused, so a misspelt environment never runs on public keys.
@@ -168,6 +189,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     maxConnections: wholeNumber(env, 'HTTP_MAX_CONNECTIONS', undefined, atLeastOne),
   });
   const metricsPort = port(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, { allowAnyFree: true });
+  const configuredKek = secretKey(env, 'REELWIRE_KEY_ENCRYPTION_KEY', 32);
+  const usingDevKeyEncryptionKey = !configuredKek && DEV_KEY_ENVIRONMENTS.has(env.NODE_ENV);
   return {
     port: listenPort,
     host,
@@ -184,6 +207,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): Omit<AppConfig, 'database
     }),
     metricsPort,
     metricsHost: metricsHost(env),
+    keyEncryptionKey: configuredKek ?? (usingDevKeyEncryptionKey ? DEV_KEY_ENCRYPTION_KEY : undefined),
+    usingDevKeyEncryptionKey,
   };
 }
 

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { parseStreamId, streamIdFor, type AggregateType } from '../../../../libs/contracts/src/streams.js';
 import { DomainError, DomainValidationError, toEventsForAppend, type Command } from '../../../../libs/domain/src/index.js';
 import { PostgresEventStore, WrongExpectedVersionError, type AppendOptions, type AppendResult } from '../../../../libs/event-store/src/index.js';
+import { Confidentiality, type SealPlan } from '../confidential/confidentiality.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
@@ -19,6 +20,11 @@ export class ExecuteDomainCommand {
     readonly aggregate: AggregateType,
     readonly command: Command<string, Record<string, unknown>>,
     readonly context: CommandContext,
+    /**
+     * Work that must happen only when this request is the one that records (not for a replayed or refused
+     * Idempotency-Key), before the command is decided; its answer is added to the command's data.
+     */
+    readonly beforeDeciding?: () => Promise<Record<string, unknown>>,
   ) {}
 }
 
@@ -46,21 +52,25 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
+    private readonly confidentiality: Confidentiality,
     private readonly duplicates: LikelyDuplicates,
   ) {}
 
-  execute({ aggregate, command, context }: ExecuteDomainCommand): Promise<CommandOutcome> {
+  execute({ aggregate, command: requested, context, beforeDeciding }: ExecuteDomainCommand): Promise<CommandOutcome> {
     const definition = AGGREGATES[aggregate];
-    const id = String(command.data[definition.idField]);
+    const id = String(requested.data[definition.idField]);
     return this.firstAnswers.once(
       context,
       (stored) => outcomeOfOneStream(aggregate, stored, true),
       async () => {
+        const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data);
         // Inside FirstAnswers: a retry of a registration that was recorded gets its answer, not its own record as a candidate.
-        await this.duplicates.assertNoneUnconfirmed(command.type, command.data);
+        // Before beforeDeciding, whose work (destroying keys) cannot be undone by a refusal.
+        await this.duplicates.assertNoneUnconfirmed(requested.type, data);
+        const command = { ...requested, data: beforeDeciding ? { ...data, ...(await beforeDeciding()) } : data };
         await assertReferencesExist(this.store, command.data, definition.idField);
         const streamId = streamIdFor(aggregate, id);
-        return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context));
+        return this.turns.run([streamId], () => this.decideInTurn(definition, id, streamId, command, context, plan));
       },
     );
   }
@@ -72,11 +82,12 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     streamId: string,
     command: ExecuteDomainCommand['command'],
     context: CommandContext,
+    plan: SealPlan,
   ): Promise<CommandOutcome> {
     const cached = this.cache.get(streamId);
     if (cached) {
       try {
-        return await this.decideAndAppend(definition, id, streamId, cached, command, context);
+        return await this.decideAndAppend(definition, id, streamId, cached, command, context, plan);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError || error instanceof DomainError)) throw error;
         this.cache.forget(streamId);
@@ -85,7 +96,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     const state = foldState(definition, await this.store.readStream(streamId));
     this.cache.remember(streamId, state);
     try {
-      return await this.decideAndAppend(definition, id, streamId, state, command, context);
+      return await this.decideAndAppend(definition, id, streamId, state, command, context, plan);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) this.cache.forget(streamId);
       throw error;
@@ -99,12 +110,13 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     state: CachedState,
     command: ExecuteDomainCommand['command'],
     context: CommandContext,
+    plan: SealPlan,
   ): Promise<CommandOutcome> {
     assertEditedVersion(streamId, state.version, context);
     const decided = await inSpan('decide', { attributes: decideAttributes(command.type, streamId, state.version) }, () =>
       definition.decider.decide(command, state, { now: new Date(), newId: randomUUID }),
     );
-    const events = toEventsForAppend(decided, envelopeOf(context));
+    const events = await this.confidentiality.seal(toEventsForAppend(decided, envelopeOf(context)), plan, streamId);
     const result = await inSpan('append', { attributes: appendAttributes(streamId, events) }, async (span) => {
       const appended = await this.store.append({ id: streamId, type: definition.type }, state.version === 0 ? 'no-stream' : state.version, events, idempotencyOf(context));
       span.setAttribute('reelwire.replayed', appended.replayed);
@@ -134,7 +146,8 @@ function outcomeOfOneStream(aggregate: string, results: AppendResult[], replayed
 
 export function envelopeOf(context: CommandContext) {
   return {
-    actor: { id: context.principal.id, role: context.principal.role },
+    // Readers may not write (CanWrite), so a writer's role is always one the envelope's Actor knows.
+    actor: { id: context.principal.id, role: context.principal.role as Exclude<typeof context.principal.role, 'reader'> },
     correlationId: context.correlationId,
     // Each HTTP request is one command; its correlation id doubles as the command id that caused the events.
     causationId: context.commandId,

@@ -11,7 +11,8 @@ import {
   type PersonMergeCommand,
   type StreamEvents,
 } from '../../../../libs/domain/src/index.js';
-import { PostgresEventStore } from '../../../../libs/event-store/src/index.js';
+import { PostgresEventStore, type StreamAppend } from '../../../../libs/event-store/src/index.js';
+import { Confidentiality, type SealPlan } from '../confidential/confidentiality.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
@@ -53,9 +54,13 @@ export class MergeRecordsHandler implements ICommandHandler<MergeRecords, Comman
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
+    private readonly confidentiality: Confidentiality,
   ) {}
 
-  execute({ aggregate, command, context }: MergeRecords): Promise<CommandOutcome> {
+  execute({ aggregate, command: requested, context }: MergeRecords): Promise<CommandOutcome> {
+    // A merge may cite a confidential source: sealed in both halves, as a move's.
+    const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data as unknown as Record<string, unknown>);
+    const command = { ...requested, data } as unknown as MergeCommand;
     const duplicateId = (command.data as unknown as Record<string, string>)[AGGREGATES[aggregate].idField]!;
     return this.firstAnswers.once(
       context,
@@ -65,7 +70,7 @@ export class MergeRecordsHandler implements ICommandHandler<MergeRecords, Comman
         const duplicateStream = streamIdFor(aggregate, duplicateId);
         const { survivorId } = MERGE_DECIDERS[aggregate].streams(command, this.fold(aggregate, await this.store.readStream(duplicateStream)) as never);
         const survivorStream = streamIdFor(aggregate, survivorId);
-        return this.turns.run([duplicateStream, survivorStream], () => this.mergeInTurn(aggregate, command, context, duplicateId, duplicateStream, survivorStream));
+        return this.turns.run([duplicateStream, survivorStream], () => this.mergeInTurn(aggregate, command, context, duplicateId, duplicateStream, survivorStream, plan));
       },
     );
   }
@@ -82,6 +87,7 @@ export class MergeRecordsHandler implements ICommandHandler<MergeRecords, Comman
     duplicateId: string,
     duplicateStream: string,
     survivorStream: string,
+    plan: SealPlan,
   ): Promise<CommandOutcome> {
     const [duplicateEvents, survivorEvents] = await Promise.all([this.store.readStream(duplicateStream), this.store.readStream(survivorStream)]);
     const duplicate = this.fold(aggregate, duplicateEvents);
@@ -94,15 +100,16 @@ export class MergeRecordsHandler implements ICommandHandler<MergeRecords, Comman
       [survivorStream, survivor.version],
     ]);
     const envelope = envelopeOf(context);
-    const results = await this.store.appendMany(
-      decided.map((part) => {
+    const parts = await Promise.all(
+      decided.map(async (part): Promise<StreamAppend> => {
         const version = versions.get(part.streamId);
         // The decision is for the streams whose turns are held; an undo whose survivor changed meanwhile is refused by the version check.
         if (version === undefined) throw new Error(`the merge decided on ${part.streamId}, not one of the streams read`);
-        return { stream: { id: part.streamId, type: aggregate }, expectedVersion: version || 'no-stream', events: toEventsForAppend(part.events as never, envelope) };
+        const events = await this.confidentiality.seal(toEventsForAppend(part.events as never, envelope), plan, part.streamId);
+        return { stream: { id: part.streamId, type: aggregate }, expectedVersion: version || 'no-stream', events };
       }),
-      idempotencyOf(context),
     );
+    const results = await this.store.appendMany(parts, idempotencyOf(context));
     this.cache.forget(duplicateStream);
     this.cache.forget(survivorStream);
     return outcomeOf(aggregate, duplicateId, results, results.some((result) => result.replayed));

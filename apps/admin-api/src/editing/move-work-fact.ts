@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { streamIdFor } from '../../../../libs/contracts/src/streams.js';
 import { decideWorkMove, toEventsForAppend, workMoveStreams, type WorkMoveCommand } from '../../../../libs/domain/src/index.js';
 import { PostgresEventStore, type StreamAppend } from '../../../../libs/event-store/src/index.js';
+import { Confidentiality, type SealPlan } from '../confidential/confidentiality.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState } from './aggregate-catalog.js';
 import { outcomeOf, type CommandOutcome } from './command-outcome.js';
@@ -27,9 +28,12 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
     private readonly cache: StreamStateCache,
     private readonly turns: StreamTurns,
     private readonly firstAnswers: FirstAnswers,
+    private readonly confidentiality: Confidentiality,
   ) {}
 
-  execute({ command, context }: MoveWorkFact): Promise<CommandOutcome> {
+  execute({ command: requested, context }: MoveWorkFact): Promise<CommandOutcome> {
+    const { data, plan } = this.confidentiality.split('work', requested.type, requested.data as unknown as Record<string, unknown>);
+    const command = { ...requested, data } as unknown as WorkMoveCommand;
     const { sourceWorkId, targetWorkId } = workMoveStreams(command);
     // The answer names the work in the URL, which the Idempotency-Key's fingerprint includes: a replay has the same one.
     return this.firstAnswers.once(
@@ -39,13 +43,13 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
         await assertReferencesExist(this.store, command.data as unknown as Record<string, unknown>, 'workId');
         const sourceStream = streamIdFor('work', sourceWorkId);
         const targetStream = streamIdFor('work', targetWorkId);
-        return this.turns.run([sourceStream, targetStream], () => this.moveInTurn(command, context, sourceWorkId, sourceStream, targetStream));
+        return this.turns.run([sourceStream, targetStream], () => this.moveInTurn(command, context, sourceWorkId, sourceStream, targetStream, plan));
       },
     );
   }
 
   /** With both works' turns held: read both, decide, append to both in one transaction. */
-  private async moveInTurn(command: WorkMoveCommand, context: CommandContext, sourceWorkId: string, sourceStream: string, targetStream: string): Promise<CommandOutcome> {
+  private async moveInTurn(command: WorkMoveCommand, context: CommandContext, sourceWorkId: string, sourceStream: string, targetStream: string, plan: SealPlan): Promise<CommandOutcome> {
     const [sourceEvents, targetEvents] = await Promise.all([this.store.readStream(sourceStream), this.store.readStream(targetStream)]);
     const sourceState = foldState(AGGREGATES.work, sourceEvents);
     const targetState = foldState(AGGREGATES.work, targetEvents);
@@ -60,11 +64,13 @@ export class MoveWorkFactHandler implements ICommandHandler<MoveWorkFact, Comman
       [targetStream, targetState.version],
     ]);
     const envelope = envelopeOf(context);
-    const parts: StreamAppend[] = decided.map((part) => ({
-      stream: { id: part.streamId, type: 'work' },
-      expectedVersion: versions.get(part.streamId) || 'no-stream',
-      events: toEventsForAppend(part.events, envelope),
-    }));
+    const parts: StreamAppend[] = await Promise.all(
+      decided.map(async (part): Promise<StreamAppend> => ({
+        stream: { id: part.streamId, type: 'work' },
+        expectedVersion: versions.get(part.streamId) || 'no-stream',
+        events: await this.confidentiality.seal(toEventsForAppend(part.events, envelope), plan, part.streamId),
+      })),
+    );
     const results = await inSpan('append', { attributes: appendAttributes(`${sourceStream},${targetStream}`, parts.flatMap((part) => part.events)) }, () =>
       this.store.appendMany(parts, idempotencyOf(context)),
     );

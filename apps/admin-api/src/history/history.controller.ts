@@ -1,6 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CallerRole } from '../auth/principal.js';
+import type { Role } from '../config/app-config.js';
+import { Confidentiality } from '../confidential/confidentiality.js';
 import { ReadEndpoint } from '../shared/edit-endpoint.js';
 import { GetHistoryFeed, type HistoryFeedPage } from './history-feed.js';
 import { HistoryFeedQuery } from './history-feed.query.js';
@@ -68,18 +71,22 @@ export const HISTORY_FEED_EXAMPLE = {
 @ApiTags('history')
 @Controller('history')
 export class HistoryController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly confidentiality: Confidentiality,
+  ) {}
 
   @Get()
   @ReadEndpoint(
     'The global history feed: every event (who, when in the world and at the desk, why, on which source), filtered by actor, event type, aggregate, stream, ' +
-      'recordedAt or occurredAt range and source publisher; newest first (order=desc) or oldest first (order=asc), paged by global position with nextCursor. ' +
+      'recordedAt or occurredAt range and source publisher; confidential sources and personal data opened for editors, auditors and admins and shown as their label to readers; newest first (order=desc) or oldest first (order=asc), paged by global position with nextCursor. ' +
       'Each entry has its correctionChain: `fixes` (for a correction, clarification, retraction or move: the fact and the event(s) that stated it) and ' +
       '`fixedBy` (the later fixes of a fact this event stated or changed). Events stored at an old schema version are shown upcast (storedSchemaVersion says which).',
   )
   @ApiOkResponse({ description: 'One page of history, newest first by default', schema: { example: HISTORY_FEED_EXAMPLE } })
   @ApiResponse({ status: 400, description: 'A filter is malformed (problem+json naming the field), e.g. occurredFrom=2018-13' })
-  feed(@Query() query: HistoryFeedQuery): Promise<HistoryFeedPage> {
-    return this.queryBus.execute(new GetHistoryFeed(query));
+  async feed(@Query() query: HistoryFeedQuery, @CallerRole() role: Role): Promise<HistoryFeedPage> {
+    const page = await this.queryBus.execute<GetHistoryFeed, HistoryFeedPage>(new GetHistoryFeed(query));
+    return { ...page, entries: await this.confidentiality.openEntries(page.entries, role) };
   }
 }

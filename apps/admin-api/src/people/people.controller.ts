@@ -3,9 +3,9 @@ import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WriteContext, type CommandContext } from '../shared/command-context.js';
 import { SetPrimaryNameDto } from '../shared/dto/set-primary-name.dto.js';
-import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
+import { AdminEditEndpoint, CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
 import { MergeableEditorialResource } from '../shared/editorial-resource.js';
-import { AddPersonNameDto, RegisterPersonDto, UpdatePersonDetailsDto } from './dto/person-requests.dto.js';
+import { AddPersonNameDto, PersonDataErasureDto, RegisterPersonDto, UpdatePersonDetailsDto } from './dto/person-requests.dto.js';
 
 type Response = { header(name: string, value: string): unknown };
 
@@ -47,5 +47,15 @@ export class PeopleController extends MergeableEditorialResource('person', 'pers
   @UuidPath('personId')
   setPrimaryName(@UuidParam('personId') id: string, @Body() body: SetPrimaryNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('SetPrimaryPersonName', id, body, context, response);
+  }
+
+  @Post(':personId/erasure')
+  @AdminEditEndpoint(
+    "Erase the person's personal data at their request (admins only): the person's data keys are destroyed, then PersonDataErased is recorded. " +
+      'What was sealed stays in the log (the hash chain, replays and exports are unchanged) but no one can read it any more; names and public facts stay.',
+  )
+  @UuidPath('personId')
+  erase(@UuidParam('personId') id: string, @Body() body: PersonDataErasureDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+    return this.gateway.erasePersonData(id, body, context, response);
   }
 }

@@ -25,6 +25,13 @@ export interface AggregateView {
   lastRecordedAt: string;
   asOf?: string;
   state: Record<string, unknown>;
+  /**
+   * A person's personal data: the latest recorded (as of `asOf`), sealed as stored here, opened or shown as its label
+   * by the gateway according to the caller's role.
+   */
+  personalData?: unknown;
+  /** Where personalData was recorded (its seal names the event); not part of the answer. */
+  personalDataEvent?: { eventId: string; streamId: string };
 }
 
 @QueryHandler(GetAggregate)
@@ -47,6 +54,7 @@ export class GetAggregateHandler implements IQueryHandler<GetAggregate, Aggregat
       lastRecordedAt: events[events.length - 1].recordedAt,
       ...(asOf ? { asOf: asOf.toISOString() } : {}),
       state: rest,
+      ...withPersonalData(events),
     };
   }
 }
@@ -68,4 +76,10 @@ export class GetAggregateHistoryHandler implements IQueryHandler<GetAggregateHis
     if (events.length === 0) throw new AggregateNotFoundError(aggregate, id);
     return { aggregate, id, entries: await withCorrectionChains(this.store, events, events) };
   }
+}
+
+/** The last event of the stream that recorded personal data, if any (sealed as stored). */
+function withPersonalData(events: readonly { eventId: string; streamId: string; metadata: { personalData?: unknown } }[]): Pick<AggregateView, 'personalData' | 'personalDataEvent'> {
+  const recorded = events.findLast((event) => event.metadata.personalData !== undefined);
+  return recorded ? { personalData: recorded.metadata.personalData, personalDataEvent: { eventId: recorded.eventId, streamId: recorded.streamId } } : {};
 }

@@ -17,6 +17,8 @@ export interface HistoryEntry {
   occurredAt?: unknown;
   actor: unknown;
   source: unknown;
+  /** Personal data recorded with the event: opened for editors, auditors and admins, else its label. */
+  personalData?: unknown;
   note?: string;
   correlationId: string;
   causationId: string;
@@ -40,6 +42,7 @@ export function historyEntry(event: StoredEvent, chain: CorrectionChain | undefi
     ...(metadata.occurredAt ? { occurredAt: metadata.occurredAt } : {}),
     actor: metadata.actor,
     source: metadata.source,
+    ...(metadata.personalData ? { personalData: metadata.personalData } : {}),
     ...(metadata.note ? { note: metadata.note } : {}),
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,

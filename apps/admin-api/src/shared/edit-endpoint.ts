@@ -2,13 +2,15 @@ import { applyDecorators, HttpCode, Injectable, Param, ParseUUIDPipe, Query } fr
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
-import { CanRead, CanWrite } from '../auth/roles.decorator.js';
+import { CanRead, CanWrite, Roles } from '../auth/roles.decorator.js';
+import type { Role } from '../config/app-config.js';
+import { Confidentiality } from '../confidential/confidentiality.js';
 import { AGGREGATES } from '../editing/aggregate-catalog.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { ExecuteDomainCommand } from '../editing/execute-command.js';
 import { MergeRecords, type MergeableAggregate, type MergeCommand } from '../editing/merge-records.js';
 import { ProblemException, ProblemType, validationProblem } from '../problem-details/problem-details.js';
-import { GetAggregate, GetAggregateHistory, type AggregateView } from '../reading/aggregate-queries.js';
+import { GetAggregate, GetAggregateHistory, type AggregateView, type HistoryEntry } from '../reading/aggregate-queries.js';
 import type { CommandContext } from './command-context.js';
 import { parseInstant } from './strict-dates.js';
 import { NIL_UUID } from './text-at-the-edge.js';
@@ -69,6 +71,17 @@ export const EditEndpoint = (summary: string) =>
     ...WRITE_HEADERS,
   );
 
+/** A write only an admin may make (erasure): 200 with the new version as ETag. */
+export const AdminEditEndpoint = (summary: string) =>
+  applyDecorators(
+    Roles('admin'),
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 403, description: 'Only an admin may do this (problem+json)' }),
+    ApiResponse({ status: 404, description: 'No such aggregate' }),
+    ...WRITE_HEADERS,
+  );
+
 export const ReadEndpoint = (summary: string) => applyDecorators(CanRead(), ApiOperation({ summary }), ApiResponse({ status: 404, description: 'No such aggregate' }));
 
 export const AsOfQuery = () =>
@@ -111,6 +124,7 @@ export class EditorialGateway {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    private readonly confidentiality: Confidentiality,
   ) {}
 
   async send(
@@ -119,9 +133,9 @@ export class EditorialGateway {
     data: Record<string, unknown>,
     context: CommandContext,
     response: ResponseLike,
-    options: { created?: boolean } = {},
+    options: { created?: boolean; beforeDeciding?: () => Promise<Record<string, unknown>> } = {},
   ): Promise<WriteAnswer> {
-    const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context));
+    const outcome = await this.commandBus.execute<ExecuteDomainCommand, CommandOutcome>(new ExecuteDomainCommand(aggregate, { type, data }, context, options.beforeDeciding));
     return this.answer(outcome, response, options);
   }
 
@@ -143,17 +157,38 @@ export class EditorialGateway {
     return this.answer(outcome, response);
   }
 
-  /** A record merged into another (as the desk knew it at `asOf`) answers with a redirect to its survivor. */
-  async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike): Promise<AggregateView> {
-    const view = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
+  /**
+   * The folded aggregate; a person's personal data opened for the roles that may read it, else its label. A record
+   * merged into another (as the desk knew it at `asOf`) answers with a redirect to its survivor.
+   */
+  async get(aggregate: AggregateType, id: string, asOf: Date | undefined, response: ResponseLike, role: Role = 'reader'): Promise<AggregateView> {
+    const { personalDataEvent, ...view } = await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate(aggregate, id, asOf));
     const merged = view.state.mergedInto as { survivorId: string } | null | undefined;
     if (merged) throw mergedRedirect(aggregate, id, merged.survivorId, `/${AGGREGATES[aggregate].collection}/${merged.survivorId}`, asOf ? { asOf: asOf.toISOString() } : {});
     response.header('ETag', `"${view.version}"`);
-    return view;
+    if (!personalDataEvent) return view;
+    const [opened] = await this.confidentiality.openEntries([{ ...personalDataEvent, source: undefined, personalData: view.personalData }], role);
+    return { ...view, personalData: opened!.personalData };
   }
 
-  history(aggregate: AggregateType, id: string) {
-    return this.queryBus.execute(new GetAggregateHistory(aggregate, id));
+  /** Every event of the aggregate, with confidential sources and personal data as `role` may read them. */
+  async history(aggregate: AggregateType, id: string, role: Role) {
+    const history = await this.queryBus.execute<GetAggregateHistory, { aggregate: AggregateType; id: string; entries: HistoryEntry[] }>(new GetAggregateHistory(aggregate, id));
+    return { ...history, entries: await this.confidentiality.openEntries(history.entries, role) };
+  }
+
+  /**
+   * Destroys the person's data keys, then records the erasure (naming them) on the person's stream. The keys go only
+   * when this request records: not for an unknown person, a replayed Idempotency-Key or one reused on another body.
+   */
+  async erasePersonData(personId: string, body: object, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
+    return this.send('person', 'ErasePersonData', { ...body, personId }, context, response, {
+      beforeDeciding: async () => {
+        // Answers 404 for an unknown person; a duplicate merged into another is erased too (its own keys), not redirected.
+        await this.queryBus.execute<GetAggregate, AggregateView>(new GetAggregate('person', personId, undefined));
+        return { erasedKeyIds: await this.confidentiality.erasePerson(personId) };
+      },
+    });
   }
 }
 

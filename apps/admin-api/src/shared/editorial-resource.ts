@@ -1,5 +1,7 @@
 import { Body, Get, Post, Res, type Type } from '@nestjs/common';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
+import { CallerRole } from '../auth/principal.js';
+import type { Role } from '../config/app-config.js';
 import type { MergeableAggregate } from '../editing/merge-records.js';
 import { WriteContext, type CommandContext } from './command-context.js';
 import { fixRequestDtos } from './dto/fix-request.dto.js';
@@ -40,20 +42,24 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     }
 
     @Get(`:${idParam}`)
-    @ReadEndpoint(`The ${aggregate} folded from its events, now or as of a past moment; ETag is its version`)
+    @ReadEndpoint(
+      `The ${aggregate} folded from its events, now or as of a past moment; ETag is its version` +
+        (aggregate === 'person' ? ". personalData: the person's private details, opened for editors, auditors and admins (erased: true after an erasure), else the label" : ''),
+    )
     @UuidPath(idParam)
     @AsOfQuery()
-    get(@UuidParam(idParam) id: string, @AsOf() asOf: Date | undefined, @Res({ passthrough: true }) response: Response) {
-      return this.gateway.get(aggregate, id, asOf, response);
+    get(@UuidParam(idParam) id: string, @AsOf() asOf: Date | undefined, @CallerRole() role: Role, @Res({ passthrough: true }) response: Response) {
+      return this.gateway.get(aggregate, id, asOf, response, role);
     }
 
     @Get(`:${idParam}/history`)
     @ReadEndpoint(
-      `Every event of the ${aggregate}: who, when, why, on which source; each with its correctionChain (fixes: the fact a fix names and the event that stated it; fixedBy: later fixes of what it stated), as in GET /history`,
+      `Every event of the ${aggregate}: who, when, why, on which source; each with its correctionChain (fixes: the fact a fix names and the event that stated it; fixedBy: later fixes of what it stated), as in GET /history. ` +
+        'Confidential sources and personal data are opened for editors, auditors and admins (erased: true once their key was destroyed) and shown as their label to readers',
     )
     @UuidPath(idParam)
-    history(@UuidParam(idParam) id: string) {
-      return this.gateway.history(aggregate, id);
+    history(@UuidParam(idParam) id: string, @CallerRole() role: Role) {
+      return this.gateway.history(aggregate, id, role);
     }
 
     @Post(`:${idParam}/corrections`)

@@ -195,7 +195,8 @@ function renderHistory(entries) {
   $('history-section').hidden = false;
   $('history').innerHTML = entries.slice().reverse().map((e) =>
     '<tr data-testid="history-row"><td>' + esc(e.recordedAt.replace('T', ' ').slice(0, 19)) + '</td><td>' + esc(e.actor.id) + '</td><td>' + esc(e.type) + '</td><td>' + showDate(e.occurredAt) + '</td><td>' +
-    (e.source.url ? '<a href="' + esc(e.source.url) + '">' + esc(e.source.publisher) + '</a>' : esc(e.source.publisher)) + '</td><td>' + esc(e.note) + '</td></tr>').join('');
+    (e.source.url ? '<a href="' + esc(e.source.url) + '">' + esc(e.source.publisher) + '</a>' : esc(e.source.publisher)) +
+    (e.source.confidential ? ' <small>(confidential source' + (e.source.confidential.erased ? ', erased' : '') + ')</small>' : '') + '</td><td>' + esc(e.note) + '</td></tr>').join('');
 }
 
 loadProjects();

@@ -102,6 +102,17 @@ export interface PersonRetractedData {
 }
 
 /**
+ * The person asked for their personal data to be erased: the data keys that sealed it were destroyed before this was
+ * recorded, so no copy of the log can be read for it any more (confidential-sources.md). Names and public facts stay.
+ */
+export interface PersonDataErasedData {
+  personId: string;
+  /** The data keys destroyed (none when nothing personal had been recorded). */
+  erasedKeyIds: string[];
+  note: string;
+}
+
+/**
  * Two records of one person found to be the same: this one (the duplicate) now points to the survivor and takes no
  * further edits. Appended together with PersonAbsorbed on the survivor's stream (same mergeId), in one transaction.
  */
@@ -157,6 +168,7 @@ export interface PersonEventDataMap {
   PersonFactClarified: PersonFactClarifiedData;
   PersonFactRetracted: PersonFactRetractedData;
   PersonRetracted: PersonRetractedData;
+  PersonDataErased: PersonDataErasedData;
   PersonMerged: PersonMergedData;
   PersonAbsorbed: PersonAbsorbedData;
   PersonUnmerged: PersonUnmergedData;
@@ -175,6 +187,7 @@ export const PersonEventTypes = {
   PersonFactClarified: 'PersonFactClarified',
   PersonFactRetracted: 'PersonFactRetracted',
   PersonRetracted: 'PersonRetracted',
+  PersonDataErased: 'PersonDataErased',
   PersonMerged: 'PersonMerged',
   PersonAbsorbed: 'PersonAbsorbed',
   PersonUnmerged: 'PersonUnmerged',

@@ -93,6 +93,21 @@ export const languageSchema: JsonSchema = s.string({
   description: "BCP 47: language[-Script][-REGION], e.g. 'ko', 'ko-Kore', 'ko-Latn', 'en', 'vi'",
 });
 
+/** A value sealed under a data key (SealedDetails in envelope.ts): the label always, the ciphertext only in the log. */
+export function confidentialSchema(label: string, more: Record<string, JsonSchema>, description: string): JsonSchema {
+  return s.object(
+    { label: { type: 'string', const: label } },
+    {
+      ...more,
+      keyId: s.uuid('The data key that sealed it (in the log only)'),
+      algorithm: { type: 'string', const: 'AES-256-GCM' },
+      iv: s.string({ description: 'base64, 96 bits' }),
+      ciphertext: s.string({ description: 'base64: ciphertext and 128-bit GCM tag of the JSON of the sealed fields' }),
+    },
+    { description },
+  );
+}
+
 export const sourceCitationSchema: JsonSchema = s.object(
   { publisher: s.text(200) },
   {
@@ -102,6 +117,11 @@ export const sourceCitationSchema: JsonSchema = s.object(
     retrievedAt: s.string({ description: 'ISO 8601 date or date-time' }),
     language: languageSchema,
     excerpt: s.string({ maxLength: 5000 }),
+    confidential: confidentialSchema(
+      'confidential source',
+      { sourceId: s.uuid("The desk's id of the source, the same on every fact citing it (in the log only)") },
+      'A confidential source: in the log its identifying details are sealed here; on Kafka and in read models only the label is left',
+    ),
     kind: s.enumOf(SOURCE_KINDS, 'What kind of source: trade report, press release, company filing, interview, own reporting, festival programme'),
   },
   { description: 'Where a fact comes from' },

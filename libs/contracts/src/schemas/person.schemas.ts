@@ -30,6 +30,7 @@ export const personEventSchemas: Record<PersonEventType, JsonSchema> = {
   PersonFactClarified: s.object({ ...personId, fact: factRef, ...note }),
   PersonFactRetracted: s.object({ ...personId, fact: factRef, ...note }),
   PersonRetracted: s.object({ ...personId, ...note }),
+  PersonDataErased: s.object({ ...personId, erasedKeyIds: s.array(s.uuid(), { uniqueItems: true }), ...note }),
   PersonMerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
   PersonAbsorbed: s.object({ ...personId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
   PersonUnmerged: s.object({ ...personId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),

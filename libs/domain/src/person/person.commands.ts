@@ -33,11 +33,25 @@ export type ClarifyPersonFact = Command<'ClarifyPersonFact', FixFields & { perso
 /** fact { type: 'person' } withdraws the whole person record. */
 export type RetractPersonFact = Command<'RetractPersonFact', FixFields & { personId: string; fact: PersonFactRefInput }>;
 
+/**
+ * The person asked for their personal data to be erased. The application destroys the data keys first and names
+ * them here; the domain records that it happened (names and public facts are not personal data in this sense).
+ */
+export type ErasePersonData = Command<'ErasePersonData', FixFields & { personId: string; erasedKeyIds: string[] }>;
+
 /** How sure a fact is changed (not a fix): the source that changed it is the command's source. */
 export type ChangePersonFactStanding = Command<'ChangePersonFactStanding', WriteFields & { personId: string; fact: PersonFactRefInput; standing: FactStanding }>;
 
-export type PersonCommand = RegisterPerson | UpdatePersonDetails | AddPersonName | SetPrimaryPersonName | CorrectPersonFact | ClarifyPersonFact | RetractPersonFact
-  | ChangePersonFactStanding;
+export type PersonCommand =
+  | RegisterPerson
+  | UpdatePersonDetails
+  | AddPersonName
+  | SetPrimaryPersonName
+  | CorrectPersonFact
+  | ClarifyPersonFact
+  | RetractPersonFact
+  | ChangePersonFactStanding
+  | ErasePersonData;
 
 export const PERSON_COMMAND_TYPES = [
   'RegisterPerson',
@@ -47,6 +61,7 @@ export const PERSON_COMMAND_TYPES = [
   'CorrectPersonFact',
   'ClarifyPersonFact',
   'RetractPersonFact',
+  'ErasePersonData',
   'ChangePersonFactStanding',
 ] as const satisfies readonly PersonCommand['type'][];
 

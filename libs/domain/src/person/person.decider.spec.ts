@@ -141,4 +141,18 @@ describe('Person decider', () => {
       .when({ type: 'RetractPersonFact', data: { personId: LEE, fact: { type: 'person', id: LEE }, note: 'duplicate', source: SOURCE } })
       .then([{ type: 'PersonRetracted', data: { personId: LEE, note: 'duplicate' } }]);
   });
+  it('ErasePersonData records the destroyed keys, on a retracted person too; an unknown person or a bad key id is refused', () => {
+    const KEY = '6b1f0c2e-0000-4000-8000-000000000001';
+    const erasure = { type: 'ErasePersonData' as const, data: { personId: LEE, erasedKeyIds: [KEY], note: 'asked by the person, ticket 42', source: SOURCE } };
+    spec
+      .given([registered, { type: 'PersonRetracted', data: { personId: LEE, note: 'duplicate' } }])
+      .when(erasure)
+      .then([{ type: 'PersonDataErased', data: { personId: LEE, erasedKeyIds: [KEY], note: 'asked by the person, ticket 42' } }]);
+    spec.given([]).when(erasure).thenThrows(AggregateNotFoundError);
+    spec
+      .given([registered])
+      .when({ ...erasure, data: { ...erasure.data, erasedKeyIds: ['not-a-key', KEY, KEY] } })
+      .thenThrows(DomainValidationError, (e) => expect(fields(e)).toEqual(['erasedKeyIds[0]', 'erasedKeyIds']));
+    spec.given([registered]).when({ ...erasure, data: { ...erasure.data, note: '' } }).thenThrows(DomainValidationError);
+  });
 });

@@ -20,6 +20,7 @@ import type {
   ChangePersonFactStanding,
   ClarifyPersonFact,
   CorrectPersonFact,
+  ErasePersonData,
   PersonCommand,
   RegisterPerson,
   RetractPersonFact,
@@ -56,6 +57,8 @@ export function decidePerson(command: PersonCommand, state: PersonState, context
       return clarify(command, state, context);
     case 'RetractPersonFact':
       return retract(command, state, context);
+    case 'ErasePersonData':
+      return erase(command, state, context);
     case 'ChangePersonFactStanding':
       return changeStanding(command, state, context);
     default:
@@ -247,6 +250,23 @@ function retract(command: RetractPersonFact, state: PersonState, context: Decide
   const name = findEditableFact(state.names, (n) => n.nameId, fact.id, 'name');
   if (name.primary) throw validationError('fact', 'this is the primary name: set another name as primary first');
   return [emit('PersonFactRetracted', { personId: d.personId, fact, note: d.note }, { note: d.note })];
+}
+
+/**
+ * Allowed on a retracted person and on a duplicate merged into another too: withdrawing or merging a record does not
+ * withdraw the person's right to erasure (a merged duplicate's keys are its own: docs/confidential-sources.md).
+ */
+function erase(command: ErasePersonData, state: PersonState, context: DecideContext): PersonEvent[] {
+  const d = command.data;
+  if (state.personId === null) throw new AggregateNotFoundError('person', d.personId);
+  const v = new Violations();
+  check.fixFields(v, d);
+  if (v.check(Array.isArray(d.erasedKeyIds), 'erasedKeyIds', 'must list the destroyed data keys')) {
+    d.erasedKeyIds.forEach((id, i) => check.aggregateId(v, id, `erasedKeyIds[${i}]`));
+    v.check(new Set(d.erasedKeyIds).size === d.erasedKeyIds.length, 'erasedKeyIds', 'must not repeat a key');
+  }
+  v.throwIfAny();
+  return [emitter(context, d)('PersonDataErased', { personId: d.personId, erasedKeyIds: [...d.erasedKeyIds], note: d.note }, { note: d.note })];
 }
 
 function changeStanding(command: ChangePersonFactStanding, state: PersonState, context: DecideContext): PersonEvent[] {

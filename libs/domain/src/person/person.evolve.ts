@@ -88,6 +88,9 @@ function apply(state: PersonState, event: PersonEvent): PersonState {
     }
     case 'PersonRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'person', id: event.data.personId }) };
+    case 'PersonDataErased':
+      // Personal data never reaches the folded state (it is sealed in the metadata), so there is nothing to forget.
+      return state;
     case 'PersonMerged':
     case 'PersonAbsorbed':
     case 'PersonUnmerged':

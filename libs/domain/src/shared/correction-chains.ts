@@ -148,6 +148,8 @@ const MERGES: ReadonlySet<string> = new Set(
 );
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';
+/** An erasure destroys keys, not facts: it states and fixes nothing a chain follows. */
+const ERASURES: ReadonlySet<string> = new Set(['PersonDataErased']);
 
 /** Every event type this module understands (a unit test checks it covers the whole contract). */
 export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -164,6 +166,7 @@ export const CHAIN_EVENT_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(MOVES),
   ...REGISTRATIONS,
   PARENT_CHANGED,
+  ...ERASURES,
   ...MERGES,
 ]);
 

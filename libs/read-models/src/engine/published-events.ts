@@ -1,3 +1,4 @@
+import { publicMetadata } from '../../../contracts/src/envelope.js';
 import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { currentSchemaVersion, getEventContract } from '../../../contracts/src/event-contracts.js';
 import { eventUpcasters, UpcastError } from '../../../contracts/src/upcasters.js';
@@ -83,6 +84,7 @@ export function toProjectedEvent(event: PublishedEvent): ProjectedEvent {
     streamVersion: current.streamVersion,
     globalPosition: Number(current.globalPosition),
     recordedAt: current.recordedAt,
-    metadata: { ...current.metadata, eventId: current.eventId },
+    // A rebuild reads the log itself: handlers get the published view of sealed details there too, never the ciphertext.
+    metadata: publicMetadata({ ...current.metadata, eventId: current.eventId }),
   };
 }

@@ -137,6 +137,8 @@ const personHandlers: HandlersFor<'person'> = {
   PersonFactClarified: ignore,
   PersonFactRetracted: person((row, { data }) => (data.fact.type === 'name' ? withNames(row, retractName(knownNames(row), data.fact.id)) : { ...row, withdrawn: true })),
   PersonRetracted: person((row) => ({ ...row, withdrawn: true })),
+  // Read models never hold personal data (it stays sealed in the log), so an erasure changes no row.
+  PersonDataErased: ignore,
   PersonMerged: person((row, { data }) => ({ ...row, merged_into: data.survivorId })),
   PersonUnmerged: person((row) => ({ ...row, merged_into: null })),
   PersonAbsorbed: ignore,

@@ -1920,6 +1920,16 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
     },
   },
   {
+    // The keys are the application's; the log only names the ones destroyed, and no read model changes.
+    name: 'ErasePersonData',
+    weight: 0.1,
+    decide(log) {
+      const person = log.random.maybePick(log.livePeople());
+      if (!person) return undefined;
+      return person.decide({ type: 'ErasePersonData', data: { personId: person.id, erasedKeyIds: [log.context.newId()], ...log.fixFields() } }, log.context);
+    },
+  },
+  {
     name: 'RetractPersonFact:person',
     weight: 0.15,
     decide(log) {

@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { SourceCitation } from '../../../../../libs/contracts/src/envelope.js';
 import { SOURCE_KINDS, type SourceKind } from '../../../../../libs/contracts/src/vocabulary.js';
 import { IsIsoDateOrInstant } from '../strict-dates.js';
 
-/** Every write cites where the fact comes from. */
-export class SourceCitationDto implements SourceCitation {
+/**
+ * Every write cites where the fact comes from. A confidential source (`confidential: true`) is sealed before it is
+ * recorded: only publisher, publishedAt, language and kind stay readable outside the desk (docs/confidential-sources.md).
+ */
+export class SourceCitationDto implements Omit<SourceCitation, 'confidential'> {
   @ApiProperty({ example: 'KoBiz — Korean Film Biz Zone', description: 'Who published the source' })
   @IsString()
   @IsNotEmpty({ message: 'source.publisher must name who published the source' })
@@ -48,4 +51,27 @@ export class SourceCitationDto implements SourceCitation {
   @IsOptional()
   @IsIn(SOURCE_KINDS, { message: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` })
   kind?: SourceKind;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'A confidential source: url, title, excerpt and retrievedAt (and the publisher, with withholdPublisher) are encrypted with the source\'s own key before they are recorded. ' +
+      'Editors, auditors and admins read them; Kafka, the read models and readers see "confidential source" with publisher, publishedAt, language and kind.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'source.confidential must be true or false' })
+  confidential?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The desk\'s id for a confidential source: cite the same id on every fact from that source (one key per source). Generated when absent. Not identifying: never reuse a name here.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'source.sourceId must be a UUID' })
+  sourceId?: string;
+
+  @ApiPropertyOptional({ example: false, description: 'Seal the publisher too (shown as "confidential source"); only with confidential: true' })
+  @IsOptional()
+  @IsBoolean({ message: 'source.withholdPublisher must be true or false' })
+  withholdPublisher?: boolean;
 }
