@@ -186,7 +186,13 @@ describe('the OpenAPI document is the contract', () => {
         .set('Idempotency-Key', `contract-${randomUUID()}`)
         .send(body as object);
 
-    for (const route of routes.filter((r) => r.method !== 'get')) {
+    // A merge's undo runs right after the merge, so the demo record it merged is its own record again for later routes.
+    const writes = routes.filter((r) => r.method !== 'get' && !r.path.endsWith('/merge/undo'));
+    for (const undo of routes.filter((r) => r.method !== 'get' && r.path.endsWith('/merge/undo'))) {
+      const merge = writes.findIndex((r) => r.path === undo.path.replace(/\/undo$/, ''));
+      writes.splice(merge < 0 ? writes.length : merge + 1, 0, undo);
+    }
+    for (const route of writes) {
       const [, collection, recordParam] = route.path.match(/^\/([\w-]+)\/\{(\w+)\}/) ?? [];
       let record = recordParam ? records[recordParam] : undefined;
       const stateOf = async () => (record ? (await http().get(`/${collection}/${record}`).set('Authorization', AUDITOR)).body.state : undefined);
@@ -200,6 +206,8 @@ describe('the OpenAPI document is the contract', () => {
         if (example.fact && example.fact.id === undefined) {
           example.fact.id = example.fact.type === AGGREGATE_OF[collection!] ? record : idFieldsOf(example.fact.type).map((field) => facts[field]).find(Boolean);
         }
+        // A merge names another demo record of the same kind as the survivor.
+        if (route.path.endsWith('/merge')) example.survivorId = referable[recordParam!]!.find((id) => id !== record);
         // A registration gets an id of its own, so the example registers a new record rather than colliding with the seed.
         return recordParam ? example : withFreshIds(example);
       };

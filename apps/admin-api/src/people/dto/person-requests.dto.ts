@@ -10,11 +10,11 @@ import { WriteRequestDto } from '../../shared/dto/write-request.dto.js';
 
 export class PersonNameInputDto {
   @ApiPropertyOptional({ format: 'uuid' }) nameId?: string;
-  @ApiProperty({ example: 'Lee Kwang-soo' }) text!: string;
+  @ApiProperty({ example: 'Bae Doona' }) text!: string;
   @ApiProperty({ example: 'ko-Latn', description: 'BCP 47 with script for Korean: ko-Kore (Hangul), ko-Latn (romanized)' }) language!: string;
   @ApiPropertyOptional({ enum: NAME_KINDS }) kind?: string;
-  @ApiPropertyOptional({ example: 'Lee' }) familyName?: string;
-  @ApiPropertyOptional({ example: 'Kwang-soo' }) givenName?: string;
+  @ApiPropertyOptional({ example: 'Bae' }) familyName?: string;
+  @ApiPropertyOptional({ example: 'Doona' }) givenName?: string;
   @ApiPropertyOptional({ example: true, description: 'Required with familyName and givenName: their order in text' }) familyNameFirst?: boolean;
   @ApiPropertyOptional() primary?: boolean;
 }
@@ -49,8 +49,8 @@ export class RegisterPersonDto extends WriteRequestDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Generated when absent' }) @Allow() personId?: string;
   @ApiProperty({ type: () => [PersonNameInputDto] }) @Allow() names!: PersonNameInputDto[];
   @ApiPropertyOptional({ example: ['KR'] }) @Allow() nationalities?: string[];
-  @ApiPropertyOptional({ example: 1985 }) @Allow() birthYear?: number;
-  @ApiPropertyOptional({ example: { imdb: 'nm2154960' } }) @Allow() externalIds?: Record<string, string>;
+  @ApiPropertyOptional({ example: 1979 }) @Allow() birthYear?: number;
+  @ApiPropertyOptional({ example: { imdb: 'nm1234567' }, description: 'Ids in other catalogues (IMDb, KOBIS, Wikidata)' }) @Allow() externalIds?: Record<string, string>;
   @PRIVATE_DETAILS() @IsOptional() @ValidateNested() @Type(() => PrivateDetailsDto) privateDetails?: PrivateDetailsDto;
   @DistinctFromProperty() distinctFrom?: string[];
 }
