@@ -1,0 +1,10 @@
+-- Timeline entries carry their cited source (issue 16, item 5): the public part (publisher, url, publishedAt, kind)
+-- of the source cited by the event that stated the entry's fact or last changed it. Standing entries already had it
+-- in details.source, which this copies; every other entry reads null until `npm run replay` rebuilds the timeline
+-- from the log (which gives every version its source, as the projector does from now on).
+
+ALTER TABLE read_models.timeline_entries ADD COLUMN source jsonb;
+ALTER TABLE read_models.timeline_entries_history ADD COLUMN source jsonb;
+
+UPDATE read_models.timeline_entries SET source = details -> 'source' WHERE kind = 'standing' AND details -> 'source' <> '{}'::jsonb;
+UPDATE read_models.timeline_entries_history SET source = details -> 'source' WHERE kind = 'standing' AND details -> 'source' <> '{}'::jsonb;
