@@ -8,3 +8,9 @@ ALTER TABLE read_models.timeline_entries_history ADD COLUMN source jsonb;
 
 UPDATE read_models.timeline_entries SET source = details -> 'source' WHERE kind = 'standing' AND details -> 'source' <> '{}'::jsonb;
 UPDATE read_models.timeline_entries_history SET source = details -> 'source' WHERE kind = 'standing' AND details -> 'source' <> '{}'::jsonb;
+
+-- How sure a fact is (issue 16, item 4) in the company portfolio: each credit's and deal side's standing. A fact
+-- stated before standings existed is 'reported', which is what a rebuild gives those rows, so the default fills them;
+-- a credit or side whose standing was changed since shows it after `npm run replay`.
+ALTER TABLE read_models.company_portfolio ADD COLUMN standing text NOT NULL DEFAULT 'reported';
+ALTER TABLE read_models.company_portfolio_history ADD COLUMN standing text NOT NULL DEFAULT 'reported';
