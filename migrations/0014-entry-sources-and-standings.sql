@@ -14,3 +14,7 @@ UPDATE read_models.timeline_entries_history SET source = details -> 'source' WHE
 -- a credit or side whose standing was changed since shows it after `npm run replay`.
 ALTER TABLE read_models.company_portfolio ADD COLUMN standing text NOT NULL DEFAULT 'reported';
 ALTER TABLE read_models.company_portfolio_history ADD COLUMN standing text NOT NULL DEFAULT 'reported';
+
+-- And in a person's attachments: each attachment's standing (a denied one is not current in the answer).
+ALTER TABLE read_models.person_attachments ADD COLUMN standing text NOT NULL DEFAULT 'reported';
+ALTER TABLE read_models.person_attachments_history ADD COLUMN standing text NOT NULL DEFAULT 'reported';
