@@ -185,6 +185,40 @@ describe('admin API: how sure a fact is (rumored, reported, confirmed, denied)',
     ]);
   });
 
+  it("takes a credit a source denies out of the company's portfolio, lists it apart, and shows each attachment's standing", async () => {
+    await post(`/works/${other}/credits`, { organizationId: cjEnm, role: 'co-producer', country: 'KR', source: VARIETY }).expect(200);
+    const sequelCreditId = (await get(`/works/${other}`).expect(200)).body.state.credits[0].creditId;
+    await pipeline.caughtUp();
+    const creditsOn = (portfolio: { works: { workId: string; credits: { details: { creditId: string }; standing: string }[] }[] }) =>
+      portfolio.works.flatMap((w) => w.credits.map((c) => [w.workId, c.details.creditId, c.standing]));
+    const beforeDenial = await get(`/companies/${cjEnm}/portfolio`).expect(200);
+    const before = beforeDenial.body;
+    expect(creditsOn(before)).toEqual(expect.arrayContaining([[remake, creditId, 'confirmed'], [other, sequelCreditId, 'reported']]));
+
+    await post(`/works/${other}/standing-changes`, { fact: { type: 'company-credit', id: sequelCreditId }, standing: 'denied', note: 'CJ ENM says it has no part in a sequel', source: STUDIO_RELEASE }).expect(200);
+    await pipeline.caughtUp();
+    const after = (await get(`/companies/${cjEnm}/portfolio`).expect(200)).body;
+    expect(creditsOn(after)).toEqual([[remake, creditId, 'confirmed']]);
+    expect(creditsOn(after.denied)).toEqual([[other, sequelCreditId, 'denied']]);
+    // as of before the denial, the credit was the company's involvement
+    const asOf = (await get(`/companies/${cjEnm}/portfolio`, { asOfPosition: beforeDenial.headers['x-reelwire-position'] }).expect(200)).body;
+    expect(creditsOn(asOf)).toEqual(creditsOn(before));
+    expect(asOf.denied.works).toEqual([]);
+
+    const attachments = (await get(`/people/${lead}/attachments`).expect(200)).body.attachments;
+    expect(attachments).toEqual([expect.objectContaining({ attachmentId: castingId, workId: remake, standing: 'confirmed', current: true })]);
+  });
+
+  it("shows on a release's timeline entry the publisher and URL of the source that scheduled it; a clarified milestone cites the clarification's", async () => {
+    await post(`/works/${remake}/releases`, { releaseId: 'bugonia-us', territory: 'US', type: 'wide', date: { date: '2026-10', precision: 'month' }, source: VARIETY }).expect(200);
+    await pipeline.caughtUp();
+    const entryOf = async () => (await get(`/projects/${remake}/timeline`).expect(200)).body.entries.find((e: { factId: string }) => e.factId === 'bugonia-us');
+    expect(await entryOf()).toEqual(expect.objectContaining({ kind: 'release', source: { publisher: 'Variety', url: VARIETY.url, publishedAt: '2026-03-02', kind: 'trade-report' } }));
+    const milestone = (await get(`/projects/${remake}/timeline`).expect(200)).body.entries.find((e: { factId: string }) => e.factId === 'script-done');
+    // the clarification was the script milestone's last change: its entry cites the studio's release
+    expect(milestone.source).toEqual(expect.objectContaining({ publisher: 'CJ ENM', url: STUDIO_RELEASE.url }));
+  });
+
   it('validates the kind of every cited source, and publishes the vocabularies in the API and event contracts', async () => {
     const refused = await post(`/works/${remake}/milestones`, { label: 'Script', kind: 'script', date: { date: '2026', precision: 'year' }, source: { ...VARIETY, kind: 'tweet' } }).expect(400);
     expect(refused.headers['content-type']).toContain('application/problem+json');

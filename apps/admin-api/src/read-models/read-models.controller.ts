@@ -75,7 +75,7 @@ export class ReadModelsController {
   }
 
   @Get('projects/:workId/timeline')
-  @ReadEndpoint('The development timeline: dated milestones, status changes, attachments, deals and releases in world-time order, with precision and corrections')
+  @ReadEndpoint('The development timeline: dated milestones, status changes, attachments, deals and releases in world-time order, with precision and corrections; every entry with its cited source')
   @UuidPath('workId')
   @ApiQuery({ name: 'occurredBefore', required: false, example: '2021', description: "World time: only what happened before this date ('YYYY', 'YYYY-MM' or 'YYYY-MM-DD')" })
   @ViewAtQuery()
@@ -92,7 +92,7 @@ export class ReadModelsController {
   }
 
   @Get('projects/:workId/remake-map')
-  @ReadEndpoint('The original of this work and all its remakes and localized versions, by country and year')
+  @ReadEndpoint('The original of this work and all its remakes and localized versions, by country and year, each with its standing')
   @UuidPath('workId')
   @ViewAtQuery()
   remakeMap(@UuidParam('workId') workId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
@@ -101,7 +101,7 @@ export class ReadModelsController {
 
   @Get('companies/:organizationId/portfolio')
   @ApiResponse({ status: 307, description: "Merged into another record as of the view: Location is the survivor's same read (the view kept); credits or attachments of its duplicates are shown with mergedFrom" })
-  @ReadEndpoint("A company's works and deals with its roles")
+  @ReadEndpoint("A company's works and deals with its roles, each with its standing; denied ones listed apart")
   @UuidPath('organizationId')
   @ViewAtQuery()
   portfolio(@UuidParam('organizationId') organizationId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
@@ -113,7 +113,7 @@ export class ReadModelsController {
 
   @Get('people/:personId/attachments')
   @ApiResponse({ status: 307, description: "Merged into another record as of the view: Location is the survivor's same read (the view kept); credits or attachments of its duplicates are shown with mergedFrom" })
-  @ReadEndpoint('What a person is attached to, including detachments')
+  @ReadEndpoint('What a person is attached to, including detachments, each with its standing (a denied one is not current)')
   @UuidPath('personId')
   @ViewAtQuery()
   attachments(@UuidParam('personId') personId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {

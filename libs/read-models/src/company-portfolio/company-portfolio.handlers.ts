@@ -18,6 +18,7 @@
  */
 import type { DealEventDataMap, DealDetails, DealWorkValue } from '../../../contracts/src/events/deal.events.js';
 import type { CompanyCreditValue, WorkEventDataMap } from '../../../contracts/src/events/work.events.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import { applyDetailsCorrection } from '../../../domain/src/shared/facts.js';
 import {
   close,
@@ -48,6 +49,7 @@ export const COMPANY_PORTFOLIO: TableSpec = {
     territory: 'text',
     work_ids: 'text[]',
     details: 'jsonb',
+    standing: 'text',
   },
 };
 
@@ -86,6 +88,7 @@ export const partyKey = (partyId: string) => `party:${partyId}`;
 /** A credit as the domain keeps it, as far as the row shows it. */
 interface Credit extends CompanyCreditValue {
   creditId: string;
+  standing?: string;
   endReason?: string;
   movedFrom?: { workId: string; note: string };
 }
@@ -101,6 +104,7 @@ function creditRow(workId: string, c: Credit): Row {
     country: c.country ?? null,
     territory: c.territory ?? null,
     work_ids: [workId],
+    standing: c.standing ?? DEFAULT_FACT_STANDING,
     details: {
       creditId: c.creditId,
       ...(c.from ? { from: c.from } : {}),
@@ -116,6 +120,7 @@ function creditOf(row: Row): Credit {
   const details = row.details as { creditId: string; from?: Credit['from']; to?: Credit['to']; endReason?: string; movedFrom?: Credit['movedFrom'] };
   return {
     creditId: details.creditId,
+    standing: row.standing as string,
     organizationId: row.organization_id as string,
     role: row.role as Credit['role'],
     ...(row.country != null ? { country: row.country as string } : {}),
@@ -235,7 +240,14 @@ const workHandlers: HandlersFor<'work'> = {
   TalentAttachmentCorrected: ignore,
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
-  WorkFactStandingChanged: ignore,
+  // A credit's standing shows on its row (a denied one keeps it; the portfolio lists it apart), as on the card.
+  WorkFactStandingChanged: onLiveWork(
+    (event) => (event.data.fact.type === 'company-credit' ? [[PORTFOLIO, creditKey(event.data.fact.id)]] : []),
+    (event, rows) => {
+      const row = event.data.fact.type === 'company-credit' ? rows.get(PORTFOLIO, creditKey(event.data.fact.id)) : undefined;
+      return row ? [put(PORTFOLIO, creditKey(event.data.fact.id), { ...row, standing: event.data.standing })] : [];
+    },
+  ),
   WorkFactClarified: ignore,
   WorkFactRetracted: {
     reads: (event): RowReads =>
@@ -284,6 +296,7 @@ interface Party {
   organizationId: string;
   side: string;
   share?: number;
+  standing?: string;
 }
 
 /** What dealPortfolioRows makes of a current party. */
@@ -300,6 +313,7 @@ function partyRow(deal: Deal, party: Party): Row {
     role: party.side,
     country: null,
     territory: details.territories.length === 1 ? details.territories[0]! : null,
+    standing: party.standing ?? DEFAULT_FACT_STANDING,
     work_ids: [...new Set(works.map((w) => w.workId))],
     details: {
       partyId: party.partyId,
@@ -317,7 +331,7 @@ function partyRow(deal: Deal, party: Party): Row {
 
 function partyOf(row: Row): Party {
   const details = row.details as { partyId: string; share?: number };
-  return { partyId: details.partyId, organizationId: row.organization_id as string, side: row.role as string, ...('share' in details ? { share: details.share } : {}) };
+  return { partyId: details.partyId, organizationId: row.organization_id as string, side: row.role as string, standing: row.standing as string, ...('share' in details ? { share: details.share } : {}) };
 }
 
 type DealEvent<K extends keyof DealEventDataMap> = ProjectedEvent<K, DealEventDataMap[K]>;
@@ -423,7 +437,13 @@ const dealHandlers: HandlersFor<'deal'> = {
         : [s],
     ),
   })),
-  DealFactStandingChanged: ignore,
+  DealFactStandingChanged: {
+    reads: (event) => (event.data.fact.type === 'party' ? { keys: [[PORTFOLIO, partyKey(event.data.fact.id)]] } : {}),
+    apply: (event, rows) => {
+      const row = event.data.fact.type === 'party' ? rows.get(PORTFOLIO, partyKey(event.data.fact.id)) : undefined;
+      return row ? [put(PORTFOLIO, partyKey(event.data.fact.id), { ...row, standing: event.data.standing })] : [];
+    },
+  },
   DealFactClarified: ignore,
   DealFactRetracted: {
     reads: (event) => retractionOf(event)?.reads?.(event) ?? {},

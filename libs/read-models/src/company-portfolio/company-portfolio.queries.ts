@@ -11,7 +11,18 @@ export interface PortfolioWork {
   countries: string[];
   productionYear: number | null;
   /** `mergedFrom`: stated for a duplicate of this company, merged into it. */
-  credits: { role: string; country: string | null; territory: string | null; details: Record<string, unknown>; mergedFrom?: string }[];
+  credits: PortfolioCredit[];
+}
+
+export interface PortfolioCredit {
+  role: string;
+  country: string | null;
+  territory: string | null;
+  details: Record<string, unknown>;
+  /** rumored, reported or confirmed here; a denied credit is listed under the portfolio's `denied`. */
+  standing: string;
+  /** Stated for a duplicate of this company, merged into it. */
+  mergedFrom?: string;
 }
 
 export interface PortfolioDeal {
@@ -21,6 +32,8 @@ export interface PortfolioDeal {
   dealName: string | null;
   status: string | null;
   details: Record<string, unknown>;
+  /** The side's standing (rumored, reported, confirmed; a denied side is listed under the portfolio's `denied`). */
+  standing: string;
   /** Stated for a duplicate of this company, merged into it. */
   mergedFrom?: string;
   works: { workId: string; primaryTitle: string | null; role: string | null; territory: string | null; countries: string[]; productionYear: number | null }[];
@@ -28,8 +41,15 @@ export interface PortfolioDeal {
 
 export interface CompanyPortfolio {
   organization: { organizationId: string; name: string | null; names: unknown[]; country: string | null; kind: string | null } | null;
+  /** Current credits that are not denied, by work. */
   works: PortfolioWork[];
+  /** Current sides in deals that are not denied. */
   deals: PortfolioDeal[];
+  /**
+   * Credits and deal sides a source denied: kept in the record (a later source may confirm them) but not shown as the
+   * company's involvement, as the status card lists its denied credits apart.
+   */
+  denied: { works: PortfolioWork[]; deals: PortfolioDeal[] };
 }
 
 interface CardSummary {
@@ -49,8 +69,8 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
       `SELECT o.primary_name, o.names, o.country, o.kind FROM ${orgParams.from(ORGANIZATION_NAMES, 'o')} WHERE o.organization_id = ${orgParams.add(organizationId)}`,
       orgParams.values,
     ),
-    db.query<{ organization_id: string; via: string; work_id: string | null; deal_id: string | null; role: string; country: string | null; territory: string | null; work_ids: string[]; details: Record<string, unknown> }>(
-      `SELECT p.organization_id, p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details FROM ${rowParams.from(COMPANY_PORTFOLIO, 'p')}
+    db.query<{ organization_id: string; via: string; work_id: string | null; deal_id: string | null; role: string; country: string | null; territory: string | null; work_ids: string[]; details: Record<string, unknown>; standing: string }>(
+      `SELECT p.organization_id, p.via, p.work_id, p.deal_id, p.role, p.country, p.territory, p.work_ids, p.details, p.standing FROM ${rowParams.from(COMPANY_PORTFOLIO, 'p')}
        WHERE p.organization_id IN ${sameRecordIds(rowParams, 'organization', organizationId)} ORDER BY p.via, p.owner_stream, p.row_key`,
       rowParams.values,
     ),
@@ -65,9 +85,10 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
       )
     : { rows: [] as CardSummary[] };
   const byId = new Map(works.rows.map((w) => [w.work_id, w]));
-  const credited = new Map<string, PortfolioWork>();
-  const deals: PortfolioDeal[] = [];
+  const shown = { credited: new Map<string, PortfolioWork>(), deals: [] as PortfolioDeal[] };
+  const denied = { credited: new Map<string, PortfolioWork>(), deals: [] as PortfolioDeal[] };
   for (const r of rows.rows) {
+    const { credited, deals } = r.standing === 'denied' ? denied : shown;
     const merged = r.organization_id !== organizationId ? { mergedFrom: r.organization_id } : {};
     if (r.via === 'credit' && r.work_id) {
       const w = byId.get(r.work_id);
@@ -79,7 +100,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
         productionYear: w?.production_year ?? null,
         credits: [],
       };
-      entry.credits.push({ role: r.role, country: r.country, territory: r.territory, details: r.details, ...merged });
+      entry.credits.push({ role: r.role, country: r.country, territory: r.territory, details: r.details, standing: r.standing, ...merged });
       credited.set(r.work_id, entry);
     } else if (r.deal_id) {
       const dealWorks = (r.details.works as { workId: string; role: string; territory?: string }[] | undefined) ?? r.work_ids.map((workId) => ({ workId, role: null as unknown as string, territory: undefined as string | undefined }));
@@ -90,6 +111,7 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
         dealName: (r.details.dealName as string | undefined) ?? null,
         status: (r.details.status as string | undefined) ?? null,
         details: r.details,
+        standing: r.standing,
         ...merged,
         works: dealWorks.map((dw) => {
           const w = byId.get(dw.workId);
@@ -101,7 +123,12 @@ export async function getCompanyPortfolio(db: Queryable, organizationId: string,
   const o = org.rows[0];
   return {
     organization: o ? { organizationId, name: o.primary_name, names: o.names, country: o.country, kind: o.kind } : null,
-    works: [...credited.values()].sort((a, b) => (a.primaryTitle ?? '').localeCompare(b.primaryTitle ?? '') || a.workId.localeCompare(b.workId)),
-    deals,
+    works: byTitle(shown.credited),
+    deals: shown.deals,
+    denied: { works: byTitle(denied.credited), deals: denied.deals },
   };
+}
+
+function byTitle(credited: Map<string, PortfolioWork>): PortfolioWork[] {
+  return [...credited.values()].sort((a, b) => (a.primaryTitle ?? '').localeCompare(b.primaryTitle ?? '') || a.workId.localeCompare(b.workId));
 }

@@ -98,7 +98,7 @@ describe('company portfolio projection: work credits', () => {
       {
         stream: work.streamId,
         key: 'credit:c-cj',
-        row: { organization_id: CJ, via: 'credit', work_id: work.workId, deal_id: null, role: 'producer', country: 'KR', territory: null, work_ids: [work.workId], details: { creditId: 'c-cj', from: y('2018') } },
+        row: { organization_id: CJ, via: 'credit', work_id: work.workId, deal_id: null, role: 'producer', country: 'KR', territory: null, work_ids: [work.workId], details: { creditId: 'c-cj', from: y('2018') }, standing: 'reported' },
       },
     ]);
     expect(spec.rows(COMPANY_PORTFOLIO.name, before)).toEqual([]);
@@ -170,6 +170,29 @@ describe('company portfolio projection: work credits', () => {
     expect(keysOf(spec)).toEqual(['credit:c-2', 'credit:c-3']);
     expect(credit(spec, 'c-3')).toEqual(expect.objectContaining({ details: { creditId: 'c-3', endReason: 'second reason' } }));
     expectReference(spec, events);
+  });
+
+  it('given a credit stated as rumored, when a source confirms it and another is denied, then each row shows its standing, kept on an end; as of before the denial it was reported', async () => {
+    const work = newWork();
+    const events = [
+      work.registered(),
+      work.event('CompanyCreditAdded', { creditId: 'c-cj', organizationId: CJ, role: 'producer', country: 'KR', from: y('2018'), standing: 'rumored' }),
+      work.event('CompanyCreditAdded', { creditId: 'c-mo', organizationId: MOTIF, role: 'distributor', territory: 'VN', from: y('2019') }),
+      work.event('WorkFactStandingChanged', { fact: { type: 'company-credit', id: 'c-cj' }, standing: 'confirmed', from: 'rumored' }),
+    ];
+    const spec = await givenEvents(companyPortfolioProjection, events);
+    expect([credit(spec, 'c-cj')?.standing, credit(spec, 'c-mo')?.standing]).toEqual(['confirmed', 'reported']);
+    const before = lastPosition();
+    const more = [
+      work.event('WorkFactStandingChanged', { fact: { type: 'company-credit', id: 'c-mo' }, standing: 'denied', from: 'reported' }),
+      work.event('CompanyCreditEnded', { creditId: 'c-cj', to: y('2021') }),
+    ];
+    await spec.when(...more);
+
+    expect(credit(spec, 'c-mo')).toEqual(expect.objectContaining({ standing: 'denied', role: 'distributor' }));
+    expect(credit(spec, 'c-cj')).toEqual(expect.objectContaining({ standing: 'confirmed', details: expect.objectContaining({ ended: true }) }));
+    expect(credit(spec, 'c-mo', before)?.standing).toBe('reported');
+    expectReference(spec, [...events, ...more]);
   });
 
   it('given credits, when one is retracted and another clarified, then the retracted one leaves and the clarification opens no new version', async () => {
@@ -277,6 +300,7 @@ describe('company portfolio projection: deal parties', () => {
           country: null,
           territory: 'XW',
           work_ids: [original, remake],
+          standing: 'reported',
           details: {
             partyId: 'p-cj',
             dealType: 'remake-rights',
@@ -384,6 +408,19 @@ describe('company portfolio projection: deal parties', () => {
     const spec = await givenEvents(companyPortfolioProjection, events);
 
     expect(spec.rows(COMPANY_PORTFOLIO.name)).toEqual([expect.objectContaining({ work_ids: [vn, granny, th] })]);
+    expectReference(spec, events);
+  });
+
+  it('given an announced deal, when a source denies one side, then that party row shows denied and the other stays reported', async () => {
+    const deal = newDeal();
+    const original = uuid(1);
+    const events = [
+      deal.announced([{ workId: original, role: 'source' }], [{ partyId: 'p-cj', organizationId: CJ, side: 'licensor' }, { partyId: 'p-mo', organizationId: MOTIF, side: 'licensee' }]),
+      deal.event('DealFactStandingChanged', { fact: { type: 'party', id: 'p-mo' }, standing: 'denied', from: 'reported' }),
+    ];
+    const spec = await givenEvents(companyPortfolioProjection, events);
+    const party = (id: string) => spec.keyed(COMPANY_PORTFOLIO.name).find((r) => r.key === `party:${id}`)?.row;
+    expect([party('p-cj')?.standing, party('p-mo')?.standing]).toEqual(['reported', 'denied']);
     expectReference(spec, events);
   });
 

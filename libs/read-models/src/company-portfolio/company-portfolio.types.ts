@@ -14,4 +14,6 @@ export interface CompanyPortfolioRow {
   /** deal-party: the deal's current works. credit: [work_id]. */
   work_ids: string[];
   details: Record<string, unknown>;
+  /** The credit's or the party's standing: rumored, reported, confirmed or denied (a denied one is listed apart). */
+  standing: string;
 }

@@ -28,6 +28,7 @@
  * - an event naming an attachment the work never stated is dead-lettered (the fold ignores it).
  */
 import type { WorkEventDataMap } from '../../../contracts/src/events/work.events.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import { ignore, put, required, type EventHandler, type HandlersFor, type ProjectedEvent, type Projection, type Row, type RowChange, type StreamRows, type TableSpec } from '../engine/projection.js';
 import type { AttachmentState, PersonAttachmentRow } from './person-attachments.types.js';
 
@@ -51,6 +52,7 @@ export const PERSON_ATTACHMENTS: TableSpec = {
     moved_to_work_id: 'text',
     moved_from: 'jsonb',
     seq: 'integer',
+    standing: 'text',
   } satisfies { readonly [K in keyof PersonAttachmentsRow]: TableSpec['columns'][string] },
 };
 
@@ -66,7 +68,7 @@ function stated(
   event: ProjectedEvent,
   workId: string,
   attachmentId: string,
-  value: Pick<AttachmentValue, 'personId' | 'role' | 'character' | 'billing' | 'attachedAt'>,
+  value: Pick<AttachmentValue, 'personId' | 'role' | 'character' | 'billing' | 'attachedAt' | 'standing'>,
   more: Pick<PersonAttachmentsRow, 'detached' | 'note' | 'moved_from'>,
 ): PersonAttachmentsRow {
   return {
@@ -84,6 +86,7 @@ function stated(
     moved_to_work_id: null,
     moved_from: more.moved_from,
     seq: event.streamVersion,
+    standing: value.standing ?? DEFAULT_FACT_STANDING,
   };
 }
 
@@ -167,6 +170,15 @@ const attachmentHandlers = {
     },
   },
 
+  // An attachment's standing shows on its row whatever its state (the fact keeps it, as in evolve).
+  WorkFactStandingChanged: {
+    reads: ({ data: { fact } }) => (fact.type === 'talent-attachment' ? byKey(fact.id) : {}),
+    apply: ({ data: { fact, standing } }, rows) => {
+      const row = fact.type === 'talent-attachment' ? rows.get(TABLE, fact.id) : undefined;
+      return row ? [put(TABLE, fact.id, { ...row, standing })] : [];
+    },
+  },
+
   WorkRetracted: {
     reads: () => ({ tables: [TABLE] }),
     apply: (event, rows) => withdrawAll(rows, event.data.note),
@@ -195,7 +207,6 @@ const workHandlers: HandlersFor<'work'> = {
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
   // Clarifications add a note to a fact that stays current; the reference shows none of them.
-  WorkFactStandingChanged: ignore,
   WorkFactClarified: ignore,
   CompanyCreditMovedOut: ignore,
   CompanyCreditMovedIn: ignore,

@@ -16,7 +16,10 @@ export interface PersonAttachment {
   detached: { reason: string; detachedAt?: PartialDate } | null;
   /** attached | detached | corrected | moved | retracted | withdrawn */
   state: string;
+  /** Still stands (attached or detached: not corrected, moved, retracted or withdrawn) and not denied. */
   current: boolean;
+  /** rumored, reported, confirmed or denied: a denied attachment stays in the record but is not current. */
+  standing: string;
   note: string | null;
   movedToWorkId: string | null;
   movedFrom: { workId: string; attachmentId: string; note: string } | null;
@@ -56,12 +59,13 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       moved_from: PersonAttachment['movedFrom'];
       primary_title: string | null;
       person_id: string;
+      standing: string;
     }>(
-      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from, a.person_id,
+      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from, a.person_id, a.standing,
               w.primary_title
        FROM ${q.from(PERSON_ATTACHMENTS, 'a')} LEFT JOIN ${q.from(PROJECT_STATUS, 'w')} ON w.work_id = a.work_id
-       WHERE a.person_id IN ${sameRecordIds(q, 'person', personId)} ${options.includeDeprecated === false ? 'AND a.is_current' : ''}
-       ORDER BY a.is_current DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
+       WHERE a.person_id IN ${sameRecordIds(q, 'person', personId)} ${options.includeDeprecated === false ? "AND a.is_current AND a.standing <> 'denied'" : ''}
+       ORDER BY (a.is_current AND a.standing <> 'denied') DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
       q.values,
     ),
   ]);
@@ -79,7 +83,8 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       attachedAt: r.attached_at,
       detached: r.detached,
       state: r.state,
-      current: r.is_current,
+      current: r.is_current && r.standing !== 'denied',
+      standing: r.standing,
       note: r.note,
       movedToWorkId: r.moved_to_work_id,
       movedFrom: r.moved_from,

@@ -61,6 +61,7 @@ function newLog() {
     detached: (attachmentId: string, reason: string, detachedAt?: { date: string; precision: 'year' }) => emit(workId, 'TalentDetached', { attachmentId, reason, ...(detachedAt ? { detachedAt } : {}) }),
     corrected: (attachmentId: string, replacementAttachmentId: string, replacement: Record<string, unknown>, note: string) =>
       emit(workId, 'TalentAttachmentCorrected', { attachmentId, replacementAttachmentId, replacement, note }, note),
+    standingChanged: (attachmentId: string, standing: string, from: string) => emit(workId, 'WorkFactStandingChanged', { fact: { type: 'talent-attachment', id: attachmentId }, standing, from }),
     clarified: (attachmentId: string, note: string) => emit(workId, 'WorkFactClarified', { fact: { type: 'talent-attachment', id: attachmentId }, note }, note),
     retracted: (attachmentId: string, note: string) => emit(workId, 'WorkFactRetracted', { fact: { type: 'talent-attachment', id: attachmentId }, note }, note),
     withdrawn: (note: string) => emit(workId, 'WorkRetracted', { note }, note),
@@ -151,6 +152,7 @@ describe('person attachments projection', () => {
           moved_to_work_id: null,
           moved_from: null,
           seq: 2,
+          standing: 'reported',
         },
       },
     ]);
@@ -233,6 +235,20 @@ describe('person attachments projection', () => {
 
     expect(rowOf(spec, 'a-1')).toMatchObject({ state: 'corrected', is_current: false, note: 'he leads' });
     expect(rowOf(spec, 'a-2')).toMatchObject({ state: 'retracted', is_current: false, note: 'he left before shooting and never was the lead' });
+    await expectReference(spec, log.events);
+  });
+
+  it('given a cast member stated "in talks" (rumored), when a source denies it, then the row shows denied and as of before rumored; a corrected attachment keeps its standing, its replacement is reported', async () => {
+    const log = newLog();
+    const remake = log.work(REMAKE);
+    const spec = await givenEvents(personAttachmentsProjection, [remake.registered(), remake.attached('a-lee', LEE, 'cast', { standing: 'rumored' }), remake.attached('a-jang', JANG, 'director', { standing: 'confirmed' })]);
+    expect([rowOf(spec, 'a-lee')?.standing, rowOf(spec, 'a-jang')?.standing]).toEqual(['rumored', 'confirmed']);
+    const before = log.position();
+    await spec.when(remake.standingChanged('a-lee', 'denied', 'rumored'), remake.corrected('a-jang', 'a-jang-2', { personId: JANG, role: 'director' }, 'co-director'));
+
+    expect(rowOf(spec, 'a-lee')).toMatchObject({ standing: 'denied', state: 'attached' });
+    expect(rowOf(spec, 'a-lee', before)).toMatchObject({ standing: 'rumored' });
+    expect([rowOf(spec, 'a-jang')?.standing, rowOf(spec, 'a-jang-2')?.standing]).toEqual(['confirmed', 'reported']);
     await expectReference(spec, log.events);
   });
 

@@ -19,4 +19,6 @@ export interface PersonAttachmentRow {
   moved_to_work_id: string | null;
   moved_from: { workId: string; attachmentId: string; note: string } | null;
   seq: number;
+  /** rumored, reported, confirmed or denied: a denied attachment is not shown as current (see the query). */
+  standing: string;
 }

@@ -18,6 +18,8 @@ export interface RemakeMapWork {
   firstRelease: FirstRelease;
   /** The year to sort by: production year, else the first release's year. */
   year: number | null;
+  /** How sure the project itself is (its card's standing: rumored, reported, confirmed, denied); null if it has no card. */
+  standing: string | null;
 }
 
 export interface RemakeMapVersion extends RemakeMapWork {
@@ -66,8 +68,8 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   );
   const ids = [originalId, ...down.rows.map((r) => r.work_id)];
   const cards = new QueryParams(options);
-  const works = await db.query<{ work_id: string; primary_title: string | null; kind: string | null; status: string | null; countries: string[]; production_year: number | null; first_release: FirstRelease }>(
-    `SELECT c.work_id, c.primary_title, c.kind, c.status, c.countries, c.production_year, c.first_release FROM ${cards.from(PROJECT_STATUS, 'c')}
+  const works = await db.query<{ work_id: string; primary_title: string | null; kind: string | null; status: string | null; countries: string[]; production_year: number | null; first_release: FirstRelease; standing: string }>(
+    `SELECT c.work_id, c.primary_title, c.kind, c.status, c.countries, c.production_year, c.first_release, c.standing FROM ${cards.from(PROJECT_STATUS, 'c')}
      WHERE c.work_id = ANY(${cards.add(ids)}::text[]) AND NOT c.withdrawn`,
     cards.values,
   );
@@ -84,6 +86,7 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
       productionYear: w?.production_year ?? null,
       firstRelease: w?.first_release ?? null,
       year: w?.production_year ?? releaseYear,
+      standing: w?.standing ?? null,
     };
   };
   if (!byId.has(originalId) && down.rows.length === 0) return null;

@@ -15,11 +15,11 @@ import { workDecider } from '../../../domain/src/work/work.decider.js';
 import { toProjectedEvent } from '../engine/published-events.js';
 import { rowsForDeal, rowsForOrganization, rowsForPerson, rowsForWork } from './reference/row-builders.js';
 import { mergeRowSets, type RowSet } from './reference/row-set.js';
-import { standingTimelineRows } from './reference/timeline.rows.js';
+import { eventSources, standingTimelineRows, workFactSources } from './reference/timeline.rows.js';
 
-const REFERENCE: Record<AggregateType, (events: DomainEvent[]) => RowSet> = {
-  work: (events) => rowsForWork(fold(workDecider, events as never)),
-  deal: (events) => rowsForDeal(fold(dealDecider, events as never)),
+const REFERENCE: Record<AggregateType, (events: DomainEvent[], published: readonly PublishedEvent[]) => RowSet> = {
+  work: (events, published) => rowsForWork(fold(workDecider, events as never), workFactSources(published)),
+  deal: (events, published) => rowsForDeal(fold(dealDecider, events as never), eventSources(published)),
   organization: (events) => rowsForOrganization(fold(organizationDecider, events as never)),
   person: (events) => rowsForPerson(fold(personDecider, events as never)),
 };
@@ -37,7 +37,7 @@ export function expectedRows(events: readonly PublishedEvent[]): RowSet {
   return mergeRowSets(
     [...byStream.values()].map((stream) => {
       const sorted = [...stream].sort((a, b) => a.streamVersion - b.streamVersion);
-      const rows = REFERENCE[sorted[0]!.streamType as AggregateType](sorted.map((e) => toDomainEvent(e).domainEvent));
+      const rows = REFERENCE[sorted[0]!.streamType as AggregateType](sorted.map((e) => toDomainEvent(e).domainEvent), sorted);
       return sorted[0]!.streamType === 'work' ? { ...rows, timeline_entries: [...rows.timeline_entries, ...standingTimelineRows(sorted)] } : rows;
     }),
   );

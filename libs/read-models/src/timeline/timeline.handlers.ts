@@ -41,6 +41,7 @@ import {
   type StreamRows,
   type TableSpec,
 } from '../engine/projection.js';
+import { citedSource, type CitedSource } from '../shared/cited-source.js';
 import { sortKeyOf } from '../shared/dates.js';
 import type { TimelineEntryRow, TimelineKind } from './timeline.types.js';
 
@@ -66,6 +67,7 @@ export const TIMELINE_ENTRIES: TableSpec = {
     corrected: 'boolean',
     retracted: 'boolean',
     note: 'text',
+    source: 'jsonb',
   } satisfies { readonly [K in keyof TimelineEntry]: TableSpec['columns'][string] },
 };
 
@@ -105,6 +107,8 @@ interface Annotations {
    * the correction that produced it (the corrected fact cannot be superseded again by a decided event; see the spec).
    */
   inheritedNote?: string;
+  /** The public part of the source of the last event that stated or changed the fact (standing changes aside). */
+  source?: CitedSource;
 }
 
 interface StatusFact extends Annotations {
@@ -187,13 +191,13 @@ function noteOf(fact: Annotations): string | null {
 
 type EntryFields = Pick<TimelineEntry, 'entry_key' | 'kind' | 'label' | 'fact_type' | 'fact_id' | 'subject_type' | 'subject_id' | 'details'>;
 
-function entry(workId: string, date: PartialDate, fields: EntryFields, seq: number, flags: Pick<TimelineEntry, 'corrected' | 'retracted' | 'note'>): [string, TimelineEntry] {
+function entry(workId: string, date: PartialDate, fields: EntryFields, seq: number, flags: Pick<TimelineEntry, 'corrected' | 'retracted' | 'note' | 'source'>): [string, TimelineEntry] {
   return [fields.entry_key, { ...fields, work_id: workId, occurred_at: date.date, precision: date.precision, sort_key: sortKeyOf(date), seq, ...flags }];
 }
 
 /** A fact's entries, as workTimelineRows renders them from the folded work. */
 function entriesOf(workId: string, type: TimelineFactType, id: string, fact: FactState): [string, TimelineEntry][] {
-  const flags = { corrected: fact.supersededBy !== undefined, retracted: fact.retracted !== undefined, note: noteOf(fact) };
+  const flags = { corrected: fact.supersededBy !== undefined, retracted: fact.retracted !== undefined, note: noteOf(fact), source: fact.source ?? null };
   const out: [string, TimelineEntry][] = [];
   const push = (date: PartialDate | undefined, fields: EntryFields, seq = fact.seq) => {
     const details = fact.clarifications?.length ? { ...fields.details, clarifications: fact.clarifications } : fields.details;
@@ -288,7 +292,9 @@ function readFact<T extends TimelineFactType>(rows: StreamRows, type: T, id: str
  * The hidden row and the entries of a fact as `next` says; entries `previous` had and `next` has not are closed (a
  * fact loses an entry only when an event takes its date away, e.g. a second detachment without a date).
  */
-function factChanges(workId: string, type: TimelineFactType, id: string, next: FactState, previous?: FactState): RowChange[] {
+function factChanges(event: ProjectedEvent, type: TimelineFactType, id: string, changed: FactState, previous?: FactState): RowChange[] {
+  const workId = workIdOf(event);
+  const next = compact({ ...changed, source: citedSource(event.metadata.source) ?? undefined }) as FactState;
   const entries = entriesOf(workId, type, id, next);
   const changes: RowChange[] = [put(FACTS, factKey(type, id), { fact_type: type, fact_id: id, fact: compact(next) })];
   const kept = new Set(entries.map(([key]) => key));
@@ -306,7 +312,7 @@ function stating<K extends keyof WorkEventDataMap, T extends TimelineFactType>(t
   return {
     apply: (event) => {
       const { id, fact } = state(event);
-      return factChanges(workIdOf(event), type, id, compact({ ...fact, seq: seqOf(event) }) as unknown as FactState);
+      return factChanges(event, type, id, compact({ ...fact, seq: seqOf(event) }) as unknown as FactState);
     },
   };
 }
@@ -318,7 +324,7 @@ function changing<K extends keyof WorkEventDataMap, T extends TimelineFactType>(
     apply: (event, rows) => {
       const id = idOf(event.data);
       const old = readFact(rows, type, id, event);
-      return factChanges(workIdOf(event), type, id, compact(change(old, event)) as FactState, old);
+      return factChanges(event, type, id, compact(change(old, event)) as FactState, old);
     },
   };
 }
@@ -337,10 +343,9 @@ function correcting<K extends keyof WorkEventDataMap, T extends TimelineFactType
     apply: (event, rows) => {
       const { id, replacementId, note } = ids(event.data);
       const old = readFact(rows, type, id, event);
-      const workId = workIdOf(event);
       const deprecated = { ...old, supersededBy: { note } } as FactState;
       const stated = compact({ ...replacement(old, event), seq: seqOf(event), supersedes: id, inheritedNote: note }) as unknown as FactState;
-      return [...factChanges(workId, type, id, deprecated, old), ...factChanges(workId, type, replacementId, stated)];
+      return [...factChanges(event, type, id, deprecated, old), ...factChanges(event, type, replacementId, stated)];
     },
   };
 }
@@ -403,7 +408,7 @@ const workHandlers: HandlersFor<'work'> = {
       if (!isTimelineFactType(fact.type)) return [];
       const old = readFact(rows, fact.type, fact.id, event);
       // A retraction overwrites an earlier one and wins over a supersession (displayNote), which stays flagged.
-      return factChanges(event.data.workId, fact.type, fact.id, { ...old, retracted: { note } }, old);
+      return factChanges(event, fact.type, fact.id, { ...old, retracted: { note } }, old);
     },
   },
 
@@ -424,7 +429,7 @@ const workHandlers: HandlersFor<'work'> = {
       const { fact, note } = event.data;
       if (!isTimelineFactType(fact.type)) return [];
       const old = readFact(rows, fact.type, fact.id, event);
-      return factChanges(event.data.workId, fact.type, fact.id, { ...old, clarifications: [...(old.clarifications ?? []), note] }, old);
+      return factChanges(event, fact.type, fact.id, { ...old, clarifications: [...(old.clarifications ?? []), note] }, old);
     },
   },
 
@@ -453,7 +458,7 @@ const standingEntryKey = (eventId: string) => `standing:${eventId}`;
 function standingEntry(event: ProjectedEvent<'WorkFactStandingChanged', WorkEventDataMap['WorkFactStandingChanged']>): TimelineEntry {
   const { workId, fact, standing, from } = event.data;
   const date: PartialDate = event.metadata.occurredAt ?? { date: event.recordedAt.slice(0, 10), precision: 'day' };
-  const { publisher, url, publishedAt, kind } = event.metadata.source;
+  const source = citedSource(event.metadata.source);
   return {
     entry_key: standingEntryKey(event.eventId),
     work_id: workId,
@@ -467,10 +472,12 @@ function standingEntry(event: ProjectedEvent<'WorkFactStandingChanged', WorkEven
     fact_id: fact.id,
     subject_type: null,
     subject_id: null,
-    details: { standing, from, source: compact({ publisher, url, publishedAt, kind }) },
+    // details.source stays (shown since the standing entries came); `source` is where every entry carries it now
+    details: { standing, from, source: source ?? {} },
     corrected: false,
     retracted: false,
     note: event.metadata.note ?? null,
+    source,
   };
 }
 
@@ -478,6 +485,8 @@ function standingEntry(event: ProjectedEvent<'WorkFactStandingChanged', WorkEven
 
 /** What displayNote and the flags read of a deal's work or status change. */
 interface DealAnnotations {
+  /** The public part of the source of the event that stated it. */
+  source?: CitedSource;
   supersedes?: string;
   supersededBy?: { note: string };
   retracted?: { note: string };
@@ -529,10 +538,11 @@ function dealEntries(state: DealTimelineState): [string, TimelineEntry][] {
   state.works.forEach((w, index) => {
     const workNote = dealNote(w, state.works, (x) => x.workId);
     const flags = (fact: DealAnnotations, note: string | null) => ({
+      source: fact.source ?? null,
       corrected: fact.supersededBy !== undefined || w.supersededBy !== undefined,
       ...(withdrawn ? { retracted: true, note: withdrawn.note } : { retracted: fact.retracted !== undefined || w.retracted !== undefined, note: note ?? workNote }),
     });
-    const add = (key: string, kind: TimelineKind, label: string, date: PartialDate, entryDetails: Record<string, unknown>, entryFlags: Pick<TimelineEntry, 'corrected' | 'retracted' | 'note'>) =>
+    const add = (key: string, kind: TimelineKind, label: string, date: PartialDate, entryDetails: Record<string, unknown>, entryFlags: Pick<TimelineEntry, 'corrected' | 'retracted' | 'note' | 'source'>) =>
       rows.push([
         key,
         {
@@ -610,20 +620,22 @@ function onCurrentWork(works: readonly DealWorkFact[], workId: string, change: (
   return works.map((w, i) => (i === index ? change(w) : w));
 }
 
-const dealWork = (w: { workId: string; role: string; territory?: string }): DealWorkFact => compact({ workId: w.workId, role: w.role, territory: w.territory });
+const dealWork = (w: { workId: string; role: string; territory?: string }, event: ProjectedEvent): DealWorkFact =>
+  compact({ workId: w.workId, role: w.role, territory: w.territory, source: citedSource(event.metadata.source) ?? undefined });
+const statedSource = (event: ProjectedEvent) => compact({ source: citedSource(event.metadata.source) ?? undefined });
 
 const dealHandlers: HandlersFor<'deal'> = {
   DealAnnounced: {
     reads: () => DEAL_READS,
-    apply: ({ data }, rows) =>
+    apply: (event, rows) =>
       dealChanges(
         {
-          dealId: data.dealId,
-          details: shownDetails(data),
+          dealId: event.data.dealId,
+          details: shownDetails(event.data),
           announcementNote: null,
           withdrawn: null,
-          works: data.works.map(dealWork),
-          statusHistory: [{ statusChangeId: data.statusChangeId, from: null, to: 'announced', effective: data.announcedAt }],
+          works: event.data.works.map((w) => dealWork(w, event)),
+          statusHistory: [{ statusChangeId: event.data.statusChangeId, from: null, to: 'announced', effective: event.data.announcedAt, ...statedSource(event) }],
         },
         rows,
       ),
@@ -641,28 +653,34 @@ const dealHandlers: HandlersFor<'deal'> = {
     },
     ({ data }) => showsDetails(data.changes, data.previous),
   ),
-  DealWorkAdded: onDeal((state, { data }) => ({ ...state, works: [...state.works, dealWork(data)] })),
-  DealStatusChanged: onDeal((state, { data }) => ({
+  DealWorkAdded: onDeal((state, event) => ({ ...state, works: [...state.works, dealWork(event.data, event)] })),
+  DealStatusChanged: onDeal((state, event) => ({
     ...state,
-    statusHistory: [...state.statusHistory, compact({ statusChangeId: data.statusChangeId, from: data.from, to: data.to, effective: data.effective, reason: data.reason })],
+    statusHistory: [
+      ...state.statusHistory,
+      compact({ statusChangeId: event.data.statusChangeId, from: event.data.from, to: event.data.to, effective: event.data.effective, reason: event.data.reason, ...statedSource(event) }),
+    ],
   })),
-  DealWorkCorrected: onDeal((state, { data: { workId, replacement, note } }) => ({
+  DealWorkCorrected: onDeal((state, event) => ({
     ...state,
     // appended even when no current entry has the id (as evolve does)
-    works: [...onCurrentWork(state.works, workId, (w) => ({ ...w, supersededBy: { note } })), { ...dealWork(replacement), supersedes: workId }],
+    works: [...onCurrentWork(state.works, event.data.workId, (w) => ({ ...w, supersededBy: { note: event.data.note } })), { ...dealWork(event.data.replacement, event), supersedes: event.data.workId }],
   })),
-  DealStatusChangeCorrected: onDeal((state, { data: { statusChangeId, replacementStatusChangeId, replacement, note } }) => ({
+  DealStatusChangeCorrected: onDeal((state, event) => {
+    const { statusChangeId, replacementStatusChangeId, replacement, note } = event.data;
+    return {
     ...state,
     // The replacement takes the corrected change's place (and its `from`).
     statusHistory: state.statusHistory.flatMap((s) =>
       s.statusChangeId === statusChangeId
         ? [
             { ...s, supersededBy: { note } },
-            compact({ statusChangeId: replacementStatusChangeId, from: s.from, to: replacement.to, effective: replacement.effective, reason: replacement.reason, supersedes: statusChangeId }),
+            compact({ statusChangeId: replacementStatusChangeId, from: s.from, to: replacement.to, effective: replacement.effective, reason: replacement.reason, supersedes: statusChangeId, ...statedSource(event) }),
           ]
         : [s],
     ),
-  })),
+    };
+  }),
   DealFactRetracted: onDeal(
     (state, { data: { fact, note } }) => {
       switch (fact.type) {

@@ -1,6 +1,7 @@
 import { partialDateStart, type PartialDate } from '../../../contracts/src/envelope.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import type { CitedSource } from '../shared/cited-source.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import { TIMELINE_ENTRIES } from './timeline.handlers.js';
 
@@ -19,11 +20,13 @@ export interface TimelineEntry {
   retracted: boolean;
   note: string | null;
   /**
-   * The source cited by the event the entry shows, `{ publisher, url?, publishedAt?, kind? }`: on standing entries
-   * (kind 'standing', when a fact went from reported to confirmed, say); null on the others, whose sources are in the
-   * history of the fact (GET /works/{id}/history).
+   * The cited source on every entry, `{ publisher?, url?, publishedAt?, kind? }` (each field only when the source
+   * shows it; a confidential source may hide any): that of the event that stated the entry's fact or last changed it
+   * (a deal's entry: the event that stated its deal work or status change; a standing entry: the standing change).
+   * Null when that source shows nothing public, or on an entry recorded before sources were kept and not yet replayed.
+   * Earlier sources of the fact are in its history (GET /works/{id}/history).
    */
-  source: { publisher: string; url?: string; publishedAt?: string; kind?: string } | null;
+  source: CitedSource | null;
   /** The stream the entry comes from (the work's, or a deal's). */
   stream: string;
   /** Notes of the clarifications of the entry's fact (right but misleading: it stays current), in order. */
@@ -76,11 +79,12 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
     corrected: boolean;
     retracted: boolean;
     note: string | null;
+    source: CitedSource | null;
     owner_stream: string;
     subject_name: string | null;
   }>(
     `SELECT t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
-            t.subject_id, t.details, t.corrected, t.retracted, t.note, t.owner_stream,
+            t.subject_id, t.details, t.corrected, t.retracted, t.note, t.source, t.owner_stream,
             coalesce(o.primary_name, p.primary_name) AS subject_name
      FROM ${q.from(TIMELINE_ENTRIES, 't')}
      LEFT JOIN ${q.from(ORGANIZATION_NAMES, 'o')} ON t.subject_type = 'organization' AND o.organization_id = t.subject_id
@@ -103,7 +107,7 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
       corrected: r.corrected,
       retracted: r.retracted,
       note: r.note,
-      source: (r.details.source as TimelineEntry['source'] | undefined) ?? null,
+      source: r.source,
       stream: r.owner_stream,
       clarifications: (r.details.clarifications as string[] | undefined) ?? [],
     }),

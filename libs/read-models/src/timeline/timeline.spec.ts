@@ -20,7 +20,7 @@ let position = 0;
 function streamOf(streamType: 'work' | 'deal', id: string) {
   let version = 0;
   const idKey = streamType === 'work' ? 'workId' : 'dealId';
-  return (type: string, data: Record<string, unknown> = {}): PublishedEvent => {
+  return (type: string, data: Record<string, unknown> = {}, cited: object = source): PublishedEvent => {
     version += 1;
     position += 1;
     const recordedAt = new Date(Date.UTC(2025, 0, 1, 0, 0, 0, position)).toISOString();
@@ -35,7 +35,7 @@ function streamOf(streamType: 'work' | 'deal', id: string) {
       globalPosition: String(position),
       recordedAt,
       data: { [idKey]: id, ...data },
-      metadata: { eventId: uuid(50_000 + position), actor: { id: 'editor', role: 'editor' }, correlationId: 'c', causationId: 'c', source, recordedAt, schemaVersion: 1, ...note },
+      metadata: { eventId: uuid(50_000 + position), actor: { id: 'editor', role: 'editor' }, correlationId: 'c', causationId: 'c', source: cited as typeof source, recordedAt, schemaVersion: 1, ...note },
     };
   };
 }
@@ -282,6 +282,40 @@ describe('timeline projection: a work', () => {
     expect(projectedEntries(spec)).toEqual(referenceEntries(events));
   });
 
+  it('given a release cited from Variety, when KoBiz moves it and a confidential source says it took place, then its entry cites the last, showing only what that source makes public', async () => {
+    const variety = { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', publishedAt: '2025-01-10', kind: 'trade-report', language: 'en' };
+    const kobiz = { publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', kind: 'press-release', excerpt: 'moved to May' };
+    const confidential = { publishedAt: '2025-05-09', language: 'ko', confidential: true };
+    const w = newWork();
+    const registered = w.event('WorkRegistered', { kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], externalIds: {}, titles: [], status: 'announced', statusChangeId: 's-1', statusEffective: y('2024') });
+    const scheduled = w.event('ReleaseScheduled', { releaseId: 'r-1', territory: 'KR', date: m('2025-03'), type: 'wide', status: 'scheduled' }, variety);
+    const spec = await givenEvents(timelineProjection, [registered, scheduled]);
+    expect(entry(spec, 'release:r-1')).toEqual(expect.objectContaining({ source: { publisher: 'Variety', url: 'https://variety.com/v/film/asia/', publishedAt: '2025-01-10', kind: 'trade-report' } }));
+    expect(entry(spec, 'status-change:s-1')).toEqual(expect.objectContaining({ source: { publisher: 'Variety' } }));
+
+    const moved = w.event('ReleaseMoved', { releaseId: 'r-1', previousDate: m('2025-03'), date: m('2025-05'), reason: 'holiday' }, kobiz);
+    await spec.when(moved);
+    expect(entry(spec, 'release:r-1')!.source).toEqual({ publisher: 'KoBiz', url: 'https://www.koreanfilm.or.kr/eng/news/', kind: 'press-release' });
+    const occurred = w.event('ReleaseOccurred', { releaseId: 'r-1', date: { date: '2025-05-09', precision: 'day' } }, confidential);
+    await spec.when(occurred);
+    expect(entry(spec, 'release:r-1')!.source).toEqual({ publishedAt: '2025-05-09' });
+    expect(entry(spec, 'status-change:s-1')!.source).toEqual({ publisher: 'Variety' });
+    expect(projectedEntries(spec)).toEqual(referenceEntries([registered, scheduled, moved, occurred]));
+  });
+
+  it('given a credit, when its standing is confirmed by another source, then the standing entry cites the confirming source and the credit entry keeps its own', async () => {
+    const w = newWork();
+    const events = [
+      w.event('WorkRegistered', { kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], externalIds: {}, titles: [], status: 'announced', statusChangeId: 's-1' }),
+      w.event('CompanyCreditAdded', { creditId: 'c-1', organizationId: IDS.CJ_ENM, role: 'producer', from: y('2024') }, { publisher: 'Deadline', url: 'https://deadline.com/x' }),
+      w.event('WorkFactStandingChanged', { fact: { type: 'company-credit', id: 'c-1' }, standing: 'confirmed', from: 'reported' }, { publisher: 'CJ ENM', kind: 'press-release' }),
+    ];
+    const spec = await givenEvents(timelineProjection, events);
+    expect(entry(spec, 'company-credit:c-1:from')!.source).toEqual({ publisher: 'Deadline', url: 'https://deadline.com/x' });
+    expect(entry(spec, `standing:${events[2]!.eventId}`)).toEqual(expect.objectContaining({ source: { publisher: 'CJ ENM', kind: 'press-release' }, details: expect.objectContaining({ source: { publisher: 'CJ ENM', kind: 'press-release' } }) }));
+    expect(projectedEntries(spec)).toEqual(referenceEntries(events));
+  });
+
   it('an event about a fact the work never stated is dead-lettered (nothing is written)', async () => {
     const w = newWork();
     const spec = await givenEvents(timelineProjection, [
@@ -367,10 +401,28 @@ describe('timeline projection: a deal', () => {
     const spec = await givenEvents(timelineProjection, events);
 
     const jpRows = spec.rows(ENTRIES).filter((r) => r.work_id === jp);
+    expect(jpRows.map((r) => r.source)).toEqual([{ publisher: 'Variety' }, { publisher: 'Variety' }, { publisher: 'Variety' }]);
     expect(jpRows.map((r) => [r.kind, r.occurred_at, r.corrected, r.note])).toEqual([
       ['deal-announced', '2014', false, null],
       ['deal-status', '2015', true, 'closed in 2016'],
       ['deal-status', '2016', false, 'closed in 2016'],
+    ]);
+    expect(projectedEntries(spec)).toEqual(referenceEntries(events));
+  });
+
+  it('given a deal announced by Variety, when Deadline reports it closed and KoBiz corrects the date, then each entry cites the source that stated its status change or work', async () => {
+    const deal = streamOf('deal', dealId);
+    const events = [
+      announce(deal),
+      deal('DealStatusChanged', { statusChangeId: 'ds-2', from: 'announced', to: 'closed', effective: y('2015') }, { publisher: 'Deadline', url: 'https://deadline.com/deal' }),
+      deal('DealStatusChangeCorrected', { statusChangeId: 'ds-2', replacementStatusChangeId: 'ds-3', replacement: { to: 'closed', effective: y('2016') }, note: 'closed in 2016' }, { publisher: 'KoBiz', kind: 'press-release' }),
+    ];
+    const spec = await givenEvents(timelineProjection, events);
+
+    expect(spec.rows(ENTRIES).filter((r) => r.work_id === vn).map((r) => [r.entry_key, r.source])).toEqual([
+      [`deal:${dealId}:work:1:${vn}:announced`, { publisher: 'Variety' }],
+      [`deal:${dealId}:work:1:${vn}:status:ds-2`, { publisher: 'Deadline', url: 'https://deadline.com/deal' }],
+      [`deal:${dealId}:work:1:${vn}:status:ds-3`, { publisher: 'KoBiz', kind: 'press-release' }],
     ]);
     expect(projectedEntries(spec)).toEqual(referenceEntries(events));
   });

@@ -1,4 +1,5 @@
 /** The timeline's shown row. */
+import type { CitedSource } from '../shared/cited-source.js';
 
 export type TimelineKind =
   | 'status'
@@ -34,4 +35,10 @@ export interface TimelineEntryRow {
   corrected: boolean;
   retracted: boolean;
   note: string | null;
+  /**
+   * The public part of the source cited by the event that stated the entry's fact or last changed it (a work fact:
+   * stated, dated, ended, moved, corrected, retracted, clarified; a deal's entry: the event that stated its deal work
+   * or status change; a standing entry: the standing change). Null when that source shows nothing public.
+   */
+  source: CitedSource | null;
 }

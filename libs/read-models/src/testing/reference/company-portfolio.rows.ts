@@ -4,7 +4,7 @@
  */
 import { streamIdFor } from '../../../../contracts/src/streams.js';
 import type { DealState } from '../../../../domain/src/deal/deal.state.js';
-import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import { isCurrent, standingOf } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
 import type { TableColumns } from '../../shared/columns.js';
 import { CompanyPortfolioRow } from '../../company-portfolio/company-portfolio.types.js';
@@ -23,6 +23,7 @@ export const COMPANY_PORTFOLIO_COLUMNS: TableColumns<CompanyPortfolioRow> = {
   territory: 'text',
   work_ids: 'text[]',
   details: 'jsonb',
+  standing: 'text',
 };
 
 /** Current credits of a work that is not withdrawn. A moved or corrected credit leaves; its replacement comes in. */
@@ -41,6 +42,7 @@ export function workPortfolioRows(state: WorkState): CompanyPortfolioRow[] {
     country: c.country ?? null,
     territory: c.territory ?? null,
     work_ids: [workId],
+    standing: standingOf(c),
     details: {
       creditId: c.creditId,
       ...(c.from ? { from: c.from } : {}),
@@ -69,6 +71,7 @@ export function dealPortfolioRows(state: DealState): CompanyPortfolioRow[] {
     country: null,
     territory: details.territories.length === 1 ? details.territories[0]! : null,
     work_ids: [...new Set(works.map((w) => w.workId))],
+    standing: standingOf(p),
     details: {
       partyId: p.partyId,
       dealType: details.type,

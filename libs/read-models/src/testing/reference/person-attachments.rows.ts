@@ -3,7 +3,7 @@
  * engine's handlers (../../person-attachments/person-attachments.handlers.ts) must give the same rows event by event.
  */
 import { streamIdFor } from '../../../../contracts/src/streams.js';
-import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import { isCurrent, standingOf } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
 import { displayNote } from './notes.js';
 import type { TableColumns } from '../../shared/columns.js';
@@ -27,6 +27,7 @@ export const PERSON_ATTACHMENT_COLUMNS: TableColumns<PersonAttachmentRow> = {
   moved_to_work_id: 'text',
   moved_from: 'jsonb',
   seq: 'integer',
+  standing: 'text',
 };
 
 export function personAttachmentRows(state: WorkState): PersonAttachmentRow[] {
@@ -61,6 +62,7 @@ export function personAttachmentRows(state: WorkState): PersonAttachmentRow[] {
       moved_to_work_id: movedTo,
       moved_from: a.movedFrom ? { workId: a.movedFrom.workId, attachmentId: a.movedFrom.id, note: a.movedFrom.note } : null,
       seq,
+      standing: standingOf(a),
     };
   });
 }

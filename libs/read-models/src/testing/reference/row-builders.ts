@@ -8,14 +8,14 @@ import { personAttachmentRows } from './person-attachments.rows.js';
 import { projectStatusRows } from './project-status.rows.js';
 import { workRelationRows } from './remake-map.rows.js';
 import { emptyRowSet, type RowSet } from './row-set.js';
-import { dealTimelineRows, workTimelineRows } from './timeline.rows.js';
+import { dealTimelineRows, workTimelineRows, type SourceLookup } from './timeline.rows.js';
 
-/** Pure: every read-model row a work stream owns, from its folded state. */
-export function rowsForWork(state: WorkState): RowSet {
+/** Pure: every read-model row a work stream owns, from its folded state (and the sources its facts cite). */
+export function rowsForWork(state: WorkState, sourceOfFact?: SourceLookup): RowSet {
   return {
     ...emptyRowSet(),
     project_status: projectStatusRows(state),
-    timeline_entries: workTimelineRows(state),
+    timeline_entries: workTimelineRows(state, sourceOfFact),
     company_portfolio: workPortfolioRows(state),
     work_relations: workRelationRows(state),
     person_attachments: personAttachmentRows(state),
@@ -23,8 +23,8 @@ export function rowsForWork(state: WorkState): RowSet {
 }
 
 /** Pure: a deal stream's rows — its entries on each work's timeline and its parties' portfolio rows. */
-export function rowsForDeal(state: DealState): RowSet {
-  return { ...emptyRowSet(), timeline_entries: dealTimelineRows(state), company_portfolio: dealPortfolioRows(state) };
+export function rowsForDeal(state: DealState, sourceOfEvent?: SourceLookup): RowSet {
+  return { ...emptyRowSet(), timeline_entries: dealTimelineRows(state, sourceOfEvent), company_portfolio: dealPortfolioRows(state) };
 }
 
 export function rowsForOrganization(state: OrganizationState): RowSet {

@@ -7,6 +7,7 @@ import { streamIdFor } from '../../../../contracts/src/streams.js';
 import type { DealState } from '../../../../domain/src/deal/deal.state.js';
 import { eventIdsInOrder, type FactAnnotations, type FactsByEvent } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
+import { citedSource, type CitedSource } from '../../shared/cited-source.js';
 import { sortKeyOf } from '../../shared/dates.js';
 import { displayNote } from './notes.js';
 import type { TableColumns } from '../../shared/columns.js';
@@ -31,9 +32,42 @@ export const TIMELINE_COLUMNS: TableColumns<TimelineEntryRow> = {
   corrected: 'boolean',
   retracted: 'boolean',
   note: 'text',
+  source: 'jsonb',
 };
 
-type Entry = Omit<TimelineEntryRow, 'owner_stream' | 'work_id' | 'occurred_at' | 'precision' | 'sort_key' | 'seq' | 'corrected' | 'retracted' | 'note'>;
+type Entry = Omit<TimelineEntryRow, 'owner_stream' | 'work_id' | 'occurred_at' | 'precision' | 'sort_key' | 'seq' | 'corrected' | 'retracted' | 'note' | 'source'>;
+
+/** The source an entry cites, by the id of its fact (work facts) or of the event that stated it (deal entries). */
+export type SourceLookup = (id: string) => CitedSource | null;
+const NO_SOURCES: SourceLookup = () => null;
+
+/** Ids of the work facts an event data names (the fact it states, changes, corrects or replaces it with). */
+function factIdsNamed(data: Record<string, unknown>): string[] {
+  const named = ['statusChangeId', 'milestoneId', 'attachmentId', 'creditId', 'releaseId'];
+  const ids = Object.entries(data).filter(([key, v]) => typeof v === 'string' && (named.includes(key) || /^replacement[A-Za-z]*Id$/.test(key))).map(([, v]) => v as string);
+  const fact = data.fact as { id?: string } | undefined;
+  return fact?.id ? [...ids, fact.id] : ids;
+}
+
+/**
+ * A work fact's source: that of the last event of the stream naming the fact — the one that stated it, dated, ended,
+ * moved, corrected (both the fact and its replacement), retracted or clarified it. Standing changes have entries of
+ * their own and change no other entry's source.
+ */
+export function workFactSources(events: readonly PublishedEvent[]): SourceLookup {
+  const byFact = new Map<string, CitedSource | null>();
+  for (const e of events) {
+    if (e.type === 'WorkFactStandingChanged') continue;
+    for (const id of factIdsNamed(e.data as Record<string, unknown>)) byFact.set(id, citedSource((e.metadata as { source?: object }).source));
+  }
+  return (id) => byFact.get(id) ?? null;
+}
+
+/** Each event's source by its id. */
+export function eventSources(events: readonly PublishedEvent[]): SourceLookup {
+  const byEvent = new Map(events.map((e) => [e.eventId, citedSource((e.metadata as { source?: object }).source)]));
+  return (id) => byEvent.get(id) ?? null;
+}
 
 /**
  * The position of an event in the stream, from the order facts were recorded in factsByEventId (one entry per event,
@@ -58,7 +92,7 @@ function dated(date: PartialDate): Pick<TimelineEntryRow, 'occurred_at' | 'preci
  * visibly moves. Undated facts (an attachment without attachedAt) are not timeline entries.
  */
 
-export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
+export function workTimelineRows(state: WorkState, sourceOfFact: SourceLookup = NO_SOURCES): TimelineEntryRow[] {
   if (!state.workId) return [];
   const workId = state.workId;
   const owner = streamIdFor('work', workId);
@@ -68,7 +102,7 @@ export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
     if (!date) return;
     // a clarified fact stays current; its entries carry the clarifications' notes
     const details = fact.clarifications.length > 0 ? { ...entry.details, clarifications: fact.clarifications.map((c) => c.note) } : entry.details;
-    rows.push({ owner_stream: owner, work_id: workId, ...entry, details, ...dated(date), seq: order(statedIn), ...flags(fact, note) });
+    rows.push({ owner_stream: owner, work_id: workId, ...entry, details, ...dated(date), seq: order(statedIn), ...flags(fact, note), source: sourceOfFact(entry.fact_id) });
   };
 
   for (const s of state.statusHistory) {
@@ -182,7 +216,7 @@ export function workTimelineRows(state: WorkState): TimelineEntryRow[] {
  * A deal work that was corrected away or retracted keeps its entries, flagged; a withdrawn deal flags everything.
  */
 
-export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
+export function dealTimelineRows(state: DealState, sourceOfEvent: SourceLookup = NO_SOURCES): TimelineEntryRow[] {
   if (!state.dealId || !state.details) return [];
   const dealId = state.dealId;
   const details = state.details;
@@ -209,6 +243,7 @@ export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
       seq: rows.length,
       details: { dealType: details.type, ...(details.name ? { dealName: details.name } : {}), workRole: w.role, ...(w.territory ? { territory: w.territory } : {}), territories: details.territories },
       ...entryFlags(w, correctedAnnouncement?.note ?? null),
+      source: sourceOfEvent(w.statedBy),
     });
     for (const s of state.statusHistory) {
       if (s.from === null) continue; // the announcement itself
@@ -222,6 +257,7 @@ export function dealTimelineRows(state: DealState): TimelineEntryRow[] {
         seq: rows.length,
         details: { dealType: details.type, ...(details.name ? { dealName: details.name } : {}), from: s.from, to: s.to, workRole: w.role, ...(s.reason ? { reason: s.reason } : {}) },
         ...entryFlags(s, note),
+        source: sourceOfEvent(s.statedBy),
       });
     }
   });
@@ -244,8 +280,7 @@ export function standingTimelineRows(events: readonly PublishedEvent[]): Timelin
       const data = e.data as { workId: string; fact: { type: string; id: string }; standing: string; from: string };
       const metadata = e.metadata as { occurredAt?: PartialDate; note?: string; source: { publisher: string; url?: string; publishedAt?: string; kind?: string } };
       const date = metadata.occurredAt ?? { date: e.recordedAt.slice(0, 10), precision: 'day' as const };
-      const { publisher, url, publishedAt, kind } = metadata.source;
-      const source = Object.fromEntries(Object.entries({ publisher, url, publishedAt, kind }).filter(([, v]) => v !== undefined));
+      const source = citedSource(metadata.source);
       return {
         owner_stream: e.streamId,
         entry_key: `standing:${e.eventId}`,
@@ -258,10 +293,11 @@ export function standingTimelineRows(events: readonly PublishedEvent[]): Timelin
         fact_id: data.fact.id,
         subject_type: null,
         subject_id: null,
-        details: { standing: data.standing, from: data.from, source },
+        details: { standing: data.standing, from: data.from, source: source ?? {} },
         corrected: false,
         retracted: false,
         note: metadata.note ?? null,
+        source,
       };
     });
 }
