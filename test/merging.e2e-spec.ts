@@ -200,4 +200,46 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(missingSurvivor.body.errors.map((e: { field: string }) => e.field)).toContain('survivorId');
     expect(await eventCount()).toBe(before + 1); // Lionsgate's registration only
   });
+
+  const film = { original: '', twin: randomUUID(), hollywood: '' };
+  const filmBody = (workId: string | undefined, titles: { text: string; language: string; class: string; primary?: boolean }[], extra: Record<string, unknown> = {}) => ({
+    ...(workId ? { workId } : {}),
+    kind: 'feature-film',
+    originalLanguage: 'ko',
+    countries: ['KR'],
+    productionYear: 2009,
+    titles,
+    source: BRIEF,
+    ...extra,
+  });
+
+  it('the same film registered twice is told, by any of its titles; a remake in another language is not held', async () => {
+    film.original = await created('/works', filmBody(undefined, [
+      { text: '마더', language: 'ko-Kore', class: 'original', primary: true },
+      { text: 'Mother', language: 'en', class: 'translated' },
+    ]));
+    await pipeline.caughtUp();
+    const before = await eventCount();
+    // Registered again under its English title only, romanised differently: held, naming the card it matches.
+    const refused = await post('/works', filmBody(film.twin, [{ text: 'Mother!', language: 'en', class: 'translated' }])).expect(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ type: '/problems/possible-duplicate', status: 409, title: 'Possibly a work already registered' });
+    expect(refused.body.candidates).toEqual([
+      { id: film.original, title: '마더', matchedTitle: 'Mother', similarity: expect.any(Number), href: `/projects/${film.original}`, workHref: `/works/${film.original}` },
+    ]);
+    expect(refused.body.candidates[0].similarity).toBeGreaterThanOrEqual(0.5);
+    expect(await eventCount()).toBe(before);
+    await get(`/works/${film.twin}`).expect(404);
+
+    // Not held: a Hollywood remake with the same title (another original language), a same-language namesake of
+    // another year, and a series of the same title (another kind).
+    film.hollywood = await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'working' }], { originalLanguage: 'en', countries: ['US'], productionYear: undefined }));
+    await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'translated' }], { productionYear: 1985 }));
+    await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'translated' }], { kind: 'series' }));
+
+    // Confirmed as a different film (it is not: the desk merges them below), it registers.
+    const confirmed = await post('/works', filmBody(film.twin, [{ text: 'Mother!', language: 'en', class: 'translated' }], { distinctFrom: [film.original] })).expect(201);
+    expect(confirmed.body.id).toBe(film.twin);
+    await pipeline.caughtUp();
+  });
 });
