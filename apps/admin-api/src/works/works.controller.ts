@@ -7,7 +7,7 @@ import type { CommandOutcome } from '../editing/command-outcome.js';
 import { MoveWorkFact } from '../editing/move-work-fact.js';
 import { WriteContext, type CommandContext } from '../shared/command-context.js';
 import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
-import { EditorialResource } from '../shared/editorial-resource.js';
+import { MergeableEditorialResource } from '../shared/editorial-resource.js';
 import {
   AddCompanyCreditDto,
   AddTitleDto,
@@ -33,7 +33,7 @@ type Response = { header(name: string, value: string): unknown };
 /** Works (films and series, "projects" on the desk): every edit is a command recorded as events on `work-<id>`. */
 @ApiTags('works')
 @Controller('works')
-export class WorksController extends EditorialResource('work', 'workId', 'Work') {
+export class WorksController extends MergeableEditorialResource('work', 'workId', 'Work') {
   constructor(
     gateway: EditorialGateway,
     private readonly commandBus: CommandBus,

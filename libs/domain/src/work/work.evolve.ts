@@ -1,5 +1,6 @@
 import type { WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { assertNever } from '../shared/decider.js';
+import { evolveMerge } from '../shared/merges.js';
 import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 import type { WorkEvent } from './work.events.js';
 import { mergeDetails, type WorkState } from './work.state.js';
@@ -258,6 +259,11 @@ function apply(state: WorkState, event: WorkEvent): WorkState {
     }
     case 'WorkRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'work', id: event.data.workId }) };
+    case 'WorkMerged':
+    case 'WorkAbsorbed':
+    case 'WorkUnmerged':
+    case 'WorkAbsorptionReverted':
+      return { ...state, ...evolveMerge('work', state, event) };
     case 'CompanyCreditMovedOut': {
       const { creditId, targetWorkId, targetCreditId, note } = event.data;
       return {
