@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { WorkMoveCommand } from '../../../../libs/domain/src/index.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { MoveWorkFact } from '../editing/move-work-fact.js';
@@ -43,6 +43,11 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
 
   @Post()
   @CreateEndpoint('Register a work with its titles, countries and initial status')
+  @ApiResponse({
+    status: 409,
+    description:
+      'A title closely matches a live work of the same kind and original language whose production year is the same or unknown: problem+json /problems/possible-duplicate with `candidates` (id, title, matchedTitle, similarity, href); send again with `distinctFrom` listing the candidates that are a different work (a namesake, a remake). Also: the id already exists (/problems/already-exists)',
+  })
   register(@Body() body: RegisterWorkDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.gateway.send('work', 'RegisterWork', { ...body, workId: body.workId ?? randomUUID() }, context, response, { created: true });
   }
