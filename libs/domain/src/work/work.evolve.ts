@@ -263,7 +263,9 @@ function apply(state: WorkState, event: WorkEvent): WorkState {
     case 'WorkAbsorbed':
     case 'WorkUnmerged':
     case 'WorkAbsorptionReverted':
-      return { ...state, ...evolveMerge('work', state, event) };
+      // One factsByEventId entry per event, as every work event has (the timeline orders a day's entries by it); a merge
+      // links two works and states no fact of its own, so it names the work itself.
+      return { ...state, ...evolveMerge('work', state, event), factsByEventId: withFact(state, eventId, { type: 'work', id: event.data.workId }) };
     case 'CompanyCreditMovedOut': {
       const { creditId, targetWorkId, targetCreditId, note } = event.data;
       return {
