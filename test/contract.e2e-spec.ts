@@ -228,7 +228,12 @@ describe('the OpenAPI document is the contract', () => {
       }
       const facts = currentFactIds(state);
       const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === recordParam ? record! : facts[name] ?? ids[name] ?? randomUUID()));
-      const response = await send(route.method, url, bodyOf(route.path), writerOf(route));
+      const body = bodyOf(route.path) as Record<string, unknown>;
+      let response = await send(route.method, url, body, writerOf(route));
+      // A registration the demo data already holds a namesake of is told so; the editor confirms it is another record.
+      if (!recordParam && response.status === 409 && response.body.type === '/problems/possible-duplicate') {
+        response = await send(route.method, url, { ...body, distinctFrom: response.body.candidates.map((c: { id: string }) => c.id) }, writerOf(route));
+      }
       const line = `${route.method.toUpperCase()} ${route.path} → ${response.status} ${response.status >= 300 ? JSON.stringify(response.body).slice(0, 300) : ''}`;
       if (!documentedStatuses(route).includes(response.status) || response.status >= 500) failures.push(`${line} (status not documented)`);
       if (response.status < 300) {

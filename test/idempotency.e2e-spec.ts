@@ -151,6 +151,12 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
       const workId = await work();
       return { url: `/works/${workId}/standing-changes`, body: { fact: { type: 'work', id: workId }, standing: 'confirmed', source: BRIEF } };
     },
+    'POST /works/{workId}/merge': async () => ({ url: `/works/${await work()}/merge`, body: { survivorId: await work(), note: 'The same film', source: BETTER_SOURCE } }),
+    'POST /works/{workId}/merge/undo': async () => {
+      const [duplicateId, survivorId] = [await work(), await work()];
+      await edited(`/works/${duplicateId}/merge`, { survivorId, note: 'The same film', source: BETTER_SOURCE });
+      return { url: `/works/${duplicateId}/merge/undo`, body: { note: 'Two films of one title after all', source: BETTER_SOURCE } };
+    },
 
     'POST /organizations': async () => ({ url: '/organizations', body: organizationBody() }),
     'PATCH /organizations/{organizationId}': async () => ({ url: `/organizations/${await organization()}`, body: { changes: { kind: 'studio' }, source: BRIEF } }),

@@ -200,4 +200,95 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(missingSurvivor.body.errors.map((e: { field: string }) => e.field)).toContain('survivorId');
     expect(await eventCount()).toBe(before + 1); // Lionsgate's registration only
   });
+
+  const film = { original: '', twin: randomUUID(), hollywood: '' };
+  const filmBody = (workId: string | undefined, titles: { text: string; language: string; class: string; primary?: boolean }[], extra: Record<string, unknown> = {}) => ({
+    ...(workId ? { workId } : {}),
+    kind: 'feature-film',
+    originalLanguage: 'ko',
+    countries: ['KR'],
+    productionYear: 2009,
+    titles,
+    source: BRIEF,
+    ...extra,
+  });
+
+  it('the same film registered twice is told, by any of its titles; a remake in another language is not held', async () => {
+    film.original = await created('/works', filmBody(undefined, [
+      { text: '마더', language: 'ko-Kore', class: 'original', primary: true },
+      { text: 'Mother', language: 'en', class: 'translated' },
+    ]));
+    await pipeline.caughtUp();
+    const before = await eventCount();
+    // Registered again under its English title only, romanised differently: held, naming the card it matches.
+    const refused = await post('/works', filmBody(film.twin, [{ text: 'Mother!', language: 'en', class: 'translated' }])).expect(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ type: '/problems/possible-duplicate', status: 409, title: 'Possibly a work already registered' });
+    expect(refused.body.candidates).toEqual([
+      { id: film.original, title: '마더', matchedTitle: 'Mother', similarity: expect.any(Number), href: `/projects/${film.original}`, workHref: `/works/${film.original}` },
+    ]);
+    expect(refused.body.candidates[0].similarity).toBeGreaterThanOrEqual(0.5);
+    expect(await eventCount()).toBe(before);
+    await get(`/works/${film.twin}`).expect(404);
+
+    // Not held: a Hollywood remake with the same title (another original language), a same-language namesake of
+    // another year, and a series of the same title (another kind).
+    film.hollywood = await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'working' }], { originalLanguage: 'en', countries: ['US'], productionYear: undefined }));
+    await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'translated' }], { productionYear: 1985 }));
+    await created('/works', filmBody(undefined, [{ text: 'Mother', language: 'en', class: 'translated' }], { kind: 'series' }));
+
+    // Confirmed as a different film (it is not: the desk merges them below), it registers.
+    const confirmed = await post('/works', filmBody(film.twin, [{ text: 'Mother!', language: 'en', class: 'translated' }], { distinctFrom: [film.original] })).expect(201);
+    expect(confirmed.body.id).toBe(film.twin);
+    await pipeline.caughtUp();
+  });
+
+  it('merge the film registered twice: old id redirects, one card listed, the remake map follows; undo restores', async () => {
+    // A remake stated against the twin before anyone noticed it is the same film.
+    expect((await post(`/works/${film.hollywood}/relations`, { relation: 'remake-of', targetWorkId: film.twin, source: BRIEF })).status).toBe(200);
+    await pipeline.caughtUp();
+    const titlesListed = async (query: Record<string, string | number> = {}) =>
+      ((await get('/projects', { q: 'Mother!', kind: 'feature-film', ...query }).expect(200)).body.items as { workId: string }[]).map((p) => p.workId).filter((id) => id === film.original || id === film.twin).sort();
+    expect(await titlesListed()).toEqual([film.original, film.twin].sort());
+    const before = await lastPosition();
+
+    const merged = await post(`/works/${film.twin}/merge`, { survivorId: film.original, note: 'Same film: KOBIS lists one Mother (2009)', source: BETTER_SOURCE }).expect(200);
+    expect(merged.body.events.map((e: { type: string; streamId: string }) => [e.type, e.streamId])).toEqual([
+      ['WorkMerged', `work-${film.twin}`],
+      ['WorkAbsorbed', `work-${film.original}`],
+    ]);
+    const after = await lastPosition();
+    await pipeline.caughtUp();
+
+    // Reads of the old id answer 307 to the survivor's same read, the view kept.
+    expect((await get(`/works/${film.twin}`).redirects(0).expect(307)).headers.location).toBe(`/works/${film.original}`);
+    expect((await get(`/projects/${film.twin}`).redirects(0).expect(307)).headers.location).toBe(`/projects/${film.original}`);
+    expect((await get(`/projects/${film.twin}/timeline`, { occurredBefore: '2020' }).redirects(0).expect(307)).headers.location).toBe(`/projects/${film.original}/timeline?occurredBefore=2020`);
+    expect((await get(`/projects/${film.twin}/remake-map`, { asOfPosition: after }).redirects(0).expect(307)).headers.location).toBe(`/projects/${film.original}/remake-map?asOfPosition=${after}`);
+    expect((await get(`/projects/${film.twin}`).redirects(1).expect(200)).body.workId).toBe(film.original);
+    // The list shows the film once; the remake's original, and the remake map, are the film that stayed.
+    expect(await titlesListed()).toEqual([film.original]);
+    expect((await get(`/projects/${film.hollywood}`).expect(200)).body.originalWork).toEqual({ workId: film.original, relation: 'remake-of', primaryTitle: '마더', mergedFrom: film.twin });
+    const map = (await get(`/projects/${film.original}/remake-map`).expect(200)).body as { original: { workId: string }; versions: { workId: string; of: string }[] };
+    expect(map.original.workId).toBe(film.original);
+    expect(map.versions.map((v) => [v.workId, v.of])).toEqual([[film.hollywood, film.original]]);
+    // The twin takes no edits; a new registration of the title finds only the survivor.
+    const closed = await post(`/works/${film.twin}/titles`, { text: '마더', language: 'ko-Kore', class: 'original', source: BRIEF }).expect(409);
+    expect(closed.body).toMatchObject({ type: '/problems/merged', survivorId: film.original });
+    expect((await post('/works', filmBody(undefined, [{ text: 'Mother!', language: 'en', class: 'translated' }])).expect(409)).body.candidates.map((c: { id: string }) => c.id)).toEqual([film.original]);
+    // As of before the merge, the two records as the desk published them.
+    expect((await get(`/projects/${film.twin}`, { asOfPosition: before }).redirects(0).expect(200)).body.workId).toBe(film.twin);
+    expect(await titlesListed({ asOfPosition: before })).toEqual([film.original, film.twin].sort());
+    expect((await get(`/projects/${film.hollywood}`, { asOfPosition: before }).expect(200)).body.originalWork.workId).toBe(film.twin);
+
+    // The merge was wrong after all: undone, both stand apart again, and the remake points at the twin as stated.
+    const undone = await post(`/works/${film.twin}/merge/undo`, { note: 'Two films after all: the 1985 namesake was misdated', source: BETTER_SOURCE }).expect(200);
+    expect(undone.body.events.map((e: { type: string }) => e.type)).toEqual(['WorkUnmerged', 'WorkAbsorptionReverted']);
+    await pipeline.caughtUp();
+    expect((await get(`/projects/${film.twin}`).redirects(0).expect(200)).body.workId).toBe(film.twin);
+    expect(await titlesListed()).toEqual([film.original, film.twin].sort());
+    expect((await get(`/projects/${film.hollywood}`).expect(200)).body.originalWork).toEqual({ workId: film.twin, relation: 'remake-of', primaryTitle: 'Mother!' });
+    const history = (await get(`/works/${film.twin}/history`).expect(200)).body.entries as { type: string }[];
+    expect(history.map((e) => e.type)).toEqual(['WorkRegistered', 'WorkMerged', 'WorkUnmerged']);
+  });
 });

@@ -20,6 +20,7 @@ import { workDecider } from './work/work.decider.js';
 import { WORK_EVENT_TYPES, type WorkEvent } from './work/work.events.js';
 import { decideOrganizationMerge } from './organization/organization-merge.decider.js';
 import { decidePersonMerge } from './person/person-merge.decider.js';
+import { decideWorkMerge } from './work/work-merge.decider.js';
 import { decideWorkMove } from './work/work-move.decider.js';
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -259,6 +260,28 @@ function runScenario(): void {
     const [out, into] = decideOrganizationMerge(command, cjTwin.state, cj.state, context);
     cjTwin.apply(out.events);
     cj.apply(into.events);
+  }
+  const originalTwin = stream(workDecider);
+  originalTwin.run({
+    type: 'RegisterWork',
+    data: {
+      workId: uuid(304),
+      kind: 'feature-film',
+      originalLanguage: 'ko',
+      countries: ['KR'],
+      productionYear: 2003,
+      titles: [{ text: 'Save the Green Planet', language: 'en', class: 'translated', primary: true }],
+      distinctFrom: [ORIGINAL],
+      source,
+    } as never,
+  });
+  for (const command of [
+    { type: 'MergeWork' as const, data: { workId: uuid(304), survivorId: ORIGINAL, ...fix('one film, registered twice') } },
+    { type: 'UndoWorkMerge' as const, data: { workId: uuid(304), ...fix('two films after all') } },
+  ]) {
+    const [out, into] = decideWorkMerge(command, originalTwin.state, original.state, context);
+    originalTwin.apply(out.events);
+    original.apply(into.events);
   }
 
   // --- deals -------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ export { allowedNextStatuses, statusOf, type PipelineStatus } from './work/work.
 export { decideWork, resolveWorkFact, workDecider } from './work/work.decider.js';
 export { evolveWork } from './work/work.evolve.js';
 export { decideWorkMove, workMoveStreams } from './work/work-move.decider.js';
+export { decideWorkMerge, workMergeStreams } from './work/work-merge.decider.js';
 
 export * from './organization/organization.commands.js';
 export * from './organization/organization.events.js';

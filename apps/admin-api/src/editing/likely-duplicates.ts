@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
 import type { AggregateType } from '../../../../libs/contracts/src/streams.js';
-import { findLikelyDuplicates, type DuplicateCandidate } from '../../../../libs/read-models/src/index.js';
+import { findLikelyDuplicates, findLikelyDuplicateWorks, type DuplicateCandidate, type WorkDuplicateCandidate } from '../../../../libs/read-models/src/index.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ProblemException, ProblemType } from '../problem-details/problem-details.js';
 import { AGGREGATES } from './aggregate-catalog.js';
@@ -21,14 +21,46 @@ export class LikelyDuplicates {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
   async assertNoneUnconfirmed(commandType: string, data: Record<string, unknown>): Promise<void> {
+    if (commandType === 'RegisterWork') return this.assertNoWorkUnconfirmed(data);
     const kind = REGISTRATIONS[commandType];
     if (!kind) return;
     const names = Array.isArray(data.names) ? data.names.map((name) => (name as { text?: unknown } | null)?.text).filter((text): text is string => typeof text === 'string') : [];
     const ownId = data[AGGREGATES[kind].idField];
-    const confirmed = new Set(Array.isArray(data.distinctFrom) ? data.distinctFrom.map((id) => String(id).toLowerCase()) : []);
+    const confirmed = confirmedDistinct(data);
     const candidates = (await findLikelyDuplicates(this.pool, kind, names)).filter((candidate) => candidate.id !== ownId && !confirmed.has(candidate.id));
     if (candidates.length > 0) throw possibleDuplicate(kind, candidates);
   }
+
+  /**
+   * "The same film registered twice": a title (primary or alternate) closely matching a live work's of the same kind
+   * and original language, whose production year is the same or not known on either side. Remakes share titles with
+   * their originals, but rarely both language and year, so the Hollywood version of a Korean film registers without a
+   * word; a same-language, same-year namesake is held until the editor confirms it with `distinctFrom`.
+   */
+  private async assertNoWorkUnconfirmed(data: Record<string, unknown>): Promise<void> {
+    if (typeof data.kind !== 'string' || typeof data.originalLanguage !== 'string') return;
+    const titles = Array.isArray(data.titles) ? data.titles.map((title) => (title as { text?: unknown } | null)?.text).filter((text): text is string => typeof text === 'string') : [];
+    const productionYear = typeof data.productionYear === 'number' ? data.productionYear : undefined;
+    const confirmed = confirmedDistinct(data);
+    const found = await findLikelyDuplicateWorks(this.pool, { kind: data.kind, originalLanguage: data.originalLanguage, productionYear }, titles);
+    const candidates = found.filter((candidate) => candidate.id !== data.workId && !confirmed.has(candidate.id));
+    if (candidates.length > 0) throw possibleDuplicateWork(candidates);
+  }
+}
+
+function confirmedDistinct(data: Record<string, unknown>): Set<string> {
+  return new Set(Array.isArray(data.distinctFrom) ? data.distinctFrom.map((id) => String(id).toLowerCase()) : []);
+}
+
+function possibleDuplicateWork(candidates: WorkDuplicateCandidate[]): ProblemException {
+  const list = candidates.map((c) => `${c.primaryTitle ?? c.matchedTitle} (${c.id}, similarity ${c.similarity})`).join(', ');
+  return new ProblemException({
+    type: ProblemType.possibleDuplicate,
+    title: 'Possibly a work already registered',
+    status: 409,
+    detail: `A title closely matches ${list}, of the same kind and original language, and no different production year tells them apart. If it is the same work, use that record; if not (a namesake, a remake), send the request again with "distinctFrom": [the ids of these candidates]. Nothing was recorded.`,
+    candidates: candidates.map((c) => ({ id: c.id, title: c.primaryTitle, matchedTitle: c.matchedTitle, similarity: c.similarity, href: `/projects/${c.id}`, workHref: `/works/${c.id}` })),
+  });
 }
 
 function possibleDuplicate(kind: AggregateType, candidates: DuplicateCandidate[]): ProblemException {

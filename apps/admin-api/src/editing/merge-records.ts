@@ -6,6 +6,9 @@ import {
   decidePersonMerge,
   organizationMergeStreams,
   personMergeStreams,
+  decideWorkMerge,
+  workMergeStreams,
+  type WorkMergeCommand,
   toEventsForAppend,
   type OrganizationMergeCommand,
   type PersonMergeCommand,
@@ -21,8 +24,8 @@ import { FirstAnswers } from './first-answers.js';
 import { StreamStateCache } from './stream-state-cache.js';
 import { StreamTurns } from './stream-turns.js';
 
-export type MergeableAggregate = 'person' | 'organization';
-export type MergeCommand = PersonMergeCommand | OrganizationMergeCommand;
+export type MergeableAggregate = 'person' | 'organization' | 'work';
+export type MergeCommand = PersonMergeCommand | OrganizationMergeCommand | WorkMergeCommand;
 
 interface MergeDecider {
   streams(command: MergeCommand, duplicate: never): { duplicateId: string; survivorId: string };
@@ -32,10 +35,11 @@ interface MergeDecider {
 const MERGE_DECIDERS: Record<MergeableAggregate, MergeDecider> = {
   person: { streams: personMergeStreams as MergeDecider['streams'], decide: decidePersonMerge as MergeDecider['decide'] },
   organization: { streams: organizationMergeStreams as MergeDecider['streams'], decide: decideOrganizationMerge as MergeDecider['decide'] },
+  work: { streams: workMergeStreams as MergeDecider['streams'], decide: decideWorkMerge as MergeDecider['decide'] },
 };
 
 /**
- * Two records of one person or company found to be the same, merged (or the merge undone): one decision, two
+ * Two records of one person, company or work found to be the same, merged (or the merge undone): one decision, two
  * streams, one transaction — as a move between works. The duplicate is the record in the URL; the answer names it,
  * and `streams` gives both new versions.
  */

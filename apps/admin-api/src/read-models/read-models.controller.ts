@@ -71,7 +71,10 @@ export class ReadModelsController {
   @UuidPath('workId')
   @ViewAtQuery()
   status(@UuidParam('workId') workId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    return this.answer(view, response, async (db, options) => found(await getProjectStatus(db, workId, options), 'project', workId, view));
+    return this.answer(view, response, async (db, options) => {
+      await redirectIfMerged(db, 'work', workId, options, view, (survivorId) => `/projects/${survivorId}`);
+      return found(await getProjectStatus(db, workId, options), 'project', workId, view);
+    });
   }
 
   @Get('projects/:workId/timeline')
@@ -88,7 +91,11 @@ export class ReadModelsController {
     if (occurredBefore !== undefined && !isPartialDateText(occurredBefore)) {
       throw validationProblem([{ field: 'occurredBefore', message: "occurredBefore must be a date that exists: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'" }]);
     }
-    return this.answer(view, response, async (db, options) => found(await getTimeline(db, workId, { ...options, occurredBefore }), 'project', workId, view));
+    return this.answer(view, response, async (db, options) => {
+      const kept: Record<string, string> = occurredBefore !== undefined ? { occurredBefore } : {};
+      await redirectIfMerged(db, 'work', workId, options, view, (survivorId) => `/projects/${survivorId}/timeline`, kept);
+      return found(await getTimeline(db, workId, { ...options, occurredBefore }), 'project', workId, view);
+    });
   }
 
   @Get('projects/:workId/remake-map')
@@ -96,7 +103,10 @@ export class ReadModelsController {
   @UuidPath('workId')
   @ViewAtQuery()
   remakeMap(@UuidParam('workId') workId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
-    return this.answer(view, response, async (db, options) => found(await getRemakeMap(db, workId, options), 'project', workId, view));
+    return this.answer(view, response, async (db, options) => {
+      await redirectIfMerged(db, 'work', workId, options, view, (survivorId) => `/projects/${survivorId}/remake-map`);
+      return found(await getRemakeMap(db, workId, options), 'project', workId, view);
+    });
   }
 
   @Get('companies/:organizationId/portfolio')
@@ -143,13 +153,13 @@ export class ReadModelsController {
 }
 
 /**
- * A person or company merged into another as of the view is read as its survivor: 307 to the survivor's same read,
+ * A person, company or work merged into another as of the view is read as its survivor: 307 to the survivor's same read,
  * with the same view (see mergedRedirect). As of before the merge, or after it was undone, it answers for itself.
  */
-async function redirectIfMerged(db: Db, kind: MergeableKind, id: string, options: QueryOptions, view: ViewRequest, pathOf: (survivorId: string) => string): Promise<void> {
+async function redirectIfMerged(db: Db, kind: MergeableKind, id: string, options: QueryOptions, view: ViewRequest, pathOf: (survivorId: string) => string, kept: Record<string, string> = {}): Promise<void> {
   const survivorId = await mergedInto(db, kind, id, options);
   if (!survivorId) return;
-  const query: Record<string, string> = view.asOf ? { asOf: view.asOf.toISOString() } : view.asOfPosition !== undefined ? { asOfPosition: String(view.asOfPosition) } : {};
+  const query: Record<string, string> = { ...kept, ...(view.asOf ? { asOf: view.asOf.toISOString() } : view.asOfPosition !== undefined ? { asOfPosition: String(view.asOfPosition) } : {}) };
   throw mergedRedirect(kind, id, survivorId, pathOf(survivorId), query);
 }
 

@@ -151,7 +151,7 @@ export class EditorialGateway {
     return body;
   }
 
-  /** Merging two records of one person or company, or undoing it: both streams in one transaction. */
+  /** Merging two records of one person, company or work, or undoing it: both streams in one transaction. */
   async merge(aggregate: MergeableAggregate, command: MergeCommand, context: CommandContext, response: ResponseLike): Promise<WriteAnswer> {
     const outcome = await this.commandBus.execute<MergeRecords, CommandOutcome>(new MergeRecords(aggregate, command, context));
     return this.answer(outcome, response);

@@ -100,11 +100,18 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
  * the URL, a duplicate, into the survivor; `POST /{collection}/{id}/merge/undo` ({ note, source }) undoes it. Both
  * change the two records in one transaction (libs/domain/src/shared/merges.ts).
  */
+/** What reads of other records do with a merged duplicate, by aggregate (the merge route's description). */
+const MERGE_FOLLOWS: Record<MergeableAggregate, string> = {
+  person: 'credits, attachments and portfolios that name it show the survivor',
+  organization: 'credits, attachments and portfolios that name it show the survivor',
+  work: "/projects lists the survivor only and relations that name it (a remake's original, the remake map) show the survivor; its own facts are not copied (move them before merging)",
+};
+
 export function MergeableEditorialResource(aggregate: MergeableAggregate, idParam: string, commandNoun: string): Type<EditorialResourceMethods> {
   abstract class Mergeable extends EditorialResource(aggregate, idParam, commandNoun) {
     @Post(`:${idParam}/merge`)
     @EditEndpoint(
-      `Merge this ${aggregate} (a duplicate) into the survivor: from now on it points to the survivor, takes no edits (409 /problems/merged), and its reads redirect (307) to the survivor's; credits, attachments and portfolios that name it show the survivor. Answers with the duplicate's new version; streams gives both`,
+      `Merge this ${aggregate} (a duplicate) into the survivor: from now on it points to the survivor, takes no edits (409 /problems/merged), and its reads redirect (307) to the survivor's; ${MERGE_FOLLOWS[aggregate]}. Answers with the duplicate's new version; streams gives both`,
     )
     @UuidPath(idParam)
     merge(@UuidParam(idParam) id: string, @Body() body: MergeRequestDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {

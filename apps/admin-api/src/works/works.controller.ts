@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { WorkMoveCommand } from '../../../../libs/domain/src/index.js';
 import type { CommandOutcome } from '../editing/command-outcome.js';
 import { MoveWorkFact } from '../editing/move-work-fact.js';
 import { WriteContext, type CommandContext } from '../shared/command-context.js';
 import { CreateEndpoint, EditEndpoint, EditorialGateway, UuidParam, UuidPath } from '../shared/edit-endpoint.js';
-import { EditorialResource } from '../shared/editorial-resource.js';
+import { MergeableEditorialResource } from '../shared/editorial-resource.js';
 import {
   AddCompanyCreditDto,
   AddTitleDto,
@@ -33,7 +33,7 @@ type Response = { header(name: string, value: string): unknown };
 /** Works (films and series, "projects" on the desk): every edit is a command recorded as events on `work-<id>`. */
 @ApiTags('works')
 @Controller('works')
-export class WorksController extends EditorialResource('work', 'workId', 'Work') {
+export class WorksController extends MergeableEditorialResource('work', 'workId', 'Work') {
   constructor(
     gateway: EditorialGateway,
     private readonly commandBus: CommandBus,
@@ -43,6 +43,11 @@ export class WorksController extends EditorialResource('work', 'workId', 'Work')
 
   @Post()
   @CreateEndpoint('Register a work with its titles, countries and initial status')
+  @ApiResponse({
+    status: 409,
+    description:
+      'A title closely matches a live work of the same kind and original language whose production year is the same or unknown: problem+json /problems/possible-duplicate with `candidates` (id, title, matchedTitle, similarity, href); send again with `distinctFrom` listing the candidates that are a different work (a namesake, a remake). Also: the id already exists (/problems/already-exists)',
+  })
   register(@Body() body: RegisterWorkDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.gateway.send('work', 'RegisterWork', { ...body, workId: body.workId ?? randomUUID() }, context, response, { created: true });
   }

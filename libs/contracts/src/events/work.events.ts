@@ -359,6 +359,41 @@ export interface WorkFactStandingChangedData {
   from: FactStanding;
 }
 
+/**
+ * Two records of one film found to be the same: this one (the duplicate) now points to the survivor and takes no
+ * further edits. Appended together with WorkAbsorbed on the survivor's stream (same mergeId), in one transaction.
+ */
+export interface WorkMergedData {
+  workId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of a merge: it now stands for the duplicate too. */
+export interface WorkAbsorbedData {
+  workId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The merge was wrong: the duplicate is its own work again. Appended with WorkAbsorptionReverted on the survivor. */
+export interface WorkUnmergedData {
+  workId: string;
+  survivorId: string;
+  mergeId: string;
+  note: string;
+}
+
+/** The survivor's half of an undone merge: it no longer stands for the duplicate. */
+export interface WorkAbsorptionRevertedData {
+  workId: string;
+  duplicateId: string;
+  mergeId: string;
+  note: string;
+}
+
 export interface WorkEventDataMap {
   WorkRegistered: WorkRegisteredData;
   WorkDetailsUpdated: WorkDetailsUpdatedData;
@@ -391,6 +426,10 @@ export interface WorkEventDataMap {
   CompanyCreditMovedIn: CompanyCreditMovedInData;
   TalentAttachmentMovedOut: TalentAttachmentMovedOutData;
   TalentAttachmentMovedIn: TalentAttachmentMovedInData;
+  WorkMerged: WorkMergedData;
+  WorkAbsorbed: WorkAbsorbedData;
+  WorkUnmerged: WorkUnmergedData;
+  WorkAbsorptionReverted: WorkAbsorptionRevertedData;
 }
 export type WorkEventType = keyof WorkEventDataMap;
 
@@ -427,4 +466,8 @@ export const WorkEventTypes = {
   CompanyCreditMovedIn: 'CompanyCreditMovedIn',
   TalentAttachmentMovedOut: 'TalentAttachmentMovedOut',
   TalentAttachmentMovedIn: 'TalentAttachmentMovedIn',
+  WorkMerged: 'WorkMerged',
+  WorkAbsorbed: 'WorkAbsorbed',
+  WorkUnmerged: 'WorkUnmerged',
+  WorkAbsorptionReverted: 'WorkAbsorptionReverted',
 } as const satisfies { [K in WorkEventType]: K };

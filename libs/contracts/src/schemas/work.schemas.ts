@@ -114,4 +114,8 @@ export const workEventSchemas: Record<WorkEventType, JsonSchema> = {
     attachmentValue,
     s.object({ ...workId, attachmentId: s.factId(), moveId: s.string({ minLength: 1 }), sourceWorkId: s.uuid(), sourceAttachmentId: s.factId(), ...note }),
   ),
+  WorkMerged: s.object({ ...workId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  WorkAbsorbed: s.object({ ...workId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
+  WorkUnmerged: s.object({ ...workId, survivorId: s.uuid(), mergeId: s.factId(), ...note }),
+  WorkAbsorptionReverted: s.object({ ...workId, duplicateId: s.uuid(), mergeId: s.factId(), ...note }),
 };

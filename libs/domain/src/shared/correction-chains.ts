@@ -144,7 +144,7 @@ const REGISTRATIONS: ReadonlySet<string> = new Set(['WorkRegistered', 'Organizat
  * mergeId in their data; an undo names the merge it reverses by it).
  */
 const MERGES: ReadonlySet<string> = new Set(
-  ['Organization', 'Person'].flatMap((noun) => [`${noun}Merged`, `${noun}Absorbed`, `${noun}Unmerged`, `${noun}AbsorptionReverted`]),
+  ['Organization', 'Person', 'Work'].flatMap((noun) => [`${noun}Merged`, `${noun}Absorbed`, `${noun}Unmerged`, `${noun}AbsorptionReverted`]),
 );
 /** Events that state or fix nothing a chain follows beyond their aggregate attributes. */
 const PARENT_CHANGED = 'OrganizationParentChanged';

@@ -5,7 +5,7 @@ import { compact, type EditorialNote } from './facts.js';
 import { check, validationError, Violations } from './validation.js';
 
 /**
- * Merging two records found to be the same person or company: ONE decision over two streams, like a move between
+ * Merging two records found to be the same person, company or work: ONE decision over two streams, like a move between
  * works. The duplicate's stream gets `<Noun>Merged` (it now points to the survivor and takes no further edits),
  * the survivor's `<Noun>Absorbed` (it now stands for the duplicate too); both share `mergeId`, the source and the
  * note, and are appended in one transaction. Undoing it (the merge was wrong) is the same pair the other way:
@@ -29,9 +29,9 @@ export interface MergeableState extends MergeState {
   withdrawn: EditorialNote | null;
 }
 
-export type MergeAggregate = 'person' | 'organization';
-const NOUNS: Record<MergeAggregate, string> = { person: 'Person', organization: 'Organization' };
-const ID_FIELDS: Record<MergeAggregate, string> = { person: 'personId', organization: 'organizationId' };
+export type MergeAggregate = 'person' | 'organization' | 'work';
+const NOUNS: Record<MergeAggregate, string> = { person: 'Person', organization: 'Organization', work: 'Work' };
+const ID_FIELDS: Record<MergeAggregate, string> = { person: 'personId', organization: 'organizationId', work: 'workId' };
 
 /** Merge the record `data[idField]` (the duplicate) into `survivorId`. */
 export type MergeData = FixFields & { survivorId: string };

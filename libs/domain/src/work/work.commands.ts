@@ -1,3 +1,4 @@
+import type { MergeData, UndoMergeData } from '../shared/merges.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type {
   CompanyCreditValue,
@@ -191,5 +192,13 @@ export const WORK_COMMAND_TYPES = [
   'RetractWorkFact',
   'ChangeWorkFactStanding',
 ] as const satisfies readonly WorkCommand['type'][];
+
+/** `workId` (the duplicate) is the same work as `survivorId`: one decision over both streams (shared/merges.ts). */
+export type MergeWork = Command<'MergeWork', MergeData & { workId: string }>;
+
+/** The merge of `workId` was wrong: it becomes its own work again, and its survivor no longer stands for it. */
+export type UndoWorkMerge = Command<'UndoWorkMerge', UndoMergeData & { workId: string }>;
+
+export type WorkMergeCommand = MergeWork | UndoWorkMerge;
 
 export const WORK_MOVE_COMMAND_TYPES = ['MoveCompanyCredit', 'MoveTalentAttachment'] as const satisfies readonly WorkMoveCommand['type'][];

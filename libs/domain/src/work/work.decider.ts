@@ -1,3 +1,4 @@
+import { refuseIfMerged } from '../shared/merges.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type {
   CompanyCreditValue,
@@ -136,10 +137,11 @@ export function workEventEmitter(context: DecideContext, fields: WriteFields) {
     }) as WorkEventOf<T>;
 }
 
-/** The work must exist and not be withdrawn. */
+/** The work must exist, not be merged into another and not be withdrawn. */
 export function requireLiveWork(state: WorkState, workId: string): asserts state is WorkState & { workId: string; details: WorkDetails } {
   if (state.workId === null || state.details === null) throw new AggregateNotFoundError('work', workId);
   if (state.workId !== workId) throw validationError('workId', `the command is for work ${workId} but the state loaded is work ${state.workId}`);
+  refuseIfMerged('work', workId, state);
   if (state.withdrawn) throw new RetractedError('work', workId, state.withdrawn);
 }
 

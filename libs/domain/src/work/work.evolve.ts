@@ -1,5 +1,6 @@
 import type { WorkFactRef } from '../../../contracts/src/events/work.events.js';
 import { assertNever } from '../shared/decider.js';
+import { evolveMerge } from '../shared/merges.js';
 import { clarifiedFact, compact, deprecatedBySupersession, retractedFact, statedBy, updateFact, withFactStatedBy, withStanding, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 import type { WorkEvent } from './work.events.js';
 import { mergeDetails, type WorkState } from './work.state.js';
@@ -258,6 +259,13 @@ function apply(state: WorkState, event: WorkEvent): WorkState {
     }
     case 'WorkRetracted':
       return { ...state, withdrawn: { note: event.data.note, eventId }, factsByEventId: withFact(state, eventId, { type: 'work', id: event.data.workId }) };
+    case 'WorkMerged':
+    case 'WorkAbsorbed':
+    case 'WorkUnmerged':
+    case 'WorkAbsorptionReverted':
+      // One factsByEventId entry per event, as every work event has (the timeline orders a day's entries by it); a merge
+      // links two works and states no fact of its own, so it names the work itself.
+      return { ...state, ...evolveMerge('work', state, event), factsByEventId: withFact(state, eventId, { type: 'work', id: event.data.workId }) };
     case 'CompanyCreditMovedOut': {
       const { creditId, targetWorkId, targetCreditId, note } = event.data;
       return {

@@ -12,6 +12,7 @@ import type {
 } from '../../../contracts/src/events/work.events.js';
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import type { WorkStatus } from '../../../contracts/src/vocabulary.js';
+import { NOT_MERGED, type MergeState } from '../shared/merges.js';
 import { compact, NO_FACTS_BY_EVENT, type EditorialNote, type FactAnnotations, type FactsByEvent } from '../shared/facts.js';
 
 export interface Title extends RegisteredTitle, FactAnnotations {}
@@ -68,7 +69,8 @@ export interface DetailsCorrection extends EditorialNote {
  * A work folded from its stream. Lists keep every fact ever stated, in order; `rank: 'deprecated'` marks the
  * superseded and retracted ones (use isCurrent to filter).
  */
-export interface WorkState {
+/** `mergedInto`: this work was found to duplicate another; `absorbed`: the duplicates it stands for (shared/merges.ts). */
+export interface WorkState extends MergeState {
   /** null until WorkRegistered. */
   workId: string | null;
   details: WorkDetails | null;
@@ -112,6 +114,7 @@ export function initialWorkState(): WorkState {
     releases: [],
     milestones: [],
     factsByEventId: NO_FACTS_BY_EVENT,
+    ...NOT_MERGED,
     version: 0,
   };
 }

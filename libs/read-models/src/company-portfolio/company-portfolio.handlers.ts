@@ -269,6 +269,11 @@ const workHandlers: HandlersFor<'work'> = {
   ),
   TalentAttachmentMovedOut: ignore,
   TalentAttachmentMovedIn: ignore,
+  // Merges: queries resolve a reference to a merged work through project_status.merged_into; no row here changes.
+  WorkMerged: ignore,
+  WorkAbsorbed: ignore,
+  WorkUnmerged: ignore,
+  WorkAbsorptionReverted: ignore,
 };
 
 // ---- deal streams: parties -----------------------------------------------------------------------------------------

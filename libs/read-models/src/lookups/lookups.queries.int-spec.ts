@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { applyMessage } from '../engine/pg-apply.js';
-import { listProjects } from '../project-status/project-status.queries.js';
+import { findLikelyDuplicateWorks, listProjects } from '../project-status/project-status.queries.js';
 import { READ_MODELS } from '../read-models.js';
 import { nameSearchSql, InvalidCursorError } from '../shared/name-search.js';
 import { buildScenario, IDS, publishScenario, uuid } from '../testing/scenario.js';
@@ -215,5 +215,25 @@ describe('likely duplicates of a registration (the admin API refuses them unless
     expect(await found('organization', 'Bong Joon-ho')).toEqual([]);
     expect(await found('person', 'Ha Withdrawn')).toEqual([]);
     expect(await found('person', '   ')).toEqual([]);
+  });
+});
+
+describe('likely duplicates of a work registration: the same film, not its remakes', () => {
+  const film = { kind: 'feature-film', originalLanguage: 'ko' };
+  const found = async (identity: { kind: string; originalLanguage: string; productionYear?: number }, ...titles: string[]) =>
+    (await findLikelyDuplicateWorks(db.pool, identity, titles)).map((c) => [c.id, c.matchedTitle]);
+
+  it('holds a Korean film of 2003 registered again by its English release title, or with no year', async () => {
+    expect(await found({ ...film, productionYear: 2003 }, 'Save the Green Planet')).toEqual([[IDS.ORIGINAL, 'Save the Green Planet!']]);
+    expect(await found(film, 'Save the Green Planet!')).toEqual([[IDS.ORIGINAL, 'Save the Green Planet!']]);
+    expect(await found(film, 'Miss Granny')).toEqual([[IDS.MISS_GRANNY, 'Miss Granny']]);
+  });
+
+  it('does not hold a remake in another language, a namesake of another year, or another kind', async () => {
+    // The Hollywood remake shares the English title; in English it finds only the remake already registered, not the original.
+    expect(await found({ ...film, originalLanguage: 'en' }, 'Save the Green Planet!')).toEqual([[IDS.REMAKE, 'Save the Green Planet!']]);
+    expect(await found({ ...film, productionYear: 2021 }, 'Save the Green Planet!')).toEqual([]);
+    expect(await found({ ...film, kind: 'series' }, 'Save the Green Planet!')).toEqual([]);
+    expect(await found({ ...film, originalLanguage: 'vi' }, 'Miss Granny')).toEqual([]);
   });
 });

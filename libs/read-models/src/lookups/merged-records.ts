@@ -8,13 +8,16 @@
  */
 import type { TableSpec } from '../engine/projection.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
+import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from './lookups.handlers.js';
 
-export type MergeableKind = 'person' | 'organization';
+export type MergeableKind = 'person' | 'organization' | 'work';
 
 const LOOKUPS: Record<MergeableKind, { table: TableSpec; id: string }> = {
   person: { table: PERSON_NAMES, id: 'person_id' },
   organization: { table: ORGANIZATION_NAMES, id: 'organization_id' },
+  // A work's card holds merged_into (migration 0015).
+  work: { table: PROJECT_STATUS, id: 'work_id' },
 };
 
 /**

@@ -210,6 +210,11 @@ const workHandlers: HandlersFor<'work'> = {
   WorkFactClarified: ignore,
   CompanyCreditMovedOut: ignore,
   CompanyCreditMovedIn: ignore,
+  // Merges: queries resolve a reference to a merged work through project_status.merged_into; no row here changes.
+  WorkMerged: ignore,
+  WorkAbsorbed: ignore,
+  WorkUnmerged: ignore,
+  WorkAbsorptionReverted: ignore,
   ...attachmentHandlers,
 };
 

@@ -58,6 +58,7 @@ export const PROJECT_STATUS: TableSpec = {
     first_release: 'jsonb',
     withdrawn: 'boolean',
     withdrawn_note: 'text',
+    merged_into: 'text',
     /** How sure the project itself is (the 'work' fact): rumored, reported, confirmed, denied. */
     standing: 'text',
     // hidden state
@@ -230,6 +231,8 @@ interface Card {
   original: OriginalRef | null;
   firstRelease: FirstRelease | null;
   withdrawn: { note: string | null } | null;
+  /** The work this one was merged into as its duplicate: lists hide it, reads of it redirect. */
+  mergedInto: string | null;
   standing: string;
 }
 
@@ -248,6 +251,7 @@ function cardOf(row: Row): Card {
     original: (row.original_ref as OriginalRef | null) ?? null,
     firstRelease: (row.first_release as FirstRelease | null) ?? null,
     withdrawn: row.withdrawn ? { note: (row.withdrawn_note as string | null) ?? null } : null,
+    mergedInto: (row.merged_into as string | null) ?? null,
     standing: (row.standing as string | null) ?? DEFAULT_FACT_STANDING,
   };
 }
@@ -286,6 +290,7 @@ function cardRow(card: Card): Row {
     first_release: card.firstRelease,
     withdrawn: card.withdrawn !== null,
     withdrawn_note: card.withdrawn?.note ?? null,
+    merged_into: card.mergedInto,
     standing: card.standing,
     known_titles: card.knownTitles,
     status_ref: card.status,
@@ -849,6 +854,7 @@ const handlers: HandlersFor<'work'> = {
           original: null,
           firstRelease: null,
           withdrawn: null,
+          mergedInto: null,
           standing: d.standing ?? DEFAULT_FACT_STANDING,
         },
         { kind: d.kind, originalLanguage: d.originalLanguage, countries: d.countries, productionYear: d.productionYear, externalIds: d.externalIds },
@@ -1204,6 +1210,19 @@ const handlers: HandlersFor<'work'> = {
     moreReads: listDatedWhen((card, { data: { fact } }, rows) => isDatedType(fact.type) && retractionLists(card, { type: fact.type, id: fact.id }, datedOf(rows, fact.type, fact.id))),
     apply: (event, rows) => retractFact(event, rows),
   },
+
+  // A duplicate's card says which work it was merged into; the survivor's rows are unchanged (queries resolve a
+  // reference to the duplicate through merged_into, and lists hide the duplicate's card).
+  WorkMerged: {
+    reads: () => keys([STATUS, CARD]),
+    apply: (event, rows) => [putCard({ ...readCard(rows, event), mergedInto: event.data.survivorId })],
+  },
+  WorkUnmerged: {
+    reads: () => keys([STATUS, CARD]),
+    apply: (event, rows) => [putCard({ ...readCard(rows, event), mergedInto: null })],
+  },
+  WorkAbsorbed: { apply: () => [] },
+  WorkAbsorptionReverted: { apply: () => [] },
 
   WorkRetracted: {
     reads: () => keys([STATUS, CARD], [NOTES, WITHDRAWN_NOTE]),

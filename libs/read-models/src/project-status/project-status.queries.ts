@@ -16,6 +16,7 @@ import {
   InvalidCursorError,
   matchOf,
   nameSearchSql,
+  WORD_SIMILARITY_THRESHOLD,
   searchOrder,
   withSearchKey,
   type NameMatch,
@@ -215,6 +216,8 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     const q = new QueryParams(options);
     const where: string[] = [];
     if (!filter.includeWithdrawn) where.push('NOT c.withdrawn');
+    // A work merged into another is listed as its survivor only (its id still reads, redirected to the survivor).
+    where.push('c.merged_into IS NULL');
     if (filter.status) where.push(`c.status = ${q.add(filter.status)}`);
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
     if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
@@ -304,7 +307,8 @@ export interface ProjectStatus {
   titles: StatusTitle[];
   kind: string | null;
   originalLanguage: string | null;
-  originalWork: { workId: string; relation: string; primaryTitle: string | null } | null;
+  /** `mergedFrom`: the original as stated, when it was merged into the work shown. */
+  originalWork: { workId: string; relation: string; primaryTitle: string | null; mergedFrom?: string } | null;
   status: string | null;
   statusSince: PartialDate | null;
   countries: string[];
@@ -421,8 +425,14 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
       notes.values,
     ),
     row.original_work_id
-      ? db.query<{ primary_title: string | null }>(`SELECT c.primary_title FROM ${original.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${original.add(row.original_work_id)}`, original.values)
-      : Promise.resolve({ rows: [] as { primary_title: string | null }[] }),
+      ? // an original merged into another work is shown as the work that stayed
+        db.query<{ work_id: string; primary_title: string | null; merged_from: string | null }>(
+          `SELECT coalesce(s.work_id, c.work_id) AS work_id, coalesce(s.primary_title, c.primary_title) AS primary_title, CASE WHEN s.work_id IS NOT NULL THEN c.work_id END AS merged_from
+             FROM ${original.from(PROJECT_STATUS, 'c')} LEFT JOIN ${original.from(PROJECT_STATUS, 's')} ON s.work_id = c.merged_into
+            WHERE c.work_id = ${original.add(row.original_work_id)}`,
+          original.values,
+        )
+      : Promise.resolve({ rows: [] as { work_id: string; primary_title: string | null; merged_from: string | null }[] }),
   ]);
   const namedCompanies = companyRows.rows.map((c) => ({
     ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
@@ -441,7 +451,15 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     titles: row.titles,
     kind: row.kind,
     originalLanguage: row.original_language,
-    originalWork: row.original_work_id && row.original_relation ? { workId: row.original_work_id, relation: row.original_relation, primaryTitle: originalRows.rows[0]?.primary_title ?? null } : null,
+    originalWork:
+      row.original_work_id && row.original_relation
+        ? {
+            workId: originalRows.rows[0]?.work_id ?? row.original_work_id,
+            relation: row.original_relation,
+            primaryTitle: originalRows.rows[0]?.primary_title ?? null,
+            ...(originalRows.rows[0]?.merged_from ? { mergedFrom: originalRows.rows[0].merged_from } : {}),
+          }
+        : null,
     status: row.status,
     statusSince: partialDateOf(row.status_since, row.status_since_precision),
     countries: row.countries,
@@ -464,3 +482,62 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     })),
   };
 }
+
+/** A live work with a title close to one being registered: perhaps the same film registered twice. */
+export interface WorkDuplicateCandidate {
+  id: string;
+  primaryTitle: string | null;
+  /** Its title closest to one of the given titles, and pg_trgm's similarity of the two search keys (0–1). */
+  matchedTitle: string;
+  similarity: number;
+}
+
+/** What tells two works with the same title apart: a remake shares its original's title, rarely its language and year. */
+export interface WorkIdentity {
+  kind: string;
+  originalLanguage: string;
+  productionYear?: number;
+}
+
+/**
+ * The live works (not withdrawn, not merged) of the same kind and original language, with a production year equal to
+ * the given one or not known on either side, whose current titles (primary or alternate) closely match one of
+ * `titles` — the same search keys and threshold as the people's and companies' duplicate check, most similar first.
+ * A remake in another language (the Hollywood version of a Korean film) or of another year (a same-language remake)
+ * is not a candidate. Reads the current cards: advisory, as they trail the log.
+ */
+export async function findLikelyDuplicateWorks(db: SearchDb, identity: WorkIdentity, titles: readonly string[], limit = 10): Promise<WorkDuplicateCandidate[]> {
+  const texts = [...new Set(titles.filter((title) => typeof title === 'string' && title.trim() !== ''))].slice(0, 20);
+  if (texts.length === 0) return [];
+  const q = new QueryParams();
+  const keys = texts.map((text) => `public.search_key(${q.add(text)})`);
+  const found = keys.map((key) => `SELECT s.work_id AS id FROM ${q.from(PROJECT_STATUS, 's')} WHERE ${key} <% public.names_search_key(s.titles)`).join(' UNION ');
+  const year = identity.productionYear === undefined ? 'NULL' : `${q.add(identity.productionYear)}::integer`;
+  const sql = `SELECT c.work_id AS id, c.primary_title, best.text, best.similarity
+                 FROM (${found}) f JOIN ${q.from(PROJECT_STATUS, 'c')} ON c.work_id = f.id
+                 CROSS JOIN LATERAL (
+                   SELECT e.title ->> 'text' AS text, similarity(g.key, public.search_key(e.title ->> 'text'))::float8 AS similarity
+                     FROM jsonb_array_elements(c.titles) AS e(title), unnest(ARRAY[${keys.join(', ')}]) AS g(key)
+                    ORDER BY 2 DESC LIMIT 1) best
+                WHERE NOT c.withdrawn AND c.merged_into IS NULL
+                  AND c.kind = ${q.add(identity.kind)} AND c.original_language = ${q.add(identity.originalLanguage)}
+                  AND (c.production_year IS NULL OR ${year} IS NULL OR c.production_year = ${year})
+                  AND best.similarity >= ${q.add(WORK_DUPLICATE_SIMILARITY_THRESHOLD)}
+                ORDER BY best.similarity DESC, c.work_id LIMIT ${q.add(limit)}`;
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+    const { rows } = await client.query<{ id: string; primary_title: string | null; text: string; similarity: number }>(sql, q.values);
+    await client.query('COMMIT');
+    return rows.map((row) => ({ id: row.id, primaryTitle: row.primary_title, matchedTitle: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The same bar as names (DUPLICATE_SIMILARITY_THRESHOLD). */
+export const WORK_DUPLICATE_SIMILARITY_THRESHOLD = 0.5;

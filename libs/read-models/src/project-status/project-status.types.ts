@@ -77,6 +77,8 @@ export interface ProjectStatusRow {
   first_release: { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
   withdrawn: boolean;
   withdrawn_note: string | null;
+  /** The work this one was merged into as its duplicate, or null. */
+  merged_into: string | null;
   standing: string;
   notes: FactNote[];
 }

@@ -124,6 +124,11 @@ const workHandlers: HandlersFor<'work'> = {
   CompanyCreditMovedIn: ignore,
   TalentAttachmentMovedOut: ignore,
   TalentAttachmentMovedIn: ignore,
+  // Merges: queries resolve a reference to a merged work through project_status.merged_into; no row here changes.
+  WorkMerged: ignore,
+  WorkAbsorbed: ignore,
+  WorkUnmerged: ignore,
+  WorkAbsorptionReverted: ignore,
 };
 
 export const remakeMapProjection: Projection = {

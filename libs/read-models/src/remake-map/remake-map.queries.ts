@@ -36,6 +36,19 @@ export interface RemakeMap {
   versions: RemakeMapVersion[];
 }
 
+/**
+ * The relations as of the view, each end read as its survivor when it was merged into another work (a remake stated
+ * against a film registered twice belongs to the film that stayed). A relation both of whose ends are now one work is
+ * left out.
+ */
+function resolvedRelations(q: QueryParams): string {
+  return `(SELECT r.relation_id, coalesce(mw.merged_into, r.work_id) AS work_id, r.relation, coalesce(mt.merged_into, r.target_work_id) AS target_work_id, r.deal_id
+             FROM ${q.from(WORK_RELATIONS, 'r')}
+             LEFT JOIN ${q.from(PROJECT_STATUS, 'mw')} ON mw.work_id = r.work_id
+             LEFT JOIN ${q.from(PROJECT_STATUS, 'mt')} ON mt.work_id = r.target_work_id
+            WHERE coalesce(mw.merged_into, r.work_id) <> coalesce(mt.merged_into, r.target_work_id))`;
+}
+
 /** Resolves the original of `workId` (following remake-of / localized-version-of upwards), then all its versions. */
 export async function getRemakeMap(db: Queryable, workId: string, options?: QueryOptions): Promise<RemakeMap | null> {
   const upParams = new QueryParams(options);
@@ -44,7 +57,7 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
        SELECT ${upParams.add(workId)}::text, 0, ARRAY[$1::text]
        UNION ALL
        SELECT r.target_work_id, c.depth + 1, c.path || r.target_work_id
-       FROM chain c JOIN ${upParams.from(WORK_RELATIONS, 'r')} ON r.work_id = c.work_id AND r.relation = ANY(${upParams.add([...ORIGINAL_RELATIONS])}::text[])
+       FROM chain c JOIN ${resolvedRelations(upParams)} r ON r.work_id = c.work_id AND r.relation = ANY(${upParams.add([...ORIGINAL_RELATIONS])}::text[])
        WHERE NOT r.target_work_id = ANY(c.path) AND c.depth < 20
      )
      SELECT work_id FROM chain ORDER BY depth DESC LIMIT 1`,
@@ -57,10 +70,10 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   const down = await db.query<{ work_id: string; relation: string; of: string; deal_id: string | null; depth: number }>(
     `WITH RECURSIVE versions(work_id, relation, of, deal_id, depth, path) AS (
        SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, 1, ARRAY[${original}::text, r.work_id]
-       FROM ${downParams.from(WORK_RELATIONS, 'r')} WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[])
+       FROM ${resolvedRelations(downParams)} r WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[])
        UNION ALL
        SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, v.depth + 1, v.path || r.work_id
-       FROM versions v JOIN ${downParams.from(WORK_RELATIONS, 'r')} ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[])
+       FROM versions v JOIN ${resolvedRelations(downParams)} r ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[])
        WHERE NOT r.work_id = ANY(v.path) AND v.depth < 20
      )
      SELECT DISTINCT ON (work_id) work_id, relation, of, deal_id, depth FROM versions ORDER BY work_id, depth`,

@@ -72,6 +72,7 @@ import { DomainError } from '../../../domain/src/shared/errors.js';
 import { factsByEventInOrder, isCurrent, standingOf, type Changes, type FactAnnotations, type FactsByEvent } from '../../../domain/src/shared/facts.js';
 import { decideOrganizationMerge } from '../../../domain/src/organization/organization-merge.decider.js';
 import { decidePersonMerge } from '../../../domain/src/person/person-merge.decider.js';
+import { decideWorkMerge } from '../../../domain/src/work/work-merge.decider.js';
 import { decideWorkMove } from '../../../domain/src/work/work-move.decider.js';
 import type { TitleInput, WorkCommand, WorkMoveCommand } from '../../../domain/src/work/work.commands.js';
 import { workDecider } from '../../../domain/src/work/work.decider.js';
@@ -618,7 +619,7 @@ class LogBuilder {
   }
 
   liveWorks(where: (state: WorkState) => boolean = () => true): WorkStream[] {
-    return this.works.filter((w) => w.state.workId !== null && w.state.withdrawn === null && where(w.state));
+    return this.works.filter((w) => w.state.workId !== null && w.state.withdrawn === null && w.state.mergedInto === null && where(w.state));
   }
 
   liveDeals(where: (state: DealState) => boolean = () => true): DealStream[] {
@@ -1945,11 +1946,11 @@ const PERSON_KINDS_OF_COMMAND: readonly CommandKind[] = [
  * first). A duplicate must not stand for duplicates of its own; the survivor is any other live record.
  */
 function mergeKinds<S extends { mergedInto: unknown; absorbed: readonly unknown[] }>(
-  noun: 'Person' | 'Organization',
+  noun: 'Person' | 'Organization' | 'Work',
   live: (log: LogBuilder) => AggregateStream<never, never, S>[],
   all: (log: LogBuilder) => AggregateStream<never, never, S>[],
   decide: (command: never, duplicate: S, survivor: S, context: DecideContext) => [{ events: unknown[] }, { events: unknown[] }],
-  idField: 'personId' | 'organizationId',
+  idField: 'personId' | 'organizationId' | 'workId',
 ): CommandKind[] {
   const pairOf = (log: LogBuilder, duplicate: AggregateStream<never, never, S>, survivor: AggregateStream<never, never, S>, command: object): Decision => {
     const [out, into] = decide(command as never, duplicate.state, survivor.state, log.context);
@@ -1988,4 +1989,5 @@ const COMMAND_KINDS: readonly CommandKind[] = [
   ...PERSON_KINDS_OF_COMMAND,
   ...mergeKinds('Person', (log) => log.livePeople() as never, (log) => log.people as never, decidePersonMerge as never, 'personId'),
   ...mergeKinds('Organization', (log) => log.liveOrganizations() as never, (log) => log.organizations as never, decideOrganizationMerge as never, 'organizationId'),
+  ...mergeKinds('Work', (log) => log.liveWorks() as never, (log) => log.works as never, decideWorkMerge as never, 'workId'),
 ];

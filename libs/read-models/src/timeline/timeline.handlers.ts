@@ -444,6 +444,11 @@ const workHandlers: HandlersFor<'work'> = {
   TitleCorrected: ignore,
   WorkRelationCorrected: ignore,
   WorkRetracted: ignore,
+  // Merges: queries resolve a reference to a merged work through project_status.merged_into; no row here changes.
+  WorkMerged: ignore,
+  WorkAbsorbed: ignore,
+  WorkUnmerged: ignore,
+  WorkAbsorptionReverted: ignore,
 };
 
 // ---- standings -------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { DistinctFromProperty } from '../../shared/dto/merge-request.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { Allow, IsDefined, IsUUID } from 'class-validator';
@@ -46,6 +47,7 @@ export class RegisterWorkDto extends WriteRequestDto {
   @ApiPropertyOptional({ enum: WORK_STATUSES, example: 'released', description: "Default 'announced'" }) @Allow() status?: string;
   @ApiPropertyOptional(PARTIAL_DATE) @Allow() statusEffective?: PartialDateDto;
   @ApiPropertyOptional(STANDING_PROPERTY) @Allow() standing?: string;
+  @DistinctFromProperty() distinctFrom?: string[];
 }
 
 export class UpdateWorkDetailsDto extends WriteRequestDto {

@@ -47,6 +47,7 @@ export const PROJECT_STATUS_COLUMNS: TableColumns<ProjectStatusRow> = {
   first_release: 'jsonb',
   withdrawn: 'boolean',
   withdrawn_note: 'text',
+  merged_into: 'text',
   standing: 'text',
   notes: 'jsonb',
 };
@@ -158,6 +159,7 @@ export function projectStatusRows(state: WorkState): ProjectStatusRow[] {
       first_release: first ? { releaseId: first.releaseId, territory: first.territory, date: first.date, type: first.type, status: first.status } : null,
       withdrawn: state.withdrawn !== null,
       withdrawn_note: state.withdrawn?.note ?? null,
+      merged_into: state.mergedInto?.survivorId ?? null,
       standing: standingOf(state),
       notes: workNotes(state),
     },
