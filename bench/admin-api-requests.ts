@@ -11,9 +11,12 @@ let milestones = 0;
 export const milestoneBody = (): string =>
   JSON.stringify({ label: `Remake rights acquired #${++milestones}`, kind: 'rights-acquired', date: { date: '2018-05', precision: 'month' }, source: SOURCE });
 
-/** The body of POST /works registering `workId` with the title `title`. */
+/**
+ * The body of POST /works registering `workId` with the title `title`, followed by the work's id: bench works are
+ * different films, and titles alike ("Bench 1", "Bench 2") would be held as likely duplicates (409).
+ */
 export const workRegistrationBody = (workId: string, title: string): string =>
-  JSON.stringify({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: title, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
+  JSON.stringify({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], productionYear: 2003, titles: [{ text: `${title} ${workId}`, language: 'en', class: 'original', primary: true }], status: 'announced', source: SOURCE });
 
 /** One request as the editor, on a keep-alive agent; the answer's status, ETag and body. */
 export function requestJson(agent: http.Agent, port: number, method: string, path: string, body: string): Promise<{ status: number; etag?: string; body: string }> {

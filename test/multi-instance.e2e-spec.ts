@@ -82,7 +82,7 @@ describe('two admin API instances and two projectors on one PostgreSQL and one K
         kind: 'feature-film',
         originalLanguage: 'ko',
         countries: ['KR'],
-        titles: [{ text: `Multi-instance work ${index}`, language: 'en', class: 'working' }],
+        titles: [{ text: `Multi-instance work ${randomUUID()}`, language: 'en', class: 'working' }], // eight films, not likely duplicates
         status: 'in-development',
         statusEffective: { date: '2018', precision: 'year' },
         source: BRIEF,

@@ -28,7 +28,8 @@ describe('admin API: text and ids at the edge, strict parsing', () => {
   const COMPOSED = 'Mang mẹ đi bỏ';
   const DECOMPOSED = COMPOSED.normalize('NFD');
 
-  function work(title = 'Going to Abandon My Mother', workId = randomUUID()) {
+  // A random title by default: each test registers a film of its own, not a likely duplicate of the last one.
+  function work(title = `Work ${randomUUID()}`, workId = randomUUID()) {
     return { workId, kind: 'feature-film', originalLanguage: 'vi', countries: ['VN'], titles: [{ text: title, language: 'vi', class: 'original' }], source: BRIEF };
   }
 

@@ -108,7 +108,8 @@ export function drillClient(baseUrl: () => string, label: string) {
         kind: 'feature-film',
         originalLanguage: 'ko',
         countries: ['KR'],
-        titles: [{ text: `${label} drill ${writer}-${round}`, language: 'en', class: 'working' }],
+        // A random title: drill works are different films, and similar titles would be held as likely duplicates.
+        titles: [{ text: `${label} drill ${randomUUID()}`, language: 'en', class: 'working' }],
         source: SOURCE,
       }, stop);
       if (!registered) continue;

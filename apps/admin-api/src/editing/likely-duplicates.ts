@@ -40,7 +40,9 @@ export class LikelyDuplicates {
   private async assertNoWorkUnconfirmed(data: Record<string, unknown>): Promise<void> {
     if (typeof data.kind !== 'string' || typeof data.originalLanguage !== 'string') return;
     const titles = Array.isArray(data.titles) ? data.titles.map((title) => (title as { text?: unknown } | null)?.text).filter((text): text is string => typeof text === 'string') : [];
-    const productionYear = typeof data.productionYear === 'number' ? data.productionYear : undefined;
+    // A year no work can have is the decider's to refuse (422), not a query's to fail on.
+    if (data.productionYear !== undefined && !(Number.isSafeInteger(data.productionYear) && Math.abs(data.productionYear as number) < 100_000)) return;
+    const productionYear = data.productionYear as number | undefined;
     const confirmed = confirmedDistinct(data);
     const found = await findLikelyDuplicateWorks(this.pool, { kind: data.kind, originalLanguage: data.originalLanguage, productionYear }, titles);
     const candidates = found.filter((candidate) => candidate.id !== data.workId && !confirmed.has(candidate.id));
