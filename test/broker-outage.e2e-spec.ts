@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../libs/database/src/project-root.js';
 import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { createKafka, REELWIRE_TOPICS } from '../libs/messaging/src/kafka.js';
 import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
 import { startChild, type RunningChild } from './support/child-app.js';
-import { AUDITOR, drillClient, newTally, sleep, waitUntil } from './support/drill-writers.js';
+import { assertPublishedAndProjectedOnce, drillClient, newTally, sleep, waitUntil } from './support/drill-writers.js';
 import { freePort } from './support/free-port.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -117,41 +115,7 @@ describe('Kafka broker outage under concurrent writers (admin API, outbox relay 
     const { rows: stored } = await pool.query<{ event_id: string; stream_id: string }>('SELECT event_id::text, stream_id FROM events WHERE stream_id = ANY($1)', [streams]);
     expect(stored.map((row) => row.event_id).sort()).toEqual([...acknowledgedIds].sort());
 
-    // Published: the relay drains the outbox, and every event is on Kafka.
-    await waitUntil('the outbox is drained', async () => (await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 60_000);
-    const onKafka = new Set<string>();
-    const kafka = createKafka({ brokers: broker!.brokers, clientId: 'reelwire-broker-outage-test' });
-    const consumer = kafka.consumer({ groupId: `broker-outage-check-${randomUUID()}`, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: REELWIRE_TOPICS.map((topic) => topic.topic), fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          onKafka.add((JSON.parse(message.value!.toString('utf8')) as { eventId: string }).eventId);
-        },
-      });
-      await waitUntil('every acknowledged event was read back from Kafka', () => acknowledgedIds.every((id) => onKafka.has(id)), 60_000);
-    } finally {
-      await consumer.disconnect();
-    }
-
-    // Projected, each event once: every stream's version in the read models is the number of its acknowledged events.
-    const versions = async () =>
-      new Map(
-        (await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [streams])).rows.map((row) => [
-          row.stream_id,
-          row.version,
-        ]),
-      );
-    await waitUntil('the read models reflect every acknowledged write', async () => {
-      const projected = await versions();
-      return streams.every((stream) => projected.get(stream) === tally.acknowledged.get(stream)!.length);
-    }, 90_000);
-    expect((await pool.query('SELECT count(*)::int AS n FROM read_models.dead_letters')).rows[0].n).toBe(0);
-    for (const id of tally.works) {
-      const card = await call('GET', `/projects/${id}`, undefined, AUDITOR);
-      expect(card.status).toBe(200);
-    }
+    await assertPublishedAndProjectedOnce({ pool, brokers: broker!.brokers, clientId: 'reelwire-broker-outage-test', tally, call });
     expect(problems().map(({ name }) => name)).toEqual([]);
     expect(outputs()).not.toMatch(/Unhandled 'error' event/);
     // The outage reached the two apps that talk to Kafka (they were refused while it lasted) and they rode it out.

@@ -1,4 +1,7 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { createKafka, REELWIRE_TOPICS } from '../../libs/messaging/src/kafka.js';
 
 /*
  * The writers of the fault drills (test/postgres-restart.e2e-spec.ts, test/broker-outage.e2e-spec.ts): editors who
@@ -122,4 +125,46 @@ export function drillClient(baseUrl: () => string, label: string) {
   }
 
   return { call, write, editor };
+}
+
+/**
+ * After a drill: every acknowledged event was published (the outbox is drained and each is read back from Kafka) and
+ * projected once (each stream's version in the read models is the number of its acknowledged events), nothing was
+ * dead-lettered, and each written work's project card answers.
+ */
+export async function assertPublishedAndProjectedOnce(drill: {
+  pool: pg.Pool;
+  brokers: string;
+  clientId: string;
+  tally: Tally;
+  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer>;
+}): Promise<void> {
+  const { pool, tally } = drill;
+  const streams = [...tally.acknowledged.keys()];
+  const acknowledgedIds = [...tally.acknowledged.values()].flat();
+  await waitUntil('the outbox is drained', async () => (await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 60_000);
+  const onKafka = new Set<string>();
+  const consumer = createKafka({ brokers: drill.brokers, clientId: drill.clientId }).consumer({ groupId: `${drill.clientId}-check-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: REELWIRE_TOPICS.map((topic) => topic.topic), fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        onKafka.add((JSON.parse(message.value!.toString('utf8')) as { eventId: string }).eventId);
+      },
+    });
+    await waitUntil('every acknowledged event was read back from Kafka', () => acknowledgedIds.every((id) => onKafka.has(id)), 60_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  await waitUntil('the read models reflect every acknowledged write', async () => {
+    const { rows } = await pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM read_models.projection_streams WHERE stream_id = ANY($1)', [streams]);
+    const projected = new Map(rows.map((row) => [row.stream_id, row.version]));
+    return streams.every((stream) => projected.get(stream) === tally.acknowledged.get(stream)!.length);
+  }, 90_000);
+  expect((await pool.query('SELECT count(*)::int AS n FROM read_models.dead_letters')).rows[0].n).toBe(0);
+  for (const id of tally.works) {
+    const card = await drill.call('GET', `/projects/${id}`, undefined, AUDITOR);
+    expect(card.status).toBe(200);
+  }
 }

@@ -155,3 +155,36 @@ export function evolveMerge(aggregate: MergeAggregate, state: MergeState, event:
       throw new Error(`${event.type} is not a ${aggregate} merge event`);
   }
 }
+
+/** A merge or its undo, as each kind's commands carry it: the duplicate's id under the kind's id field. */
+export interface MergeCommandOf {
+  type: string;
+  data: UndoMergeData & { survivorId?: string };
+}
+
+/**
+ * One kind's merge decider, the same for people, companies and works but for the kind, its merge command's type and
+ * how its state shows merges: `streams` names the two streams a command changes (the duplicate's, then the
+ * survivor's; an undo names only the duplicate, so its survivor is read from the duplicate's state), `decide` returns
+ * [duplicate's stream events, survivor's stream events], appended together.
+ */
+export function mergeDeciderOf<State, Command extends MergeCommandOf, Event extends DomainEvent>(
+  aggregate: MergeAggregate,
+  mergeType: Command['type'],
+  mergeable: (state: State) => MergeableState,
+) {
+  const duplicateIdOf = (command: Command) => (command.data as unknown as Record<string, string>)[ID_FIELDS[aggregate]]!;
+  return {
+    streams(command: Command, duplicate: State): { duplicateId: string; survivorId: string } {
+      const duplicateId = duplicateIdOf(command);
+      return { duplicateId, survivorId: command.type === mergeType ? command.data.survivorId! : survivorOf(aggregate, duplicateId, mergeable(duplicate)) };
+    },
+    decide(command: Command, duplicate: State, survivor: State, context: DecideContext): [StreamEvents<Event>, StreamEvents<Event>] {
+      const decided =
+        command.type === mergeType
+          ? decideMerge(aggregate, duplicateIdOf(command), command.data as MergeData, mergeable(duplicate), mergeable(survivor), context)
+          : decideUndoMerge(aggregate, duplicateIdOf(command), command.data, mergeable(duplicate), mergeable(survivor), context);
+      return decided as [StreamEvents<Event>, StreamEvents<Event>];
+    },
+  };
+}
