@@ -46,7 +46,7 @@ describe('tracing: one editor command is one trace across the admin API, the rel
       RELAY_POLL_INTERVAL_MS: '100',
       PROJECTOR_METRICS_PORT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      // Spans leave each process within 100 ms instead of the default 5 s.
+      // The test waits for spans: export them soon after they end rather than after the SDK's default delay.
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     const start = (name: string) => {
