@@ -1,8 +1,8 @@
 import type { PublishedEvent } from '../../../contracts/src/published-event.js';
-import { givenEvents, type ProjectionSpec } from '../engine/testing/projection-spec.js';
+import { expectAsOfEqualsReplay, givenEvents, type ProjectionSpec } from '../engine/testing/projection-spec.js';
 import type { MemoryProjectionStore } from '../engine/memory-store.js';
 import { canonicalRows, expectedRows } from '../testing/expected-rows.js';
-import { cutAt, randomLog } from '../testing/random-log.js';
+import { randomLog } from '../testing/random-log.js';
 import { buildScenario, publishScenario, uuid } from '../testing/scenario.js';
 import { COMPANY_PORTFOLIO, companyPortfolioProjection } from './company-portfolio.handlers.js';
 
@@ -448,12 +448,8 @@ async function expectSameAsFold(events: readonly PublishedEvent[], runSize: numb
   const spec = await givenEvents(companyPortfolioProjection, events, runSize);
   expect(spec.store.deadLetters).toEqual([]);
   expect(canonicalRows(shownRows(spec.store))).toEqual(canonicalRows(expectedRows(events).company_portfolio));
-  // as of every position: the rows (hidden ones too) of a fresh engine fed only the events up to it
-  for (const event of events) {
-    const p = Number(event.globalPosition);
-    const fresh = await givenEvents(companyPortfolioProjection, cutAt(events, p), events.length);
-    expect(allTables(spec.store, p)).toEqual(allTables(fresh.store));
-  }
+  // as of every position: the rows (hidden ones too) of an engine fed only the events up to it
+  await expectAsOfEqualsReplay(companyPortfolioProjection, spec.store, events, allTables);
 }
 
 describe('company portfolio projection: the fold-based reference', () => {

@@ -2,9 +2,9 @@ import type { PublishedEvent } from '../../../contracts/src/published-event.js';
 import { ProjectionEngine } from '../engine/engine.js';
 import { MemoryProjectionStore } from '../engine/memory-store.js';
 import type { Row } from '../engine/projection.js';
-import { givenEvents, type ProjectionSpec } from '../engine/testing/projection-spec.js';
+import { expectAsOfEqualsReplay, givenEvents, type ProjectionSpec } from '../engine/testing/projection-spec.js';
 import { canonicalRows, expectedRows } from '../testing/expected-rows.js';
-import { cutAt, randomLog } from '../testing/random-log.js';
+import { randomLog } from '../testing/random-log.js';
 import { buildScenario, IDS, publishScenario, uuid } from '../testing/scenario.js';
 import { TIMELINE_ENTRIES, TIMELINE_FACTS, timelineProjection } from './timeline.handlers.js';
 
@@ -513,15 +513,10 @@ async function expectAsReference(events: readonly PublishedEvent[], runSize: num
   expect(projectedEntries(spec)).toEqual(referenceEntries(events));
 }
 
-/** For every position: the rows as of it equal a fresh engine's current rows given only the events up to it. */
+/** For every position: the rows as of it equal an engine's current rows given only the events up to it. */
 async function expectAsOfEveryPosition(events: readonly PublishedEvent[], runSize: number): Promise<void> {
   const spec = await givenEvents(timelineProjection, events, runSize);
-  for (const event of events) {
-    const p = Number(event.globalPosition);
-    const fresh = new MemoryProjectionStore(new ProjectionEngine([timelineProjection]));
-    await fresh.applyEvents(cutAt(events, p));
-    for (const table of [ENTRIES, FACTS]) expect(spec.store.rowsAt(table, p)).toEqual(fresh.rowsAt(table));
-  }
+  await expectAsOfEqualsReplay(timelineProjection, spec.store, events, (store, position) => [ENTRIES, FACTS].map((table) => store.rowsAt(table, position)));
 }
 
 describe('timeline projection: the reference', () => {
