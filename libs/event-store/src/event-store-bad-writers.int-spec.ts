@@ -13,12 +13,11 @@ const BAD_WRITER_COUNTS = [0, 1, 2] as const;
 const ROUNDS = 10;
 const PHASE_MS = 600;
 /**
- * The most one or two bad writers may slow the good ones down in this test. Not the issue's 20%: the three phases
- * run one after the other on a machine that CI and other work share, and how fast sixteen writers commit on two cores
- * moves from one phase to the next by more than that with nobody failing at all. It is still well below what every
- * earlier way of failing bad calls cost, where PostgreSQL saw them: let into groups, a bad call failed its group (split
- * in halves, or before that retried one call at a time); checked alone first, each refusal was a round trip that took
- * the good writers' CPU on two cores. docs/reliability.md has the figures of each.
+ * The most one or two bad writers may slow the good ones down in this test. Not the issue's 20%: the phases run one
+ * after the other on a machine that CI and other work share, and how fast sixteen writers commit on two cores moves
+ * from one phase to the next by more than that with nobody failing at all. It is still well below what bad calls cost
+ * when they were let into groups, where each one failed the group it landed in (split in halves, or before that
+ * retried one call at a time), so the test fails on that code. docs/reliability.md has the figures.
  */
 const MAX_SLOWDOWN = 0.3;
 
