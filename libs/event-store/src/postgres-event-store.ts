@@ -101,8 +101,8 @@ type SettledCall =
   | { kind: 'claimed'; fingerprint: string | null; result: StoredIdempotentResult | null };
 
 /**
- * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls one
- * by one. Anything else thrown after the statement committed must not be retried (it would append twice).
+ * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls (in
+ * halves, see retryFailedGroup). Anything else thrown after the statement committed must not be retried (it would append twice).
  */
 class AppendStatementFailed extends Error {
   constructor(override readonly cause: unknown) {
