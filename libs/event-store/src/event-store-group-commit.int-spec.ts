@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createPool } from '../../database/src/pool.js';
 import { startSeverableProxy } from '../../../test/support/severable-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
@@ -105,6 +106,44 @@ describe('PostgresEventStore group commit', () => {
     for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), row.tx]);
     return byStream;
   }
+
+  it('does not fail a group for a call that expects a wrong version, and splits a group failed by one call in halves, not call by call', async () => {
+    // One statement at a time: the first call goes alone, the sixteen made behind it queue and go as one group.
+    const serial = new PostgresEventStore(db.pool, { maxGroupsInFlight: 1, eagerGroupsInFlight: 1 });
+    const tag = randomUUID();
+    const reused = testEvent('Reused');
+    await serial.append({ id: `work-halves-stored-${tag}`, type: 'work' }, 'no-stream', [reused]);
+    const group = async (round: string, odd: 'conflict' | 'stored event id') => {
+      const streams = Array.from({ length: 16 }, (_, i) => ({ id: `work-halves-${round}-${i}-${tag}`, type: 'work' }));
+      const first = serial.append({ id: `work-halves-${round}-first-${tag}`, type: 'work' }, 'no-stream', [testEvent('First')]);
+      const outcomes = await Promise.allSettled(
+        streams.map((stream, i) =>
+          i < 15
+            ? serial.append(stream, 'no-stream', [testEvent(`G${i}`)])
+            : odd === 'conflict'
+              ? serial.append(stream, 3, [testEvent('Conflict')])
+              : serial.append(stream, 'no-stream', [{ ...reused, type: 'Dup' }]),
+        ),
+      );
+      await first;
+      expect(outcomes.map((o) => o.status)).toEqual(streams.map((_, i) => (i < 15 ? 'fulfilled' : 'rejected')));
+      const txs = await transactions(streams.slice(0, 15).map((stream) => stream.id));
+      return { reason: (outcomes[15] as PromiseRejectedResult).reason as unknown, statements: new Set([...txs.values()].flat()).size };
+    };
+
+    // A conflict is the call's own outcome inside the group's statement: the other fifteen commit in that statement.
+    const conflict = await group('conflict', 'conflict');
+    expect(conflict.reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect(conflict.statements).toBe(1);
+
+    // An event id already stored fails the whole statement. Split in halves, the half without it commits at once and
+    // the other splits again: the fifteen good calls commit in four statements (log2 of 16), where retrying the group
+    // call by call took fifteen.
+    const failed = await group('dup', 'stored event id');
+    expect(failed.reason).toMatchObject({ code: '23505' });
+    expect(failed.statements).toBe(4);
+    expect((await store.verifyChain()).ok).toBe(true);
+  });
 
   it('commits a call larger than a group on its own, while small calls around it keep being grouped and keep their order', async () => {
     const sized = new PostgresEventStore(db.pool, { maxGroupEvents: 10 });

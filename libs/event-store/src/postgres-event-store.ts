@@ -3,6 +3,7 @@ import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
 import { chainHeadMismatch, chainLinkMismatch, type ChainLink } from './chain-check.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
+import { appendRefusal } from './append-refusals.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -76,16 +77,6 @@ const APPEND_STATEMENT = `SELECT call_outcomes, call_conflict_streams, call_curr
   stream_base_versions, appended_at, first_prev_hash, positions, hashes
   FROM event_store_append($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text)`;
 
-/**
- * event_store_append's parameters cast as it casts them, and each event's data and metadata (recordedAt in its hole)
- * cast to jsonb as its INSERT does: fails where the append statement would fail for its values, writes nothing.
- */
-const REFUSAL_CHECK_STATEMENT = `SELECT cardinality($1::text[]) + cardinality($2::text[]) + cardinality($3::int[]) + cardinality($4::text[])
-    + cardinality($5::text[]) + cardinality($6::int[]) + cardinality($7::int[]) + cardinality($8::uuid[]) + cardinality($9::text[])
-    + cardinality($10::int[]) AS parameters,
-  (SELECT count(*) FROM (SELECT string_to_array(e, E'\\x1f') AS p FROM unnest(string_to_array($11::text, E'\\x1e')) AS e) pieces
-   WHERE p[1]::jsonb IS NOT NULL AND (p[3] || '1970-01-01T00:00:00.000Z' || p[4])::jsonb IS NOT NULL) AS events`;
-
 interface AppendStatementRow {
   /** NULL when every call was appended. */
   call_outcomes: Array<'appended' | 'conflict' | 'claimed'> | null;
@@ -110,8 +101,8 @@ type SettledCall =
   | { kind: 'claimed'; fingerprint: string | null; result: StoredIdempotentResult | null };
 
 /**
- * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls one
- * by one. Anything else thrown after the statement committed must not be retried (it would append twice).
+ * The append statement did not commit (it failed or its transaction was rolled back): a group may retry its calls (in
+ * halves, see retryFailedGroup). Anything else thrown after the statement committed must not be retried (it would append twice).
  */
 class AppendStatementFailed extends Error {
   constructor(override readonly cause: unknown) {
@@ -155,8 +146,8 @@ interface PreparedCall {
   events: PreparedEvent[];
   /** Every stream id and the idempotency key: what another statement in flight must not touch. */
   resources: string[];
-  /** It carries a value PostgreSQL refuses (see refusedByPostgres): it must not join a group. */
-  refused: boolean;
+  /** PostgreSQL's error for a value of the call it refuses (see append-refusals.ts): the call is not sent. */
+  refusal: pg.DatabaseError | undefined;
 }
 
 /** Separators of event_store_append's event_texts; canonical JSON escapes every control character. */
@@ -177,7 +168,7 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
   const texts: string[] = [];
   const events: PreparedEvent[] = [];
   const resources: string[] = [];
-  let jsonbRefuses = false;
+  const judged: Parameters<typeof appendRefusal>[2] = [];
   for (const { stream, events: toAppend } of appends) {
     resources.push(`stream:${stream.id}`);
     for (const event of toAppend) {
@@ -211,42 +202,12 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
           PIECE_SEPARATOR + text.afterPrevHash + PIECE_SEPARATOR + text.afterVersion,
       );
       events.push(prepared);
-      jsonbRefuses ||= jsonbRefusesPiece(text.data) || jsonbRefusesPiece(text.metadataHead) || jsonbRefusesPiece(text.metadataTail);
+      judged.push({ eventId: event.metadata.eventId, type: event.type, schemaVersion, json: { data: text.data, metadataPieces: [text.metadataHead, text.metadataTail] } });
     }
   }
   if (idempotency) resources.push(`key:${idempotency.key}`);
-  const refused = jsonbRefuses || refusedByPostgres(appends, idempotency, types, schemaVersions);
-  return { appends, idempotency, eventIds, types, schemaVersions, texts: texts.join(EVENT_SEPARATOR), events, resources, refused };
-}
-
-/**
- * In canonical JSON (JSON.stringify's escapes), a \u0000 or a lone surrogate's \udXXX escape: backslashes only appear
- * escaped, so one preceded by an even number of backslashes is an escape, not text. jsonb refuses both (22P05, 22P02).
- */
-const JSONB_REFUSED_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/;
-const jsonbRefusesPiece = (piece: string) => piece.includes('\\u') && JSONB_REFUSED_ESCAPE.test(piece);
-const INT4_MAX = 2 ** 31 - 1;
-const isInt4 = (value: number) => Number.isInteger(value) && value >= -INT4_MAX - 1 && value <= INT4_MAX;
-
-/**
- * Whether the append statement is bound to fail for a parameter of this call, whatever group it is in: a NUL in a text
- * parameter (refused before the statement runs, 22021), a schema or expected version outside int. With the jsonb
- * refusals of its events' data and metadata (JSONB_REFUSED_ESCAPE), these are the values PostgreSQL refuses. Such a
- * call in a group fails the whole group, which then splits; checked on its own before it queues (checkRefusedCall), it
- * costs the others nothing.
- */
-function refusedByPostgres(
-  appends: StreamAppend[],
-  idempotency: AppendOptions['idempotency'],
-  types: string[],
-  schemaVersions: number[],
-): boolean {
-  const hasNul = (text: string | undefined) => text !== undefined && text.includes('\u0000');
-  if (hasNul(idempotency?.key) || hasNul(idempotency?.fingerprint) || types.some(hasNul)) return true;
-  if (schemaVersions.some((version) => !isInt4(version))) return true;
-  return appends.some(
-    ({ stream, expectedVersion }) => hasNul(stream.id) || hasNul(stream.type) || (typeof expectedVersion === 'number' && !isInt4(expectedVersion)),
-  );
+  const refusal = appendRefusal(appends, idempotency, judged);
+  return { appends, idempotency, eventIds, types, schemaVersions, texts: texts.join(EVENT_SEPARATOR), events, resources, refusal };
 }
 
 /** The calls flattened into event_store_append's parameters (the migrations document each one). */
@@ -283,6 +244,14 @@ function appendStatementValues(calls: PreparedCall[]): unknown[] {
     alone ? alone.schemaVersions : calls.flatMap((call) => call.schemaVersions),
     alone ? alone.texts : calls.map((call) => call.texts).join(EVENT_SEPARATOR),
   ];
+}
+
+/**
+ * The statement and parameters the store would send for this one call, whatever PostgreSQL will make of them: lets a
+ * test have PostgreSQL judge the values the store refuses without sending them (append-refusals.ts).
+ */
+export function appendStatementOf(appends: StreamAppend[], idempotency?: AppendOptions['idempotency']): { text: string; values: unknown[] } {
+  return { text: APPEND_STATEMENT, values: appendStatementValues([prepareCall(appends, idempotency)]) };
 }
 
 /** Every call's outcome from the statement's answer, with its stored events when it was appended. */
@@ -337,6 +306,19 @@ function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCal
     });
     return { kind: 'appended', results };
   });
+}
+
+/**
+ * Rejects with the error on a timer turn of the event loop, not at once. A call refused without any I/O would otherwise
+ * reject in a microtask, and a caller that retries refused calls in a closed loop (`while (!stop) await append(…)`)
+ * would run on microtasks alone: the event loop would never reach its timers or its I/O, so neither the answers of the
+ * statements in flight nor the timer meant to stop the loop would ever arrive. setImmediate would let I/O through, but
+ * with a refusal due on every turn the event loop would never sleep: a closed loop of refused calls would keep a core
+ * busy. On a timer, the event loop sleeps until it is due, so such a caller waits for each refusal about as long as
+ * for a short round trip, and its refusals cost next to nothing.
+ */
+function refuseOnALaterTurn(error: unknown): Promise<never> {
+  return new Promise((_, reject) => setTimeout(reject, 0, error));
 }
 
 function validateAppends(appends: StreamAppend[]): void {
@@ -468,12 +450,22 @@ export class PostgresEventStore {
    * claim and expected-version check, so a conflicting call fails alone. A call that arrives when fewer than
    * eagerGroupsInFlight statements are in flight commits at once on its own; a group bounded by events goes at once
    * too. See README.md "Group commit".
+   *
+   * A call PostgreSQL would refuse for its values (append-refusals.ts) is refused here with PostgreSQL's error, without
+   * being sent: it would fail any group it joined, and a round trip per refusal is CPU the database and this process
+   * take from the calls that succeed. Calls that are not valid appends (validateAppends, events that are not JSON) are
+   * refused the same way.
    */
   async appendMany(appends: StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
-    validateAppends(appends);
-    const call = prepareCall(appends, options.idempotency);
+    let call: PreparedCall;
+    try {
+      validateAppends(appends);
+      call = prepareCall(appends, options.idempotency);
+    } catch (error) {
+      return refuseOnALaterTurn(error);
+    }
+    if (call.refusal) return refuseOnALaterTurn(call.refusal);
     if (!this.groupCommit) return this.appendAlone(call);
-    if (call.refused) await this.checkRefusedCall(call);
     return new Promise<AppendResult[]>((resolve, reject) => {
       this.queue.push({ call, resolve, reject });
       this.flush();
@@ -538,7 +530,7 @@ export class PostgresEventStore {
    * call is checked in its own subtransaction, so a conflicting call fails alone; promises settle after the commit. A
    * call whose key is already claimed (a retry, or the same key twice in the group) is answered after the commit on
    * its own path, which replays or refuses it. If the statement fails (a deadlock with another process's group, an
-   * event id that already exists, a value PostgreSQL refuses, a lost connection), nothing of it committed, or, when the
+   * event id that already exists, a lost connection), nothing of it committed, or, when the
    * connection broke, perhaps all of it did: see retryFailedGroup.
    */
   private async commitGroup(batch: QueuedAppend[]): Promise<void> {
@@ -621,26 +613,6 @@ export class PostgresEventStore {
       }
       return results;
     });
-  }
-
-  /**
-   * Lets PostgreSQL refuse a call that carries a value it refuses (see refusedByPostgres) on its own, before the call
-   * can join a group: the caller gets PostgreSQL's own error, as when its append statement failed, and no group fails
-   * for it (a failed group costs its calls about 2·log2(n) statements, each taking the chain lock). The check casts the
-   * call's parameters and its events' data and metadata as the append statement does, and takes no lock. Should
-   * PostgreSQL accept them after all, the call goes on to the queue.
-   */
-  private async checkRefusedCall(call: PreparedCall): Promise<void> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query({ name: 'event_store_append_check', text: REFUSAL_CHECK_STATEMENT, values: appendStatementValues([call]) });
-    } catch (error) {
-      if (outcomeUnknown(error)) broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
   }
 
   /** One call in its own event_store_append statement: the path of an uncontended append. */
