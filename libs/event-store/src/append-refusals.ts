@@ -54,6 +54,17 @@ function intRefusal(value: unknown, place: Place): pg.DatabaseError | undefined 
 /** PostgreSQL's uuid input: 32 hex digits, a hyphen allowed after any group of four but the last, optionally in braces. */
 const POSTGRES_UUID = /^(?:[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}|\{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}\})$/;
 
+/**
+ * A uuid as PostgreSQL gives it back (lower case, hyphens 8-4-4-4-12) for any spelling its input accepts; anything
+ * else unchanged, for the refusal to name. The store hashes and answers this spelling: hashing the caller's upper case
+ * or braces while the uuid column keeps PostgreSQL's would make an intact event fail verification.
+ */
+export function canonicalUuid(value: string): string {
+  if (!POSTGRES_UUID.test(value)) return value;
+  const hex = value.replace(/[{}-]/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 const NUL_ESCAPE = { code: '22P05', message: 'unsupported Unicode escape sequence', detail: '\\u0000 cannot be converted to text.' };
 const LOW_MUST_FOLLOW = { code: '22P02', message: 'invalid input syntax for type json', detail: 'Unicode low surrogate must follow a high surrogate.' };
 const HIGH_AFTER_HIGH = { code: '22P02', message: 'invalid input syntax for type json', detail: 'Unicode high surrogate must not follow a high surrogate.' };

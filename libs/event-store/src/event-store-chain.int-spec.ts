@@ -77,6 +77,19 @@ describe('PostgresEventStore hash chain', () => {
     expect(await store.verifyChain()).toMatchObject({ ok: true, checked: 3 });
   });
 
+  it('stores, hashes and answers an event id in PostgreSQL\'s spelling whichever spelling the caller used', async () => {
+    const id = '6F9619FF-8B86-D011-B42D-00C04FC964FF';
+    const braced = '{6f9619ff8b86d011b42d00c04fc964fe}';
+    const [upper] = (await store.append({ id: 'work-1', type: 'work' }, 'no-stream', [testEvent('A', {}, { eventId: id })])).events;
+    const [inBraces] = (await store.append({ id: 'work-1', type: 'work' }, 1, [testEvent('B', {}, { eventId: braced })])).events;
+    expect([upper!.eventId, inBraces!.eventId]).toEqual(['6f9619ff-8b86-d011-b42d-00c04fc964ff', '6f9619ff-8b86-d011-b42d-00c04fc964fe']);
+    expect((await allEvents()).map((event) => [event.eventId, event.metadata.eventId, event.hash])).toEqual([
+      [upper!.eventId, upper!.eventId, upper!.hash],
+      [inBraces!.eventId, inBraces!.eventId, inBraces!.hash],
+    ]);
+    expect(await store.verifyChain()).toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('detects an event whose data was altered', async () => {
     await seed();
     const [, second] = await allEvents();

@@ -3,7 +3,7 @@ import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows.js';
 import { eventHash, eventHashText, GENESIS_HASH } from './canonical-hash.js';
 import { chainHeadMismatch, chainLinkMismatch, type ChainLink } from './chain-check.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
-import { appendRefusal } from './append-refusals.js';
+import { appendRefusal, canonicalUuid } from './append-refusals.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -173,20 +173,21 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
     resources.push(`stream:${stream.id}`);
     for (const event of toAppend) {
       const schemaVersion = event.metadata.schemaVersion ?? 1;
+      const eventId = typeof event.metadata.eventId === 'string' ? canonicalUuid(event.metadata.eventId) : event.metadata.eventId;
       // Through JSON and back, as jsonb will give them back: what the hash covers, what is stored and what the caller
       // gets. The metadata stored and hashed is the caller's with schemaVersion set and recordedAt replaced by the
       // store's (eventHashText leaves the caller's recordedAt out and writes schemaVersion; settleCalls sets both in
       // the answer): no copy of the caller's object to say so.
       const prepared: PreparedEvent = {
         data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>,
-        metadata: JSON.parse(JSON.stringify(event.metadata)) as Record<string, unknown>,
+        metadata: { ...(JSON.parse(JSON.stringify(event.metadata)) as Record<string, unknown>), eventId },
         schemaVersion,
       };
       const text = eventHashText(
         {
           streamId: stream.id,
           streamType: stream.type,
-          eventId: event.metadata.eventId,
+          eventId,
           type: event.type,
           schemaVersion,
           data: prepared.data,
@@ -194,7 +195,7 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
         },
         { setSchemaVersion: true },
       );
-      eventIds.push(event.metadata.eventId);
+      eventIds.push(eventId);
       types.push(event.type);
       schemaVersions.push(schemaVersion);
       texts.push(
@@ -202,7 +203,7 @@ function prepareCall(appends: StreamAppend[], idempotency: AppendOptions['idempo
           PIECE_SEPARATOR + text.afterPrevHash + PIECE_SEPARATOR + text.afterVersion,
       );
       events.push(prepared);
-      judged.push({ eventId: event.metadata.eventId, type: event.type, schemaVersion, json: { data: text.data, metadataPieces: [text.metadataHead, text.metadataTail] } });
+      judged.push({ eventId, type: event.type, schemaVersion, json: { data: text.data, metadataPieces: [text.metadataHead, text.metadataTail] } });
     }
   }
   if (idempotency) resources.push(`key:${idempotency.key}`);
@@ -289,7 +290,7 @@ function settleCalls(calls: PreparedCall[], row: AppendStatementRow): SettledCal
           streamId: stream.id,
           streamType: stream.type,
           streamVersion: base + i + 1,
-          eventId: event.metadata.eventId,
+          eventId: metadata.eventId as string,
           type: event.type,
           schemaVersion,
           data,
