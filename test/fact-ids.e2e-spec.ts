@@ -132,6 +132,38 @@ describe('admin API: the answer names the fact a write added, and the title it d
     expect((await state(`/deals/${deal.body.id}`)).parties.map((p: { partyId: string }) => p.partyId)).toContain(party.body.factId);
   });
 
+  it('/docs-json documents factType, factId, facts and demoted on the write answers; a route that always adds a fact requires them', async () => {
+    const document = (await api.http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: any }> }> }>> };
+    const answerOf = (path: string, status = '200') => document.paths[path]!.post!.responses[status]!.content!['application/json']!.schema;
+    const adds: Record<string, string> = {
+      '/works/{workId}/titles': 'title',
+      '/works/{workId}/credits': 'company-credit',
+      '/works/{workId}/attachments': 'talent-attachment',
+      '/works/{workId}/releases': 'release',
+      '/works/{workId}/relations': 'relation',
+      '/works/{workId}/milestones': 'milestone',
+      '/works/{workId}/status-changes': 'status-change',
+      '/works/{workId}/credits/{creditId}/move': 'company-credit',
+      '/works/{workId}/attachments/{attachmentId}/move': 'talent-attachment',
+      '/deals/{dealId}/parties': 'party',
+      '/deals/{dealId}/works': 'work',
+      '/deals/{dealId}/status-changes': 'status-change',
+      '/people/{personId}/names': 'name',
+      '/organizations/{organizationId}/names': 'name',
+    };
+    for (const [path, type] of Object.entries(adds)) {
+      const schema = answerOf(path);
+      expect({ path, required: schema.required, factTypes: schema.properties.factType.enum }).toEqual({ path, required: expect.arrayContaining(['factType', 'factId', 'facts']), factTypes: [type] });
+    }
+    for (const [path, type] of [['/works', 'work'], ['/people', 'person'], ['/organizations', 'organization'], ['/deals', 'deal']] as const) {
+      expect(answerOf(path, '201').properties.factType.enum).toEqual([type]);
+    }
+    // Fixes and primary-title changes may add or demote: documented, not required.
+    expect(answerOf('/works/{workId}/corrections').properties).toHaveProperty('factId');
+    expect(answerOf('/works/{workId}/primary-title').properties.demoted.properties).toHaveProperty('text');
+    expect(answerOf('/works/{workId}/primary-title').required).not.toContain('demoted');
+  });
+
   it('a title added as primary says which title it demoted, on the first answer and on a replay; the history shows the change', async () => {
     const registered = await post('/works', film(`The Host ${unique()}`)).expect(201);
     const workId = registered.body.id as string;
