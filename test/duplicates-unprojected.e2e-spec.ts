@@ -57,6 +57,28 @@ describe('admin API: a record registered a moment ago is a duplicate candidate b
     expect(typedPlain.body.candidates).toEqual([expect.objectContaining({ id: studio.body.id, name: `Hãng Phim Giải Phóng ${suffix}`, similarity: 1 })]);
   });
 
+  it('a record merged away or retracted a moment ago is no candidate any more, as in the read models; undone, it is again', async () => {
+    const name = `Jeon Do-yeon ${tag()}`;
+    const survivor = (await post('/people', person(name)).expect(201)).body.id as string;
+    const duplicate = (await post('/people', person(name.replace('Do-yeon', 'Doyeon'), { distinctFrom: [survivor] })).expect(201)).body.id as string;
+    const candidates = async () => {
+      const held = await post('/people', person(name.replace('Do-yeon', 'Do yeon')));
+      return held.status === 201 ? held.status : (held.body.candidates as { id: string }[]).map((c) => c.id).sort();
+    };
+    expect(await candidates()).toEqual([survivor, duplicate].sort());
+    await post(`/people/${duplicate}/merge`, { survivorId: survivor, note: 'One actress', source: BRIEF }).expect(200);
+    expect(await candidates()).toEqual([survivor]);
+    await post(`/people/${duplicate}/merge/undo`, { note: 'Two actresses after all', source: BRIEF }).expect(200);
+    expect(await candidates()).toEqual([survivor, duplicate].sort());
+    await post(`/people/${duplicate}/retractions`, { fact: { type: 'person', id: duplicate }, note: 'No such actress', source: BRIEF }).expect(200);
+    expect(await candidates()).toEqual([survivor]);
+
+    const title = `Hẹn Hò Với Sát Nhân ${tag()}`;
+    const work = (await post('/works', film(title)).expect(201)).body.id as string;
+    await post(`/works/${work}/retractions`, { fact: { type: 'work', id: work }, note: 'Never announced', source: BRIEF }).expect(200);
+    await post('/works', film(title)).expect(201);
+  });
+
   it('the same film, one right after the other, is held by the works rule: same kind and language, same or unknown year; a remake is not', async () => {
     const title = `Mắt Biếc ${tag()}`;
     const original = await post('/works', film(title, { productionYear: 2019 })).expect(201);
