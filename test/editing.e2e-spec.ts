@@ -19,7 +19,11 @@ describe('admin API: editing film-deal facts', () => {
   const post = (path: string, body: object, auth = EDITOR) => api.http().post(path).set('Authorization', auth).send(body);
   const get = (path: string, auth = AUDITOR) => api.http().get(path).set('Authorization', auth);
 
-  function originalWork(workId = randomUUID()) {
+  // Each story registers its own film and companies: a record registered a moment ago is a duplicate candidate (the
+  // check reads the log's unprojected tail), so their names carry an edition of their own.
+  const edition = () => randomUUID();
+
+  function originalWork(workId = randomUUID(), own = edition()) {
     return {
       workId,
       kind: 'feature-film',
@@ -27,9 +31,9 @@ describe('admin API: editing film-deal facts', () => {
       countries: ['KR'],
       productionYear: 2003,
       titles: [
-        { text: '지구를 지켜라!', language: 'ko-Kore', class: 'original', primary: true },
-        { text: "Jigureul jikyeora!", language: 'ko-Latn', class: 'transliterated' },
-        { text: 'Save the Green Planet!', language: 'en', class: 'translated' },
+        { text: `지구를 지켜라! ${own}`, language: 'ko-Kore', class: 'original', primary: true },
+        { text: `Jigureul jikyeora! ${own}`, language: 'ko-Latn', class: 'transliterated' },
+        { text: `Save the Green Planet! ${own}`, language: 'en', class: 'translated' },
       ],
       status: 'released',
       statusEffective: { date: '2003-04-04', precision: 'day' },
@@ -38,7 +42,7 @@ describe('admin API: editing film-deal facts', () => {
   }
 
   async function registerOrganization(name: string, country: string) {
-    const response = await post('/organizations', { kind: 'production-company', country, names: [{ text: name, language: 'en' }], source: BRIEF });
+    const response = await post('/organizations', { kind: 'production-company', country, names: [{ text: `${name} ${edition()}`, language: 'en' }], source: BRIEF });
     expect(response.status).toBe(201);
     return response.body.id as string;
   }
@@ -48,7 +52,7 @@ describe('admin API: editing film-deal facts', () => {
       kind: 'feature-film',
       originalLanguage: 'en',
       countries: ['US', 'KR'],
-      titles: [{ text: 'Save the Green Planet!', language: 'en', class: 'working' }],
+      titles: [{ text: `Save the Green Planet! ${edition()}`, language: 'en', class: 'working' }],
       status: 'in-development',
       statusEffective: { date: '2018', precision: 'year' },
       source: BRIEF,
@@ -59,7 +63,8 @@ describe('admin API: editing film-deal facts', () => {
 
   it('records a work with its titles and source; anyone with a key reads it back with its version as ETag, and its history says who, when and on which source', async () => {
     const workId = randomUUID();
-    const created = await post('/works', originalWork(workId)).set('X-Correlation-Id', 'desk-test-1');
+    const work = originalWork(workId);
+    const created = await post('/works', work).set('X-Correlation-Id', 'desk-test-1');
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe(`/works/${workId}`);
     expect(created.headers.etag).toBe('"1"');
@@ -69,7 +74,7 @@ describe('admin API: editing film-deal facts', () => {
     expect(read.status).toBe(200);
     expect(read.headers.etag).toBe('"1"');
     expect(read.body.state.status).toBe('released');
-    expect(read.body.state.titles.map((title: { text: string }) => title.text)).toEqual(['지구를 지켜라!', 'Jigureul jikyeora!', 'Save the Green Planet!']);
+    expect(read.body.state.titles.map((title: { text: string }) => title.text)).toEqual(work.titles.map((title) => title.text));
 
     const history = await get(`/works/${workId}/history`);
     expect(history.status).toBe(200);
@@ -202,9 +207,10 @@ describe('admin API: editing film-deal facts', () => {
   it('a retried request with the same Idempotency-Key records nothing new and returns the first answer; the key on another request is refused', async () => {
     const workId = randomUUID();
     const key = `register-${workId}`;
-    const first = await post('/works', originalWork(workId)).set('Idempotency-Key', key);
+    const work = originalWork(workId);
+    const first = await post('/works', work).set('Idempotency-Key', key);
     expect(first.status).toBe(201);
-    const retry = await post('/works', originalWork(workId)).set('Idempotency-Key', key);
+    const retry = await post('/works', work).set('Idempotency-Key', key);
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.events).toEqual(first.body.events);

@@ -15,7 +15,8 @@ describe('admin API: HTTP answers kept from Express', () => {
     await api?.close();
   });
 
-  const work = (workId = randomUUID()) => ({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF });
+  // Each a film of its own (a title with a UUID): a work registered a moment ago is a duplicate candidate.
+  const work = (workId = randomUUID()) => ({ workId, kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: `써니 ${randomUUID()}`, language: 'ko-Kore', class: 'original' }], source: BRIEF });
   const postRaw = (path: string, contentType: string, body: string | Buffer, headers: Record<string, string> = {}) => {
     let request = api.http().post(path).set('Authorization', EDITOR).set('Content-Type', contentType);
     for (const [name, value] of Object.entries(headers)) request = request.set(name, value);

@@ -53,7 +53,8 @@ describe('admin API: the HTTP edge', () => {
     await db?.drop();
   });
 
-  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF });
+  // Each a film of its own (a title with a UUID): a work registered a moment ago is a duplicate candidate (409).
+  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: `써니 ${randomUUID()}`, language: 'ko-Kore', class: 'original' }], source: BRIEF });
   const postWork = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/works`, { method: 'POST', headers: { Authorization: `Bearer ${EDITOR_KEY}`, 'Content-Type': 'application/json', ...headers }, body });
   const expectProblem = (answer: RawAnswer, status: number) => {
@@ -291,7 +292,8 @@ describe('admin API: rate limits per key, and /metrics off the API port', () => 
     await db?.drop();
   });
 
-  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: '써니', language: 'ko-Kore', class: 'original' }], source: BRIEF });
+  // Each a film of its own (a title with a UUID): a work registered a moment ago is a duplicate candidate (409).
+  const work = () => ({ workId: randomUUID(), kind: 'feature-film', originalLanguage: 'ko', countries: ['KR'], titles: [{ text: `써니 ${randomUUID()}`, language: 'ko-Kore', class: 'original' }], source: BRIEF });
   const register = (key: string) =>
     fetch(`${base}/works`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(work()) });
   const read = (key?: string) => fetch(`${base}/works/${randomUUID()}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });

@@ -38,16 +38,19 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
   const eventsOfType = async (type: string) =>
     (await api.db.pool.query<{ stream_id: string }>('SELECT stream_id FROM events WHERE type = $1 ORDER BY global_position', [type])).rows.map((row) => row.stream_id);
 
+  // Each registration's own name: records registered a moment ago are duplicate candidates (unprojected-names.ts),
+  // and this file registers hundreds of records that are not the same ones.
+  const distinct = (text: string) => `${text} ${randomUUID()}`;
   // What an editor registers, each call a new record with the ids the test needs to name its facts.
-  const workBody = (titles: object[] = [{ titleId: randomUUID(), text: '지구를 지켜라!', language: 'ko-Kore', class: 'original' }]) => ({
+  const workBody = (titles: object[] = [{ titleId: randomUUID(), text: distinct('지구를 지켜라!'), language: 'ko-Kore', class: 'original' }]) => ({
     kind: 'feature-film',
     originalLanguage: 'ko',
     countries: ['KR'],
     titles,
     source: BRIEF,
   });
-  const organizationBody = (names: object[] = [{ nameId: randomUUID(), text: 'CJ ENM', language: 'en' }]) => ({ kind: 'production-company', country: 'KR', names, source: BRIEF });
-  const personBody = (names: object[] = [{ nameId: randomUUID(), text: 'Jang Joon-hwan', language: 'ko-Latn' }]) => ({ names, nationalities: ['KR'], source: BRIEF });
+  const organizationBody = (names: object[] = [{ nameId: randomUUID(), text: distinct('CJ ENM'), language: 'en' }]) => ({ kind: 'production-company', country: 'KR', names, source: BRIEF });
+  const personBody = (names: object[] = [{ nameId: randomUUID(), text: distinct('Jang Joon-hwan'), language: 'ko-Latn' }]) => ({ names, nationalities: ['KR'], source: BRIEF });
   const work = (titles?: Parameters<typeof workBody>[0]) => created('/works', workBody(titles));
   const organization = (names?: Parameters<typeof organizationBody>[0]) => created('/organizations', organizationBody(names));
   const person = (names?: Parameters<typeof personBody>[0]) => created('/people', personBody(names));
@@ -89,8 +92,8 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     'POST /works/{workId}/primary-title': async () => {
       const titleId = randomUUID();
       const workId = await work([
-        { titleId: randomUUID(), text: '지구를 지켜라!', language: 'ko-Kore', class: 'original', primary: true },
-        { titleId, text: 'Save the Green Planet!', language: 'en', class: 'translated' },
+        { titleId: randomUUID(), text: distinct('지구를 지켜라!'), language: 'ko-Kore', class: 'original', primary: true },
+        { titleId, text: distinct('Save the Green Planet!'), language: 'en', class: 'translated' },
       ]);
       return { url: `/works/${workId}/primary-title`, body: { titleId, source: BRIEF } };
     },
@@ -136,7 +139,7 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     }),
     'POST /works/{workId}/corrections': async () => {
       const titleId = randomUUID();
-      const workId = await work([{ titleId, text: '지구를 지켜라', language: 'ko-Kore', class: 'original' }]);
+      const workId = await work([{ titleId, text: distinct('지구를 지켜라'), language: 'ko-Kore', class: 'original' }]);
       return { url: `/works/${workId}/corrections`, body: fix({ type: 'title', id: titleId }, { changes: { text: '지구를 지켜라!' } }) };
     },
     'POST /works/{workId}/clarifications': async () => {
@@ -168,8 +171,8 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     'POST /organizations/{organizationId}/primary-name': async () => {
       const nameId = randomUUID();
       const organizationId = await organization([
-        { nameId: randomUUID(), text: 'CJ ENM', language: 'en', primary: true },
-        { nameId, text: 'CJ이엔엠', language: 'ko-Kore' },
+        { nameId: randomUUID(), text: distinct('CJ ENM'), language: 'en', primary: true },
+        { nameId, text: distinct('CJ이엔엠'), language: 'ko-Kore' },
       ]);
       return { url: `/organizations/${organizationId}/primary-name`, body: { nameId, source: BRIEF } };
     },
@@ -206,8 +209,8 @@ describe('admin API: an Idempotency-Key always gets the first answer', () => {
     'POST /people/{personId}/primary-name': async () => {
       const nameId = randomUUID();
       const personId = await person([
-        { nameId: randomUUID(), text: 'Jang Joon-hwan', language: 'ko-Latn', primary: true },
-        { nameId, text: '장준환', language: 'ko-Kore' },
+        { nameId: randomUUID(), text: distinct('Jang Joon-hwan'), language: 'ko-Latn', primary: true },
+        { nameId, text: distinct('장준환'), language: 'ko-Kore' },
       ]);
       return { url: `/people/${personId}/primary-name`, body: { nameId, source: BRIEF } };
     },

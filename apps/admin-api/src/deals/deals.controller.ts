@@ -17,7 +17,7 @@ export class DealsController extends EditorialResource('deal', 'dealId', 'Deal')
   }
 
   @Post()
-  @CreateEndpoint('Announce a deal with its parties, works and territories')
+  @CreateEndpoint('Announce a deal with its parties, works and territories', 'deal')
   announce(@Body() body: AnnounceDealDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.gateway.send('deal', 'AnnounceDeal', { ...body, dealId: body.dealId ?? randomUUID() }, context, response, { created: true });
   }
@@ -30,21 +30,21 @@ export class DealsController extends EditorialResource('deal', 'dealId', 'Deal')
   }
 
   @Post(':dealId/parties')
-  @EditEndpoint('Add a party to the deal')
+  @EditEndpoint('Add a party to the deal', { adds: ['party'] })
   @UuidPath('dealId')
   addParty(@UuidParam('dealId') id: string, @Body() body: AddDealPartyDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddDealParty', id, body, context, response);
   }
 
   @Post(':dealId/works')
-  @EditEndpoint('Add a work the deal covers (e.g. each new local version of a franchise)')
+  @EditEndpoint('Add a work the deal covers (e.g. each new local version of a franchise); a deal work\'s fact id is the work\'s id', { adds: ['work'] })
   @UuidPath('dealId')
   addWork(@UuidParam('dealId') id: string, @Body() body: AddWorkToDealDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddWorkToDeal', id, body, context, response);
   }
 
   @Post(':dealId/status-changes')
-  @EditEndpoint('Close, terminate or expire the deal; an illegal transition is a 422 listing the allowed ones')
+  @EditEndpoint('Close, terminate or expire the deal; an illegal transition is a 422 listing the allowed ones', { adds: ['status-change'] })
   @UuidPath('dealId')
   changeStatus(@UuidParam('dealId') id: string, @Body() body: ChangeDealStatusDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('ChangeDealStatus', id, body, context, response);

@@ -6,7 +6,7 @@ import { PostgresEventStore, WrongExpectedVersionError, type AppendOptions, type
 import { Confidentiality, type SealPlan } from '../confidential/confidentiality.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { AGGREGATES, foldState, type AggregateDefinition } from './aggregate-catalog.js';
-import { outcomeOf, type CommandOutcome } from './command-outcome.js';
+import { outcomeOf, type CommandOutcome, type DemotedTextOf } from './command-outcome.js';
 import { FirstAnswers } from './first-answers.js';
 import { LikelyDuplicates } from './likely-duplicates.js';
 import { findReferences, missingReferences } from './references.js';
@@ -61,7 +61,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     const id = String(requested.data[definition.idField]);
     return this.firstAnswers.once(
       context,
-      (stored) => outcomeOfOneStream(aggregate, stored, true),
+      (stored) => outcomeOfOneStream(aggregate, stored, true, this.demotedTextOf(definition)),
       async () => {
         const { data, plan } = this.confidentiality.split(aggregate, requested.type, requested.data);
         // Inside FirstAnswers: a retry of a registration that was recorded gets its answer, not its own record as a candidate.
@@ -130,7 +130,20 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       // What was appended is what a read would return (the store answers with the stored, upcast events).
       this.cache.remember(streamId, foldState(definition, result.events, state));
     }
-    return outcomeOfOneStream(definition.type, [result], result.replayed);
+    return outcomeOfOneStream(definition.type, [result], result.replayed, this.demotedTextOf(definition, state));
+  }
+
+  /**
+   * The text of a demoted title or name: from the state the command was decided on when the events follow it (the
+   * first answer), else from the stream read up to just before them (a replayed answer).
+   */
+  private demotedTextOf(definition: AggregateDefinition, decidedOn?: CachedState): DemotedTextOf {
+    return async (streamId, beforeVersion, fact) => {
+      const state = decidedOn?.version === beforeVersion ? decidedOn : foldState(definition, await this.store.readStream(streamId, { toVersion: beforeVersion }));
+      const candidates = (fact.type === 'title' ? state.titles : state.names) as { titleId?: string; nameId?: string; text: string; language?: string }[] | undefined;
+      const found = candidates?.find((candidate) => (candidate.titleId ?? candidate.nameId) === fact.id);
+      return found && { text: found.text, ...(found.language ? { language: found.language } : {}) };
+    };
   }
 }
 
@@ -138,10 +151,10 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
  * The answer of a command on one stream, whose id is the stream's: on a replay that is the id the first request
  * recorded, not the one this request would have made (a create without a client-chosen id makes a new one each time).
  */
-function outcomeOfOneStream(aggregate: string, results: AppendResult[], replayed: boolean): CommandOutcome {
+function outcomeOfOneStream(aggregate: string, results: AppendResult[], replayed: boolean, demotedTextOf: DemotedTextOf): Promise<CommandOutcome> {
   const recorded = parseStreamId(results[0]!.streamId);
   if (!recorded) throw new Error(`stream ${results[0]!.streamId} does not name its aggregate's id`);
-  return outcomeOf(aggregate, recorded.id, results, replayed);
+  return outcomeOf(aggregate, recorded.id, results, replayed, demotedTextOf);
 }
 
 export function envelopeOf(context: CommandContext) {

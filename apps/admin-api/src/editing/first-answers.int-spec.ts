@@ -44,7 +44,7 @@ describe('FirstAnswers: every request with one Idempotency-Key gets the first an
       twin = await store.append(stream, 'no-stream', [testEvent('ReleaseScheduled')], { idempotency: { key: context.idempotency!.key, fingerprint: 'request-1' } });
       throw duplicate();
     });
-    expect(answer).toEqual(outcomeOf('work', stream.id.slice('work-'.length), [{ ...twin!, replayed: true }], true));
+    expect(answer).toEqual(await outcomeOf('work', stream.id.slice('work-'.length), [{ ...twin!, replayed: true }], true));
   });
 
   it('a refusal with no twin stands, and the key stays free for a retry that decides again', async () => {

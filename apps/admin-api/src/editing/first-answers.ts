@@ -33,7 +33,7 @@ export class FirstAnswers {
 
   constructor(private readonly store: PostgresEventStore) {}
 
-  async once(context: CommandContext, replay: (stored: AppendResult[]) => CommandOutcome, decide: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
+  async once(context: CommandContext, replay: (stored: AppendResult[]) => Promise<CommandOutcome>, decide: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
     const idempotency = context.idempotency;
     if (!idempotency) return decide();
     return this.keyTurns.run([idempotency.key], async () => {

@@ -5,6 +5,7 @@ import { findLikelyDuplicates, findLikelyDuplicateWorks, type DuplicateCandidate
 import { PG_POOL } from '../database/database.module.js';
 import { ProblemException, ProblemType } from '../problem-details/problem-details.js';
 import { AGGREGATES } from './aggregate-catalog.js';
+import { findUnprojectedDuplicates, findUnprojectedDuplicateWorks } from './unprojected-names.js';
 
 /** The registrations checked for a likely duplicate, and the names they give. */
 const REGISTRATIONS: Partial<Record<string, 'person' | 'organization'>> = { RegisterPerson: 'person', RegisterOrganization: 'organization' };
@@ -12,9 +13,11 @@ const REGISTRATIONS: Partial<Record<string, 'person' | 'organization'>> = { Regi
 /**
  * "The same actor was registered twice without a word": a registration whose name closely matches a record of the
  * same kind is answered 409 /problems/possible-duplicate naming the candidates, unless the request says, in
- * `distinctFrom`, that each of them is a different entity. The look-up reads the name lookups of the read models,
- * which trail the log by the pipeline's lag: a record registered a moment ago may not be found yet. It is advice to
- * the editor, not a rule the log enforces (the log has no uniqueness of names, which differ legitimately).
+ * `distinctFrom`, that each of them is a different entity. The look-up reads the name lookups of the read models and,
+ * as these trail the log by the pipeline's lag, the events they have not applied yet (unprojected-names.ts): a record
+ * registered a moment ago is found too. It is advice to the editor, not a rule the log enforces (the log has no
+ * uniqueness of names, which differ legitimately, and two registrations decided at the same instant do not see
+ * each other).
  */
 @Injectable()
 export class LikelyDuplicates {
@@ -27,7 +30,8 @@ export class LikelyDuplicates {
     const names = Array.isArray(data.names) ? data.names.map((name) => (name as { text?: unknown } | null)?.text).filter((text): text is string => typeof text === 'string') : [];
     const ownId = data[AGGREGATES[kind].idField];
     const confirmed = confirmedDistinct(data);
-    const candidates = (await findLikelyDuplicates(this.pool, kind, names)).filter((candidate) => candidate.id !== ownId && !confirmed.has(candidate.id));
+    const [projected, unprojected] = await Promise.all([findLikelyDuplicates(this.pool, kind, names), findUnprojectedDuplicates(this.pool, kind, names)]);
+    const candidates = mostSimilarFirst(projected, unprojected).filter((candidate) => candidate.id !== ownId && !confirmed.has(candidate.id));
     if (candidates.length > 0) throw possibleDuplicate(kind, candidates);
   }
 
@@ -44,10 +48,29 @@ export class LikelyDuplicates {
     if (data.productionYear !== undefined && !(Number.isSafeInteger(data.productionYear) && Math.abs(data.productionYear as number) < 100_000)) return;
     const productionYear = data.productionYear as number | undefined;
     const confirmed = confirmedDistinct(data);
-    const found = await findLikelyDuplicateWorks(this.pool, { kind: data.kind, originalLanguage: data.originalLanguage, productionYear }, titles);
-    const candidates = found.filter((candidate) => candidate.id !== data.workId && !confirmed.has(candidate.id));
+    const identity = { kind: data.kind, originalLanguage: data.originalLanguage, productionYear };
+    const [projected, unprojected] = await Promise.all([findLikelyDuplicateWorks(this.pool, identity, titles), findUnprojectedDuplicateWorks(this.pool, identity, titles)]);
+    const candidates = mostSimilarFirst(projected, unprojected).filter((candidate) => candidate.id !== data.workId && !confirmed.has(candidate.id));
     if (candidates.length > 0) throw possibleDuplicateWork(candidates);
   }
+}
+
+/**
+ * The candidates of the read models and of the unprojected tail, one per record (its higher similarity; the read
+ * model's row for the rest, as it holds the record's current primary name), most similar first, ten at most.
+ */
+function mostSimilarFirst<C extends { id: string; similarity: number }>(projected: C[], unprojected: C[]): C[] {
+  const byId = new Map(projected.map((candidate) => [candidate.id, candidate]));
+  for (const candidate of unprojected) {
+    const known = byId.get(candidate.id);
+    byId.set(candidate.id, known ? { ...known, ...(candidate.similarity > known.similarity ? { similarity: candidate.similarity, ...matchOf(candidate) } : {}) } : candidate);
+  }
+  return [...byId.values()].sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id)).slice(0, 10);
+}
+
+function matchOf(candidate: object): Partial<DuplicateCandidate & WorkDuplicateCandidate> {
+  const { matchedName, matchedTitle } = candidate as Partial<DuplicateCandidate & WorkDuplicateCandidate>;
+  return matchedName !== undefined ? { matchedName } : { matchedTitle };
 }
 
 function confirmedDistinct(data: Record<string, unknown>): Set<string> {

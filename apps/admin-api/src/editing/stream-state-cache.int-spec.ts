@@ -54,7 +54,8 @@ describe('stream state cache: two admin API instances on one database', () => {
       kind: 'feature-film',
       originalLanguage: 'ko',
       countries: ['KR'],
-      titles: [{ text: 'Cache test', language: 'en', class: 'original', primary: true }],
+      // A film of its own per story: a work registered a moment ago is a duplicate candidate (409).
+      titles: [{ text: `Cache test ${workId}`, language: 'en', class: 'original', primary: true }],
       status: 'announced',
       source: SOURCE,
     });

@@ -18,7 +18,7 @@ export class OrganizationsController extends MergeableEditorialResource('organiz
   }
 
   @Post()
-  @CreateEndpoint('Register a company with its kind, country and names')
+  @CreateEndpoint('Register a company with its kind, country and names', 'organization')
   @ApiResponse({
     status: 409,
     description:
@@ -44,14 +44,14 @@ export class OrganizationsController extends MergeableEditorialResource('organiz
   }
 
   @Post(':organizationId/names')
-  @EditEndpoint('Add a name (another language, a former name)')
+  @EditEndpoint('Add a name (another language, a former name)', { adds: ['name'] })
   @UuidPath('organizationId')
   addName(@UuidParam('organizationId') id: string, @Body() body: AddOrganizationNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddOrganizationName', id, body, context, response);
   }
 
   @Post(':organizationId/primary-name')
-  @EditEndpoint('Make one of the names the primary one')
+  @EditEndpoint('Make one of the names the primary one; the one that was primary stays as another name and is named in the answer (demoted)')
   @UuidPath('organizationId')
   setPrimaryName(@UuidParam('organizationId') id: string, @Body() body: SetPrimaryNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('SetPrimaryOrganizationName', id, body, context, response);

@@ -18,7 +18,7 @@ export class PeopleController extends MergeableEditorialResource('person', 'pers
   }
 
   @Post()
-  @CreateEndpoint('Register a person with their names and nationalities')
+  @CreateEndpoint('Register a person with their names and nationalities', 'person')
   @ApiResponse({
     status: 409,
     description:
@@ -36,14 +36,14 @@ export class PeopleController extends MergeableEditorialResource('person', 'pers
   }
 
   @Post(':personId/names')
-  @EditEndpoint('Add a name (another script, a stage name)')
+  @EditEndpoint('Add a name (another script, a stage name)', { adds: ['name'] })
   @UuidPath('personId')
   addName(@UuidParam('personId') id: string, @Body() body: AddPersonNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddPersonName', id, body, context, response);
   }
 
   @Post(':personId/primary-name')
-  @EditEndpoint('Make one of the names the primary one')
+  @EditEndpoint('Make one of the names the primary one; the one that was primary stays as another name and is named in the answer (demoted)')
   @UuidPath('personId')
   setPrimaryName(@UuidParam('personId') id: string, @Body() body: SetPrimaryNameDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('SetPrimaryPersonName', id, body, context, response);

@@ -55,7 +55,7 @@ export const PROBLEM_CATALOG: Record<DocumentedType, ProblemDoc> = {
     title: 'Possibly a record already registered',
     statuses: [409],
     meaning:
-      'The name of the person or company you are registering closely matches a live record of the same kind (trigram similarity of the accent- and case-folded names of at least 0.5); for a work, one of its titles matches a live work of the same kind and original language whose production year is the same or unknown. The check reads the read models, so a record registered a moment ago may not be found yet: it is advice, not a uniqueness rule.',
+      'The name of the person or company you are registering closely matches a live record of the same kind (trigram similarity of the accent- and case-folded names of at least 0.5); for a work, one of its titles matches a live work of the same kind and original language whose production year is the same or unknown. The check reads the read models and the registrations and name changes of the log they have not applied yet, so a record registered a moment ago is found too; it is advice, not a uniqueness rule (two registrations decided at the same instant do not see each other).',
     whatToDo:
       'If it is the same person, company or work, use the candidate’s record. If not, send the request again with `"distinctFrom": [the candidates’ ids]`. Nothing was recorded.',
     members: { candidates: 'Array of { id, name, matchedName, similarity, href } (for a work { id, title, matchedTitle, similarity, href, workHref }): the records the name or title matches, best first' },

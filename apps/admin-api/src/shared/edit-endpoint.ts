@@ -35,6 +35,17 @@ const WRITE_HEADERS = [
   ApiResponse({ status: 422, description: 'A business rule refuses it (problem+json: field errors, allowed statuses, …)' }),
 ];
 
+const NEW_FACT_SCHEMA = {
+  type: 'object',
+  required: ['type', 'id', 'streamId', 'eventId'],
+  properties: {
+    type: { type: 'string', example: 'company-credit', description: 'The fact type, as `fact.type` of a correction, clarification, retraction or standing change names it' },
+    id: { type: 'string', format: 'uuid' },
+    streamId: { type: 'string', description: 'The record it was stated on (a move: the target work)', example: 'work-5eed0c00-0000-4000-8000-000000000002' },
+    eventId: { type: 'string', format: 'uuid', description: 'The event that stated it (also usable as `fact: { type: "event", id }`)' },
+  },
+};
+
 /** What every write answers (CommandOutcome without `replayed`, which the Idempotent-Replayed header says). */
 export const WRITE_ANSWER_SCHEMA = {
   type: 'object',
@@ -44,6 +55,20 @@ export const WRITE_ANSWER_SCHEMA = {
     id: { type: 'string', format: 'uuid' },
     streamId: { type: 'string', example: 'work-5eed0c00-0000-4000-8000-000000000002' },
     version: { type: 'integer', description: 'The new version: the next If-Match (also the ETag)' },
+    factType: { type: 'string', example: 'company-credit', description: 'A write that added a fact under a new id: its type (the first one, when it added several; see facts)' },
+    factId: { type: 'string', format: 'uuid', description: 'The id of that fact: name it as `fact: { type: factType, id: factId }` to correct, clarify, retract it or change its standing' },
+    facts: { type: 'array', description: 'Every fact the write added under a new id, in the order stated (a registration: the record, then its titles or names and status change; a correction: the replacement; a move: the fact on the target work)', items: NEW_FACT_SCHEMA },
+    demoted: {
+      type: 'object',
+      description: 'A title (or name) made primary took the place of another: the one it demoted, which stays as an alternate title; the history shows the PrimaryTitleSet (PrimaryPersonNameSet, PrimaryOrganizationNameSet) event with previousTitleId (previousNameId)',
+      required: ['type', 'id'],
+      properties: {
+        type: { type: 'string', enum: ['title', 'name'] },
+        id: { type: 'string', format: 'uuid' },
+        text: { type: 'string', example: 'Save the Green Planet!' },
+        language: { type: 'string', example: 'en' },
+      },
+    },
     events: {
       type: 'array',
       items: {
@@ -56,17 +81,42 @@ export const WRITE_ANSWER_SCHEMA = {
   },
 };
 
-/** A write that creates an aggregate: 201 with Location. */
-export const CreateEndpoint = (summary: string) =>
-  applyDecorators(CanWrite(), HttpCode(201), ApiOperation({ summary }), ApiResponse({ status: 201, description: 'Recorded: Location names the record, ETag its version', schema: WRITE_ANSWER_SCHEMA }), ...WRITE_HEADERS);
+/**
+ * The answer of a write that always adds a fact of one of `factTypes` under a new id: factType, factId and facts are
+ * required, and factType is one of those.
+ */
+export function factAnswerSchema(factTypes: readonly string[]) {
+  return {
+    ...WRITE_ANSWER_SCHEMA,
+    required: [...WRITE_ANSWER_SCHEMA.required, 'factType', 'factId', 'facts'],
+    properties: { ...WRITE_ANSWER_SCHEMA.properties, factType: { ...WRITE_ANSWER_SCHEMA.properties.factType, enum: [...factTypes], example: factTypes[0] } },
+  };
+}
 
-/** A write on an existing aggregate: 200 with the new version as ETag. */
-export const EditEndpoint = (summary: string) =>
+/** A write that creates an aggregate: 201 with Location; the record is the first fact it adds (factType, factId). */
+export const CreateEndpoint = (summary: string, aggregate: AggregateType) =>
+  applyDecorators(
+    CanWrite(),
+    HttpCode(201),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 201, description: 'Recorded: Location names the record, ETag its version; facts lists the record and the facts it states with their ids', schema: factAnswerSchema([aggregate]) }),
+    ...WRITE_HEADERS,
+  );
+
+/**
+ * A write on an existing aggregate: 200 with the new version as ETag. `adds`: the fact types the write always adds
+ * one of (its answer then requires factType and factId).
+ */
+export const EditEndpoint = (summary: string, options: { adds?: readonly string[] } = {}) =>
   applyDecorators(
     CanWrite(),
     HttpCode(200),
     ApiOperation({ summary }),
-    ApiResponse({ status: 200, description: 'Recorded: ETag is the new version', schema: WRITE_ANSWER_SCHEMA }),
+    ApiResponse({
+      status: 200,
+      description: options.adds ? `Recorded: ETag is the new version; factType (${options.adds.join(' or ')}) and factId name the fact it added` : 'Recorded: ETag is the new version',
+      schema: options.adds ? factAnswerSchema(options.adds) : WRITE_ANSWER_SCHEMA,
+    }),
     ApiResponse({ status: 404, description: 'No such aggregate' }),
     ...WRITE_HEADERS,
   );

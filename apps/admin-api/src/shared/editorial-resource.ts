@@ -63,7 +63,9 @@ export function EditorialResource(aggregate: AggregateType, idParam: string, com
     }
 
     @Post(`:${idParam}/corrections`)
-    @EditEndpoint('Correct a fact that was wrong: the old one is kept, deprecated, and points at its replacement')
+    @EditEndpoint(
+      'Correct a fact that was wrong: the old one is kept, deprecated, and points at its replacement; the answer names the replacement (factType, factId), except for a correction of the record\'s own details, which states no new fact',
+    )
     @UuidPath(idParam)
     correct(@UuidParam(idParam) id: string, @Body() body: CorrectionDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
       return this.send(fixCommand('Correct'), id, body, context, response);

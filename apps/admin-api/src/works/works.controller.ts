@@ -42,7 +42,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post()
-  @CreateEndpoint('Register a work with its titles, countries and initial status')
+  @CreateEndpoint('Register a work with its titles, countries and initial status', 'work')
   @ApiResponse({
     status: 409,
     description:
@@ -60,35 +60,38 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/titles')
-  @EditEndpoint('Add a title (another language, a working title, a release title)')
+  @EditEndpoint(
+    'Add a title (another language, a working title, a release title); with primary: true it becomes the primary title and the one that was is demoted to an alternate title, named in the answer (demoted)',
+    { adds: ['title'] },
+  )
   @UuidPath('workId')
   addTitle(@UuidParam('workId') workId: string, @Body() body: AddTitleDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddTitle', workId, body, context, response);
   }
 
   @Post(':workId/primary-title')
-  @EditEndpoint('Make one of the titles the primary one')
+  @EditEndpoint('Make one of the titles the primary one; the one that was primary stays as an alternate title and is named in the answer (demoted)')
   @UuidPath('workId')
   setPrimaryTitle(@UuidParam('workId') workId: string, @Body() body: SetPrimaryTitleDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('SetPrimaryTitle', workId, body, context, response);
   }
 
   @Post(':workId/relations')
-  @EditEndpoint('Relate the work to another: remake-of, localized-version-of, adaptation-of, …')
+  @EditEndpoint('Relate the work to another: remake-of, localized-version-of, adaptation-of, …', { adds: ['relation'] })
   @UuidPath('workId')
   relate(@UuidParam('workId') workId: string, @Body() body: RelateWorkDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('RelateWork', workId, body, context, response);
   }
 
   @Post(':workId/status-changes')
-  @EditEndpoint('Move the work along its lifecycle; an illegal transition is a 422 listing the allowed ones')
+  @EditEndpoint('Move the work along its lifecycle; an illegal transition is a 422 listing the allowed ones', { adds: ['status-change'] })
   @UuidPath('workId')
   changeStatus(@UuidParam('workId') workId: string, @Body() body: ChangeWorkStatusDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('ChangeWorkStatus', workId, body, context, response);
   }
 
   @Post(':workId/credits')
-  @EditEndpoint('Credit a company (producer, co-producer, distributor, …) with its country')
+  @EditEndpoint('Credit a company (producer, co-producer, distributor, …) with its country', { adds: ['company-credit'] })
   @UuidPath('workId')
   addCredit(@UuidParam('workId') workId: string, @Body() body: AddCompanyCreditDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AddCompanyCredit', workId, body, context, response);
@@ -109,7 +112,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/credits/:creditId/move')
-  @EditEndpoint('Correction: the credit belongs to another work; moves it in one step (both works change together)')
+  @EditEndpoint('Correction: the credit belongs to another work; moves it in one step (both works change together); factId is the credit on the target work', { adds: ['company-credit'] })
   @UuidPath('workId')
   @UuidPath('creditId')
   moveCredit(
@@ -123,7 +126,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/attachments')
-  @EditEndpoint('Attach talent: director, writer, cast, producer')
+  @EditEndpoint('Attach talent: director, writer, cast, producer', { adds: ['talent-attachment'] })
   @UuidPath('workId')
   attach(@UuidParam('workId') workId: string, @Body() body: AttachTalentDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('AttachTalent', workId, body, context, response);
@@ -144,7 +147,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/attachments/:attachmentId/move')
-  @EditEndpoint('Correction: the attachment belongs to another work; moves it in one step')
+  @EditEndpoint('Correction: the attachment belongs to another work; moves it in one step; factId is the attachment on the target work', { adds: ['talent-attachment'] })
   @UuidPath('workId')
   @UuidPath('attachmentId')
   moveAttachment(
@@ -158,7 +161,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/releases')
-  @EditEndpoint('Schedule (or record) a release in a territory')
+  @EditEndpoint('Schedule (or record) a release in a territory', { adds: ['release'] })
   @UuidPath('workId')
   scheduleRelease(@UuidParam('workId') workId: string, @Body() body: ScheduleReleaseDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('ScheduleRelease', workId, body, context, response);
@@ -207,7 +210,7 @@ export class WorksController extends MergeableEditorialResource('work', 'workId'
   }
 
   @Post(':workId/milestones')
-  @EditEndpoint('Record a dated milestone (rights acquired, script, casting, …) with its precision')
+  @EditEndpoint('Record a dated milestone (rights acquired, script, casting, …) with its precision', { adds: ['milestone'] })
   @UuidPath('workId')
   recordMilestone(@UuidParam('workId') workId: string, @Body() body: RecordMilestoneDto, @WriteContext() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     return this.send('RecordMilestone', workId, body, context, response);

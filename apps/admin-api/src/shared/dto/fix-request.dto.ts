@@ -38,7 +38,8 @@ const named = <T extends abstract new (...args: never[]) => unknown>(type: T, na
 
 /**
  * The fix bodies of one aggregate, whose `fact.type` the OpenAPI document lists as an enum of that aggregate's fact
- * types (WorkCorrectionDto, DealFactRefDto, …). Another value is refused by the aggregate's decider (422 naming them).
+ * types (WorkCorrectionDto, DealFactRefDto, …). Another value is a malformed request: 400 naming fact.type and listing
+ * the aggregate's types, before anything is read or decided.
  */
 export function fixRequestDtos(aggregate: AggregateType) {
   const allowed = [...FACT_TYPES[aggregate], 'event'];
@@ -51,6 +52,7 @@ export function fixRequestDtos(aggregate: AggregateType) {
       description: `The fact type: ${FACT_TYPES[aggregate].join(', ')} ('${aggregate}' is the ${aggregate} itself), or 'event' with the id of the event that stated the fact`,
     })
     @IsString({ message: 'fact.type must name the fact type' })
+    @IsIn(allowed, { message: `fact.type must be one of ${allowed.join(', ')} (the ${aggregate}'s fact types, or event)` })
     type!: string;
 
     @ApiProperty({ description: `The fact id (${aggregate === 'work' ? 'creditId, titleId, …' : 'as in its state'}), the ${aggregate} id, or an eventId when type is event` })
