@@ -122,10 +122,10 @@ describe('tracing: one editor command is one trace across the admin API, the rel
     expect(apply.parentSpanId).toBe(publish.spanId);
     // The database work of the append is inside the append span (pg's instrumentation).
     expect(spans.some((s) => s.name.startsWith('pg.') && ancestorsOf(s, spans).includes(append))).toBe(true);
-    // In that order.
+    // In that order. (Not "the publish starts after the append ends": the relay, woken by the commit's notification,
+    // may publish before the API's process has read the commit's answer and closed its append span.)
     const starts = [request, decide, append, publish, apply].map((s) => s.startNs);
     expect([...starts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(starts);
-    expect(append.endNs <= publish.startNs).toBe(true);
 
     // The request's log line names the trace and the request's span.
     const logLine = apps[0]!.child.output().split('\n').find((line) => line.includes('"request completed"') && line.includes(`"trace_id":"${traceId}"`));
