@@ -72,7 +72,8 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
   // releases, milestones and deals, with the standing changes of those. A duplicate's own registration, titles,
   // relations and status are its record's, not the film's story, and stay in its history.
   const own = q.add(workId);
-  const where = [`(t.work_id = ${own} OR (t.work_id IN ${sameRecordIds(q, 'work', workId)} AND t.fact_type = ANY(${q.add([...MERGED_FACT_TYPES])}::text[])))`];
+  // The IN is a join on the work index (a work and its few duplicates); the OR only filters the rows it found.
+  const where = [`t.work_id IN ${sameRecordIds(q, 'work', workId)}`, `(t.work_id = ${own} OR t.fact_type = ANY(${q.add([...MERGED_FACT_TYPES])}::text[]))`];
   if (options.occurredBefore) where.push(`t.sort_key < ${q.add(partialDateStart(partialDateFromString(options.occurredBefore)))}::date`);
   if (options.includeDeprecated === false) where.push('NOT t.corrected AND NOT t.retracted');
   const { rows } = await db.query<{
