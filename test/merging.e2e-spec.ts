@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { verifyReadModels } from '../libs/read-models/src/rebuild/rebuild.js';
 import { AUDITOR, BETTER_SOURCE, BRIEF, EDITOR } from './support/admin-api.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
 
@@ -444,5 +445,11 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(portfolio.denied.deals.map((d) => [d.dealId, d.dealStanding])).toEqual([[host.dealOnSurvivor, 'denied']]);
     // Its credits are not the deal's: they stay.
     expect(portfolio.works.map((w) => w.workId).sort()).toEqual([host.survivor, host.twin].sort());
+  });
+  it('a rebuild from the log gives every row version the projector wrote: merges, undos and standings included (npm run replay --verify)', async () => {
+    await pipeline.caughtUp();
+    const verified = await verifyReadModels({ pool: pipeline.api.db.pool });
+    expect(verified.differences).toEqual([]);
+    expect(verified.ok).toBe(true);
   });
 });
