@@ -323,6 +323,10 @@ describe('admin API: finding duplicates and merging them', () => {
       v.standing,
       v.ofMergedFrom ?? null,
     ]);
+  const remakeListed = async (query: Record<string, string | number> = {}) =>
+    ((await get('/projects', { q: `The Host (US remake) ${suffix}`, ...query }).expect(200)).body.items as { workId: string; originalWorkId: string | null; originalWorkMergedFrom?: string }[])
+      .filter((p) => p.workId === host.remake)
+      .map((p) => [p.originalWorkId, p.originalWorkMergedFrom ?? null]);
   const deal = (workId: string, announced: string, extra: Record<string, unknown> = {}) => ({
     type: 'remake-rights',
     parties: [{ organizationId: host.studio, side: 'licensor' }],
@@ -397,6 +401,7 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(await projectsOf({ personId: host.director })).toEqual([host.survivor]);
     expect(await projectsOf({ companyId: host.studio })).toEqual([host.survivor]);
     expect(await remakeEdges(host.survivor)).toEqual([[host.remake, host.survivor, 'confirmed', 'reported', host.twin]]);
+    expect(await remakeListed()).toEqual([[host.survivor, host.twin]]);
 
     // As of before the merge (by position and by instant) the two records show apart, as the desk published them.
     const apart = await hostCard({ asOfPosition: before });
@@ -410,6 +415,7 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(await directorAttachments({ asOfPosition: before })).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
     expect(await projectsOf({ personId: host.director, asOfPosition: String(before) })).toEqual([host.twin]);
     expect(await remakeEdges(host.twin, { asOfPosition: before })).toEqual([[host.remake, host.twin, 'confirmed', 'reported', null]]);
+    expect(await remakeListed({ asOfPosition: before })).toEqual([[host.twin, null]]);
     const recordedBefore = (await pipeline.api.db.pool.query('SELECT recorded_at FROM events WHERE global_position = $1', [before])).rows[0].recorded_at as Date;
     expect(await directorAttachments({ asOf: new Date(recordedBefore.getTime() + 1).toISOString() })).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
 
@@ -434,6 +440,7 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(await directorAttachments()).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
     expect(await projectsOf({ personId: host.director })).toEqual([host.twin]);
     expect(await remakeEdges(host.twin)).toEqual([[host.remake, host.twin, 'confirmed', 'reported', null]]);
+    expect(await remakeListed()).toEqual([[host.twin, null]]);
     expect(await directorAttachments({ asOfPosition: after })).toEqual([[host.survivor, hostTitle, host.twin]]);
   });
 

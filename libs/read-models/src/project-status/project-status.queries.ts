@@ -135,7 +135,10 @@ export interface ProjectSummary {
   statusSince: PartialDate | null;
   countries: string[];
   productionYear: number | null;
+  /** The original's id; the work it was merged into when the relation names a merged duplicate (as of the view). */
   originalWorkId: string | null;
+  /** The original as the relation names it, when that work was merged into `originalWorkId`. */
+  originalWorkMergedFrom?: string;
   inDevelopment: boolean;
   developmentStart: PartialDate | null;
   /** When development ended in a release (developmentEndOf); null before release. */
@@ -268,6 +271,17 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       ? await run(db, null)
       : await withSearchKey(db, filter.text, async (client, key) => (key === null ? { rows: [], nextCursor: null } : run(client, key)));
   const now = options?.now ?? new Date();
+  // An original merged into another work reads as the work that stayed, as on the card (one look-up for the page).
+  const originals = [...new Set(rows.map(({ row }) => row.original_work_id).filter((id): id is string => id !== null))];
+  const merged = new Map<string, string>();
+  if (originals.length > 0) {
+    const q = new QueryParams(options);
+    const found = await db.query<{ work_id: string; merged_into: string }>(
+      `SELECT m.work_id, m.merged_into FROM ${q.from(PROJECT_STATUS, 'm')} WHERE m.work_id = ANY(${q.add(originals)}::text[]) AND m.merged_into IS NOT NULL`,
+      q.values,
+    );
+    for (const r of found.rows) merged.set(r.work_id, r.merged_into);
+  }
   return {
     items: rows.map(({ row, match }) => ({
       workId: row.work_id,
@@ -278,7 +292,8 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       statusSince: partialDateOf(row.status_since, row.status_since_precision),
       countries: row.countries,
       productionYear: row.production_year,
-      originalWorkId: row.original_work_id,
+      originalWorkId: (row.original_work_id && merged.get(row.original_work_id)) ?? row.original_work_id,
+      ...(row.original_work_id && merged.has(row.original_work_id) ? { originalWorkMergedFrom: row.original_work_id } : {}),
       inDevelopment: row.in_development,
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
       developmentEnd: developmentEndOf(row),
