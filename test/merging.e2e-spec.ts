@@ -302,6 +302,7 @@ describe('admin API: finding duplicates and merging them', () => {
     companiesByRole: Record<string, Named[]>;
     peopleByRole: Record<string, Named[]>;
     firstRelease: { territory: string; workMergedFrom?: string } | null;
+    latestMilestone: { label: string; workMergedFrom?: string } | null;
     mergedWorks: { workId: string; primaryTitle: string | null }[];
   };
   type Portfolio = {
@@ -353,6 +354,8 @@ describe('admin API: finding duplicates and merging them', () => {
     expect((await post(`/works/${host.survivor}/credits`, { organizationId: host.studio, role: 'producer', country: 'KR', source: BRIEF })).status).toBe(200);
     expect((await post(`/works/${host.twin}/credits`, { organizationId: host.studio, role: 'co-producer', country: 'KR', source: BRIEF })).status).toBe(200);
     expect((await post(`/works/${host.twin}/attachments`, { personId: host.director, role: 'director', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.survivor}/milestones`, { label: 'Shooting began', kind: 'principal-photography-start', date: { date: '2005-06', precision: 'month' }, source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.twin}/milestones`, { label: 'Wrapped', kind: 'principal-photography-end', date: { date: '2006-01', precision: 'month' }, source: BRIEF })).status).toBe(200);
     expect((await post(`/works/${host.twin}/releases`, { territory: 'KR', type: 'wide', status: 'occurred', date: { date: '2006-07-27', precision: 'day' }, source: BRIEF })).status).toBe(200);
     host.dealOnSurvivor = (await post('/deals', deal(host.survivor, '2008', { standing: 'rumored' })).expect(201)).body.id;
     host.dealOnTwin = (await post('/deals', deal(host.twin, '2010')).expect(201)).body.id;
@@ -375,6 +378,7 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(merged.companiesByRole['co-producer']).toEqual([expect.objectContaining({ organizationId: host.studio, workMergedFrom: host.twin })]);
     expect(merged.peopleByRole.director).toEqual([expect.objectContaining({ personId: host.director, workMergedFrom: host.twin })]);
     expect(merged.firstRelease).toEqual(expect.objectContaining({ territory: 'KR', workMergedFrom: host.twin }));
+    expect(merged.latestMilestone).toEqual(expect.objectContaining({ label: 'Wrapped', workMergedFrom: host.twin }));
     expect(merged.mergedWorks).toEqual([{ workId: host.twin, primaryTitle: `Gwoemul! ${suffix}` }]);
     // Its timeline has both deals and the twin's release; the twin's registration stays in the twin's own history.
     const entries = (await get(`/projects/${host.survivor}/timeline`).expect(200)).body.entries as { kind: string; subject: { id: string } | null; workMergedFrom?: string }[];
@@ -423,6 +427,8 @@ describe('admin API: finding duplicates and merging them', () => {
     await post(`/works/${host.twin}/merge/undo`, { note: 'Two films after all', source: BETTER_SOURCE }).expect(200);
     await pipeline.caughtUp();
     const undone = await hostCard();
+    expect(undone.latestMilestone).toEqual(expect.objectContaining({ label: 'Shooting began' }));
+    expect(undone.latestMilestone?.workMergedFrom).toBeUndefined();
     expect([undone.companiesByRole['co-producer'], undone.peopleByRole.director, undone.firstRelease, undone.mergedWorks]).toEqual([undefined, undefined, null, []]);
     expect(((await get(`/projects/${host.survivor}/timeline`).expect(200)).body.entries as { workMergedFrom?: string }[]).filter((e) => e.workMergedFrom)).toEqual([]);
     expect(creditsByWork(await portfolioOf())).toEqual(

@@ -343,7 +343,8 @@ export interface ProjectStatus {
   externalIds: Record<string, string>;
   companiesByRole: Record<string, NamedCompany[]>;
   peopleByRole: Record<string, NamedPerson[]>;
-  latestMilestone: StatusMilestone | null;
+  /** The latest of the work's and its merged duplicates' (one of a duplicate's with `workMergedFrom`). */
+  latestMilestone: (StatusMilestone & { workMergedFrom?: string }) | null;
   developmentStart: PartialDate | null;
   inDevelopment: boolean;
   /** When development ended in a release (developmentEndOf); null before release. */
@@ -467,8 +468,8 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
           original.values,
         )
       : Promise.resolve({ rows: [] as { work_id: string; primary_title: string | null; merged_from: string | null }[] }),
-    db.query<{ work_id: string; primary_title: string | null; first_release: FirstRelease }>(
-      `SELECT d.work_id, d.primary_title, d.first_release FROM ${duplicates.from(PROJECT_STATUS, 'd')} WHERE d.merged_into = ${duplicates.add(workId)} ORDER BY d.work_id`,
+    db.query<{ work_id: string; primary_title: string | null; first_release: FirstRelease; latest_milestone: StatusMilestone | null }>(
+      `SELECT d.work_id, d.primary_title, d.first_release, d.latest_milestone FROM ${duplicates.from(PROJECT_STATUS, 'd')} WHERE d.merged_into = ${duplicates.add(workId)} ORDER BY d.work_id`,
       duplicates.values,
     ),
   ]);
@@ -506,7 +507,7 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     externalIds: row.external_ids,
     companiesByRole: groupBy(namedCompanies.filter((c) => c.standing !== 'denied')),
     peopleByRole: groupBy(namedPeople.filter((p) => p.standing !== 'denied')),
-    latestMilestone: row.latest_milestone,
+    latestMilestone: latestMilestoneWithDuplicates(row.latest_milestone, duplicateRows.rows),
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
     developmentEnd: developmentEndOf(row),
@@ -521,6 +522,15 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     })),
     mergedWorks: duplicateRows.rows.map((d) => ({ workId: d.work_id, primaryTitle: d.primary_title })),
   };
+}
+
+/** The latest milestone of the work and of the duplicates merged into it; the work's own wins a tie. */
+function latestMilestoneWithDuplicates(own: StatusMilestone | null, duplicates: readonly { work_id: string; latest_milestone: StatusMilestone | null }[]): ProjectStatus['latestMilestone'] {
+  let latest: ProjectStatus['latestMilestone'] = own;
+  for (const d of duplicates) {
+    if (d.latest_milestone && (!latest || sortKeyOf(d.latest_milestone.date) > sortKeyOf(latest.date))) latest = { ...d.latest_milestone, workMergedFrom: d.work_id };
+  }
+  return latest;
 }
 
 /**
