@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { verifyReadModels } from '../libs/read-models/src/rebuild/rebuild.js';
 import { AUDITOR, BETTER_SOURCE, BRIEF, EDITOR } from './support/admin-api.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
 
@@ -290,5 +291,178 @@ describe('admin API: finding duplicates and merging them', () => {
     expect((await get(`/projects/${film.hollywood}`).expect(200)).body.originalWork).toEqual({ workId: film.twin, relation: 'remake-of', primaryTitle: 'Mother!' });
     const history = (await get(`/works/${film.twin}/history`).expect(200)).body.entries as { type: string }[];
     expect(history.map((e) => e.type)).toEqual(['WorkRegistered', 'WorkMerged', 'WorkUnmerged']);
+  });
+  // ---- a film registered twice, each record with a life of its own, merged: every read model follows --------------
+
+  const host = { survivor: '', twin: randomUUID(), remake: '', studio: '', director: '', dealOnSurvivor: '', dealOnTwin: '', relationId: '' };
+  const suffix = randomUUID().slice(0, 8);
+  const hostTitle = `Gwoemul ${suffix}`;
+  type Named = { organizationId?: string; personId?: string; workMergedFrom?: string; mergedFrom?: string };
+  type HostCard = {
+    companiesByRole: Record<string, Named[]>;
+    peopleByRole: Record<string, Named[]>;
+    firstRelease: { territory: string; workMergedFrom?: string } | null;
+    latestMilestone: { label: string; workMergedFrom?: string } | null;
+    mergedWorks: { workId: string; primaryTitle: string | null }[];
+  };
+  type Portfolio = {
+    works: { workId: string; primaryTitle: string | null; credits: { role: string; workMergedFrom?: string }[] }[];
+    deals: { dealId: string; dealStanding: string; works: { workId: string; primaryTitle: string | null; mergedFrom?: string }[] }[];
+    denied: { works: unknown[]; deals: { dealId: string; dealStanding: string }[] };
+  };
+  const hostCard = async (query: Record<string, string | number> = {}) => (await get(`/projects/${host.survivor}`, query).expect(200)).body as HostCard;
+  const portfolioOf = async (query: Record<string, string | number> = {}) => (await get(`/companies/${host.studio}/portfolio`, query).expect(200)).body as Portfolio;
+  const creditsByWork = (p: Portfolio) => p.works.map((w) => [w.workId, w.primaryTitle, w.credits.map((c) => [c.role, c.workMergedFrom ?? null]).sort()]).sort();
+  const dealWorks = (p: Portfolio) => p.deals.map((d) => [d.dealId, d.works.map((w) => [w.workId, w.primaryTitle, w.mergedFrom ?? null])]).sort();
+  const directorAttachments = async (query: Record<string, string | number> = {}) =>
+    ((await get(`/people/${host.director}/attachments`, query).expect(200)).body.attachments as { workId: string; workTitle: string; workMergedFrom?: string }[]).map((a) => [a.workId, a.workTitle, a.workMergedFrom ?? null]);
+  const remakeEdges = async (workId: string, query: Record<string, string | number> = {}) =>
+    ((await get(`/projects/${workId}/remake-map`, query).expect(200)).body.versions as { workId: string; of: string; relationStanding: string; standing: string; ofMergedFrom?: string }[]).map((v) => [
+      v.workId,
+      v.of,
+      v.relationStanding,
+      v.standing,
+      v.ofMergedFrom ?? null,
+    ]);
+  const remakeListed = async (query: Record<string, string | number> = {}) =>
+    ((await get('/projects', { q: `The Host (US remake) ${suffix}`, ...query }).expect(200)).body.items as { workId: string; originalWorkId: string | null; originalWorkMergedFrom?: string }[])
+      .filter((p) => p.workId === host.remake)
+      .map((p) => [p.originalWorkId, p.originalWorkMergedFrom ?? null]);
+  const deal = (workId: string, announced: string, extra: Record<string, unknown> = {}) => ({
+    type: 'remake-rights',
+    parties: [{ organizationId: host.studio, side: 'licensor' }],
+    works: [{ workId, role: 'source' }],
+    territories: ['XW'],
+    termsDisclosed: false,
+    announcedAt: { date: announced, precision: 'year' },
+    source: BRIEF,
+    ...extra,
+  });
+
+  it('a film registered twice, each with a credit, an attachment, a release and a deal: merged, the card, timeline, portfolio, attachments and remake map show the survivor with workMergedFrom', async () => {
+    host.studio = await created('/organizations', company(undefined, `Chungeorahm ${suffix}`));
+    host.director = await created('/people', person(undefined, `Director ${suffix}`));
+    host.survivor = await created('/works', filmBody(undefined, [{ text: hostTitle, language: 'ko-Latn', class: 'original', primary: true }], { productionYear: 2006 }));
+    await pipeline.caughtUp();
+    // The second record: told it may be the same film, the editor (wrongly) says it differs.
+    const twinBody = filmBody(host.twin, [{ text: `Gwoemul! ${suffix}`, language: 'ko-Latn', class: 'original' }], { productionYear: 2006 });
+    expect((await post('/works', twinBody).expect(409)).body.candidates.map((c: { id: string }) => c.id)).toEqual([host.survivor]);
+    await post('/works', { ...twinBody, distinctFrom: [host.survivor] }).expect(201);
+    host.remake = await created('/works', filmBody(undefined, [{ text: `The Host (US remake) ${suffix}`, language: 'en', class: 'working' }], { originalLanguage: 'en', countries: ['US'], productionYear: undefined }));
+
+    // Each record gets facts of its own: the producer on the first, the co-producer, director and release on the twin.
+    expect((await post(`/works/${host.survivor}/credits`, { organizationId: host.studio, role: 'producer', country: 'KR', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.twin}/credits`, { organizationId: host.studio, role: 'co-producer', country: 'KR', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.twin}/attachments`, { personId: host.director, role: 'director', source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.survivor}/milestones`, { label: 'Shooting began', kind: 'principal-photography-start', date: { date: '2005-06', precision: 'month' }, source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.twin}/milestones`, { label: 'Wrapped', kind: 'principal-photography-end', date: { date: '2006-01', precision: 'month' }, source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${host.twin}/releases`, { territory: 'KR', type: 'wide', status: 'occurred', date: { date: '2006-07-27', precision: 'day' }, source: BRIEF })).status).toBe(200);
+    host.dealOnSurvivor = (await post('/deals', deal(host.survivor, '2008', { standing: 'rumored' })).expect(201)).body.id;
+    host.dealOnTwin = (await post('/deals', deal(host.twin, '2010')).expect(201)).body.id;
+    // A remake stated against the twin, the relation confirmed by the studio.
+    expect((await post(`/works/${host.remake}/relations`, { relation: 'remake-of', targetWorkId: host.twin, source: BRIEF })).status).toBe(200);
+    host.relationId = (await get(`/works/${host.remake}`).expect(200)).body.state.relations[0].relationId;
+    await post(`/works/${host.remake}/standing-changes`, { fact: { type: 'relation', id: host.relationId }, standing: 'confirmed', source: BETTER_SOURCE }).expect(200);
+    await pipeline.caughtUp();
+    expect(await remakeEdges(host.twin)).toEqual([[host.remake, host.twin, 'confirmed', 'reported', null]]);
+    const before = await lastPosition();
+
+    await post(`/works/${host.twin}/merge`, { survivorId: host.survivor, note: 'Same film: KOBIS lists one', source: BETTER_SOURCE }).expect(200);
+    const after = await lastPosition();
+    await pipeline.caughtUp();
+
+    // The survivor's card shows the twin's facts under it, each saying where it was stated.
+    const merged = await hostCard();
+    expect(merged.companiesByRole.producer).toEqual([expect.objectContaining({ organizationId: host.studio })]);
+    expect(merged.companiesByRole.producer![0]!.workMergedFrom).toBeUndefined();
+    expect(merged.companiesByRole['co-producer']).toEqual([expect.objectContaining({ organizationId: host.studio, workMergedFrom: host.twin })]);
+    expect(merged.peopleByRole.director).toEqual([expect.objectContaining({ personId: host.director, workMergedFrom: host.twin })]);
+    expect(merged.firstRelease).toEqual(expect.objectContaining({ territory: 'KR', workMergedFrom: host.twin }));
+    expect(merged.latestMilestone).toEqual(expect.objectContaining({ label: 'Wrapped', workMergedFrom: host.twin }));
+    expect(merged.mergedWorks).toEqual([{ workId: host.twin, primaryTitle: `Gwoemul! ${suffix}` }]);
+    // Its timeline has both deals and the twin's release; the twin's registration stays in the twin's own history.
+    const entries = (await get(`/projects/${host.survivor}/timeline`).expect(200)).body.entries as { kind: string; subject: { id: string } | null; workMergedFrom?: string }[];
+    expect(entries.filter((e) => e.kind === 'deal-announced').map((e) => [e.subject?.id, e.workMergedFrom ?? null]).sort()).toEqual(
+      [
+        [host.dealOnSurvivor, null],
+        [host.dealOnTwin, host.twin],
+      ].sort(),
+    );
+    expect(entries.filter((e) => e.kind === 'release').map((e) => e.workMergedFrom)).toEqual([host.twin]);
+
+    // The studio's portfolio: one work, the survivor with its current title; both deals name it, the rumored one says so.
+    const portfolio = await portfolioOf();
+    expect(creditsByWork(portfolio)).toEqual([[host.survivor, hostTitle, [['co-producer', host.twin], ['producer', null]]]]);
+    expect(dealWorks(portfolio)).toEqual(
+      [
+        [host.dealOnSurvivor, [[host.survivor, hostTitle, null]]],
+        [host.dealOnTwin, [[host.survivor, hostTitle, host.twin]]],
+      ].sort(),
+    );
+    expect(portfolio.deals.find((d) => d.dealId === host.dealOnSurvivor)?.dealStanding).toBe('rumored');
+    // The director's attachments, the project filters and the remake map name the survivor.
+    expect(await directorAttachments()).toEqual([[host.survivor, hostTitle, host.twin]]);
+    expect(await projectsOf({ personId: host.director })).toEqual([host.survivor]);
+    expect(await projectsOf({ companyId: host.studio })).toEqual([host.survivor]);
+    expect(await remakeEdges(host.survivor)).toEqual([[host.remake, host.survivor, 'confirmed', 'reported', host.twin]]);
+    expect(await remakeListed()).toEqual([[host.survivor, host.twin]]);
+
+    // As of before the merge (by position and by instant) the two records show apart, as the desk published them.
+    const apart = await hostCard({ asOfPosition: before });
+    expect([apart.companiesByRole['co-producer'], apart.peopleByRole.director, apart.firstRelease, apart.mergedWorks]).toEqual([undefined, undefined, null, []]);
+    expect(creditsByWork(await portfolioOf({ asOfPosition: before }))).toEqual(
+      [
+        [host.survivor, hostTitle, [['producer', null]]],
+        [host.twin, `Gwoemul! ${suffix}`, [['co-producer', null]]],
+      ].sort(),
+    );
+    expect(await directorAttachments({ asOfPosition: before })).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
+    expect(await projectsOf({ personId: host.director, asOfPosition: String(before) })).toEqual([host.twin]);
+    expect(await remakeEdges(host.twin, { asOfPosition: before })).toEqual([[host.remake, host.twin, 'confirmed', 'reported', null]]);
+    expect(await remakeListed({ asOfPosition: before })).toEqual([[host.twin, null]]);
+    const recordedBefore = (await pipeline.api.db.pool.query('SELECT recorded_at FROM events WHERE global_position = $1', [before])).rows[0].recorded_at as Date;
+    expect(await directorAttachments({ asOf: new Date(recordedBefore.getTime() + 1).toISOString() })).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
+
+    // Undone: apart again now, while the view between merge and undo keeps the merged story.
+    await post(`/works/${host.twin}/merge/undo`, { note: 'Two films after all', source: BETTER_SOURCE }).expect(200);
+    await pipeline.caughtUp();
+    const undone = await hostCard();
+    expect(undone.latestMilestone).toEqual(expect.objectContaining({ label: 'Shooting began' }));
+    expect(undone.latestMilestone?.workMergedFrom).toBeUndefined();
+    expect([undone.companiesByRole['co-producer'], undone.peopleByRole.director, undone.firstRelease, undone.mergedWorks]).toEqual([undefined, undefined, null, []]);
+    expect(((await get(`/projects/${host.survivor}/timeline`).expect(200)).body.entries as { workMergedFrom?: string }[]).filter((e) => e.workMergedFrom)).toEqual([]);
+    expect(creditsByWork(await portfolioOf())).toEqual(
+      [
+        [host.survivor, hostTitle, [['producer', null]]],
+        [host.twin, `Gwoemul! ${suffix}`, [['co-producer', null]]],
+      ].sort(),
+    );
+    expect(dealWorks(await portfolioOf())).toEqual(
+      [
+        [host.dealOnSurvivor, [[host.survivor, hostTitle, null]]],
+        [host.dealOnTwin, [[host.twin, `Gwoemul! ${suffix}`, null]]],
+      ].sort(),
+    );
+    expect(await directorAttachments()).toEqual([[host.twin, `Gwoemul! ${suffix}`, null]]);
+    expect(await projectsOf({ personId: host.director })).toEqual([host.twin]);
+    expect(await remakeEdges(host.twin)).toEqual([[host.remake, host.twin, 'confirmed', 'reported', null]]);
+    expect(await remakeListed()).toEqual([[host.twin, null]]);
+    expect(await directorAttachments({ asOfPosition: after })).toEqual([[host.survivor, hostTitle, host.twin]]);
+  });
+
+  it("a deal denied as a whole leaves the studio's portfolio deals and is listed under denied, with the deal's standing", async () => {
+    await post(`/deals/${host.dealOnSurvivor}/standing-changes`, { fact: { type: 'deal', id: host.dealOnSurvivor }, standing: 'denied', note: 'The studio says no rights were sold', source: BETTER_SOURCE }).expect(200);
+    await pipeline.caughtUp();
+    const portfolio = await portfolioOf();
+    expect(portfolio.deals.map((d) => d.dealId)).toEqual([host.dealOnTwin]);
+    expect(portfolio.denied.deals.map((d) => [d.dealId, d.dealStanding])).toEqual([[host.dealOnSurvivor, 'denied']]);
+    // Its credits are not the deal's: they stay.
+    expect(portfolio.works.map((w) => w.workId).sort()).toEqual([host.survivor, host.twin].sort());
+  });
+  it('a rebuild from the log gives every row version the projector wrote: merges, undos and standings included (npm run replay --verify)', async () => {
+    await pipeline.caughtUp();
+    const verified = await verifyReadModels({ pool: pipeline.api.db.pool });
+    expect(verified.differences).toEqual([]);
+    expect(verified.ok).toBe(true);
   });
 });

@@ -287,3 +287,59 @@ describe('queries', () => {
     expect(freshness).toMatchObject({ globalPosition: '1005', recordedAt: '2025-07-01T00:00:00.000Z' });
   });
 });
+
+describe('a work merged into another (after the scenario: the Vietnamese version merged into the Japanese one)', () => {
+  const lastOf = (streamId: string) => events.filter((e) => e.streamId === streamId).at(-1)!;
+  const mergeEvent = (workId: string, type: string, data: Record<string, unknown>, globalPosition: number): PublishedEvent => {
+    const last = lastOf(`work-${workId}`);
+    const eventId = uuid(7_000 + globalPosition);
+    const recordedAt = '2025-08-01T00:00:00.000Z';
+    return { ...last, eventId, type, streamVersion: last.streamVersion + 1, globalPosition: String(globalPosition), recordedAt, data: { workId, mergeId: 'merge-vn', note: 'one film', ...data }, metadata: { ...last.metadata, eventId, recordedAt } };
+  };
+  const [duplicate, survivor] = [IDS.MISS_GRANNY_VN, IDS.MISS_GRANNY_JP];
+  const before = 1005;
+  const merged = 1021;
+
+  beforeAll(async () => {
+    const outcomes = await applyAll([mergeEvent(duplicate, 'WorkMerged', { survivorId: survivor }, 1020), mergeEvent(survivor, 'WorkAbsorbed', { duplicateId: duplicate }, merged)]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied']);
+  });
+
+  it("the survivor's card, timeline and the company's portfolio show the duplicate's credit and deal under the survivor, with workMergedFrom; as of before, apart", async () => {
+    const card = (await getProjectStatus(db.pool, survivor))!;
+    expect(card.companiesByRole['co-producer']).toEqual([expect.objectContaining({ organizationId: IDS.CJ_ENM, workMergedFrom: duplicate })]);
+    expect(card.mergedWorks).toEqual([{ workId: duplicate, primaryTitle: 'Em Là Bà Nội Của Anh' }]);
+    expect((await getProjectStatus(db.pool, survivor, { at: before }))!.companiesByRole['co-producer']).toBeUndefined();
+
+    const deals = (await getTimeline(db.pool, survivor))!.entries.filter((e) => e.kind === 'deal-announced');
+    expect(deals.map((e) => [e.subject?.id, e.details.territory, e.workMergedFrom ?? null]).sort()).toEqual([
+      [IDS.FRANCHISE, 'JP', null],
+      [IDS.FRANCHISE, 'VN', duplicate],
+    ]);
+    expect((await getTimeline(db.pool, survivor, { at: before }))!.entries.filter((e) => e.workMergedFrom)).toEqual([]);
+
+    const cj = (await getCompanyPortfolio(db.pool, IDS.CJ_ENM))!;
+    expect(cj.works.find((w) => w.workId === survivor)).toMatchObject({ primaryTitle: 'あやしい彼女', credits: [expect.objectContaining({ role: 'co-producer', workMergedFrom: duplicate })] });
+    expect(cj.works.map((w) => w.workId)).not.toContain(duplicate);
+    const franchise = cj.deals.find((d) => d.dealId === IDS.FRANCHISE)!;
+    expect(franchise.works.map((w) => [w.workId, w.territory, w.mergedFrom ?? null])).toEqual([
+      [IDS.MISS_GRANNY, null, null],
+      [survivor, 'VN', duplicate],
+      [survivor, 'JP', null],
+    ]);
+    expect(franchise.dealStanding).toBe('reported');
+    const cjBefore = (await getCompanyPortfolio(db.pool, IDS.CJ_ENM, { at: before }))!;
+    expect(cjBefore.works.map((w) => w.workId)).toContain(duplicate);
+  });
+
+  it('project filters and the remake map find the survivor by the duplicate\'s facts; as of before, the duplicate', async () => {
+    expect((await listProjects(db.pool, { companyId: IDS.CJ_ENM, country: 'VN', countryOf: ['credit', 'deal', 'release'] })).items.map((p) => p.workId)).toContain(survivor);
+    const cjWorks = async (at?: number) => (await listProjects(db.pool, { companyId: IDS.CJ_ENM, limit: 100 }, at === undefined ? undefined : { at })).items.map((p) => p.workId);
+    expect(await cjWorks()).toEqual(expect.arrayContaining([survivor]));
+    expect(await cjWorks()).not.toContain(duplicate);
+    expect(await cjWorks(before)).toContain(duplicate);
+    const versions = (await getRemakeMap(db.pool, IDS.MISS_GRANNY))!.versions.map((v) => [v.workId, v.relationStanding, v.mergedFrom ?? null]);
+    expect(versions).toEqual([[survivor, 'reported', null]]);
+    expect((await getRemakeMap(db.pool, IDS.MISS_GRANNY, { at: before }))!.versions.map((v) => v.workId)).toEqual([duplicate, survivor]);
+  });
+});

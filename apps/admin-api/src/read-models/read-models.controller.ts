@@ -99,7 +99,7 @@ export class ReadModelsController {
   }
 
   @Get('projects/:workId/remake-map')
-  @ReadEndpoint('The original of this work and all its remakes and localized versions, by country and year, each with its standing')
+  @ReadEndpoint("The original of this work and all its remakes and localized versions, by country and year, each with its standing and its relation's (relationStanding)")
   @UuidPath('workId')
   @ViewAtQuery()
   remakeMap(@UuidParam('workId') workId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {
@@ -111,7 +111,7 @@ export class ReadModelsController {
 
   @Get('companies/:organizationId/portfolio')
   @ApiResponse({ status: 307, description: "Merged into another record as of the view: Location is the survivor's same read (the view kept); credits or attachments of its duplicates are shown with mergedFrom" })
-  @ReadEndpoint("A company's works and deals with its roles, each with its standing; denied ones listed apart")
+  @ReadEndpoint("A company's works and deals with its roles, each with its standing (a deal also with the whole deal's, dealStanding); denied ones listed apart")
   @UuidPath('organizationId')
   @ViewAtQuery()
   portfolio(@UuidParam('organizationId') organizationId: string, @ViewAt() view: ViewRequest, @Res({ passthrough: true }) response: Response) {

@@ -50,6 +50,7 @@ export const COMPANY_PORTFOLIO: TableSpec = {
     work_ids: 'text[]',
     details: 'jsonb',
     standing: 'text',
+    deal_standing: 'text',
   },
 };
 
@@ -71,7 +72,7 @@ export const COMPANY_PORTFOLIO_PAST_CREDITS: TableSpec = {
 export const COMPANY_PORTFOLIO_DEALS: TableSpec = {
   name: 'company_portfolio_deals',
   keepsHistory: false,
-  columns: { deal_id: 'text', details: 'jsonb', status_history: 'jsonb', works: 'jsonb', withdrawn: 'boolean' },
+  columns: { deal_id: 'text', details: 'jsonb', status_history: 'jsonb', works: 'jsonb', withdrawn: 'boolean', standing: 'text' },
 };
 
 const PORTFOLIO = COMPANY_PORTFOLIO.name;
@@ -105,6 +106,7 @@ function creditRow(workId: string, c: Credit): Row {
     territory: c.territory ?? null,
     work_ids: [workId],
     standing: c.standing ?? DEFAULT_FACT_STANDING,
+    deal_standing: null,
     details: {
       creditId: c.creditId,
       ...(c.from ? { from: c.from } : {}),
@@ -294,6 +296,8 @@ interface Deal {
   /** The deal's current works, in the domain's order (a correction's replacement goes last). */
   works: DealWorkValue[];
   withdrawn: boolean;
+  /** How sure the whole deal is (its 'deal' fact): every side's row shows it. */
+  standing: string;
 }
 
 interface Party {
@@ -319,6 +323,7 @@ function partyRow(deal: Deal, party: Party): Row {
     country: null,
     territory: details.territories.length === 1 ? details.territories[0]! : null,
     standing: party.standing ?? DEFAULT_FACT_STANDING,
+    deal_standing: deal.standing,
     work_ids: [...new Set(works.map((w) => w.workId))],
     details: {
       partyId: party.partyId,
@@ -394,18 +399,23 @@ const partyRetracted = onParty<'DealFactRetracted'>(
 const retractionOf = (event: DealEvent<'DealFactRetracted'>): EventHandler<DealEvent<'DealFactRetracted'>> | undefined =>
   ({ deal: withdrawDeal, party: partyRetracted, work: dealWorkRetracted, 'status-change': statusChangeRetracted })[event.data.fact.type];
 
+/** The whole deal's standing changed: every side shows it (a denied deal is listed apart by the query). */
+const wholeDealStanding = onDeal<'DealFactStandingChanged'>((deal, { data }) => ({ ...deal, standing: data.standing }));
+
 const dealHandlers: HandlersFor<'deal'> = {
   DealAnnounced: {
     // The deal's first event (nothing to read then); an announcement on a deal that has rows restates it, as evolve does.
     reads: () => ({ keys: [[DEALS, DEAL_KEY]], tables: [PORTFOLIO] }),
     apply: (event, rows) => {
-      const { dealId, parties, works, statusChangeId, ...details } = event.data;
+      const { dealId, parties, works, statusChangeId, standing, ...details } = event.data;
       const deal: Deal = {
         deal_id: dealId,
         details,
         status_history: [{ statusChangeId, to: 'announced', effective: details.announcedAt, current: true }],
         works,
         withdrawn: rows.get(DEALS, DEAL_KEY)?.withdrawn === true,
+        // As evolve's withStanding: an announcement states the deal's standing (absent: the default).
+        standing: standing ?? DEFAULT_FACT_STANDING,
       };
       const closed = rows.list(PORTFOLIO).map(([key]) => close(PORTFOLIO, key));
       return [put(DEALS, DEAL_KEY, deal as unknown as Row), ...closed, ...(deal.withdrawn ? [] : parties.map((p) => put(PORTFOLIO, partyKey(p.partyId), partyRow(deal, p))))];
@@ -443,8 +453,10 @@ const dealHandlers: HandlersFor<'deal'> = {
     ),
   })),
   DealFactStandingChanged: {
-    reads: (event) => (event.data.fact.type === 'party' ? { keys: [[PORTFOLIO, partyKey(event.data.fact.id)]] } : {}),
+    reads: (event) =>
+      event.data.fact.type === 'party' ? { keys: [[PORTFOLIO, partyKey(event.data.fact.id)]] } : event.data.fact.type === 'deal' ? wholeDealStanding.reads!(event) : {},
     apply: (event, rows) => {
+      if (event.data.fact.type === 'deal') return wholeDealStanding.apply(event, rows);
       const row = event.data.fact.type === 'party' ? rows.get(PORTFOLIO, partyKey(event.data.fact.id)) : undefined;
       return row ? [put(PORTFOLIO, partyKey(event.data.fact.id), { ...row, standing: event.data.standing })] : [];
     },

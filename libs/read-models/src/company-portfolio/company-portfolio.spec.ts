@@ -98,7 +98,7 @@ describe('company portfolio projection: work credits', () => {
       {
         stream: work.streamId,
         key: 'credit:c-cj',
-        row: { organization_id: CJ, via: 'credit', work_id: work.workId, deal_id: null, role: 'producer', country: 'KR', territory: null, work_ids: [work.workId], details: { creditId: 'c-cj', from: y('2018') }, standing: 'reported' },
+        row: { organization_id: CJ, via: 'credit', work_id: work.workId, deal_id: null, role: 'producer', country: 'KR', territory: null, work_ids: [work.workId], details: { creditId: 'c-cj', from: y('2018') }, standing: 'reported', deal_standing: null },
       },
     ]);
     expect(spec.rows(COMPANY_PORTFOLIO.name, before)).toEqual([]);
@@ -301,6 +301,7 @@ describe('company portfolio projection: deal parties', () => {
           territory: 'XW',
           work_ids: [original, remake],
           standing: 'reported',
+          deal_standing: 'reported',
           details: {
             partyId: 'p-cj',
             dealType: 'remake-rights',
@@ -422,6 +423,30 @@ describe('company portfolio projection: deal parties', () => {
     const party = (id: string) => spec.keyed(COMPANY_PORTFOLIO.name).find((r) => r.key === `party:${id}`)?.row;
     expect([party('p-cj')?.standing, party('p-mo')?.standing]).toEqual(['reported', 'denied']);
     expectReference(spec, events);
+  });
+
+  it("given a deal in talks (rumored), when a source denies the whole deal, then every side shows the deal's standing, sides added later too; as of before, rumored", async () => {
+    const deal = newDeal();
+    const original = uuid(1);
+    const announced = deal.announced([{ workId: original, role: 'source' }], [{ partyId: 'p-cj', organizationId: CJ, side: 'licensor' }, { partyId: 'p-mo', organizationId: MOTIF, side: 'licensee' }]);
+    const events = [{ ...announced, data: { ...announced.data, standing: 'rumored' } }];
+    const spec = await givenEvents(companyPortfolioProjection, events);
+    const party = (id: string, at?: number) => spec.keyed(COMPANY_PORTFOLIO.name, at).find((r) => r.key === `party:${id}`)?.row;
+    expect([party('p-cj')?.deal_standing, party('p-mo')?.deal_standing]).toEqual(['rumored', 'rumored']);
+    const before = lastPosition();
+    const more = [
+      deal.event('DealFactStandingChanged', { fact: { type: 'deal', id: deal.dealId }, standing: 'denied', from: 'rumored' }),
+      deal.event('DealPartyAdded', { partyId: 'p-jg', organizationId: JERRYGOOD, side: 'co-producer' }),
+    ];
+    await spec.when(...more);
+
+    expect(['p-cj', 'p-mo', 'p-jg'].map((id) => [party(id)?.deal_standing, party(id)?.standing])).toEqual([
+      ['denied', 'reported'],
+      ['denied', 'reported'],
+      ['denied', 'reported'],
+    ]);
+    expect(party('p-cj', before)?.deal_standing).toBe('rumored');
+    expectReference(spec, [...events, ...more]);
   });
 
   it('given a deal, when it is retracted, then its party rows close and later events show nothing', async () => {

@@ -16,4 +16,6 @@ export interface CompanyPortfolioRow {
   details: Record<string, unknown>;
   /** The credit's or the party's standing: rumored, reported, confirmed or denied (a denied one is listed apart). */
   standing: string;
+  /** deal-party: the whole deal's standing (a denied deal is listed apart); null on a credit. */
+  deal_standing: string | null;
 }

@@ -13,11 +13,11 @@ import { ORGANIZATION_NAMES, PERSON_NAMES } from './lookups.handlers.js';
 
 export type MergeableKind = 'person' | 'organization' | 'work';
 
-const LOOKUPS: Record<MergeableKind, { table: TableSpec; id: string }> = {
-  person: { table: PERSON_NAMES, id: 'person_id' },
-  organization: { table: ORGANIZATION_NAMES, id: 'organization_id' },
-  // A work's card holds merged_into (migration 0015).
-  work: { table: PROJECT_STATUS, id: 'work_id' },
+const LOOKUPS: Record<MergeableKind, { table: TableSpec; id: string; name: string }> = {
+  person: { table: PERSON_NAMES, id: 'person_id', name: 'primary_name' },
+  organization: { table: ORGANIZATION_NAMES, id: 'organization_id', name: 'primary_name' },
+  // A work's card holds merged_into (migration 0015); its name is its primary title.
+  work: { table: PROJECT_STATUS, id: 'work_id', name: 'primary_title' },
 };
 
 /**
@@ -35,20 +35,30 @@ export function sameRecordIds(q: QueryParams, kind: MergeableKind, id: string): 
 
 /**
  * Joins the lookup of the record `idExpression` names, resolved to its survivor: the FROM items to add and the
- * columns to select — `<as>_id` (the survivor's id, or the id itself), `<as>_name` (that record's primary name) and
+ * columns to select — `<as>_id` (the survivor's id, or the id itself), `<as>_name` (that record's primary name, a
+ * work's primary title) and
  * `<as>_merged_from` (the id as stated, when it was a duplicate; else null).
  */
 export function resolvedLookup(q: QueryParams, kind: MergeableKind, idExpression: string, as: string): { joins: string; columns: string } {
-  const { table, id: idColumn } = LOOKUPS[kind];
+  const { table, id: idColumn, name } = LOOKUPS[kind];
   const stated = `${as}_stated`;
   const survivor = `${as}_survivor`;
   return {
     joins: `LEFT JOIN ${q.from(table, stated)} ON ${stated}.${idColumn} = ${idExpression}
             LEFT JOIN ${q.from(table, survivor)} ON ${survivor}.${idColumn} = ${stated}.merged_into`,
     columns: `coalesce(${survivor}.${idColumn}, ${idExpression}) AS ${as}_id,
-              coalesce(${survivor}.primary_name, ${stated}.primary_name) AS ${as}_name,
+              coalesce(${survivor}.${name}, ${stated}.${name}) AS ${as}_name,
               CASE WHEN ${survivor}.${idColumn} IS NOT NULL THEN ${idExpression} END AS ${as}_merged_from`,
   };
+}
+
+/**
+ * The works a subquery selects (one `work_id` column), each read as the work it was merged into when it was merged
+ * in the query's view: `c.work_id IN (…)` finds a survivor by a fact stated on its duplicate. Uncorrelated, so
+ * PostgreSQL hashes it once per query.
+ */
+export function survivingWorkIds(q: QueryParams, workIds: string): string {
+  return `(SELECT coalesce(m.merged_into, x.work_id) FROM (${workIds}) x LEFT JOIN ${q.from(PROJECT_STATUS, 'm')} ON m.work_id = x.work_id)`;
 }
 
 /** The record `id` was merged into as of the view, or null (not merged, or unknown to the read models). */

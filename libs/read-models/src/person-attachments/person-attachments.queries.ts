@@ -1,7 +1,6 @@
 import type { PartialDate } from '../../../contracts/src/envelope.js';
 import { PERSON_NAMES } from '../lookups/lookups.handlers.js';
-import { sameRecordIds } from '../lookups/merged-records.js';
-import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
+import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import { PERSON_ATTACHMENTS } from './person-attachments.handlers.js';
 
@@ -25,6 +24,11 @@ export interface PersonAttachment {
   movedFrom: { workId: string; attachmentId: string; note: string } | null;
   /** Stated for a duplicate of this person, merged into it: the duplicate's id. */
   mergedFrom?: string;
+  /**
+   * Stated on a duplicate work merged into another: the duplicate's id (`workId` and `workTitle` are the work that
+   * stayed).
+   */
+  workMergedFrom?: string;
 }
 
 export interface PersonAttachments {
@@ -39,6 +43,9 @@ export interface PersonAttachments {
 export async function getPersonAttachments(db: Queryable, personId: string, options: QueryOptions & { includeDeprecated?: boolean } = {}): Promise<PersonAttachments | null> {
   const personParams = new QueryParams(options);
   const q = new QueryParams(options);
+  // An attachment on a duplicate work merged into another shows the work that stayed (lookups/merged-records.ts).
+  const attachments = q.from(PERSON_ATTACHMENTS, 'a');
+  const work = resolvedLookup(q, 'work', 'a.work_id', 'work');
   const [person, rows] = await Promise.all([
     db.query<{ primary_name: string | null; names: unknown[] }>(
       `SELECT n.primary_name, n.names FROM ${personParams.from(PERSON_NAMES, 'n')} WHERE n.person_id = ${personParams.add(personId)}`,
@@ -57,13 +64,13 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       note: string | null;
       moved_to_work_id: string | null;
       moved_from: PersonAttachment['movedFrom'];
-      primary_title: string | null;
+      work_name: string | null;
+      work_merged_from: string | null;
       person_id: string;
       standing: string;
     }>(
-      `SELECT a.attachment_id, a.work_id, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from, a.person_id, a.standing,
-              w.primary_title
-       FROM ${q.from(PERSON_ATTACHMENTS, 'a')} LEFT JOIN ${q.from(PROJECT_STATUS, 'w')} ON w.work_id = a.work_id
+      `SELECT a.attachment_id, ${work.columns}, a.role, a.character, a.billing, a.attached_at, a.detached, a.state, a.is_current, a.note, a.moved_to_work_id, a.moved_from, a.person_id, a.standing
+       FROM ${attachments} ${work.joins}
        WHERE a.person_id IN ${sameRecordIds(q, 'person', personId)} ${options.includeDeprecated === false ? "AND a.is_current AND a.standing <> 'denied'" : ''}
        ORDER BY (a.is_current AND a.standing <> 'denied') DESC, (a.attached_at->>'date') NULLS LAST, a.work_id, a.seq`,
       q.values,
@@ -76,7 +83,7 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
     attachments: rows.rows.map((r) => ({
       attachmentId: r.attachment_id,
       workId: r.work_id,
-      workTitle: r.primary_title,
+      workTitle: r.work_name,
       role: r.role,
       character: r.character,
       billing: r.billing,
@@ -89,6 +96,7 @@ export async function getPersonAttachments(db: Queryable, personId: string, opti
       movedToWorkId: r.moved_to_work_id,
       movedFrom: r.moved_from,
       ...(r.person_id !== personId ? { mergedFrom: r.person_id } : {}),
+      ...(r.work_merged_from ? { workMergedFrom: r.work_merged_from } : {}),
     })),
   };
 }

@@ -3,7 +3,7 @@ import { isUuid } from '../../../contracts/src/streams.js';
 import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import { sortKeyOf, yearsSince } from '../shared/dates.js';
 import type { FactNote } from '../shared/notes.js';
-import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
+import { resolvedLookup, sameRecordIds, survivingWorkIds } from '../lookups/merged-records.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
 import { STREAM_VERSIONS } from '../engine/stream-versions.js';
 import { partialDateOf, QueryParams, schemaOf, type QueryOptions, type Queryable } from '../shared/query-options.js';
@@ -30,7 +30,7 @@ import type { StatusCompany, StatusMilestone, StatusPerson, StatusTitle } from '
 /** A credit or attachment a party denied is kept but does not count as current. */
 const NOT_DENIED = (alias: string) => `${alias}.standing IS DISTINCT FROM 'denied'`;
 
-type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string } | null;
+type FirstRelease = { releaseId: string; territory: string; date: PartialDate; type: string; status: string; workMergedFrom?: string } | null;
 
 /** The card's columns the queries read. */
 interface CardRow {
@@ -135,7 +135,10 @@ export interface ProjectSummary {
   statusSince: PartialDate | null;
   countries: string[];
   productionYear: number | null;
+  /** The original's id; the work it was merged into when the relation names a merged duplicate (as of the view). */
   originalWorkId: string | null;
+  /** The original as the relation names it, when that work was merged into `originalWorkId`. */
+  originalWorkMergedFrom?: string;
   inDevelopment: boolean;
   developmentStart: PartialDate | null;
   /** When development ended in a release (developmentEndOf); null before release. */
@@ -190,8 +193,9 @@ function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined
   // Bound only when a fact table is asked about: PostgreSQL cannot type a parameter no clause uses.
   let bound: string | undefined;
   const codesParam = () => (bound ??= `${q.add(codes)}::text[]`);
+  // A fact stated on a duplicate work counts for the work it was merged into (listed in its place).
   const entries = (kind: string, territoryMatches: string) =>
-    `c.work_id IN (SELECT e.work_id FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE e.kind = '${kind}' AND NOT e.corrected AND NOT e.retracted AND ${territoryMatches})`;
+    `c.work_id IN ${survivingWorkIds(q, `SELECT e.work_id FROM ${q.from(TIMELINE_ENTRIES, 'e')} WHERE e.kind = '${kind}' AND NOT e.corrected AND NOT e.retracted AND ${territoryMatches}`)}`;
   const any: string[] = [];
   if (wanted.has('origin')) any.push(`c.countries && ${q.add(countriesOf(territory))}::text[]`);
   if (wanted.has('release')) any.push(entries('release', `e.details->>'status' <> 'cancelled' AND e.details->>'territory' = ANY(${codesParam()})`));
@@ -199,7 +203,7 @@ function inTerritorySql(asked: string, links: readonly CountryLink[] | undefined
   if (wanted.has('deal')) {
     any.push(entries('deal-announced', `CASE WHEN e.details ? 'territory' THEN e.details->>'territory' = ANY(${codesParam()}) ELSE e.details->'territories' ?| ${codesParam()} END`));
   }
-  if (wanted.has('credit')) any.push(`c.work_id IN (SELECT tc.work_id FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.territory = ANY(${codesParam()}))`);
+  if (wanted.has('credit')) any.push(`c.work_id IN ${survivingWorkIds(q, `SELECT tc.work_id FROM ${q.from(PROJECT_COMPANIES, 'tc')} WHERE tc.territory = ANY(${codesParam()})`)}`);
   return `(${any.join(' OR ')})`;
 }
 
@@ -222,11 +226,14 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
     if (filter.kind) where.push(`c.kind = ${q.add(filter.kind)}`);
     if (filter.standing) where.push(`coalesce(c.standing, '${DEFAULT_FACT_STANDING}') = ${q.add(filter.standing)}`);
     if (filter.country) where.push(inTerritorySql(filter.country, filter.countryOf, q));
+    // A credit or attachment stated on a duplicate work finds the work it was merged into (listed in its place).
     if (filter.companyId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.work_id = c.work_id AND pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)} AND ${NOT_DENIED('pc')})`);
+      const credited = `SELECT pc.work_id FROM ${q.from(PROJECT_COMPANIES, 'pc')} WHERE pc.organization_id IN ${sameRecordIds(q, 'organization', filter.companyId)} AND ${NOT_DENIED('pc')}`;
+      where.push(`c.work_id IN ${survivingWorkIds(q, credited)}`);
     }
     if (filter.personId) {
-      where.push(`EXISTS (SELECT 1 FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.work_id = c.work_id AND pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)} AND ${NOT_DENIED('pp')})`);
+      const attached = `SELECT pp.work_id FROM ${q.from(PROJECT_PEOPLE, 'pp')} WHERE pp.person_id IN ${sameRecordIds(q, 'person', filter.personId)} AND ${NOT_DENIED('pp')}`;
+      where.push(`c.work_id IN ${survivingWorkIds(q, attached)}`);
     }
     const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
     if (key !== null) {
@@ -264,6 +271,17 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       ? await run(db, null)
       : await withSearchKey(db, filter.text, async (client, key) => (key === null ? { rows: [], nextCursor: null } : run(client, key)));
   const now = options?.now ?? new Date();
+  // An original merged into another work reads as the work that stayed, as on the card (one look-up for the page).
+  const originals = [...new Set(rows.map(({ row }) => row.original_work_id).filter((id): id is string => id !== null))];
+  const merged = new Map<string, string>();
+  if (originals.length > 0) {
+    const q = new QueryParams(options);
+    const found = await db.query<{ work_id: string; merged_into: string }>(
+      `SELECT m.work_id, m.merged_into FROM ${q.from(PROJECT_STATUS, 'm')} WHERE m.work_id = ANY(${q.add(originals)}::text[]) AND m.merged_into IS NOT NULL`,
+      q.values,
+    );
+    for (const r of found.rows) merged.set(r.work_id, r.merged_into);
+  }
   return {
     items: rows.map(({ row, match }) => ({
       workId: row.work_id,
@@ -274,7 +292,8 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
       statusSince: partialDateOf(row.status_since, row.status_since_precision),
       countries: row.countries,
       productionYear: row.production_year,
-      originalWorkId: row.original_work_id,
+      originalWorkId: (row.original_work_id && merged.get(row.original_work_id)) ?? row.original_work_id,
+      ...(row.original_work_id && merged.has(row.original_work_id) ? { originalWorkMergedFrom: row.original_work_id } : {}),
       inDevelopment: row.in_development,
       developmentStart: partialDateOf(row.development_start, row.development_start_precision),
       developmentEnd: developmentEndOf(row),
@@ -289,15 +308,23 @@ export async function listProjects(db: SearchDb, filter: ListProjectsFilter = {}
 
 // ---- status ----------------------------------------------------------------------------------------------------
 
-/** `organizationId` and `name` are the survivor's when the credit names a merged duplicate, whose id is `mergedFrom`. */
+/**
+ * `organizationId` and `name` are the survivor's when the credit names a merged duplicate, whose id is `mergedFrom`;
+ * `workMergedFrom` says the credit was stated on a duplicate of this work, merged into it (the duplicate's id).
+ */
 export interface NamedCompany extends StatusCompany {
   name: string | null;
   mergedFrom?: string;
+  workMergedFrom?: string;
 }
-/** `personId` and `name` are the survivor's when the attachment names a merged duplicate, whose id is `mergedFrom`. */
+/**
+ * `personId` and `name` are the survivor's when the attachment names a merged duplicate, whose id is `mergedFrom`;
+ * `workMergedFrom` says the attachment was stated on a duplicate of this work, merged into it (the duplicate's id).
+ */
 export interface NamedPerson extends StatusPerson {
   name: string | null;
   mergedFrom?: string;
+  workMergedFrom?: string;
 }
 
 export interface ProjectStatus {
@@ -316,7 +343,8 @@ export interface ProjectStatus {
   externalIds: Record<string, string>;
   companiesByRole: Record<string, NamedCompany[]>;
   peopleByRole: Record<string, NamedPerson[]>;
-  latestMilestone: StatusMilestone | null;
+  /** The latest of the work's and its merged duplicates' (one of a duplicate's with `workMergedFrom`). */
+  latestMilestone: (StatusMilestone & { workMergedFrom?: string }) | null;
   developmentStart: PartialDate | null;
   inDevelopment: boolean;
   /** When development ended in a release (developmentEndOf); null before release. */
@@ -331,6 +359,11 @@ export interface ProjectStatus {
   denied: { companies: NamedCompany[]; people: NamedPerson[] };
   /** Each note names the fact it is about: its type and id, and a label a reader recognizes it by. */
   notes: (FactNote & { factLabel: string })[];
+  /**
+   * The duplicates merged into this work, as of the view: their credits, attachments and releases show on this card
+   * (each with `workMergedFrom`), their deals and dated facts on its timeline.
+   */
+  mergedWorks: { workId: string; primaryTitle: string | null }[];
 }
 
 const FACT_TYPE_WORDS: Record<string, string> = {
@@ -392,22 +425,24 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
   const people = new QueryParams(options);
   const notes = new QueryParams(options);
   const original = new QueryParams(options);
-  // Credits and attachments that name a merged duplicate show its survivor (lookups/merged-records.ts).
+  const duplicates = new QueryParams(options);
+  // Credits and attachments that name a merged duplicate show its survivor (lookups/merged-records.ts); those stated
+  // on a duplicate of this work show here too (its id in the view's merged_into, nothing rewritten on a merge).
   const pcFrom = companies.from(PROJECT_COMPANIES, 'pc');
   const organization = resolvedLookup(companies, 'organization', 'pc.organization_id', 'org');
   const ppFrom = people.from(PROJECT_PEOPLE, 'pp');
   const person = resolvedLookup(people, 'person', 'pp.person_id', 'person');
-  const [companyRows, personRows, noteRows, originalRows] = await Promise.all([
-    db.query<{ credit_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; standing: string | null; org_name: string | null }>(
-      `SELECT pc.credit_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, pc.standing
+  const [companyRows, personRows, noteRows, originalRows, duplicateRows] = await Promise.all([
+    db.query<{ credit_id: string; work_id: string; org_id: string; org_merged_from: string | null; role: string; country: string | null; territory: string | null; from_date: PartialDate | null; to_date: PartialDate | null; standing: string | null; org_name: string | null }>(
+      `SELECT pc.credit_id, pc.work_id, ${organization.columns}, pc.role, pc.country, pc.territory, pc.from_date, pc.to_date, pc.standing
        FROM ${pcFrom} ${organization.joins}
-       WHERE pc.work_id = ${companies.add(workId)} ORDER BY pc.seq COLLATE "C"`,
+       WHERE pc.work_id IN ${sameRecordIds(companies, 'work', workId)} ORDER BY pc.work_id <> ${companies.add(workId)}, pc.work_id, pc.seq COLLATE "C"`,
       companies.values,
     ),
-    db.query<{ attachment_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; standing: string | null; person_name: string | null }>(
-      `SELECT pp.attachment_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at, pp.standing
+    db.query<{ attachment_id: string; work_id: string; person_id: string; person_merged_from: string | null; role: string; character: string | null; billing: string | null; attached_at: PartialDate | null; standing: string | null; person_name: string | null }>(
+      `SELECT pp.attachment_id, pp.work_id, ${person.columns}, pp.role, pp.character, pp.billing, pp.attached_at, pp.standing
        FROM ${ppFrom} ${person.joins}
-       WHERE pp.work_id = ${people.add(workId)} ORDER BY pp.seq COLLATE "C"`,
+       WHERE pp.work_id IN ${sameRecordIds(people, 'work', workId)} ORDER BY pp.work_id <> ${people.add(workId)}, pp.work_id, pp.seq COLLATE "C"`,
       people.values,
     ),
     db.query<{ fact_type: string; fact_id: string; kind: FactNote['kind']; note: string; event_id: string; replacement_id: string | null; other_work_id: string | null; subject_label: string | null }>(
@@ -433,14 +468,19 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
           original.values,
         )
       : Promise.resolve({ rows: [] as { work_id: string; primary_title: string | null; merged_from: string | null }[] }),
+    db.query<{ work_id: string; primary_title: string | null; first_release: FirstRelease; latest_milestone: StatusMilestone | null }>(
+      `SELECT d.work_id, d.primary_title, d.first_release, d.latest_milestone FROM ${duplicates.from(PROJECT_STATUS, 'd')} WHERE d.merged_into = ${duplicates.add(workId)} ORDER BY d.work_id`,
+      duplicates.values,
+    ),
   ]);
+  const statedOn = (factWorkId: string) => (factWorkId !== workId ? factWorkId : null);
   const namedCompanies = companyRows.rows.map((c) => ({
-    ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from }),
+    ...present({ creditId: c.credit_id, organizationId: c.org_id, role: c.role, country: c.country, territory: c.territory, from: c.from_date, to: c.to_date, mergedFrom: c.org_merged_from, workMergedFrom: statedOn(c.work_id) }),
     standing: c.standing ?? DEFAULT_FACT_STANDING,
     name: c.org_name,
   })) as NamedCompany[];
   const namedPeople = personRows.rows.map((p) => ({
-    ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from }),
+    ...present({ attachmentId: p.attachment_id, personId: p.person_id, role: p.role, character: p.character, billing: p.billing, attachedAt: p.attached_at, mergedFrom: p.person_merged_from, workMergedFrom: statedOn(p.work_id) }),
     standing: p.standing ?? DEFAULT_FACT_STANDING,
     name: p.person_name,
   })) as NamedPerson[];
@@ -467,12 +507,12 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     externalIds: row.external_ids,
     companiesByRole: groupBy(namedCompanies.filter((c) => c.standing !== 'denied')),
     peopleByRole: groupBy(namedPeople.filter((p) => p.standing !== 'denied')),
-    latestMilestone: row.latest_milestone,
+    latestMilestone: latestMilestoneWithDuplicates(row.latest_milestone, duplicateRows.rows),
     developmentStart: partialDateOf(row.development_start, row.development_start_precision),
     inDevelopment: row.in_development,
     developmentEnd: developmentEndOf(row),
     developmentYears: developmentYearsOf(row, options?.now ?? new Date()),
-    firstRelease: row.first_release,
+    firstRelease: firstReleaseWithDuplicates(row.first_release, duplicateRows.rows),
     withdrawn: row.withdrawn ? { note: row.withdrawn_note } : null,
     standing: row.standing ?? DEFAULT_FACT_STANDING,
     denied: { companies: namedCompanies.filter((c) => c.standing === 'denied'), people: namedPeople.filter((p) => p.standing === 'denied') },
@@ -480,7 +520,29 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
       ...(present({ factType: n.fact_type, factId: n.fact_id, kind: n.kind, note: n.note, eventId: n.event_id, replacementId: n.replacement_id, workId: n.other_work_id }) as FactNote),
       factLabel: factLabel(n.fact_type, n.fact_id, n.subject_label, row.known_titles),
     })),
+    mergedWorks: duplicateRows.rows.map((d) => ({ workId: d.work_id, primaryTitle: d.primary_title })),
   };
+}
+
+/** The latest milestone of the work and of the duplicates merged into it; the work's own wins a tie. */
+function latestMilestoneWithDuplicates(own: StatusMilestone | null, duplicates: readonly { work_id: string; latest_milestone: StatusMilestone | null }[]): ProjectStatus['latestMilestone'] {
+  let latest: ProjectStatus['latestMilestone'] = own;
+  for (const d of duplicates) {
+    if (d.latest_milestone && (!latest || sortKeyOf(d.latest_milestone.date) > sortKeyOf(latest.date))) latest = { ...d.latest_milestone, workMergedFrom: d.work_id };
+  }
+  return latest;
+}
+
+/**
+ * The earliest first release of the work and of the duplicates merged into it (each card's own is its earliest current
+ * release not cancelled); the work's own wins a tie. One of a duplicate's says `workMergedFrom`.
+ */
+function firstReleaseWithDuplicates(own: FirstRelease, duplicates: readonly { work_id: string; first_release: FirstRelease }[]): FirstRelease {
+  let first = own;
+  for (const d of duplicates) {
+    if (d.first_release && (!first || sortKeyOf(d.first_release.date) < sortKeyOf(first.date))) first = { ...d.first_release, workMergedFrom: d.work_id };
+  }
+  return first;
 }
 
 /** A live work with a title close to one being registered: perhaps the same film registered twice. */

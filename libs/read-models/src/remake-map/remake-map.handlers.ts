@@ -8,6 +8,7 @@
  * whole-work retraction lists the work's relation rows, to close them.
  */
 import type { WorkEventDataMap } from '../../../contracts/src/events/work.events.js';
+import { DEFAULT_FACT_STANDING } from '../../../contracts/src/vocabulary.js';
 import {
   close,
   ignore,
@@ -33,6 +34,7 @@ export const WORK_RELATIONS: TableSpec = {
     relation: 'text',
     target_work_id: 'text',
     deal_id: 'text',
+    standing: 'text',
   },
 };
 
@@ -47,8 +49,9 @@ const RELATIONS = WORK_RELATIONS.name;
 const WORKS = REMAKE_MAP_WORKS.name;
 const WORK_KEY = 'work';
 
+/** A relation is stated (or restated by a correction) with the default standing; only a standing change moves it. */
 function relationRow(workId: string, r: { relationId: string; relation: string; targetWorkId: string; dealId?: string }): Row {
-  return { relation_id: r.relationId, work_id: workId, relation: r.relation, target_work_id: r.targetWorkId, deal_id: r.dealId ?? null };
+  return { relation_id: r.relationId, work_id: workId, relation: r.relation, target_work_id: r.targetWorkId, deal_id: r.dealId ?? null, standing: DEFAULT_FACT_STANDING };
 }
 
 type Work<K extends keyof WorkEventDataMap> = ProjectedEvent<K, WorkEventDataMap[K]>;
@@ -111,7 +114,14 @@ const workHandlers: HandlersFor<'work'> = {
   TalentAttachmentCorrected: ignore,
   ReleaseCorrected: ignore,
   MilestoneCorrected: ignore,
-  WorkFactStandingChanged: ignore,
+  // A relation's own standing shows on its edge of the map (the works' standing is their cards').
+  WorkFactStandingChanged: onLiveWork(
+    (event) => (event.data.fact.type === 'relation' ? [event.data.fact.id] : []),
+    (event, rows) => {
+      const row = event.data.fact.type === 'relation' ? rows.get(RELATIONS, event.data.fact.id) : undefined;
+      return row ? [put(RELATIONS, event.data.fact.id, { ...row, standing: event.data.standing })] : [];
+    },
+  ),
   WorkFactClarified: ignore,
   WorkFactRetracted: {
     reads: (event): RowReads =>

@@ -26,8 +26,17 @@ export interface RemakeMapVersion extends RemakeMapWork {
   relation: string;
   /** The work this one is a remake/localized version of (the original, or another version). */
   of: string;
+  /**
+   * How sure the relation itself is (the edge from this work to `of`): rumored, reported, confirmed or denied. The
+   * works' own standing is `standing` here and on `original`.
+   */
+  relationStanding: string;
   dealId: string | null;
   depth: number;
+  /** The relation was stated on a duplicate of this work, merged into it: the duplicate's id. */
+  mergedFrom?: string;
+  /** The relation names a duplicate of `of`, merged into it: the id it names. */
+  ofMergedFrom?: string;
 }
 
 export interface RemakeMap {
@@ -42,7 +51,9 @@ export interface RemakeMap {
  * left out.
  */
 function resolvedRelations(q: QueryParams): string {
-  return `(SELECT r.relation_id, coalesce(mw.merged_into, r.work_id) AS work_id, r.relation, coalesce(mt.merged_into, r.target_work_id) AS target_work_id, r.deal_id
+  return `(SELECT r.relation_id, coalesce(mw.merged_into, r.work_id) AS work_id, r.relation, coalesce(mt.merged_into, r.target_work_id) AS target_work_id, r.deal_id,
+                  r.standing, CASE WHEN mw.merged_into IS NOT NULL THEN r.work_id END AS work_merged_from,
+                  CASE WHEN mt.merged_into IS NOT NULL THEN r.target_work_id END AS target_merged_from
              FROM ${q.from(WORK_RELATIONS, 'r')}
              LEFT JOIN ${q.from(PROJECT_STATUS, 'mw')} ON mw.work_id = r.work_id
              LEFT JOIN ${q.from(PROJECT_STATUS, 'mt')} ON mt.work_id = r.target_work_id
@@ -67,16 +78,17 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   const downParams = new QueryParams(options);
   const original = downParams.add(originalId);
   const relations = downParams.add([...ORIGINAL_RELATIONS]);
-  const down = await db.query<{ work_id: string; relation: string; of: string; deal_id: string | null; depth: number }>(
-    `WITH RECURSIVE versions(work_id, relation, of, deal_id, depth, path) AS (
-       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, 1, ARRAY[${original}::text, r.work_id]
+  const down = await db.query<{ work_id: string; relation: string; of: string; deal_id: string | null; depth: number; standing: string; work_merged_from: string | null; target_merged_from: string | null }>(
+    `WITH RECURSIVE versions(work_id, relation, of, deal_id, standing, work_merged_from, target_merged_from, depth, path) AS (
+       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, r.standing, r.work_merged_from, r.target_merged_from, 1, ARRAY[${original}::text, r.work_id]
        FROM ${resolvedRelations(downParams)} r WHERE r.target_work_id = ${original} AND r.relation = ANY(${relations}::text[])
        UNION ALL
-       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, v.depth + 1, v.path || r.work_id
+       SELECT r.work_id, r.relation, r.target_work_id, r.deal_id, r.standing, r.work_merged_from, r.target_merged_from, v.depth + 1, v.path || r.work_id
        FROM versions v JOIN ${resolvedRelations(downParams)} r ON r.target_work_id = v.work_id AND r.relation = ANY(${relations}::text[])
        WHERE NOT r.work_id = ANY(v.path) AND v.depth < 20
      )
-     SELECT DISTINCT ON (work_id) work_id, relation, of, deal_id, depth FROM versions ORDER BY work_id, depth`,
+     SELECT DISTINCT ON (work_id) work_id, relation, of, deal_id, standing, work_merged_from, target_merged_from, depth FROM versions
+     ORDER BY work_id, depth, (work_merged_from IS NOT NULL), (target_merged_from IS NOT NULL), relation, of`,
     downParams.values,
   );
   const ids = [originalId, ...down.rows.map((r) => r.work_id)];
@@ -105,7 +117,18 @@ export async function getRemakeMap(db: Queryable, workId: string, options?: Quer
   if (!byId.has(originalId) && down.rows.length === 0) return null;
   const versions = down.rows
     .filter((r) => byId.has(r.work_id))
-    .map((r): RemakeMapVersion => ({ ...describe(r.work_id), relation: r.relation, of: r.of, dealId: r.deal_id, depth: r.depth }))
+    .map(
+      (r): RemakeMapVersion => ({
+        ...describe(r.work_id),
+        relation: r.relation,
+        of: r.of,
+        relationStanding: r.standing,
+        dealId: r.deal_id,
+        depth: r.depth,
+        ...(r.work_merged_from ? { mergedFrom: r.work_merged_from } : {}),
+        ...(r.target_merged_from ? { ofMergedFrom: r.target_merged_from } : {}),
+      }),
+    )
     .sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || (a.countries[0] ?? '').localeCompare(b.countries[0] ?? '') || a.workId.localeCompare(b.workId));
   return { requestedWorkId: workId, original: describe(originalId), versions };
 }

@@ -75,7 +75,7 @@ describe('remake map projection', () => {
     const spec = await givenEvents(remakeMapProjection, events);
 
     expect(spec.keyed(WORK_RELATIONS.name)).toEqual([
-      { stream: jp.streamId, key: 'r-jp', row: { relation_id: 'r-jp', work_id: jp.workId, relation: 'remake-of', target_work_id: MISS_GRANNY, deal_id: null } },
+      { stream: jp.streamId, key: 'r-jp', row: { relation_id: 'r-jp', work_id: jp.workId, relation: 'remake-of', target_work_id: MISS_GRANNY, deal_id: null, standing: 'reported' } },
     ]);
     expectReference(spec, events);
   });
@@ -92,9 +92,26 @@ describe('remake map projection', () => {
     );
     await spec.when(corrected);
 
-    expect(spec.rows(WORK_RELATIONS.name)).toEqual([{ relation_id: 'r-jp-2', work_id: jp.workId, relation: 'localized-version-of', target_work_id: MISS_GRANNY, deal_id: FRANCHISE }]);
+    expect(spec.rows(WORK_RELATIONS.name)).toEqual([{ relation_id: 'r-jp-2', work_id: jp.workId, relation: 'localized-version-of', target_work_id: MISS_GRANNY, deal_id: FRANCHISE, standing: 'reported' }]);
     expect(spec.rows(WORK_RELATIONS.name, before)).toEqual([expect.objectContaining({ relation_id: 'r-jp', relation: 'remake-of', deal_id: null })]);
     expectReference(spec, [...events, corrected]);
+  });
+
+  it("given a rumored remake, when a source confirms the relation, then its edge shows confirmed (as of before, reported); a correction's replacement starts reported", async () => {
+    const jp = newWork();
+    const events = [jp.registered(), jp.event('WorkRelated', { relationId: 'r-jp', relation: 'remake-of', targetWorkId: MISS_GRANNY })];
+    const spec = await givenEvents(remakeMapProjection, events);
+    const before = position;
+    const confirmed = jp.event('WorkFactStandingChanged', { fact: { type: 'relation', id: 'r-jp' }, standing: 'confirmed', from: 'reported' });
+    const otherFact = jp.event('WorkFactStandingChanged', { fact: { type: 'work', id: jp.workId }, standing: 'denied', from: 'reported' });
+    await spec.when(confirmed, otherFact);
+
+    expect(spec.rows(WORK_RELATIONS.name)).toEqual([expect.objectContaining({ relation_id: 'r-jp', standing: 'confirmed' })]);
+    expect(spec.rows(WORK_RELATIONS.name, before)).toEqual([expect.objectContaining({ relation_id: 'r-jp', standing: 'reported' })]);
+    const corrected = jp.event('WorkRelationCorrected', { relationId: 'r-jp', replacementRelationId: 'r-jp-2', replacement: { relation: 'localized-version-of', targetWorkId: MISS_GRANNY } }, 'a localization');
+    await spec.when(corrected);
+    expect(spec.rows(WORK_RELATIONS.name)).toEqual([expect.objectContaining({ relation_id: 'r-jp-2', standing: 'reported' })]);
+    expectReference(spec, [...events, confirmed, otherFact, corrected]);
   });
 
   it('given a corrected relation, when the correction is corrected in turn, then only the latest replacement shows', async () => {

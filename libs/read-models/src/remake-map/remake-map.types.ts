@@ -7,4 +7,6 @@ export interface WorkRelationRow {
   relation: string;
   target_work_id: string;
   deal_id: string | null;
+  /** The relation's own standing: rumored, reported, confirmed or denied. */
+  standing: string;
 }

@@ -1,5 +1,6 @@
 import { partialDateStart, type PartialDate } from '../../../contracts/src/envelope.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
+import { sameRecordIds } from '../lookups/merged-records.js';
 import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
 import type { CitedSource } from '../shared/cited-source.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
@@ -31,6 +32,8 @@ export interface TimelineEntry {
   stream: string;
   /** Notes of the clarifications of the entry's fact (right but misleading: it stays current), in order. */
   clarifications: string[];
+  /** Stated on a duplicate work merged into this one (as of the view): the duplicate's id. */
+  workMergedFrom?: string;
 }
 
 export interface Timeline {
@@ -47,6 +50,9 @@ export interface TimelineOptions extends QueryOptions {
   includeDeprecated?: boolean;
 }
 
+/** The kinds of fact a duplicate's timeline brings to the work it was merged into. */
+const MERGED_FACT_TYPES = ['talent-attachment', 'company-credit', 'release', 'milestone', 'deal'] as const;
+
 function partialDateFromString(value: string): PartialDate {
   const precision = /^\d{4}$/.test(value) ? 'year' : /^\d{4}-\d{2}$/.test(value) ? 'month' : /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'day' : null;
   if (!precision) throw new RangeError(`expected YYYY, YYYY-MM or YYYY-MM-DD, got ${JSON.stringify(value)}`);
@@ -62,7 +68,12 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
   const found = await db.query(`SELECT 1 FROM ${exists.from(PROJECT_STATUS, 'c')} WHERE c.work_id = ${exists.add(workId)}`, exists.values);
   if (found.rowCount === 0) return null;
   const q = new QueryParams(options);
-  const where = [`t.work_id = ${q.add(workId)}`];
+  // The facts of the duplicates merged into the work (as of the view) are its facts too: their people, companies,
+  // releases, milestones and deals, with the standing changes of those. A duplicate's own registration, titles,
+  // relations and status are its record's, not the film's story, and stay in its history.
+  const own = q.add(workId);
+  // The IN is a join on the work index (a work and its few duplicates); the OR only filters the rows it found.
+  const where = [`t.work_id IN ${sameRecordIds(q, 'work', workId)}`, `(t.work_id = ${own} OR t.fact_type = ANY(${q.add([...MERGED_FACT_TYPES])}::text[]))`];
   if (options.occurredBefore) where.push(`t.sort_key < ${q.add(partialDateStart(partialDateFromString(options.occurredBefore)))}::date`);
   if (options.includeDeprecated === false) where.push('NOT t.corrected AND NOT t.retracted');
   const { rows } = await db.query<{
@@ -82,8 +93,9 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
     source: CitedSource | null;
     owner_stream: string;
     subject_name: string | null;
+    work_id: string;
   }>(
-    `SELECT t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
+    `SELECT t.work_id, t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
             t.subject_id, t.details, t.corrected, t.retracted, t.note, t.source, t.owner_stream,
             coalesce(o.primary_name, p.primary_name) AS subject_name
      FROM ${q.from(TIMELINE_ENTRIES, 't')}
@@ -110,6 +122,7 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
       source: r.source,
       stream: r.owner_stream,
       clarifications: (r.details.clarifications as string[] | undefined) ?? [],
+      ...(r.work_id !== workId ? { workMergedFrom: r.work_id } : {}),
     }),
   );
   // The span is the project's development in the world; when the desk learnt more about a fact is not part of it.

@@ -24,6 +24,7 @@ export const COMPANY_PORTFOLIO_COLUMNS: TableColumns<CompanyPortfolioRow> = {
   work_ids: 'text[]',
   details: 'jsonb',
   standing: 'text',
+  deal_standing: 'text',
 };
 
 /** Current credits of a work that is not withdrawn. A moved or corrected credit leaves; its replacement comes in. */
@@ -43,6 +44,7 @@ export function workPortfolioRows(state: WorkState): CompanyPortfolioRow[] {
     territory: c.territory ?? null,
     work_ids: [workId],
     standing: standingOf(c),
+    deal_standing: null,
     details: {
       creditId: c.creditId,
       ...(c.from ? { from: c.from } : {}),
@@ -72,6 +74,7 @@ export function dealPortfolioRows(state: DealState): CompanyPortfolioRow[] {
     territory: details.territories.length === 1 ? details.territories[0]! : null,
     work_ids: [...new Set(works.map((w) => w.workId))],
     standing: standingOf(p),
+    deal_standing: standingOf(state),
     details: {
       partyId: p.partyId,
       dealType: details.type,

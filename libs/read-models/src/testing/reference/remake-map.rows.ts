@@ -3,7 +3,7 @@
  * engine's handlers (../../remake-map/remake-map.handlers.ts) must give the same rows event by event.
  */
 import { streamIdFor } from '../../../../contracts/src/streams.js';
-import { isCurrent } from '../../../../domain/src/shared/facts.js';
+import { isCurrent, standingOf } from '../../../../domain/src/shared/facts.js';
 import type { WorkState } from '../../../../domain/src/work/work.state.js';
 import type { TableColumns } from '../../shared/columns.js';
 import { WorkRelationRow } from '../../remake-map/remake-map.types.js';
@@ -17,6 +17,7 @@ export const WORK_RELATION_COLUMNS: TableColumns<WorkRelationRow> = {
   relation: 'text',
   target_work_id: 'text',
   deal_id: 'text',
+  standing: 'text',
 };
 
 export function workRelationRows(state: WorkState): WorkRelationRow[] {
@@ -29,5 +30,6 @@ export function workRelationRows(state: WorkState): WorkRelationRow[] {
     relation: r.relation,
     target_work_id: r.targetWorkId,
     deal_id: r.dealId ?? null,
+    standing: standingOf(r),
   }));
 }

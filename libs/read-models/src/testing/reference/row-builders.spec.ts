@@ -98,7 +98,7 @@ describe('rowsForWork', () => {
 
   it('remake map edges: current relations only (a corrected relation is replaced)', () => {
     expect(work(IDS.MISS_GRANNY_JP).work_relations).toEqual([
-      { owner_stream: `work-${IDS.MISS_GRANNY_JP}`, relation_id: 'r-jp-2', work_id: IDS.MISS_GRANNY_JP, relation: 'localized-version-of', target_work_id: IDS.MISS_GRANNY, deal_id: IDS.FRANCHISE },
+      { owner_stream: `work-${IDS.MISS_GRANNY_JP}`, relation_id: 'r-jp-2', work_id: IDS.MISS_GRANNY_JP, relation: 'localized-version-of', target_work_id: IDS.MISS_GRANNY, deal_id: IDS.FRANCHISE, standing: 'reported' },
     ]);
     expect(work(IDS.MISS_GRANNY_JP).project_status[0]).toMatchObject({ original_work_id: IDS.MISS_GRANNY, original_relation: 'localized-version-of', in_development: false });
   });
