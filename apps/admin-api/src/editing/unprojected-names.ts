@@ -4,8 +4,11 @@ import { DUPLICATE_SIMILARITY_THRESHOLD, WORK_DUPLICATE_SIMILARITY_THRESHOLD, ty
 /**
  * How far back from the log's head the tail is looked at, at most: the check stays one bounded range read on the
  * events' primary key however far the projector has fallen behind (beyond it, only the read models are consulted).
+ * Its cost grows with the registrations in it (each name's search key is computed), and it is paid by every
+ * registration while the projector is stopped, so it is sized for the pipeline's usual lag of a few events, with
+ * room to spare, not for an outage: a desk writes a few events a second.
  */
-export const UNPROJECTED_TAIL_LIMIT = 10_000;
+export const UNPROJECTED_TAIL_LIMIT = 200;
 
 /**
  * How far below the projector's highest applied position an event may still be unapplied. The projector applies
