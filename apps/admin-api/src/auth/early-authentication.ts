@@ -1,4 +1,6 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { markRefusedAtTheEdge } from '../http/refused-at-the-edge.js';
 import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 import type { ApiKeyRegistry } from './api-key-registry.js';
 import type { Role } from '../config/app-config.js';
@@ -8,14 +10,25 @@ import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator.js';
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD']);
 
+/** Told about every request refused here, so the metrics count what the request log leaves out. */
+export interface AuthenticationRefusalObserver {
+  refused(status: 401 | 403): void;
+}
+
 /**
  * Authenticates every request that can carry a body as soon as its headers are in, before admission gives it a write
  * slot and before its body is read: a client without a valid key, or whose role may not call the route, holds no slot
  * and no buffer, however slowly it sends. Its 401 or 403 closes the connection, so the body it still sends is not
  * read either. Requests without a body (GET, HEAD), @Public() routes and routes whose roles are not in their route
  * config (unknown routes: 404 for a valid key) are left to ApiKeyGuard.
+ *
+ * A refusal here costs as little as an answer can: a client without a key chooses how many it causes, and the work
+ * for each one delays the writes of the clients with keys (issue 17's trickling connections). So, as with
+ * admission's 503, the answer is written on the raw response (no onSend hooks: an ETag of a refusal serves nobody) and
+ * is left out of the request log at info and of the request-duration metric (refused-at-the-edge.ts); `observer`
+ * counts it.
  */
-export function registerEarlyAuthentication(fastify: FastifyInstance, registry: ApiKeyRegistry): void {
+export function registerEarlyAuthentication(fastify: FastifyInstance, registry: ApiKeyRegistry, observer?: AuthenticationRefusalObserver): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
     if (WITHOUT_BODY.has(request.method) || config?.[PUBLIC_ROUTE]) return done();
@@ -30,7 +43,14 @@ export function registerEarlyAuthentication(fastify: FastifyInstance, registry: 
     const problem: ProblemDetails = principal
       ? { type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail: refusal, instance: request.url }
       : { type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: presented ? KEY_NOT_VALID : KEY_MISSING, instance: request.url };
-    // Answered here instead of calling done(): nothing after this hook runs for the request.
-    void reply.code(problem.status).header('Connection', 'close').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    const body = JSON.stringify(problem);
+    // Answered here instead of calling done(): nothing after this hook runs for the request. The security headers are
+    // already on the raw response (helmet's hook ran first); the correlation id is among the reply's own headers; the
+    // charset is the one every other text answer names.
+    markRefusedAtTheEdge(reply.raw);
+    reply.hijack();
+    reply.raw.writeHead(problem.status, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    reply.raw.end(body);
+    observer?.refused(problem.status as 401 | 403);
   });
 }
