@@ -1,7 +1,6 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { markRefusedAtTheEdge } from '../http/refused-at-the-edge.js';
-import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+import { refuseAtTheEdge } from '../http/refused-at-the-edge.js';
+import { ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 import type { ApiKeyRegistry } from './api-key-registry.js';
 import type { Role } from '../config/app-config.js';
 import { KEY_MISSING, KEY_NOT_VALID, presentedKey, roleRefusal } from './api-key.guard.js';
@@ -43,14 +42,8 @@ export function registerEarlyAuthentication(fastify: FastifyInstance, registry: 
     const problem: ProblemDetails = principal
       ? { type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail: refusal, instance: request.url }
       : { type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: presented ? KEY_NOT_VALID : KEY_MISSING, instance: request.url };
-    const body = JSON.stringify(problem);
-    // Answered here instead of calling done(): nothing after this hook runs for the request. The security headers are
-    // already on the raw response (helmet's hook ran first); the correlation id is among the reply's own headers; the
-    // charset is the one every other text answer names.
-    markRefusedAtTheEdge(reply.raw);
-    reply.hijack();
-    reply.raw.writeHead(problem.status, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-    reply.raw.end(body);
+    // Answered here instead of calling done(): nothing after this hook runs for the request.
+    refuseAtTheEdge(reply, problem, { Connection: 'close' });
     observer?.refused(problem.status as 401 | 403);
   });
 }

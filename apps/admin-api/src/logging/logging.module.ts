@@ -45,10 +45,10 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLog
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    // A write refused before its body was read (admission's 503, early authentication's 401 and 403) is counted in
-    // its own metric instead: the client decides how many there are, so a line each only at debug.
+    // A request refused at the edge (admission's 503, early authentication's 401 and 403, the rate limits' 429) is
+    // counted in its own metric instead: the client decides how many there are, so a line each only at debug.
     if (wasRefusedAtTheEdge(reply.raw)) {
-      logRequest(logger, isKey, request, reply, undefined, 'request refused before its body was read', 'debug');
+      logRequest(logger, isKey, request, reply, undefined, 'request refused at the edge', 'debug');
       return done();
     }
     logRequest(logger, isKey, request, reply, reply.statusCode >= 500 ? new Error(`failed with status code ${reply.statusCode}`) : undefined, 'request completed');

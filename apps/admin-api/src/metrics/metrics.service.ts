@@ -89,8 +89,8 @@ export class MetricsService {
   /**
    * Times every request to a route by its pattern (not the concrete URL, so ids do not explode the label set), from
    * its arrival to its answer, with the final status (an error's, as the exception filter set it). A request no route
-   * matched (404) is not timed, nor a write refused before its body was read (admission and early authentication
-   * count those in their own counters).
+   * matched (404) is not timed, nor a request refused at the edge (admission, early authentication and the rate
+   * limits count those in their own counters).
    */
   observeRequests(fastify: FastifyInstance): void {
     const httpDuration = this.httpDuration;
