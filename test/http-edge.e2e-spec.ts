@@ -1,6 +1,9 @@
+import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { availableParallelism, loadavg, networkInterfaces } from 'node:os';
+import { projectRoot } from '../libs/database/src/project-root.js';
 import { startChild, type RunningChild } from './support/child-app.js';
 import { BRIEF } from './support/admin-api.js';
 import { freePort } from './support/free-port.js';
@@ -172,40 +175,82 @@ describe('admin API: the HTTP edge', () => {
   });
 
   it("keeps a normal client's writes flowing while 300 keyless connections trickle bodies", async () => {
-    const writeLatencies = async (count: number) => {
-      const latencies: number[] = [];
-      const statuses: number[] = [];
-      for (let index = 0; index < count; index++) {
+    // The normal client's writes alone and beside the trickling connections, in alternating phases (alone, beside,
+    // beside, alone, …) so that other work on the machine, which comes and goes, weighs on both alike. Each phase lasts
+    // at least 125 writes and 3 s, so each beside phase spans three rounds of the trickling connections coming back,
+    // and each p99 is at worst the 5th-slowest of 500 writes rather than the slowest of a few.
+    const ROUNDS = 4;
+    const PHASE = { writes: 125, ms: 3_000 };
+    const alone: number[] = [];
+    const beside: number[] = [];
+    const statuses: number[] = [];
+    const writeLatencies = async (phase: { writes: number; ms: number }, into: number[]) => {
+      const phaseStarted = performance.now();
+      for (let index = 0; index < phase.writes || performance.now() - phaseStarted < phase.ms; index++) {
         const started = performance.now();
         const response = await postWork(JSON.stringify(work()));
         await response.arrayBuffer();
-        latencies.push(performance.now() - started);
+        into.push(performance.now() - started);
         statuses.push(response.status);
       }
-      return { statuses, p99: percentile(latencies, 0.99) };
     };
-    await writeLatencies(20); // warm-up: connections, plans, JIT
-    const quiet = await writeLatencies(150);
+    await writeLatencies({ writes: 20, ms: 0 }, []); // warm-up: connections, plans, JIT
+    statuses.length = 0;
 
-    const trickle = startTrickle(port, 300);
-    await trickle.allStarted;
-    const underTrickle = await writeLatencies(150);
-    const trickled = trickle.stop();
+    const trickle = await startTrickle(port, 300);
+    const phases: TricklePhase[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const phase of round % 2 === 0 ? (['alone', 'beside'] as const) : (['beside', 'alone'] as const)) {
+          if (phase === 'alone') {
+            await writeLatencies(PHASE, alone);
+          } else {
+            await trickle.start();
+            await writeLatencies(PHASE, beside);
+            phases.push(await trickle.pause());
+          }
+        }
+      }
+    } finally {
+      trickle.stop();
+    }
 
-    expect(quiet.statuses.every((status) => status === 201)).toBe(true);
-    expect(underTrickle.statuses.filter((status) => status !== 201)).toEqual([]);
-    expect(trickled.connections).toBeGreaterThanOrEqual(300);
-    // Within twice the quiet p99, with an allowance for other work on the machine that grows with its load (CI runs
-    // this beside a busy loop per core, where the trickling client and the API share what the loops leave), and never
-    // as long as a body timeout: a write held behind the trickling connections would wait that long.
-    const loadPerCore = Math.max(1, loadavg()[0]! / availableParallelism());
-    const bound = Math.min(2 * quiet.p99 + 250 * loadPerCore, BODY_TIMEOUT_MS);
+    const refusals = phases.reduce((sum, phase) => sum + (phase.statuses['401'] ?? 0), 0);
+    const longestLifetime = Math.max(...phases.map((phase) => phase.lifetimeMs.max ?? 0));
+    // The bound is twice the p99 alone, plus an allowance for work on the machine beyond what this test makes (the API,
+    // this client, the trickling process and PostgreSQL keep about one process per core busy), none on a quiet machine:
+    // the trickling connections come back together each second, and the API's work for them takes the longer in wall
+    // time the less CPU other work leaves it, while the p99 alone grows less. CI runs this beside a busy loop per core.
+    // Never as long as a body timeout: a write held behind the trickling connections would wait that long.
+    const aloneP99 = percentile(alone, 0.99);
+    const besideP99 = percentile(beside, 0.99);
+    const loadPerCore = loadavg()[0]! / availableParallelism();
+    const bound = Math.min(2 * aloneP99 + 250 * Math.max(0, loadPerCore - 1), BODY_TIMEOUT_MS);
+    const perSecond = phases.reduce((sum, phase) => sum + phase.connectionsPerSecond, 0) / phases.length;
     process.stdout.write(
-      `http-edge: normal client p99 ${quiet.p99.toFixed(1)} ms quiet, ${underTrickle.p99.toFixed(1)} ms beside ${trickled.connections} keyless ` +
-        `trickling connections (bound ${bound.toFixed(0)} ms at load ${loadPerCore.toFixed(1)} per core)\n`,
+      `http-edge: normal client p99 ${aloneP99.toFixed(1)} ms alone, ${besideP99.toFixed(1)} ms beside 300 keyless trickling connections ` +
+        `(${(besideP99 / aloneP99).toFixed(2)}×; ${alone.length} writes alone, ${beside.length} beside, ${ROUNDS} rounds; ${refusals} refused, ${perSecond.toFixed(0)}/s, ` +
+        `each closed by the API after p50 ≤ ${Math.max(...phases.map((phase) => phase.lifetimeMs.p50 ?? 0)).toFixed(1)} ms, max ${longestLifetime.toFixed(1)} ms); ` +
+        `bound ${bound.toFixed(0)} ms at load ${loadPerCore.toFixed(2)} per core\n`,
     );
-    expect(underTrickle.p99).toBeLessThan(bound);
-  }, 180_000);
+    const tally: Record<number, number> = {};
+    for (const status of statuses) tally[status] = (tally[status] ?? 0) + 1;
+    expect(tally).toEqual({ 201: alone.length + beside.length });
+    // Every trickling connection was refused (401) at its headers and closed at once: none was read until a deadline
+    // (that would be a 408 at the body timeout), none was dropped without an answer.
+    expect(phases.map((phase) => ({ statuses: Object.keys(phase.statuses), closedWithoutAnswer: phase.closedWithoutAnswer }))).toEqual(
+      phases.map(() => ({ statuses: ['401'], closedWithoutAnswer: 0 })),
+    );
+    expect(refusals).toBeGreaterThanOrEqual(300 * phases.length);
+    expect(longestLifetime).toBeLessThan(BODY_TIMEOUT_MS);
+    // Counted, not logged line by line at info: the client without a key does not decide the log's volume.
+    const [, metricsPort] = (await app.waitFor(/metrics \(own port\): http:\/\/localhost:(\d+)\/metrics/))!;
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^reelwire_admin_api_authentication_refused_total\{status="401"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(refusals);
+    expect(app.output().split('\n').filter((line) => line.includes('"method":"POST"') && line.includes('"statusCode":401'))).toEqual([]);
+
+    expect(besideP99).toBeLessThan(bound);
+  }, 300_000);
 
   it('puts the security headers on every answer, a page with its own policy included', async () => {
     const answers = [
@@ -418,43 +463,53 @@ function connectOnce(host: string, port: number): Promise<void> {
   });
 }
 
+/** What the trickling process saw while it ran once (test/support/trickling-clients.js). */
+interface TricklePhase {
+  connections: number;
+  connectionsPerSecond: number;
+  statuses: Record<string, number>;
+  closedWithoutAnswer: number;
+  bytesTrickled: number;
+  lifetimeMs: { p50: number | null; p99: number | null; max: number | null };
+}
+
 /**
- * `count` connections that each announce a 100 KB write without a key and send it a byte every half second, as the
- * attack in issue 17 did; a connection the server closes is opened again a second later, so `count` keep trying.
+ * `count` connections that each announce a 100 KB write without a key and trickle it a byte every half second, from a
+ * process of their own, as an attacker would be: their sockets and timers then cost this test's event loop, which
+ * times the normal client's writes, nothing. start() resolves once each has connected; pause() closes them all.
  */
-function startTrickle(port: number, count: number) {
-  let running = true;
-  let connections = 0;
-  let started = 0;
-  const sockets = new Set<Socket>();
-  let allStartedResolve: () => void = () => undefined;
-  const allStarted = new Promise<void>((resolve) => (allStartedResolve = resolve));
-  const open = (first: boolean) => {
-    if (!running) return;
-    const socket = connect({ port, host: '127.0.0.1' });
-    sockets.add(socket);
-    let timer: NodeJS.Timeout | undefined;
-    socket.once('connect', () => {
-      connections += 1;
-      if (first && ++started === count) allStartedResolve();
-      socket.write(`POST /works HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"kind":"`);
-      timer = setInterval(() => socket.write('x'), 500);
+async function startTrickle(port: number, count: number) {
+  const child = fork(join(projectRoot(), 'test/support/trickling-clients.js'), [String(port), String(count)], {
+    execArgv: [],
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (!(key in message)) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the trickling process exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
     });
-    socket.on('data', () => undefined);
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearInterval(timer);
-      sockets.delete(socket);
-      if (running) setTimeout(() => open(false), 1000);
-    });
-  };
-  for (let index = 0; index < count; index++) open(true);
+  await new Promise<void>((resolve, reject) => child.once('spawn', resolve).once('error', reject));
   return {
-    allStarted,
+    async start() {
+      const started = next<{ started: number }>('started');
+      child.send('start');
+      await started;
+    },
+    async pause() {
+      const paused = next<TricklePhase>('paused');
+      child.send('pause');
+      return paused;
+    },
     stop() {
-      running = false;
-      for (const socket of sockets) socket.destroy();
-      return { connections };
+      child.kill();
     },
   };
 }

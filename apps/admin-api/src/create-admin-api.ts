@@ -38,7 +38,7 @@ export async function createAdminApi(config: AppConfig): Promise<NestFastifyAppl
   // is read (rate-limits.ts).
   fastify.addHook('onRequest', await registerRateLimits(fastify, resolveRateLimits(config.rateLimits), keys, app.get(MetricsService).rateLimits));
   // The key before admission: a client without one never holds a write slot (early-authentication.ts).
-  registerEarlyAuthentication(fastify, keys);
+  registerEarlyAuthentication(fastify, keys, app.get(MetricsService).authenticationRefusals);
   // Admission next: a refused write is answered before anything else is done for it, its body unread, and is left
   // out of the request log and the request metrics (the refusal counter counts it), as it was under Express.
   const admit = limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight, answerHeaders);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+import { refuseAtTheEdge } from '../http/refused-at-the-edge.js';
+import { ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 import type { ApiKeyRegistry } from './api-key-registry.js';
 import type { Role } from '../config/app-config.js';
 import { KEY_MISSING, KEY_NOT_VALID, presentedKey, roleRefusal } from './api-key.guard.js';
@@ -8,14 +9,25 @@ import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator.js';
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD']);
 
+/** Told about every request refused here, so the metrics count what the request log leaves out. */
+export interface AuthenticationRefusalObserver {
+  refused(status: 401 | 403): void;
+}
+
 /**
  * Authenticates every request that can carry a body as soon as its headers are in, before admission gives it a write
  * slot and before its body is read: a client without a valid key, or whose role may not call the route, holds no slot
  * and no buffer, however slowly it sends. Its 401 or 403 closes the connection, so the body it still sends is not
  * read either. Requests without a body (GET, HEAD), @Public() routes and routes whose roles are not in their route
  * config (unknown routes: 404 for a valid key) are left to ApiKeyGuard.
+ *
+ * A refusal here costs as little as an answer can: a client without a key chooses how many it causes, and the work
+ * for each one delays the writes of the clients with keys (issue 17's trickling connections). So, as with
+ * admission's 503, the answer is written on the raw response (no onSend hooks: an ETag of a refusal serves nobody) and
+ * is left out of the request log at info and of the request-duration metric (refused-at-the-edge.ts); `observer`
+ * counts it.
  */
-export function registerEarlyAuthentication(fastify: FastifyInstance, registry: ApiKeyRegistry): void {
+export function registerEarlyAuthentication(fastify: FastifyInstance, registry: ApiKeyRegistry, observer?: AuthenticationRefusalObserver): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
     if (WITHOUT_BODY.has(request.method) || config?.[PUBLIC_ROUTE]) return done();
@@ -31,6 +43,7 @@ export function registerEarlyAuthentication(fastify: FastifyInstance, registry: 
       ? { type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail: refusal, instance: request.url }
       : { type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: presented ? KEY_NOT_VALID : KEY_MISSING, instance: request.url };
     // Answered here instead of calling done(): nothing after this hook runs for the request.
-    void reply.code(problem.status).header('Connection', 'close').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    refuseAtTheEdge(reply, problem, { Connection: 'close' });
+    observer?.refused(problem.status as 401 | 403);
   });
 }

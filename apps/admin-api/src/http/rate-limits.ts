@@ -4,7 +4,8 @@ import type { ApiKeyRegistry } from '../auth/api-key-registry.js';
 import { presentedKey } from '../auth/api-key.guard.js';
 import { PUBLIC_ROUTE } from '../auth/roles.decorator.js';
 import type { RateLimits } from '../config/app-config.js';
-import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+import { ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
+import { refuseAtTheEdge } from './refused-at-the-edge.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MINUTE_MS = 60_000;
@@ -47,11 +48,10 @@ export async function registerRateLimits(fastify: FastifyInstance, limits: RateL
         instance: request.url,
       };
       observer?.limited(isRead ? 'read' : 'write');
-      reply.code(429).header('Retry-After', String(Math.max(1, counted.ttlInSeconds))).type(PROBLEM_CONTENT_TYPE);
-      // A write's body is not read: closing the connection keeps Node from reading it to reuse the connection.
-      if (!isRead) reply.header('Connection', 'close');
-      // Answered here instead of calling done(): nothing after this hook runs for the request.
-      void reply.send(JSON.stringify(problem));
+      // Answered here instead of calling done(), on the raw response and out of the request log at info, as early
+      // authentication's refusals are (refused-at-the-edge.ts): the rate limits' metric counts it. A write's body is
+      // not read: closing the connection keeps Node from reading it to reuse the connection.
+      refuseAtTheEdge(reply, problem, { 'Retry-After': String(Math.max(1, counted.ttlInSeconds)), ...(isRead ? {} : { Connection: 'close' }) });
     }, done);
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
@@ -29,13 +30,15 @@ const API_POLICY = {
   directives: { defaultSrc: helmetOfThePlugin().contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] },
 } as FastifyHelmetOptions['contentSecurityPolicy'];
 
+type HelmetMiddleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
 /**
  * helmet as @fastify/helmet loads it (CommonJS, its own dependency): helmet's marker for "no default-src" is a symbol
  * of its own, and the ES module build of helmet has another one, which the plugin's helmet would not recognise.
  */
-function helmetOfThePlugin(): { contentSecurityPolicy: { dangerouslyDisableDefaultSrc: symbol } } {
+function helmetOfThePlugin(): ((options: FastifyHelmetOptions) => HelmetMiddleware) & { contentSecurityPolicy: { dangerouslyDisableDefaultSrc: symbol } } {
   const fromThisFile = createRequire(import.meta.url);
-  return createRequire(fromThisFile.resolve('@fastify/helmet'))('helmet') as { contentSecurityPolicy: { dangerouslyDisableDefaultSrc: symbol } };
+  return createRequire(fromThisFile.resolve('@fastify/helmet'))('helmet') as ReturnType<typeof helmetOfThePlugin>;
 }
 
 /**
@@ -61,9 +64,22 @@ export function helmetOptions(options: { strictTransportSecurity?: boolean }): F
   };
 }
 
-/** Registered before any other hook, so even an answer refused by a later hook carries the headers. */
+/**
+ * Registered before any other hook, so even an answer refused by a later hook carries the headers. @fastify/helmet
+ * builds helmet's middleware anew for every request it serves (the policy parsed, each header's function made), work
+ * that a client without a key makes the API do as often as it likes; every answer but a page's carries the same
+ * headers, so those come from one middleware built here, and the plugin serves only the routes with a policy of their
+ * own (PagePolicy).
+ */
 export async function registerSecurityHeaders(fastify: FastifyInstance, options: { strictTransportSecurity?: boolean }): Promise<void> {
-  await fastify.register(fastifyHelmet, helmetOptions(options));
+  const everyAnswer = helmetOptions(options);
+  await fastify.register(fastifyHelmet, { ...everyAnswer, global: false });
+  const setHeaders = helmetOfThePlugin()(everyAnswer);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const ownPolicy = (request.routeOptions.config as { helmet?: unknown } | undefined)?.helmet;
+    if (ownPolicy !== undefined) return done();
+    setHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger as PinoLogger } from 'pino';
-import { wasRefused } from '../overload/commands-in-flight.js';
+import { wasRefusedAtTheEdge } from '../http/refused-at-the-edge.js';
 import { urlForLog } from './url-for-log.js';
 
 /** Accepted from clients so one edit can be followed across services; anything else gets a fresh id. */
@@ -45,8 +45,12 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLog
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    // A write refused by admission is counted in writes_refused_total instead: under overload, no line per refusal.
-    if (wasRefused(reply.raw)) return done();
+    // A request refused at the edge (admission's 503, early authentication's 401 and 403, the rate limits' 429) is
+    // counted in its own metric instead: the client decides how many there are, so a line each only at debug.
+    if (wasRefusedAtTheEdge(reply.raw)) {
+      logRequest(logger, isKey, request, reply, undefined, 'request refused at the edge', 'debug');
+      return done();
+    }
     logRequest(logger, isKey, request, reply, reply.statusCode >= 500 ? new Error(`failed with status code ${reply.statusCode}`) : undefined, 'request completed');
     done();
   });
@@ -56,8 +60,15 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: PinoLog
   });
 }
 
-function logRequest(logger: PinoLogger, isKey: (value: string) => boolean, request: FastifyRequest, reply: FastifyReply | undefined, err: Error | undefined, message: string): void {
-  const level = err ? 'error' : 'info';
+function logRequest(
+  logger: PinoLogger,
+  isKey: (value: string) => boolean,
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  err: Error | undefined,
+  message: string,
+  level: 'debug' | 'info' | 'error' = err ? 'error' : 'info',
+): void {
   if (!logger.isLevelEnabled(level)) return;
   const line = {
     req: { id: request.id, method: request.method, url: urlForLog(request.url, isKey) },

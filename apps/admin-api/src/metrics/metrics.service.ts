@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDatabaseUnavailable } from '../../../../libs/database/src/unavailable.js';
+import type { AuthenticationRefusalObserver } from '../auth/early-authentication.js';
 import type { RateLimitObserver } from '../http/rate-limits.js';
-import { wasRefused, type CommandsInFlightObserver } from '../overload/commands-in-flight.js';
+import { wasRefusedAtTheEdge } from '../http/refused-at-the-edge.js';
+import type { CommandsInFlightObserver } from '../overload/commands-in-flight.js';
 import { PG_POOL } from '../database/database.module.js';
 
 /**
@@ -19,6 +21,8 @@ export class MetricsService {
   readonly commandsInFlight: CommandsInFlightObserver;
   /** Requests answered 429 by the per-key rate limits (rate-limits.ts), by kind. */
   readonly rateLimits: RateLimitObserver;
+  /** Writes refused at their headers for their key (early-authentication.ts): never in the request log or httpDuration. */
+  readonly authenticationRefusals: AuthenticationRefusalObserver;
 
   constructor(@Inject(PG_POOL) pool: pg.Pool) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reelwire_admin_api_' });
@@ -47,6 +51,15 @@ export class MetricsService {
       registers: [this.registry],
     });
     this.rateLimits = { limited: (kind) => rateLimited.inc({ kind }) };
+    const authenticationRefused = new Counter({
+      name: 'reelwire_admin_api_authentication_refused_total',
+      help: 'Requests that can carry a body refused when their headers arrived, without a valid API key (401) or with a role that may not make them (403); their bodies were not read',
+      labelNames: ['status'],
+      registers: [this.registry],
+    });
+    // Bound once: a client without a key decides how often this runs.
+    const refusedByStatus = { 401: authenticationRefused.labels('401'), 403: authenticationRefused.labels('403') };
+    this.authenticationRefusals = { refused: (status) => refusedByStatus[status].inc() };
     new Gauge({
       name: 'reelwire_outbox_backlog',
       help: 'Events recorded but not yet published to Kafka',
@@ -76,13 +89,14 @@ export class MetricsService {
   /**
    * Times every request to a route by its pattern (not the concrete URL, so ids do not explode the label set), from
    * its arrival to its answer, with the final status (an error's, as the exception filter set it). A request no route
-   * matched (404) is not timed, nor a write refused by admission (it is counted in writes_refused_total).
+   * matched (404) is not timed, nor a request refused at the edge (admission, early authentication and the rate
+   * limits count those in their own counters).
    */
   observeRequests(fastify: FastifyInstance): void {
     const httpDuration = this.httpDuration;
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url;
-      if (route !== undefined && !wasRefused(reply.raw)) httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      if (route !== undefined && !wasRefusedAtTheEdge(reply.raw)) httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
       done();
     });
   }

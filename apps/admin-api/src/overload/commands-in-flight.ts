@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markRefusedAtTheEdge } from '../http/refused-at-the-edge.js';
 import { PROBLEM_CONTENT_TYPE, ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -7,13 +8,6 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface CommandsInFlightObserver {
   inFlight(count: number): void;
   refused(): void;
-}
-
-const refusedResponses = new WeakSet<ServerResponse>();
-
-/** Whether this response is a refusal by limitCommandsInFlight (the request log and the request metrics skip those). */
-export function wasRefused(response: ServerResponse): boolean {
-  return refusedResponses.has(response);
 }
 
 /**
@@ -36,7 +30,7 @@ export function limitCommandsInFlight(limit: number, observer?: CommandsInFlight
         detail: `More than ${limit} edits are waiting to be recorded; nothing was recorded. Retry after the Retry-After seconds (with the same Idempotency-Key).`,
         instance: request.url,
       };
-      refusedResponses.add(response);
+      markRefusedAtTheEdge(response);
       response.writeHead(503, { ...answerHeaders, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '1' });
       response.end(JSON.stringify(problem));
       observer?.refused();
