@@ -120,8 +120,11 @@ export async function findUnprojectedDuplicateWorks(pool: pg.Pool, identity: Wor
       UNION ALL SELECT t.stream_id, t.data -> 'replacement' ->> 'text', false FROM tail t WHERE t.type = 'TitleCorrected'
     ),
     identified AS (
-      -- The work's kind, language and year as its registration (stream version 1, by the unique index) states them.
-      SELECT s.*, public.search_key(s.text) AS key, r.data AS registration FROM stated s JOIN events r ON r.stream_id = s.stream_id AND r.stream_version = 1
+      -- The work's kind, language and year as its registration (stream version 1) states them: one look-up by the
+      -- unique index per stated title. (LIMIT keeps the planner from turning it into a join: the tail's size is known
+      -- only at run time, and estimated at one row it was planned as a scan of every registration in the log.)
+      SELECT s.*, public.search_key(s.text) AS key, r.data AS registration
+        FROM stated s CROSS JOIN LATERAL (SELECT data FROM events WHERE stream_id = s.stream_id AND stream_version = 1 LIMIT 1) r
        WHERE s.text IS NOT NULL AND s.stream_id NOT IN (SELECT stream_id FROM ended)
          AND r.data ->> 'kind' = ${add(identity.kind)} AND r.data ->> 'originalLanguage' = ${add(identity.originalLanguage)}
          AND (jsonb_typeof(r.data -> 'productionYear') IS DISTINCT FROM 'number' OR ${year} IS NULL OR (r.data ->> 'productionYear')::numeric = ${year})
