@@ -134,6 +134,9 @@ describe('admin API: the HTTP edge', () => {
     expect(withoutKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);
     expect(expectProblem(withoutKey, 401)).toMatchObject({ type: '/problems/unauthorized' });
     expect(withoutKey.headers.connection).toBe('close');
+    // Refused before the framework sees it, with what every other answer carries: the security headers and an id.
+    expect(withoutKey.headers['x-content-type-options']).toBe('nosniff');
+    expect(withoutKey.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
 
     const wrongKey = await rawExchange(port, partial('not-a-key-of-this-api'), BODY_TIMEOUT_MS + 20_000);
     expect(wrongKey.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS);

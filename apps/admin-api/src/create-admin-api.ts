@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { ApiKeyRegistry } from './auth/api-key-registry.js';
-import { registerEarlyAuthentication } from './auth/early-authentication.js';
+import { refuseKeylessWritesFirst, registerEarlyAuthentication } from './auth/early-authentication.js';
 import { DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, resolveHttpLimits, resolveRateLimits, type AppConfig } from './config/app-config.js';
 import { createHttpAdapter, registerBodyParsers, registerEtags } from './http/fastify-http.js';
 import { registerRateLimits } from './http/rate-limits.js';
@@ -37,8 +37,10 @@ export async function createAdminApi(config: AppConfig): Promise<NestFastifyAppl
   // The rate next: a caller over its limit is refused before its role is checked, it takes a write slot or its body
   // is read (rate-limits.ts).
   fastify.addHook('onRequest', await registerRateLimits(fastify, resolveRateLimits(config.rateLimits), keys, app.get(MetricsService).rateLimits));
-  // The key before admission: a client without one never holds a write slot (early-authentication.ts).
+  // The key before admission: a client without one never holds a write slot (early-authentication.ts). A write with
+  // no key at all is refused before Fastify sees it.
   registerEarlyAuthentication(fastify, keys, app.get(MetricsService).authenticationRefusals);
+  refuseKeylessWritesFirst(app.getHttpServer(), answerHeaders, app.get(MetricsService).authenticationRefusals);
   // Admission next: a refused write is answered before anything else is done for it, its body unread, and is left
   // out of the request log and the request metrics (the refusal counter counts it), as it was under Express.
   const admit = limitCommandsInFlight(config.commandsInFlightLimit ?? DEFAULT_COMMANDS_IN_FLIGHT_LIMIT, app.get(MetricsService).commandsInFlight, answerHeaders);

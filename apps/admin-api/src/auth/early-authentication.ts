@@ -1,5 +1,8 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { correlationIdOf } from '../logging/logging.module.js';
 import { refuseAtTheEdge } from '../http/refused-at-the-edge.js';
+import { PROBLEM_CONTENT_TYPE } from '../problem-details/problem-details.js';
 import { ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 import type { ApiKeyRegistry } from './api-key-registry.js';
 import type { Role } from '../config/app-config.js';
@@ -45,5 +48,34 @@ export function registerEarlyAuthentication(fastify: FastifyInstance, registry: 
     // Answered here instead of calling done(): nothing after this hook runs for the request.
     refuseAtTheEdge(reply, problem, { Connection: 'close' });
     observer?.refused(problem.status as 401 | 403);
+  });
+}
+
+/**
+ * Answers a request that can carry a body and presents no key at all with its 401 before Fastify sees it: no request
+ * object, routing, hooks or rate-limit bucket, only the answer's bytes. How many of these arrive is the sender's choice
+ * and each one's work delays the writes of clients with keys, so they are refused at the least cost there is.
+ * Every such request is refused whatever its route: no @Public() route takes a body (registerEarlyAuthentication's
+ * hook refuses the same requests when Fastify is called without this server, as by inject()). A request presenting a
+ * key, valid or not, goes on to Fastify: the rate limit counts wrong keys by address, so guessing stays limited.
+ * The answer carries what the hook's answer carries: the security headers, the correlation id, the problem.
+ */
+export function refuseKeylessWritesFirst(server: Server, answerHeaders: Record<string, string>, observer?: AuthenticationRefusalObserver): void {
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  if (handlers.length !== 1) throw new Error(`refuseKeylessWritesFirst: expected the HTTP framework's one request listener, found ${handlers.length}`);
+  const [framework] = handlers;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (WITHOUT_BODY.has(request.method ?? 'GET') || presentedKey(request.headers) !== undefined) return framework!(request, response);
+    const body = JSON.stringify({ type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: KEY_MISSING, instance: request.url });
+    response.writeHead(401, {
+      ...answerHeaders,
+      'X-Correlation-Id': correlationIdOf(request),
+      'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+    });
+    response.end(body);
+    observer?.refused(401);
   });
 }
