@@ -39,6 +39,11 @@ describe('admin API: finding duplicates and merging them', () => {
   const card = async (workId: string, query: Record<string, string | number> = {}) => (await get(`/projects/${workId}`, query).expect(200)).body as Card;
   const attachedWorks = async (personId: string, query: Record<string, string | number> = {}) =>
     ((await get(`/people/${personId}/attachments`, query).expect(200)).body.attachments as { workId: string; mergedFrom?: string }[]).map((a) => [a.workId, a.mergedFrom ?? null]).sort();
+  /** Whom each entry of a work's timeline is about (people and companies only). */
+  const timelineSubjects = async (workId: string, query: Record<string, string | number> = {}) =>
+    ((await get(`/projects/${workId}/timeline`, query).expect(200)).body.entries as { subject: { type: string; id: string; name: string | null; mergedFrom?: string } | null }[])
+      .map((entry) => entry.subject)
+      .filter((subject) => subject?.type === 'person' || subject?.type === 'organization');
   const projectsOf = async (filter: Record<string, string>) => ((await get('/projects', filter).expect(200)).body.items as { workId: string }[]).map((p) => p.workId).sort();
   const lastPosition = async () => Number((await pipeline.api.db.pool.query('SELECT max(global_position) AS p FROM events')).rows[0].p);
 
@@ -87,8 +92,9 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('distinctFrom');
 
     // The twins get a life of their own before anyone notices.
-    expect((await post(`/works/${ids.mother}/attachments`, { personId: ids.twin, role: 'cast', source: BRIEF })).status).toBe(200);
-    expect((await post(`/works/${ids.mother}/credits`, { organizationId: ids.jerrygoodTwin, role: 'co-producer', country: 'KR', source: BRIEF })).status).toBe(200);
+    // Dated, so that each is an entry of the film's timeline too.
+    expect((await post(`/works/${ids.mother}/attachments`, { personId: ids.twin, role: 'cast', attachedAt: { date: '2024', precision: 'year' }, source: BRIEF })).status).toBe(200);
+    expect((await post(`/works/${ids.mother}/credits`, { organizationId: ids.jerrygoodTwin, role: 'co-producer', country: 'KR', from: { date: '2024', precision: 'year' }, source: BRIEF })).status).toBe(200);
     await pipeline.caughtUp();
     expect((await card(ids.mother)).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
   });
@@ -135,6 +141,13 @@ describe('admin API: finding duplicates and merging them', () => {
         [ids.remake, [['producer', null]]],
       ].sort(),
     );
+    // The film's timeline names the survivor where it named a twin.
+    expect(await timelineSubjects(ids.mother)).toEqual(
+      expect.arrayContaining([
+        { type: 'person', id: ids.leeKwangSoo, name: 'Lee Kwang-soo', mergedFrom: ids.twin },
+        { type: 'organization', id: ids.jerrygood, name: 'Jerrygood Company', mergedFrom: ids.jerrygoodTwin },
+      ]),
+    );
     expect(await projectsOf({ personId: ids.leeKwangSoo })).toEqual([ids.mother, ids.remake].sort());
     expect(await projectsOf({ personId: ids.twin })).toEqual([ids.mother, ids.remake].sort());
     expect(await projectsOf({ companyId: ids.jerrygood })).toEqual([ids.mother, ids.remake].sort());
@@ -156,6 +169,7 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(await attachedWorks(ids.leeKwangSoo, { asOfPosition: beforeMerge })).toEqual([[ids.remake, null]]);
     expect(await attachedWorks(ids.twin, { asOfPosition: beforeMerge })).toEqual([[ids.mother, null]]);
     expect((await card(ids.mother, { asOfPosition: beforeMerge })).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
+    expect(await timelineSubjects(ids.mother, { asOfPosition: beforeMerge })).toContainEqual({ type: 'person', id: ids.twin, name: 'Lee Kwangsoo' });
     const mergedAt = Date.parse(merged.body.events[0].recordedAt);
     const twinThen = await get(`/people/${ids.twin}`, { asOf: new Date(mergedAt - 1).toISOString() }).redirects(0).expect(200);
     expect(twinThen.body.state.mergedInto).toBeNull();
@@ -174,6 +188,9 @@ describe('admin API: finding duplicates and merging them', () => {
     expect(await attachedWorks(ids.twin)).toEqual([[ids.mother, null]]);
     expect((await card(ids.mother)).peopleByRole.cast).toEqual([expect.objectContaining({ personId: ids.twin, name: 'Lee Kwangsoo' })]);
     expect((await card(ids.mother)).peopleByRole.cast[0]!.mergedFrom).toBeUndefined();
+    const subjects = await timelineSubjects(ids.mother);
+    expect(subjects).toContainEqual({ type: 'person', id: ids.twin, name: 'Lee Kwangsoo' });
+    expect(subjects.filter((subject) => subject?.type === 'person' && subject.mergedFrom)).toEqual([]);
     expect(await projectsOf({ personId: ids.twin })).toEqual([ids.mother]);
     expect((await post(`/people/${ids.twin}/names`, { text: '이광수', language: 'ko-Kore', source: BRIEF })).status).toBe(200);
     // Nothing to undo twice.

@@ -1,6 +1,5 @@
 import { partialDateStart, type PartialDate } from '../../../contracts/src/envelope.js';
-import { ORGANIZATION_NAMES, PERSON_NAMES } from '../lookups/lookups.handlers.js';
-import { sameRecordIds } from '../lookups/merged-records.js';
+import { resolvedLookup, sameRecordIds } from '../lookups/merged-records.js';
 import { PROJECT_STATUS } from '../project-status/project-status.handlers.js';
 import type { CitedSource } from '../shared/cited-source.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
@@ -13,7 +12,11 @@ export interface TimelineEntry {
   sortKey: string;
   factType: string;
   factId: string;
-  subject: { type: string; id: string; name: string | null } | null;
+  /**
+   * Whom the entry is about: a person or a company as the query's view resolves it (a duplicate merged away reads as
+   * its survivor, its own id in `mergedFrom`), or a deal.
+   */
+  subject: { type: string; id: string; name: string | null; mergedFrom?: string } | null;
   details: Record<string, unknown>;
   /** Not corrected and not retracted. */
   current: boolean;
@@ -76,6 +79,9 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
   const where = [`t.work_id IN ${sameRecordIds(q, 'work', workId)}`, `(t.work_id = ${own} OR t.fact_type = ANY(${q.add([...MERGED_FACT_TYPES])}::text[]))`];
   if (options.occurredBefore) where.push(`t.sort_key < ${q.add(partialDateStart(partialDateFromString(options.occurredBefore)))}::date`);
   if (options.includeDeprecated === false) where.push('NOT t.corrected AND NOT t.retracted');
+  // The person or company an entry is about, read as its survivor when it was merged away in the query's view.
+  const person = resolvedLookup(q, 'person', `CASE WHEN t.subject_type = 'person' THEN t.subject_id END`, 'sp');
+  const organization = resolvedLookup(q, 'organization', `CASE WHEN t.subject_type = 'organization' THEN t.subject_id END`, 'so');
   const { rows } = await db.query<{
     kind: string;
     label: string;
@@ -93,14 +99,16 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
     source: CitedSource | null;
     owner_stream: string;
     subject_name: string | null;
+    subject_merged_from: string | null;
     work_id: string;
   }>(
     `SELECT t.work_id, t.kind, t.label, t.occurred_at, t.precision, to_char(t.sort_key, 'YYYY-MM-DD') AS sort_key, t.fact_type, t.fact_id, t.subject_type,
-            t.subject_id, t.details, t.corrected, t.retracted, t.note, t.source, t.owner_stream,
-            coalesce(o.primary_name, p.primary_name) AS subject_name
-     FROM ${q.from(TIMELINE_ENTRIES, 't')}
-     LEFT JOIN ${q.from(ORGANIZATION_NAMES, 'o')} ON t.subject_type = 'organization' AND o.organization_id = t.subject_id
-     LEFT JOIN ${q.from(PERSON_NAMES, 'p')} ON t.subject_type = 'person' AND p.person_id = t.subject_id
+            coalesce(sp_id, so_id, t.subject_id) AS subject_id, t.details, t.corrected, t.retracted, t.note, t.source, t.owner_stream,
+            coalesce(sp_name, so_name) AS subject_name, coalesce(sp_merged_from, so_merged_from) AS subject_merged_from
+     FROM (SELECT t.*, ${person.columns}, ${organization.columns}
+             FROM ${q.from(TIMELINE_ENTRIES, 't')}
+             ${person.joins}
+             ${organization.joins}) t
      WHERE ${where.join(' AND ')}
      ORDER BY t.sort_key, (t.owner_stream LIKE 'work-%') DESC, t.owner_stream, t.seq`,
     q.values,
@@ -113,7 +121,7 @@ export async function getTimeline(db: Queryable, workId: string, options: Timeli
       sortKey: r.sort_key,
       factType: r.fact_type,
       factId: r.fact_id,
-      subject: r.subject_type && r.subject_id ? { type: r.subject_type, id: r.subject_id, name: r.subject_name } : null,
+      subject: r.subject_type && r.subject_id ? { type: r.subject_type, id: r.subject_id, name: r.subject_name, ...(r.subject_merged_from ? { mergedFrom: r.subject_merged_from } : {}) } : null,
       details: r.details,
       current: !r.corrected && !r.retracted,
       corrected: r.corrected,
