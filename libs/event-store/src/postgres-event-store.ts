@@ -386,8 +386,8 @@ export const READ_MODELS_APPLY_LOCK_KEY = 7_123_004;
  *
  * Transactions that hold READ_MODELS_APPLY_LOCK_KEY shared (every read-model apply) are left out too: they never
  * append. Without that, every event committed while the projector had a transaction open waited for its commit:
- * the relay's lag tracked the projector's batch time (a reader polling behind 300 appends/s with 40 ms apply
- * transactions running back to back: p50 24 ms, p99 50 ms; with them left out, 6 and 16 ms).
+ * the relay's lag tracked the projector's batch time (docs/benchmarks.md, "Gate: readers no longer wait for
+ * read-model applies", has the figures).
  *
  * Anything unidentified (prepared transactions, sessions hidden from a non-privileged role) still counts: the gate
  * only ever gets more cautious.
