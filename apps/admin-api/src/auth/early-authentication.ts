@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { correlationIdOf } from '../logging/logging.module.js';
-import { refuseAtTheEdge } from '../http/refused-at-the-edge.js';
-import { PROBLEM_CONTENT_TYPE } from '../problem-details/problem-details.js';
+import { refuseAtTheEdge, writeProblem } from '../http/refused-at-the-edge.js';
 import { ProblemType, type ProblemDetails } from '../problem-details/problem-details.js';
 import type { ApiKeyRegistry } from './api-key-registry.js';
 import type { Role } from '../config/app-config.js';
@@ -11,6 +10,8 @@ import type { RequestWithPrincipal } from './principal.js';
 import { PUBLIC_ROUTE, ROUTE_ROLES } from './roles.decorator.js';
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD']);
+
+const unauthorized = (detail: string, instance: string | undefined): ProblemDetails => ({ type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail, instance });
 
 /** Told about every request refused here, so the metrics count what the request log leaves out. */
 export interface AuthenticationRefusalObserver {
@@ -44,7 +45,7 @@ export function registerEarlyAuthentication(fastify: FastifyInstance, registry: 
     }
     const problem: ProblemDetails = principal
       ? { type: ProblemType.forbidden, title: 'Forbidden', status: 403, detail: refusal, instance: request.url }
-      : { type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: presented ? KEY_NOT_VALID : KEY_MISSING, instance: request.url };
+      : unauthorized(presented ? KEY_NOT_VALID : KEY_MISSING, request.url);
     // Answered here instead of calling done(): nothing after this hook runs for the request.
     refuseAtTheEdge(reply, problem, { Connection: 'close' });
     observer?.refused(problem.status as 401 | 403);
@@ -67,15 +68,7 @@ export function refuseKeylessWritesFirst(server: Server, answerHeaders: Record<s
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (WITHOUT_BODY.has(request.method ?? 'GET') || presentedKey(request.headers) !== undefined) return framework!(request, response);
-    const body = JSON.stringify({ type: ProblemType.unauthorized, title: 'Unauthorized', status: 401, detail: KEY_MISSING, instance: request.url });
-    response.writeHead(401, {
-      ...answerHeaders,
-      'X-Correlation-Id': correlationIdOf(request),
-      'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
-      'Content-Length': Buffer.byteLength(body),
-      Connection: 'close',
-    });
-    response.end(body);
+    writeProblem(response, unauthorized(KEY_MISSING, request.url), { ...answerHeaders, 'X-Correlation-Id': correlationIdOf(request), Connection: 'close' });
     observer?.refused(401);
   });
 }

@@ -27,14 +27,18 @@ export function wasRefusedAtTheEdge(response: ServerResponse): boolean {
  * own headers; the charset is the one every other text answer names.
  */
 export function refuseAtTheEdge(reply: FastifyReply, problem: ProblemDetails, headers: OutgoingHttpHeaders = {}): void {
-  const body = JSON.stringify(problem);
   markRefusedAtTheEdge(reply.raw);
   reply.hijack();
-  reply.raw.writeHead(problem.status, {
-    ...(reply.getHeaders() as OutgoingHttpHeaders),
+  writeProblem(reply.raw, problem, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...headers });
+}
+
+/** Writes `problem` as the whole answer on a raw response, after `headers`: its own type, charset and length. */
+export function writeProblem(response: ServerResponse, problem: ProblemDetails, headers: OutgoingHttpHeaders): void {
+  const body = JSON.stringify(problem);
+  response.writeHead(problem.status, {
     ...headers,
     'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
     'Content-Length': Buffer.byteLength(body),
   });
-  reply.raw.end(body);
+  response.end(body);
 }
