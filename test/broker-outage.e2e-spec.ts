@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../libs/database/src/project-root.js';
 import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { startChild, type RunningChild } from './support/child-app.js';
+import { appsEnvironment, startApps, type AppProcess } from './support/app-processes.js';
 import { assertPublishedAndProjectedOnce, drillClient, newTally, sleep, waitUntil } from './support/drill-writers.js';
 import { freePort } from './support/free-port.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -26,7 +24,7 @@ describe('Kafka broker outage under concurrent writers (admin API, outbox relay 
   let brokerPort: number;
   let dataDir: string;
   let base: string;
-  const apps: { name: string; child: RunningChild }[] = [];
+  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -35,31 +33,8 @@ describe('Kafka broker outage under concurrent writers (admin API, outbox relay 
     brokerPort = broker.port;
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const { NODE_OPTIONS: _, ...inherited } = process.env;
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: broker.brokers,
-      KAFKA_TOPIC_PARTITIONS: '3',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      METRICS_PORT: '0',
-      // Four writers under the dev editor's key write faster than a desk: not the limit this test is about.
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_READS_PER_MINUTE: '1000000',
-      RELAY_METRICS_PORT: '0',
-      RELAY_POLL_INTERVAL_MS: '100',
-      RELAY_MAX_BACKOFF_MS: '1000',
-      PROJECTOR_METRICS_PORT: String(await freePort()),
-    };
-    const start = (name: string, extra: NodeJS.ProcessEnv = {}) => {
-      const child = startChild(process.execPath, [...APP_NODE_ARGS, join(projectRoot(), `dist/apps/${name}/src/main.js`)], { ...env, ...extra });
-      apps.push({ name, child });
-      return child;
-    };
-    await start('admin-api').waitFor(/admin API listening/, 90_000);
-    await Promise.all([start('outbox-relay', { LOG_LEVEL: 'info' }).waitFor(/relay: active/, 90_000), start('projector').waitFor(/projector consuming/, 90_000)]);
+    const env = appsEnvironment(db.url, broker.brokers, port, { KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn', RELAY_MAX_BACKOFF_MS: '1000' });
+    await startApps(apps, env, { 'outbox-relay': { LOG_LEVEL: 'info' } });
   }, 240_000);
 
   afterAll(async () => {

@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import type pg from 'pg';
-import { projectRoot } from '../libs/database/src/project-root.js';
 import { createPool } from '../libs/database/src/pool.js';
 import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
-import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { startChild, type RunningChild } from './support/child-app.js';
+import { appsEnvironment, startApps, type AppProcess } from './support/app-processes.js';
 import { assertPublishedAndProjectedOnce, drillClient, newTally, waitUntil, type Answer } from './support/drill-writers.js';
 import { freePort } from './support/free-port.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
@@ -23,39 +20,15 @@ describe('PostgreSQL restarts under concurrent writers (admin API, outbox relay 
   let broker: DevBroker;
   let pool: pg.Pool;
   let base: string;
-  const apps: { name: string; child: RunningChild }[] = [];
+  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
     postgres = await startRestartablePostgres('reelwire_restart_test');
     broker = await startDevBroker({ port: 0, defaultPartitions: 3 });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const { NODE_OPTIONS: _, ...inherited } = process.env;
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      NODE_ENV: 'test',
-      DATABASE_URL: postgres.url,
-      KAFKA_BROKERS: broker.brokers,
-      KAFKA_TOPIC_PARTITIONS: '3',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      METRICS_PORT: '0',
-      // Four writers under the dev editor's key write faster than a desk: not the limit this test is about.
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_READS_PER_MINUTE: '1000000',
-      RELAY_METRICS_PORT: '0',
-      RELAY_POLL_INTERVAL_MS: '100',
-      RELAY_MAX_BACKOFF_MS: '1000',
-      PROJECTOR_METRICS_PORT: String(await freePort()),
-    };
-    const start = (name: string, extra: NodeJS.ProcessEnv = {}) => {
-      const child = startChild(process.execPath, [...APP_NODE_ARGS, join(projectRoot(), `dist/apps/${name}/src/main.js`)], { ...env, ...extra });
-      apps.push({ name, child });
-      return child;
-    };
-    // The API first: it applies the migrations, which the relay and the projector then find done.
-    await start('admin-api').waitFor(/admin API listening/, 90_000);
-    await Promise.all([start('outbox-relay', { LOG_LEVEL: 'info' }).waitFor(/relay: active/, 90_000), start('projector').waitFor(/projector consuming/, 90_000)]);
+    const env = appsEnvironment(postgres.url, broker.brokers, port, { KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn', RELAY_MAX_BACKOFF_MS: '1000' });
+    await startApps(apps, env, { 'outbox-relay': { LOG_LEVEL: 'info' } });
     pool = createPool(postgres.url, { max: 2, applicationName: 'reelwire-restart-test' });
   }, 240_000);
 

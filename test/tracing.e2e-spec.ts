@@ -5,8 +5,8 @@ import { PostgresEventStore } from '../libs/event-store/src/index.js';
 import { startDevBroker, type DevBroker } from '../libs/kafka-dev-broker/src/index.js';
 import { createKafka, LogLevel } from '../libs/messaging/src/kafka.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../libs/telemetry/src/otlp-receiver.js';
-import { APP_NODE_ARGS } from '../scripts/app-node-args.js';
-import { startChild, type RunningChild } from './support/child-app.js';
+import { appsEnvironment, startApps, type AppProcess } from './support/app-processes.js';
+import { startChild } from './support/child-app.js';
 import { EDITOR, waitUntil } from './support/drill-writers.js';
 import { freePort } from './support/free-port.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -23,7 +23,7 @@ describe('tracing: one editor command is one trace across the admin API, the rel
   let broker: DevBroker;
   let receiver: OtlpReceiver;
   let base: string;
-  const apps: { name: string; child: RunningChild }[] = [];
+  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -31,31 +31,13 @@ describe('tracing: one editor command is one trace across the admin API, the rel
     receiver = await startOtlpReceiver();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const { NODE_OPTIONS: _, ...inherited } = process.env;
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: broker.brokers,
-      PORT: String(port),
+    const env = appsEnvironment(db.url, broker.brokers, port, {
       LOG_LEVEL: 'info',
-      METRICS_PORT: '0',
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_READS_PER_MINUTE: '1000000',
-      RELAY_METRICS_PORT: '0',
-      RELAY_POLL_INTERVAL_MS: '100',
-      PROJECTOR_METRICS_PORT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       // The test waits for spans: export them soon after they end rather than after the SDK's default delay.
       OTEL_BSP_SCHEDULE_DELAY: '100',
-    };
-    const start = (name: string) => {
-      const child = startChild(process.execPath, [...APP_NODE_ARGS, join(projectRoot(), `dist/apps/${name}/src/main.js`)], env);
-      apps.push({ name, child });
-      return child;
-    };
-    await start('admin-api').waitFor(/admin API listening/, 90_000);
-    await Promise.all([start('outbox-relay').waitFor(/relay: active/, 90_000), start('projector').waitFor(/projector consuming/, 90_000)]);
+    });
+    await startApps(apps, env);
   }, 240_000);
 
   afterAll(async () => {
