@@ -411,6 +411,16 @@ function present<T extends object>(value: T): T {
 }
 
 /** A project's status card, now or as of `options.at`, with the names of its companies and people as they stood then. */
+/** A card's original work, read as the work it was merged into when it was (one row, none if no card names it). */
+function originalWorkOf(db: Queryable, q: QueryParams, workId: string) {
+  const original = resolvedLookup(q, 'work', 'c.work_id', 'o');
+  return db.query<{ work_id: string; primary_title: string | null; merged_from: string | null }>(
+    `SELECT o_id AS work_id, o_name AS primary_title, o_merged_from AS merged_from
+       FROM (SELECT c.work_id, ${original.columns} FROM ${q.from(PROJECT_STATUS, 'c')} ${original.joins} WHERE c.work_id = ${q.add(workId)}) resolved`,
+    q.values,
+  );
+}
+
 export async function getProjectStatus(db: Queryable, workId: string, options?: QueryOptions): Promise<ProjectStatus | null> {
   const cardParams = new QueryParams(options);
   const { rows } = await db.query<CardRow>(
@@ -461,12 +471,7 @@ export async function getProjectStatus(db: Queryable, workId: string, options?: 
     ),
     row.original_work_id
       ? // an original merged into another work is shown as the work that stayed
-        db.query<{ work_id: string; primary_title: string | null; merged_from: string | null }>(
-          `SELECT coalesce(s.work_id, c.work_id) AS work_id, coalesce(s.primary_title, c.primary_title) AS primary_title, CASE WHEN s.work_id IS NOT NULL THEN c.work_id END AS merged_from
-             FROM ${original.from(PROJECT_STATUS, 'c')} LEFT JOIN ${original.from(PROJECT_STATUS, 's')} ON s.work_id = c.merged_into
-            WHERE c.work_id = ${original.add(row.original_work_id)}`,
-          original.values,
-        )
+        originalWorkOf(db, original, row.original_work_id)
       : Promise.resolve({ rows: [] as { work_id: string; primary_title: string | null; merged_from: string | null }[] }),
     db.query<{ work_id: string; primary_title: string | null; first_release: FirstRelease; latest_milestone: StatusMilestone | null }>(
       `SELECT d.work_id, d.primary_title, d.first_release, d.latest_milestone FROM ${duplicates.from(PROJECT_STATUS, 'd')} WHERE d.merged_into = ${duplicates.add(workId)} ORDER BY d.work_id`,
