@@ -1,4 +1,4 @@
-import { afterSearchPosition, decodeSearchCursor, encodeSearchCursor, matchOf, nameSearchSql, searchOrder, withSearchKey, WORD_SIMILARITY_THRESHOLD, type NameMatch, type SearchDb } from '../shared/name-search.js';
+import { afterSearchPosition, decodeSearchCursor, encodeSearchCursor, matchOf, nameSearchSql, searchOrder, queryWithWordSimilarity, withSearchKey, type NameMatch, type SearchDb } from '../shared/name-search.js';
 import { QueryParams, type QueryOptions, type Queryable } from '../shared/query-options.js';
 import type { TableSpec } from '../engine/projection.js';
 import { ORGANIZATION_NAMES, PERSON_NAMES } from './lookups.handlers.js';
@@ -164,17 +164,6 @@ export async function findLikelyDuplicates(db: SearchDb, kind: 'person' | 'organ
                     ORDER BY 2 DESC LIMIT 1) best
                 WHERE NOT c.withdrawn AND c.merged_into IS NULL AND best.similarity >= ${q.add(DUPLICATE_SIMILARITY_THRESHOLD)}
                 ORDER BY best.similarity DESC, c.${idColumn} LIMIT ${q.add(limit)}`;
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
-    const { rows } = await client.query<{ id: string; primary_name: string | null; text: string; similarity: number }>(sql, q.values);
-    await client.query('COMMIT');
-    return rows.map((row) => ({ id: row.id, primaryName: row.primary_name, matchedName: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  const rows = await queryWithWordSimilarity<{ id: string; primary_name: string | null; text: string; similarity: number }>(db, sql, q.values);
+  return rows.map((row) => ({ id: row.id, primaryName: row.primary_name, matchedName: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
 }

@@ -16,7 +16,7 @@ import {
   InvalidCursorError,
   matchOf,
   nameSearchSql,
-  WORD_SIMILARITY_THRESHOLD,
+  queryWithWordSimilarity,
   searchOrder,
   withSearchKey,
   type NameMatch,
@@ -591,19 +591,8 @@ export async function findLikelyDuplicateWorks(db: SearchDb, identity: WorkIdent
                   AND (c.production_year IS NULL OR ${year} IS NULL OR c.production_year = ${year})
                   AND best.similarity >= ${q.add(WORK_DUPLICATE_SIMILARITY_THRESHOLD)}
                 ORDER BY best.similarity DESC, c.work_id LIMIT ${q.add(limit)}`;
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
-    const { rows } = await client.query<{ id: string; primary_title: string | null; text: string; similarity: number }>(sql, q.values);
-    await client.query('COMMIT');
-    return rows.map((row) => ({ id: row.id, primaryTitle: row.primary_title, matchedTitle: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  const rows = await queryWithWordSimilarity<{ id: string; primary_title: string | null; text: string; similarity: number }>(db, sql, q.values);
+  return rows.map((row) => ({ id: row.id, primaryTitle: row.primary_title, matchedTitle: row.text, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
 }
 
 /** The same bar as names (DUPLICATE_SIMILARITY_THRESHOLD). */

@@ -98,6 +98,26 @@ export async function withSearchKey<T>(db: SearchDb, query: string, search: (cli
 }
 
 /**
+ * Runs one query in a read-only transaction whose word-similarity threshold is {@link WORD_SIMILARITY_THRESHOLD}, for
+ * a query whose `<%` must be answered by the trigram index; answers its rows.
+ */
+export async function queryWithWordSimilarity<Row extends pg.QueryResultRow>(db: SearchDb, sql: string, values: unknown[]): Promise<Row[]> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+    const { rows } = await client.query<Row>(sql, values);
+    await client.query('COMMIT');
+    return rows;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * The SQL of a ranked search over rows whose names' key is `namesKey` (an expression on the row, as the index has it):
  * the condition that selects them, and the rank and similarity columns. `add` adds a bind parameter.
  */
