@@ -67,10 +67,13 @@ upgradeDescribe('upgrade in place: a .data/ of the previous version under this o
     app = startChild('npm', ['start'], env);
     await app.waitFor(/admin API listening/, 180_000);
     expect(app.output()).toMatch(/migrations applied: 0008-projection-engine/);
+    // The projector consumes every topic from the beginning: wait as long as it keeps applying (the position the read
+    // models reflect moves), however loaded the machine; fail on a stall.
+    const reflectedPosition = async () => (await fetch(`${base}/projects?limit=1`, { headers: auditor })).headers.get('x-reelwire-position');
     const upgraded = await eventually(async () => {
       const card = await remakeCard();
       return card && card.freshness.globalPosition === seeded.freshness.globalPosition ? card : undefined;
-    }, 60_000);
+    }, 60_000, reflectedPosition);
     expect(upgraded).toMatchObject({ status: seeded.status, developmentStart: seeded.developmentStart });
     // The same answer the previous version gave, and now the past too: before the remake's first event it did not exist.
     const asOfStart = await fetch(`${base}/projects/${IDS.work.saveTheGreenPlanetRemake}?asOfPosition=0`, { headers: auditor });
@@ -80,12 +83,22 @@ upgradeDescribe('upgrade in place: a .data/ of the previous version under this o
   }, 420_000);
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `probe` until it answers. Gives up after `timeoutMs` without an answer, counted from the last time `progress`
+ * (when given) changed: a wait on work that is still advancing is not a failure.
+ */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000, progress?: () => Promise<unknown>): Promise<T> {
+  let deadline = Date.now() + timeoutMs;
+  let seen: unknown;
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not there after ${timeoutMs} ms`);
+    const now = progress ? await progress().catch(() => seen) : seen;
+    if (now !== seen) {
+      seen = now;
+      deadline = Date.now() + timeoutMs;
+    }
+    if (Date.now() > deadline) throw new Error(`not there after ${timeoutMs} ms${progress ? ` without progress (last: ${String(seen)})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
